@@ -1,0 +1,97 @@
+package dev.pig.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.Properties;
+
+import dev.pig.core.diag.PigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The top-level {@code pig} command: its subcommands are the verbs. */
+@Command(name = "pig",
+        mixinStandardHelpOptions = true,
+        versionProvider = PigCommand.Version.class,
+        description = "Production PostgreSQL on your own machines, from one Pigsty-style YAML file.",
+        subcommands = {
+                CommandLine.HelpCommand.class,
+        })
+public final class PigCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @CommandLine.Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+            description = "Show stack traces and debug logging.")
+    boolean debug;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /**
+     * Runs pig with the given arguments and streams, returning the exit code. Used by
+     * {@link Main} and, in-process, by the CLI tests.
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        PrintWriter outWriter = new PrintWriter(out, true);
+        PrintWriter errWriter = new PrintWriter(err, true);
+        boolean debug = java.util.Arrays.asList(args).contains("--debug");
+        CommandLine cli = new CommandLine(new PigCommand());
+        cli.setOut(outWriter);
+        cli.setErr(errWriter);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setExitCodeExceptionMapper(ex -> exitCodeOf(ex));
+        cli.setParameterExceptionHandler((ex, a) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("Error: " + ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, c.getErr());
+            c.getErr().println("Run '" + c.getCommandSpec().qualifiedName() + " --help' for usage.");
+            return ExitCodes.USAGE;
+        });
+        cli.setExecutionExceptionHandler((ex, c, parseResult) -> {
+            PrintWriter e = c.getErr();
+            if (ex instanceof PigException pe) {
+                e.println(pe.render());
+            } else {
+                e.println("Error: internal error: " + ex);
+                if (!debug) {
+                    e.println("  Run again with --debug for the stack trace, and please report it.");
+                }
+            }
+            if (debug) {
+                ex.printStackTrace(e);
+            }
+            e.flush();
+            return exitCodeOf(ex);
+        });
+        int code = cli.execute(args);
+        outWriter.flush();
+        errWriter.flush();
+        return code;
+    }
+
+    static int exitCodeOf(Throwable ex) {
+        return ex instanceof PigException pe ? ExitCodes.of(pe.kind()) : ExitCodes.INTERNAL;
+    }
+
+    /** Reads the version Maven wrote into the jar. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = PigCommand.class.getResourceAsStream("/pig-version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            return new String[] {"pig " + p.getProperty("version", "unknown")
+                    + " (Java " + System.getProperty("java.version") + ")"};
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.pig.core.diag;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Collects diagnostics so that every problem of an input is reported in one pass. Excerpts are
+ * filled in from the files the positions name, read once each.
+ */
+public final class Diagnostics {
+    private final List<Diagnostic> items = new ArrayList<>();
+    private final Map<String, List<String>> fileLines = new HashMap<>();
+
+    /** Makes the lines of a file available for excerpts without reading it again. */
+    public void registerText(String file, String text) {
+        fileLines.put(file, List.of(text.split("\r?\n", -1)));
+    }
+
+    public void add(Diagnostic d) {
+        items.add(withExcerpt(d));
+    }
+
+    public void error(String summary, Source source, String hint) {
+        add(Diagnostic.error(summary, source, hint));
+    }
+
+    public void warning(String summary, Source source, String hint) {
+        add(Diagnostic.warning(summary, source, hint));
+    }
+
+    public void addAll(Diagnostics other) {
+        items.addAll(other.items);
+    }
+
+    public boolean hasErrors() {
+        return items.stream().anyMatch(d -> d.severity() == Severity.ERROR);
+    }
+
+    public List<Diagnostic> all() {
+        return Collections.unmodifiableList(items);
+    }
+
+    public List<Diagnostic> errors() {
+        return items.stream().filter(d -> d.severity() == Severity.ERROR).toList();
+    }
+
+    public List<Diagnostic> warnings() {
+        return items.stream().filter(d -> d.severity() == Severity.WARNING).toList();
+    }
+
+    /** Throws an {@link InvalidInputException} carrying every diagnostic when any is an error. */
+    public void throwIfErrors() {
+        if (hasErrors()) {
+            throw new InvalidInputException(this);
+        }
+    }
+
+    public String render() {
+        StringBuilder b = new StringBuilder();
+        for (Diagnostic d : items) {
+            b.append(d.render()).append('\n');
+        }
+        return b.toString();
+    }
+
+    private Diagnostic withExcerpt(Diagnostic d) {
+        if (!d.excerpt().isEmpty() || !d.source().known()) {
+            return d;
+        }
+        List<String> lines = fileLines.computeIfAbsent(d.source().file(), f -> {
+            try {
+                return Files.readAllLines(Path.of(f));
+            } catch (IOException | RuntimeException e) {
+                return List.of();
+            }
+        });
+        int i = d.source().line() - 1;
+        return i >= 0 && i < lines.size() ? d.withExcerpt(lines.get(i)) : d;
+    }
+}
