@@ -18,6 +18,8 @@ import picocli.CommandLine.Spec;
         versionProvider = PigCommand.Version.class,
         description = "Production PostgreSQL on your own machines, from one Pigsty-style YAML file.",
         subcommands = {
+                InventoryCommand.class,
+                ParamsCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class PigCommand implements Runnable {

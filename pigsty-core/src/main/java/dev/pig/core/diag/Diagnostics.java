@@ -14,16 +14,24 @@ import java.util.Map;
  * filled in from the files the positions name, read once each.
  */
 public final class Diagnostics {
+    private static final java.util.Comparator<Diagnostic> BY_POSITION = java.util.Comparator
+            .comparing((Diagnostic d) -> d.source().file())
+            .thenComparingInt(d -> d.source().line())
+            .thenComparingInt(d -> d.source().column());
     private final List<Diagnostic> items = new ArrayList<>();
     private final Map<String, List<String>> fileLines = new HashMap<>();
+    private final java.util.Set<String> seen = new java.util.HashSet<>();
 
     /** Makes the lines of a file available for excerpts without reading it again. */
     public void registerText(String file, String text) {
         fileLines.put(file, List.of(text.split("\r?\n", -1)));
     }
 
+    /** Adds a diagnostic; the same problem at the same place (seen from many hosts) is kept once. */
     public void add(Diagnostic d) {
-        items.add(withExcerpt(d));
+        if (seen.add(d.severity() + "|" + d.summary() + "|" + d.source())) {
+            items.add(withExcerpt(d));
+        }
     }
 
     public void error(String summary, Source source, String hint) {
@@ -42,16 +50,19 @@ public final class Diagnostics {
         return items.stream().anyMatch(d -> d.severity() == Severity.ERROR);
     }
 
+    /** Every diagnostic, ordered by file and position (the order a reader fixes them in). */
     public List<Diagnostic> all() {
-        return Collections.unmodifiableList(items);
+        List<Diagnostic> sorted = new ArrayList<>(items);
+        sorted.sort(BY_POSITION);
+        return Collections.unmodifiableList(sorted);
     }
 
     public List<Diagnostic> errors() {
-        return items.stream().filter(d -> d.severity() == Severity.ERROR).toList();
+        return all().stream().filter(d -> d.severity() == Severity.ERROR).toList();
     }
 
     public List<Diagnostic> warnings() {
-        return items.stream().filter(d -> d.severity() == Severity.WARNING).toList();
+        return all().stream().filter(d -> d.severity() == Severity.WARNING).toList();
     }
 
     /** Throws an {@link InvalidInputException} carrying every diagnostic when any is an error. */
@@ -63,7 +74,7 @@ public final class Diagnostics {
 
     public String render() {
         StringBuilder b = new StringBuilder();
-        for (Diagnostic d : items) {
+        for (Diagnostic d : all()) {
             b.append(d.render()).append('\n');
         }
         return b.toString();

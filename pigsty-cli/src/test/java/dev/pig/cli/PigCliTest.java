@@ -1,0 +1,141 @@
+package dev.pig.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.pig.core.param.ParamCatalog;
+
+class PigCliTest {
+
+    @Test
+    void prints_its_version() {
+        PigRunner.Result r = PigRunner.run("--version");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().startsWith("pig "), r.toString());
+    }
+
+    @Test
+    void help_lists_the_commands() {
+        PigRunner.Result r = PigRunner.run("--help");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("inventory"));
+        assertTrue(r.out().contains("params"));
+    }
+
+    @Test
+    void an_unknown_option_is_a_usage_error_with_exit_64() {
+        PigRunner.Result r = PigRunner.run("inventory", "validate", "--no-such-flag");
+        assertEquals(ExitCodes.USAGE, r.code());
+        assertTrue(r.err().startsWith("Error: "), r.toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sandbox.yml", "meta.yml", "trio.yml"})
+    void every_example_inventory_validates(String example) {
+        PigRunner.Result r = PigRunner.run("inventory", "validate", "-i", PigRunner.path("inventory-examples/" + example));
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("is valid"), r.toString());
+        assertFalse(r.err().contains("Error:"), r.toString());
+    }
+
+    @Test
+    void an_invalid_inventory_exits_65_with_every_error_and_no_stack_trace() {
+        PigRunner.Result r = PigRunner.run("inventory", "validate", "-i", PigRunner.path("src-test-fixtures/inventory/invalid/identity.yml"));
+        assertEquals(ExitCodes.INVALID_INVENTORY, r.code(), r.toString());
+        assertTrue(r.err().contains("Error: cluster name 'pg_test' is invalid"), r.err());
+        assertTrue(r.err().contains("has 2 primaries"), r.err());
+        assertTrue(r.err().contains("nothing was changed on any host"), r.err());
+        assertFalse(r.err().contains("\tat "), r.err());
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void an_unknown_parameter_gets_a_did_you_mean_with_its_line() {
+        PigRunner.Result r = PigRunner.run("inventory", "validate", "-i", PigRunner.path("src-test-fixtures/inventory/invalid/unknown-param.yml"));
+        assertEquals(65, r.code());
+        assertTrue(r.err().contains("Error: unknown parameter 'pg_usres'"), r.err());
+        assertTrue(r.err().contains("line 13, column 9"), r.err());
+        assertTrue(r.err().contains("Did you mean 'pg_users'?"), r.err());
+    }
+
+    @Test
+    void a_missing_inventory_file_is_a_usage_error() {
+        PigRunner.Result r = PigRunner.run("inventory", "validate", "-i", "/nonexistent/pigsty.yml");
+        assertEquals(ExitCodes.USAGE, r.code());
+        assertTrue(r.err().contains("inventory file not found"), r.err());
+    }
+
+    @Test
+    void show_prints_each_value_with_its_origin() {
+        PigRunner.Result r = PigRunner.run("inventory", "show", "-i", PigRunner.path("inventory-examples/sandbox.yml"), "pg-test");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("pg-test-1 10.10.10.11:5432 primary"), r.out());
+        assertTrue(r.out().contains("pg-test-3 10.10.10.13:5432 replica offline_query"), r.out());
+        assertTrue(r.out().matches("(?s).*pg_cluster\\s+pg-test\\s+\\[group pg-test .*sandbox.yml:\\d+].*"), r.out());
+        assertTrue(r.out().contains("test password=***"), r.out());
+        assertFalse(r.out().contains("password=test"), r.out());
+    }
+
+    @Test
+    void show_json_is_machine_readable_and_honours_extra_vars() throws Exception {
+        PigRunner.Result r = PigRunner.run("inventory", "show", "-i", PigRunner.path("inventory-examples/sandbox.yml"),
+                "10.10.10.12", "--json", "-e", "pg_port=6543");
+        assertEquals(0, r.code(), r.toString());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        JsonNode port = j.path("hosts").path("10.10.10.12").path("vars").path("pg_port");
+        assertEquals(6543, port.path("value").asInt());
+        assertEquals("-e", port.path("origin").asText());
+        assertEquals("pg-test-2", j.path("hosts").path("10.10.10.12").path("nodename").asText());
+    }
+
+    @Test
+    void show_of_an_unknown_target_names_the_clusters() {
+        PigRunner.Result r = PigRunner.run("inventory", "show", "-i", PigRunner.path("inventory-examples/sandbox.yml"), "pg-nope");
+        assertEquals(ExitCodes.USAGE, r.code());
+        assertTrue(r.err().contains("pg-meta, pg-test"), r.err());
+    }
+
+    @Test
+    void params_shows_one_parameter_with_its_default() {
+        PigRunner.Result r = PigRunner.run("params", "pg_port");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("module:  PGSQL"), r.out());
+        assertTrue(r.out().contains("default: 5432"), r.out());
+    }
+
+    @Test
+    void params_lists_a_module() {
+        PigRunner.Result r = PigRunner.run("params", "etcd");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("etcd_port"));
+        assertFalse(r.out().contains("pg_port"));
+    }
+
+    @Test
+    void params_suggests_a_close_name() {
+        PigRunner.Result r = PigRunner.run("params", "pg_prot");
+        assertEquals(ExitCodes.USAGE, r.code());
+        assertTrue(r.err().contains("Did you mean 'pg_port'?"), r.err());
+    }
+
+    @Test
+    void the_committed_parameter_reference_matches_the_catalog() throws Exception {
+        PigRunner.Result r = PigRunner.run("params", "--markdown");
+        assertEquals(0, r.code());
+        Path doc = PigRunner.root().resolve("docs/parameters.md");
+        assertEquals(Files.readString(doc), r.out(),
+                "docs/parameters.md is out of date: run ./pig params --markdown > docs/parameters.md");
+        assertEquals(ParamCatalog.builtIn().all().size(), r.out().lines().filter(l -> l.startsWith("| `")).count());
+    }
+}

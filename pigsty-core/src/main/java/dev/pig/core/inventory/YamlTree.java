@@ -1,0 +1,262 @@
+package dev.pig.core.inventory;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+
+import dev.pig.core.diag.Diagnostics;
+import dev.pig.core.diag.Source;
+
+/**
+ * Parses YAML into {@link YNode}s with positions, reporting problems as diagnostics: syntax
+ * errors, duplicate keys, non-string keys, and alias expansions large enough to be an attack
+ * ("billion laughs"), which are refused before they are expanded.
+ */
+public final class YamlTree {
+    /** Aliases of collections a document may use; Pigsty inventories use few or none. */
+    static final int MAX_COLLECTION_ALIASES = 100;
+    /** Nodes a document may expand to, aliases included; a 1,000-host inventory is far below. */
+    static final int MAX_NODES = 2_000_000;
+    /** Characters a file may hold. */
+    static final int MAX_CODE_POINTS = 64 * 1024 * 1024;
+
+    private static final Pattern INT = Pattern.compile("[-+]?(0|[1-9][0-9_]*)");
+    private static final Pattern HEX = Pattern.compile("0x[0-9a-fA-F_]+");
+    private static final Pattern OCT = Pattern.compile("0o?[0-7_]+");
+    private static final Pattern FLOAT =
+            Pattern.compile("[-+]?([0-9][0-9_]*)?\\.[0-9_]*([eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+");
+
+    private final String file;
+    private final Diagnostics diags;
+    private int budget = MAX_NODES;
+    private boolean budgetReported;
+    private final IdentityHashMap<NodeTuple, Boolean> mergedTuples = new IdentityHashMap<>();
+
+    private YamlTree(String file, Diagnostics diags) {
+        this.file = file;
+        this.diags = diags;
+    }
+
+    /**
+     * Parses {@code text}; returns empty when the text is empty or unreadable, with the reason in
+     * {@code diags}.
+     */
+    public static Optional<YNode> parse(String file, String text, Diagnostics diags) {
+        diags.registerText(file, text);
+        LoadSettings settings = LoadSettings.builder()
+                .setLabel(file)
+                .setAllowDuplicateKeys(true) // reported by us, with both positions
+                .setAllowRecursiveKeys(false)
+                .setMaxAliasesForCollections(MAX_COLLECTION_ALIASES)
+                .setCodePointLimit(MAX_CODE_POINTS)
+                .build();
+        Optional<Node> root;
+        try {
+            root = new Compose(settings).composeString(text);
+        } catch (MarkedYamlEngineException e) {
+            Source at = e.getProblemMark().map(m -> at(file, m)).orElse(new Source(file, 1, 1));
+            diags.error("the file is not valid YAML: " + e.getProblem(), at,
+                    "Fix the YAML syntax at this position (indentation, a missing ':' or an unclosed quote).");
+            return Optional.empty();
+        } catch (YamlEngineException e) {
+            String msg = String.valueOf(e.getMessage());
+            if (msg.contains("aliases")) {
+                diags.error("the file uses too many YAML aliases (more than " + MAX_COLLECTION_ALIASES + ")",
+                        new Source(file, 1, 1),
+                        "Refusing to expand it: this looks like an alias bomb. Write the values out instead of using anchors.");
+            } else {
+                diags.error("the file could not be read as YAML: " + msg, new Source(file, 1, 1),
+                        "Check that it is a UTF-8 YAML file.");
+            }
+            return Optional.empty();
+        }
+        if (root.isEmpty() || isNullScalar(root.get())) {
+            diags.error("the inventory is empty", new Source(file, 0, 0),
+                    "Start from inventory-examples/meta.yml: an inventory needs 'all:' with 'children:' groups and 'vars:'.");
+            return Optional.empty();
+        }
+        YamlTree t = new YamlTree(file, diags);
+        return Optional.ofNullable(t.convert(root.get(), new IdentityHashMap<>()));
+    }
+
+    private static boolean isNullScalar(Node n) {
+        return n instanceof ScalarNode s && s.isPlain() && isNullText(s.getValue());
+    }
+
+    private static boolean isNullText(String v) {
+        return v.isEmpty() || v.equals("~") || v.equalsIgnoreCase("null");
+    }
+
+    static Source at(String file, Mark m) {
+        return new Source(file, m.getLine() + 1, m.getColumn() + 1);
+    }
+
+    private Source at(Node n) {
+        return n.getStartMark().map(m -> at(file, m)).orElse(new Source(file, 0, 0));
+    }
+
+    private YNode convert(Node n, IdentityHashMap<Node, Boolean> path) {
+        if (--budget < 0) {
+            if (!budgetReported) {
+                budgetReported = true;
+                diags.error("the file expands to more than " + MAX_NODES + " values through YAML aliases", at(n),
+                        "Refusing to expand it: this looks like an alias bomb. Write the values out instead of using anchors.");
+            }
+            return null;
+        }
+        if (path.containsKey(n)) {
+            diags.error("a YAML alias refers to a value that contains itself", at(n),
+                    "Remove the recursive alias: an inventory value cannot contain itself.");
+            return null;
+        }
+        if (n instanceof ScalarNode s) {
+            return scalar(s);
+        }
+        path.put(n, Boolean.TRUE);
+        try {
+            if (n instanceof SequenceNode seq) {
+                List<YNode> items = new ArrayList<>();
+                for (Node c : seq.getValue()) {
+                    YNode y = convert(c, path);
+                    if (y == null && budgetReported) {
+                        return null;
+                    }
+                    items.add(y == null ? new YNode.Scalar(null, "", false, at(c)) : y);
+                }
+                return new YNode.Seq(items, at(n));
+            }
+            MappingNode map = (MappingNode) n;
+            Map<String, YNode.Entry> entries = new LinkedHashMap<>();
+            for (NodeTuple t : mergedTuples(map)) {
+                Node k = t.getKeyNode();
+                if (!(k instanceof ScalarNode ks)) {
+                    diags.error("a mapping key must be a plain value, not " + (k instanceof SequenceNode ? "a list" : "a mapping"),
+                            at(k), "Use a string as the key.");
+                    continue;
+                }
+                String key = ks.getValue();
+                YNode.Entry prev = entries.get(key);
+                if (prev != null && isMergeOrigin(t)) {
+                    continue;
+                }
+                if (prev != null) {
+                    diags.error("duplicate key '" + key + "'", at(k),
+                            "The key was already set at line " + prev.keySource().line()
+                                    + "; YAML keeps only one of them. Remove or merge one of the two.");
+                    continue;
+                }
+                YNode v = convert(t.getValueNode(), path);
+                if (v == null && budgetReported) {
+                    return null;
+                }
+                entries.put(key, new YNode.Entry(key, at(k),
+                        v == null ? new YNode.Scalar(null, "", false, at(t.getValueNode())) : v));
+            }
+            return new YNode.Map(entries, at(n));
+        } finally {
+            path.remove(n);
+        }
+    }
+
+    /** YAML merge keys ({@code <<: *base}) are expanded: explicit keys win over merged ones. */
+    private List<NodeTuple> mergedTuples(MappingNode map) {
+        List<NodeTuple> explicit = new ArrayList<>();
+        List<NodeTuple> merged = new ArrayList<>();
+        for (NodeTuple t : map.getValue()) {
+            if (t.getKeyNode() instanceof ScalarNode k && k.isPlain() && k.getValue().equals("<<")) {
+                Node v = t.getValueNode();
+                List<Node> sources = v instanceof SequenceNode s ? s.getValue() : List.of(v);
+                for (Node src : sources) {
+                    if (src instanceof MappingNode m) {
+                        for (NodeTuple mt : m.getValue()) {
+                            merged.add(mt);
+                        }
+                    }
+                }
+            } else {
+                explicit.add(t);
+            }
+        }
+        if (merged.isEmpty()) {
+            return explicit;
+        }
+        List<String> keys = explicit.stream()
+                .map(t -> t.getKeyNode() instanceof ScalarNode s ? s.getValue() : "").toList();
+        List<NodeTuple> out = new ArrayList<>(explicit);
+        for (NodeTuple t : merged) {
+            if (t.getKeyNode() instanceof ScalarNode s && !keys.contains(s.getValue())) {
+                mergedTuples.put(t, Boolean.TRUE);
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    /** A key brought in by a merge key is not a duplicate of the keys written next to it. */
+    private boolean isMergeOrigin(NodeTuple t) {
+        return mergedTuples.containsKey(t);
+    }
+
+    private YNode.Scalar scalar(ScalarNode s) {
+        String v = s.getValue();
+        Source src = at(s);
+        if (!s.isPlain()) {
+            return new YNode.Scalar(v, v, true, src);
+        }
+        return new YNode.Scalar(typed(v), v, false, src);
+    }
+
+    /** Types a mapping key the way a plain scalar would be typed (keys are kept as text). */
+    public static Object typedKey(String key) {
+        return typed(key);
+    }
+
+    /** Types a plain scalar as Ansible (PyYAML, YAML 1.1) would. */
+    static Object typed(String v) {
+        if (isNullText(v)) {
+            return null;
+        }
+        switch (v) {
+            case "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON":
+                return Boolean.TRUE;
+            case "false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF":
+                return Boolean.FALSE;
+            default:
+                break;
+        }
+        try {
+            if (INT.matcher(v).matches()) {
+                return Long.parseLong(v.replace("_", ""));
+            }
+            if (HEX.matcher(v).matches()) {
+                return Long.parseLong(v.substring(2).replace("_", ""), 16);
+            }
+            if (OCT.matcher(v).matches() && v.length() > 1) {
+                String digits = v.startsWith("0o") ? v.substring(2) : v.substring(1);
+                return Long.parseLong(digits.replace("_", ""), 8);
+            }
+            if (FLOAT.matcher(v).matches() && !v.equals(".")) {
+                return Double.parseDouble(v.replace("_", ""));
+            }
+        } catch (NumberFormatException e) {
+            return v;
+        }
+        return v;
+    }
+}
+

@@ -1,0 +1,23 @@
+package dev.pig.core.model;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A PostgreSQL cluster: an inventory group whose vars set {@code pg_cluster}.
+ *
+ * @param primary the instance the inventory names primary; after a failover the live leader may
+ *                be another one, which plans follow
+ */
+public record PgCluster(String name, String group, int version, List<PgInstance> instances, List<PgUser> users,
+                        List<PgDatabase> databases, List<HbaRule> hbaRules, List<PgService> services,
+                        Optional<String> vipAddress) {
+
+    public Optional<PgInstance> primary() {
+        return instances.stream().filter(i -> i.role() == PgRole.PRIMARY).findFirst();
+    }
+
+    public Optional<PgInstance> instance(String ip) {
+        return instances.stream().filter(i -> i.ip().equals(ip)).findFirst();
+    }
+}

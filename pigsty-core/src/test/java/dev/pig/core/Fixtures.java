@@ -1,0 +1,27 @@
+package dev.pig.core;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Where the shared test fixtures live: {@code src-test-fixtures/} at the repository root. */
+public final class Fixtures {
+    private Fixtures() {
+    }
+
+    public static Path root() {
+        String root = System.getProperty("pig.root");
+        Path p = root != null ? Path.of(root) : Path.of("..");
+        if (!Files.isDirectory(p.resolve("src-test-fixtures"))) {
+            p = Path.of(".");
+        }
+        return p.toAbsolutePath().normalize();
+    }
+
+    public static Path path(String relative) {
+        return root().resolve("src-test-fixtures").resolve(relative);
+    }
+
+    public static Path repo(String relative) {
+        return root().resolve(relative);
+    }
+}

@@ -1,0 +1,59 @@
+package dev.pig.core.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+import dev.pig.core.Fixtures;
+import dev.pig.core.diag.Diagnostic;
+import dev.pig.core.diag.Diagnostics;
+import dev.pig.core.inventory.InventoryLoader;
+import dev.pig.core.param.ParamCatalog;
+
+/**
+ * One test per broken inventory under {@code src-test-fixtures/inventory/invalid/}: the errors it
+ * must produce, all in one pass, are listed in the {@code .expected} file next to it, one per
+ * line as {@code LINE:COLUMN summary}. Run with {@code -Dpig.fixtures.update=true} to rewrite
+ * them after an intended change, then review the diff.
+ */
+class InvalidInventoryFixturesTest {
+
+    @TestFactory
+    Stream<DynamicTest> each_broken_inventory_reports_exactly_its_errors() throws IOException {
+        Path dir = Fixtures.path("inventory/invalid");
+        List<Path> files;
+        try (Stream<Path> s = Files.list(dir)) {
+            files = s.filter(p -> p.toString().endsWith(".yml")).sorted().toList();
+        }
+        assertTrue(files.size() >= 10, "fixtures missing in " + dir);
+        return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> check(f)));
+    }
+
+    static String errorsOf(Path f) {
+        Diagnostics d = new Diagnostics();
+        InventoryLoader.load(f, List.of(), d).ifPresent(inv -> ModelBuilder.build(inv, ParamCatalog.builtIn(), d));
+        StringBuilder b = new StringBuilder();
+        for (Diagnostic e : d.errors()) {
+            b.append(e.source().line()).append(':').append(e.source().column()).append(' ').append(e.summary()).append('\n');
+        }
+        return b.toString();
+    }
+
+    private static void check(Path f) throws IOException {
+        String actual = errorsOf(f);
+        Path expected = Path.of(f.toString().replaceAll("\\.yml$", ".expected"));
+        if (Boolean.getBoolean("pig.fixtures.update")) {
+            Files.writeString(expected, actual);
+        }
+        assertTrue(!actual.isEmpty(), f + " produced no error");
+        assertEquals(Files.readString(expected), actual, "errors of " + f.getFileName());
+    }
+}
