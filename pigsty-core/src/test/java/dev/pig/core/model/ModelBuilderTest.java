@@ -1,0 +1,132 @@
+package dev.pig.core.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import dev.pig.core.Fixtures;
+import dev.pig.core.diag.Diagnostics;
+import dev.pig.core.inventory.InventoryLoader;
+import dev.pig.core.param.ParamCatalog;
+
+class ModelBuilderTest {
+
+    private static ClusterModel sandbox() {
+        return ModelLoader.load(Fixtures.repo("inventory-examples/sandbox.yml"), List.of()).model();
+    }
+
+    private static Diagnostics check(String yaml) {
+        Diagnostics d = new Diagnostics();
+        InventoryLoader.parse("t.yml", yaml, Map.of(), d).ifPresent(inv -> ModelBuilder.build(inv, ParamCatalog.builtIn(), d));
+        return d;
+    }
+
+    @Test
+    void the_sandbox_has_two_clusters_and_one_etcd_member() {
+        ClusterModel m = sandbox();
+        assertEquals(4, m.nodes().size());
+        assertEquals(List.of("pg-meta", "pg-test"), m.pgClusters().stream().map(PgCluster::name).toList());
+        assertEquals(List.of("etcd-1"), m.etcd().orElseThrow().members().stream().map(EtcdCluster.Member::name).toList());
+        assertEquals(1, m.infra().size());
+    }
+
+    @Test
+    void derives_instance_and_service_names() {
+        PgCluster t = sandbox().pgCluster("pg-test").orElseThrow();
+        assertEquals(List.of("pg-test-1", "pg-test-2", "pg-test-3"), t.instances().stream().map(PgInstance::name).toList());
+        assertEquals("pg-test-primary", t.instances().get(0).service());
+        assertEquals("pg-test-replica", t.instances().get(1).service());
+        assertEquals(PgRole.PRIMARY, t.primary().orElseThrow().role());
+        assertTrue(t.instances().get(2).offlineQuery());
+        assertEquals(15, t.version());
+    }
+
+    @Test
+    void nodes_are_named_after_their_pg_instance_by_default() {
+        ClusterModel m = sandbox();
+        assertEquals("pg-meta-1", m.node("10.10.10.10").orElseThrow().nodename());
+        assertEquals("pg-test-2", m.node("10.10.10.12").orElseThrow().nodename());
+        assertEquals("pg-test", m.node("10.10.10.12").orElseThrow().nodeCluster());
+        assertEquals(Optional.of("~/.pig/sandbox/id_ed25519"), m.node("10.10.10.11").orElseThrow().privateKeyFile());
+    }
+
+    @Test
+    void users_and_databases_are_typed_and_passwords_masked() {
+        PgCluster meta = sandbox().pgCluster("pg-meta").orElseThrow();
+        PgUser u = meta.users().get(0);
+        assertEquals("dbuser_meta", u.name());
+        assertEquals("DBUser.Meta", u.password().orElseThrow().reveal());
+        assertEquals("***", u.password().orElseThrow().toString());
+        assertEquals(List.of("dbrole_admin"), u.roles());
+        assertTrue(u.pgbouncer());
+        PgDatabase db = meta.databases().get(0);
+        assertEquals("meta", db.name());
+        assertEquals(List.of("pigsty"), db.schemas());
+        assertEquals(Optional.of("cmdb.sql"), db.baseline());
+    }
+
+    @Test
+    void default_hba_rules_and_services_come_from_the_catalog() {
+        PgCluster t = sandbox().pgCluster("pg-test").orElseThrow();
+        assertEquals(List.of("primary", "replica", "default", "offline"), t.services().stream().map(PgService::name).toList());
+        assertFalse(t.hbaRules().isEmpty());
+    }
+
+    @Test
+    void a_standby_cluster_and_a_delayed_replica_are_accepted() {
+        Diagnostics d = check("""
+                all:
+                  children:
+                    etcd: { hosts: { 10.0.0.1: { etcd_seq: 1 } }, vars: { etcd_cluster: etcd } }
+                    pg-test2:
+                      hosts:
+                        10.0.0.2: { pg_seq: 1, pg_role: primary, pg_upstream: 10.0.0.9 }
+                        10.0.0.3: { pg_seq: 2, pg_role: delayed, pg_upstream: 10.0.0.2, pg_delay: 1d }
+                      vars: { pg_cluster: pg-test2 }
+                """);
+        assertFalse(d.hasErrors(), d.render());
+    }
+
+    @Test
+    void redis_instances_are_keyed_by_port() {
+        Diagnostics d = new Diagnostics();
+        ClusterModel m = InventoryLoader.parse("r.yml", """
+                all:
+                  children:
+                    redis-ms:
+                      hosts: { 10.0.0.1: { redis_node: 1, redis_instances: { 6379: {}, 6380: { replica_of: '10.0.0.1 6379' } } } }
+                      vars: { redis_cluster: redis-ms, redis_mode: standalone }
+                """, Map.of(), d).map(inv -> ModelBuilder.build(inv, ParamCatalog.builtIn(), d)).orElseThrow();
+        assertFalse(d.hasErrors(), d.render());
+        RedisCluster r = m.redis().get(0);
+        assertEquals(RedisCluster.Mode.STANDALONE, r.mode());
+        assertEquals(List.of("redis-ms-1-6379", "redis-ms-1-6380"), r.nodes().get(0).instances().stream().map(RedisCluster.Instance::name).toList());
+        assertEquals(Optional.of("10.0.0.1 6379"), r.nodes().get(0).instances().get(1).replicaOf());
+    }
+
+    @Test
+    void a_host_named_by_ansible_host_is_accepted() {
+        Diagnostics d = check("""
+                all:
+                  children:
+                    etcd: { hosts: { node-1: { etcd_seq: 1, ansible_host: 10.0.0.1, ansible_port: 2222, ansible_user: dba } }, vars: { etcd_cluster: etcd } }
+                """);
+        assertFalse(d.hasErrors(), d.render());
+    }
+
+    @Test
+    void a_known_parameter_pig_does_not_use_yet_is_only_a_warning() {
+        Diagnostics d = check("""
+                all:
+                  vars: { grafana_admin_password: pigsty }
+                """);
+        assertFalse(d.hasErrors(), d.render());
+        assertTrue(d.warnings().get(0).summary().contains("grafana_admin_password"));
+    }
+}
