@@ -5,6 +5,7 @@ import net.schmizz.keepalive.KeepAliveProvider;
 import net.schmizz.sshj.DefaultConfig;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.connection.channel.direct.Session;
+import net.schmizz.sshj.connection.channel.direct.Signal;
 import net.schmizz.sshj.userauth.UserAuthException;
 import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
 import org.slf4j.Logger;
@@ -103,9 +104,11 @@ public final class SshjTransport extends AbstractTransport {
     CommandResult exec(String command, byte[] stdin, Duration timeout) {
         String host = target().host();
         Session session = null;
+        Session.Command cmd = null;
+        boolean timedOut = false;
         try {
             session = client.startSession();
-            Session.Command cmd = session.exec(command);
+            cmd = session.exec(command);
             Future<?> in = StreamPump.feed(cmd.getOutputStream(), stdin);
             Future<byte[]> out = StreamPump.drain(cmd.getInputStream());
             Future<byte[]> err = StreamPump.drain(cmd.getErrorStream());
@@ -117,6 +120,8 @@ public final class SshjTransport extends AbstractTransport {
             Integer status = cmd.getExitStatus();
             return new CommandResult(status == null ? -1 : status, o, e);
         } catch (TimeoutException e) {
+            timedOut = true;
+            kill(cmd);
             throw new HostException(PigException.Kind.FAILED, host, "command timed out after " + timeout.toSeconds() + "s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -127,12 +132,24 @@ public final class SshjTransport extends AbstractTransport {
             throw lost(e);
         } finally {
             if (session != null) {
-                try {
-                    session.close();
-                } catch (IOException ignored) {
-                    // the channel is gone either way
+                Session s = session;
+                // closing waits for the server's close, which for a killed or timed-out command can
+                // take as long as the command itself: let that happen off the caller's thread
+                if (timedOut) {
+                    StreamPump.background(() -> closeQuietly(s));
+                } else {
+                    closeQuietly(s);
                 }
             }
+        }
+    }
+
+    /** Stops a command that ran too long, so closing its channel does not wait for it to finish. */
+    private static void kill(Session.Command cmd) {
+        try {
+            cmd.signal(Signal.KILL);
+        } catch (IOException ignored) {
+            // an old server without signal support: the close below still detaches us
         }
     }
 
@@ -148,6 +165,14 @@ public final class SshjTransport extends AbstractTransport {
     @Override
     public void close() {
         closeQuietly(client);
+    }
+
+    private static void closeQuietly(Session s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // the channel is gone either way
+        }
     }
 
     private static void closeQuietly(SSHClient c) {

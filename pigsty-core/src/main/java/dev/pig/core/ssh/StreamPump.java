@@ -24,6 +24,10 @@ final class StreamPump {
     private StreamPump() {
     }
 
+    static void background(Runnable r) {
+        IO.submit(r);
+    }
+
     static Future<byte[]> drain(InputStream in) {
         return IO.submit(() -> {
             ByteArrayOutputStream buf = new ByteArrayOutputStream();
