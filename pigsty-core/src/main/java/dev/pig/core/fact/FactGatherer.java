@@ -57,6 +57,7 @@ public final class FactGatherer {
         sb.append("PIG_USERS=").append(Shell.quote(String.join("\n", r.users()))).append('\n');
         sb.append("PIG_GROUPS=").append(Shell.quote(String.join("\n", r.groups()))).append('\n');
         sb.append("PIG_SYSCTLS=").append(Shell.quote(String.join("\n", r.sysctls()))).append('\n');
+        sb.append("PIG_CHECKS=").append(Shell.quote(String.join("\n", r.checks()))).append('\n');
         sb.append(BASE_SCRIPT);
         for (String name : r.sections()) {
             FactSection<?> s = section(name);
@@ -103,6 +104,7 @@ public final class FactGatherer {
                 FactParsers.users(s.getOrDefault("users", "")),
                 FactParsers.groups(s.getOrDefault("groups", "")),
                 FactParsers.sysctls(s.getOrDefault("sysctl", "")),
+                FactParsers.checks(r.checks(), s.getOrDefault("checks", "")),
                 extras,
                 fingerprint(s));
     }

@@ -220,6 +220,16 @@ public final class FactParsers {
         return out;
     }
 
+    /** Exit codes of the guard commands, matched to the request by position. */
+    public static Map<String, Integer> checks(List<String> requested, String s) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        List<String> codes = lines(s);
+        for (int i = 0; i < requested.size() && i < codes.size(); i++) {
+            out.put(requested.get(i), Integer.parseInt(codes.get(i).strip()));
+        }
+        return out;
+    }
+
     /** The form in which sysctl values are compared. */
     public static String normalizeSysctl(String v) {
         return v.strip().replaceAll("\\s+", " ");

@@ -18,10 +18,12 @@ import java.util.TreeSet;
  *
  * @param files        paths whose type, mode, owner and sha256 are wanted
  * @param fileContents subset of {@code files} whose content (up to 64 KiB) is wanted, for diffs
+ * @param checks       one-line shell commands whose exit code is wanted (guards of commands)
  * @param sections     names of module {@link FactSection}s to run
  */
 public record FactRequest(List<String> packages, List<String> units, List<String> files, List<String> fileContents,
-                          List<String> users, List<String> groups, List<String> sysctls, List<String> sections) {
+                          List<String> users, List<String> groups, List<String> sysctls, List<String> checks,
+                          List<String> sections) {
 
     public FactRequest {
         packages = sorted(packages);
@@ -31,6 +33,7 @@ public record FactRequest(List<String> packages, List<String> units, List<String
         users = sorted(users);
         groups = sorted(groups);
         sysctls = sorted(sysctls);
+        checks = sorted(checks);
         sections = sorted(sections);
     }
 
@@ -60,6 +63,7 @@ public record FactRequest(List<String> packages, List<String> units, List<String
         private final TreeSet<String> users = new TreeSet<>();
         private final TreeSet<String> groups = new TreeSet<>();
         private final TreeSet<String> sysctls = new TreeSet<>();
+        private final TreeSet<String> checks = new TreeSet<>();
         private final TreeSet<String> sections = new TreeSet<>();
 
         public Builder packages(String... names) {
@@ -101,6 +105,17 @@ public record FactRequest(List<String> packages, List<String> units, List<String
             return this;
         }
 
+        /** A guard command run with the facts; its exit code is in {@link HostFacts#check}. */
+        public Builder checks(String... commands) {
+            for (String c : commands) {
+                if (c.contains("\n")) {
+                    throw new IllegalArgumentException("a check command must be one line: " + c);
+                }
+                checks.add(c);
+            }
+            return this;
+        }
+
         public Builder sections(String... names) {
             sections.addAll(List.of(names));
             return this;
@@ -114,6 +129,7 @@ public record FactRequest(List<String> packages, List<String> units, List<String
             users.addAll(r.users());
             groups.addAll(r.groups());
             sysctls.addAll(r.sysctls());
+            checks.addAll(r.checks());
             sections.addAll(r.sections());
             return this;
         }
@@ -121,7 +137,7 @@ public record FactRequest(List<String> packages, List<String> units, List<String
         public FactRequest build() {
             return new FactRequest(new ArrayList<>(packages), new ArrayList<>(units), new ArrayList<>(files),
                     new ArrayList<>(contents), new ArrayList<>(users), new ArrayList<>(groups),
-                    new ArrayList<>(sysctls), new ArrayList<>(sections));
+                    new ArrayList<>(sysctls), new ArrayList<>(checks), new ArrayList<>(sections));
         }
 
         private static String checkPath(String p) {

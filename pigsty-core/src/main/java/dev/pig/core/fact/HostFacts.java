@@ -15,7 +15,8 @@ import java.util.Optional;
 public record HostFacts(String host, FactRequest request, OsInfo os, String hostname, int cpus, MemoryInfo memory,
                         List<Disk> disks, double uptimeSeconds, Map<String, PackageState> packages,
                         Map<String, UnitState> units, Map<String, FileState> files, Map<String, UserEntry> users,
-                        Map<String, GroupEntry> groups, Map<String, String> sysctls, Map<String, Object> extras,
+                        Map<String, GroupEntry> groups, Map<String, String> sysctls, Map<String, Integer> checks,
+                        Map<String, Object> extras,
                         String fingerprint) {
 
     public HostFacts {
@@ -26,6 +27,7 @@ public record HostFacts(String host, FactRequest request, OsInfo os, String host
         users = Map.copyOf(users);
         groups = Map.copyOf(groups);
         sysctls = Map.copyOf(sysctls);
+        checks = Map.copyOf(checks);
         extras = Map.copyOf(extras);
     }
 
@@ -58,6 +60,13 @@ public record HostFacts(String host, FactRequest request, OsInfo os, String host
     public Optional<String> sysctl(String key) {
         need(request.sysctls(), key, "sysctl");
         return Optional.ofNullable(sysctls.get(key));
+    }
+
+    /** Whether a guard command exited 0 on the host. */
+    public boolean check(String command) {
+        need(request.checks(), command, "check");
+        Integer code = checks.get(command);
+        return code != null && code == 0;
     }
 
     /** A module section's parsed value. */

@@ -1,5 +1,5 @@
 # pig facts: everything a plan needs from one host, in one round trip.
-# pig prepends PIG_PACKAGES, PIG_UNITS, PIG_FILES, PIG_USERS, PIG_GROUPS and PIG_SYSCTLS, each a
+# pig prepends PIG_PACKAGES, PIG_UNITS, PIG_FILES, PIG_USERS, PIG_GROUPS, PIG_SYSCTLS and PIG_CHECKS, each a
 # newline-separated list (a PIG_FILES line is "c PATH" when the content is wanted, "- PATH"
 # otherwise), and appends the module sections. Every section starts with "@@pig:section NAME";
 # the output ends with "@@pig:end" so a truncated answer is detected.
@@ -101,3 +101,8 @@ sysctl_q() {
 }
 section sysctl
 each "$PIG_SYSCTLS" sysctl_q
+
+# the exit code of each guard command, in request order, one per line
+check_q() { ( eval "$1" ) </dev/null >/dev/null 2>&1; echo "$?"; }
+section checks
+each "$PIG_CHECKS" check_q

@@ -110,7 +110,7 @@ class FactGathererTest {
         FactRequest r = FactRequest.builder().fileWithContent(conf.toString())
                 .files(dir.toString(), dir.resolve("current").toString(), dir.resolve("nope").toString())
                 .packages("no-such-package-pig").units("no-such.service").users("root").groups("root")
-                .sysctls("kernel.no_such_key").sections("pgsql.roles").build();
+                .sysctls("kernel.no_such_key").checks("test -d " + dir, "false").sections("pgsql.roles").build();
         HostFacts f = gatherer.gather(local, r, Duration.ofSeconds(30));
         assertEquals(1, local.commandCount());
         assertEquals("listen_addresses = '*'\n", new String(f.file(conf.toString()).content(), StandardCharsets.UTF_8));
@@ -121,6 +121,8 @@ class FactGathererTest {
         assertTrue(f.user("root").isPresent());
         assertTrue(f.sysctl("kernel.no_such_key").isEmpty());
         assertEquals(List.of("dbuser_meta"), f.extra(ROLES));
+        assertTrue(f.check("test -d " + dir));
+        assertTrue(!f.check("false"));
         assertTrue(f.cpus() > 0 && f.memory().totalKb() > 0 && !f.disks().isEmpty());
         assertEquals(f.fingerprint(), gatherer.gather(local, r, Duration.ofSeconds(30)).fingerprint());
     }

@@ -141,4 +141,10 @@ class FactParsersTest {
         assertEquals("60", s.get("vm.swappiness"));
         assertFalse(s.containsKey("kernel.no_such_key"));
     }
+
+    @Test
+    void matches_check_exit_codes_to_the_requested_commands_in_order() {
+        Map<String, Integer> c = FactParsers.checks(List.of("test -f /pg/data/PG_VERSION", "true"), "1\n0\n");
+        assertEquals(Map.of("test -f /pg/data/PG_VERSION", 1, "true", 0), c);
+    }
 }
