@@ -7,6 +7,7 @@ import dev.pig.core.plan.Change;
 import dev.pig.core.plan.Step;
 
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -22,23 +23,30 @@ public final class CommandTask extends BaseTask {
     private final String check;
     private final Predicate<HostFacts> done;
     private final String doneReason;
+    private final Consumer<FactRequest.Builder> needs;
 
-    private CommandTask(String name, String command, String check, Predicate<HostFacts> done, String doneReason, String tag) {
+    private CommandTask(String name, String command, String check, Predicate<HostFacts> done, String doneReason,
+                        Consumer<FactRequest.Builder> needs, String tag) {
         super("command " + name, tag);
         this.command = command;
         this.check = check;
         this.done = done;
         this.doneReason = doneReason;
+        this.needs = needs;
     }
 
     /** Runs {@code command} unless {@code check} exits 0 on the host. */
     public static CommandTask unless(String name, String check, String command, String tag) {
-        return new CommandTask(name, command, check, null, "check `" + check + "` passed", tag);
+        return new CommandTask(name, command, check, null, "check `" + check + "` passed", b -> { }, tag);
     }
 
-    /** Runs {@code command} unless {@code done} holds for the facts; {@code reason} explains the no-op. */
-    public static CommandTask unlessFacts(String name, Predicate<HostFacts> done, String reason, String command, String tag) {
-        return new CommandTask(name, command, null, done, reason, tag);
+    /**
+     * Runs {@code command} unless {@code done} holds for the facts; {@code needs} asks for the facts
+     * the predicate reads and {@code reason} explains the no-op.
+     */
+    public static CommandTask unlessFacts(String name, Consumer<FactRequest.Builder> needs, Predicate<HostFacts> done,
+                                          String reason, String command, String tag) {
+        return new CommandTask(name, command, null, done, reason, needs, tag);
     }
 
     @Override
@@ -46,6 +54,7 @@ public final class CommandTask extends BaseTask {
         if (check != null) {
             facts.checks(check);
         }
+        needs.accept(facts);
     }
 
     @Override
