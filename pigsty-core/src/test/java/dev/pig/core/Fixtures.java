@@ -1,5 +1,8 @@
 package dev.pig.core;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -23,5 +26,13 @@ public final class Fixtures {
 
     public static Path repo(String relative) {
         return root().resolve(relative);
+    }
+
+    public static String read(String relative) {
+        try {
+            return Files.readString(path(relative), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -1,0 +1,47 @@
+package dev.pig.core.exec;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+
+/** Runs one function per host on at most {@code forks} threads, keeping input order. */
+final class Parallel {
+    private Parallel() {
+    }
+
+    static <T, R> List<R> map(List<T> items, int forks, Function<T, R> f) {
+        if (items.isEmpty()) {
+            return List.of();
+        }
+        ExecutorService ex = Executors.newFixedThreadPool(Math.max(1, Math.min(forks, items.size())), r -> {
+            Thread t = new Thread(r, "pig-fork");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<R>> fs = new ArrayList<>();
+            for (T item : items) {
+                fs.add(ex.submit(() -> f.apply(item)));
+            }
+            List<R> out = new ArrayList<>();
+            for (Future<R> fu : fs) {
+                out.add(fu.get());
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            ex.shutdownNow();
+        }
+    }
+}

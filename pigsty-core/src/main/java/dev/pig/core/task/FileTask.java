@@ -1,0 +1,121 @@
+package dev.pig.core.task;
+
+import dev.pig.core.diag.PigException;
+import dev.pig.core.fact.FactRequest;
+import dev.pig.core.fact.FileState;
+import dev.pig.core.fact.HostFacts;
+import dev.pig.core.plan.Action;
+import dev.pig.core.plan.Change;
+import dev.pig.core.plan.Step;
+import dev.pig.core.plan.UnifiedDiff;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A regular file with exact content (literal or a rendered template), mode and owner. The content
+ * is uploaded only when its sha256 differs from the host's; a mode or owner difference alone is
+ * fixed in place.
+ */
+public final class FileTask extends BaseTask {
+    private final String path;
+    private final byte[] content;
+    private final String mode;
+    private final String owner;
+    private final String group;
+    private final boolean sensitive;
+
+    /**
+     * @param sensitive the content holds secrets: the host's copy is not fetched and no diff is shown
+     */
+    public FileTask(String path, byte[] content, String mode, String owner, String group, String tag, boolean sensitive) {
+        super("file " + path, tag);
+        this.path = path;
+        this.content = content.clone();
+        this.mode = mode == null ? "0644" : mode;
+        this.owner = owner == null ? "root" : owner;
+        this.group = group == null ? "root" : group;
+        this.sensitive = sensitive;
+    }
+
+    public static FileTask of(String path, String content, String mode, String tag) {
+        return new FileTask(path, content.getBytes(StandardCharsets.UTF_8), mode, null, null, tag, false);
+    }
+
+    public String path() {
+        return path;
+    }
+
+    @Override
+    public void require(FactRequest.Builder facts) {
+        if (sensitive) {
+            facts.files(path);
+        } else {
+            facts.fileWithContent(path);
+        }
+    }
+
+    @Override
+    public Change plan(HostFacts facts, PlanContext ctx) {
+        FileState s = facts.file(path);
+        String sha = Step.Hashes.sha256(content);
+        Step upload = Step.Upload.of(path, content, mode, owner, group);
+        if (!s.exists()) {
+            ctx.changed(path);
+            return act(Action.CREATE, "file " + path + " (" + content.length + " bytes, " + mode + " " + owner + ":" + group + ")",
+                    List.of(upload), diff(new byte[0], ctx));
+        }
+        if (s.type() != FileState.Type.FILE) {
+            throw new PigException(PigException.Kind.FAILED,
+                    facts.host() + ": " + path + " is a " + s.type().name().toLowerCase() + ", not a file");
+        }
+        if (!s.sha256().equals(sha)) {
+            ctx.changed(path);
+            String diff = s.content() != null ? diff(s.content(), ctx) : (sensitive ? "" : "(content not fetched: larger than 64 KiB)\n");
+            return act(Action.UPDATE, "file " + path + ": content (sha256 " + shortHash(s.sha256()) + " -> " + shortHash(sha) + ")",
+                    List.of(upload), diff);
+        }
+        List<Step> fix = new ArrayList<>();
+        List<String> what = new ArrayList<>();
+        if (!s.mode().equals(mode)) {
+            fix.add(Step.Exec.of("chmod " + q(mode) + " " + q(path), ctx.masker()));
+            what.add("mode " + s.mode() + " -> " + mode);
+        }
+        if (!s.owner().equals(owner) || !s.group().equals(group)) {
+            fix.add(Step.Exec.of("chown " + q(owner + ":" + group) + " " + q(path), ctx.masker()));
+            what.add("owner " + s.owner() + ":" + s.group() + " -> " + owner + ":" + group);
+        }
+        if (!fix.isEmpty()) {
+            return act(Action.UPDATE, "file " + path + ": " + String.join(", ", what), fix, "");
+        }
+        return noop("file " + path + " has the same content (sha256 " + shortHash(sha) + "), mode and owner");
+    }
+
+    private String diff(byte[] before, PlanContext ctx) {
+        if (sensitive) {
+            return "";
+        }
+        String a = text(before);
+        String b = text(content);
+        if (a == null || b == null) {
+            return "(binary content differs)\n";
+        }
+        return ctx.masker().mask(UnifiedDiff.diff(path, a, b));
+    }
+
+    private static String text(byte[] b) {
+        for (byte x : b) {
+            if (x == 0) {
+                return null;
+            }
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(b)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.pig.core.template;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TimeZone;
+
+import dev.pig.core.diag.PigException;
+import freemarker.cache.ClassTemplateLoader;
+import freemarker.cache.FileTemplateLoader;
+import freemarker.cache.MultiTemplateLoader;
+import freemarker.cache.TemplateLoader;
+import freemarker.core.InvalidReferenceException;
+import freemarker.template.Configuration;
+import freemarker.template.Template;
+import freemarker.template.TemplateException;
+import freemarker.template.TemplateExceptionHandler;
+import freemarker.template.TemplateNotFoundException;
+
+/**
+ * Renders the templates modules put on hosts. Built-in templates are on the classpath under
+ * {@code templates/}; a directory given with {@code --templates} is searched first, so a user can
+ * override {@code etcd/etcd.conf.ftl} by writing their own at that relative path.
+ */
+public final class Templates {
+    private final Configuration cfg;
+
+    private Templates(Configuration cfg) {
+        this.cfg = cfg;
+    }
+
+    /** Built-in templates only. */
+    public static Templates builtIn() {
+        return create(Optional.empty());
+    }
+
+    /** Built-in templates, overridden by those under {@code overrides} when given. */
+    public static Templates create(Optional<Path> overrides) {
+        Configuration c = new Configuration(Configuration.VERSION_2_3_32);
+        List<TemplateLoader> loaders = new ArrayList<>();
+        if (overrides.isPresent()) {
+            try {
+                loaders.add(new FileTemplateLoader(new File(overrides.get().toString())));
+            } catch (IOException e) {
+                throw new PigException(PigException.Kind.USAGE, "template directory " + overrides.get() + " cannot be read: " + e.getMessage());
+            }
+        }
+        loaders.add(new ClassTemplateLoader(Templates.class.getClassLoader(), "templates"));
+        c.setTemplateLoader(new MultiTemplateLoader(loaders.toArray(new TemplateLoader[0])));
+        c.setDefaultEncoding("UTF-8");
+        c.setLocale(Locale.ROOT);
+        c.setTimeZone(TimeZone.getTimeZone("UTC"));
+        c.setNumberFormat("c");
+        c.setBooleanFormat("c");
+        c.setTemplateExceptionHandler(TemplateExceptionHandler.RETHROW_HANDLER);
+        c.setLogTemplateExceptions(false);
+        c.setWrapUncheckedExceptions(true);
+        c.setFallbackOnNullLoopVariable(false);
+        c.setAPIBuiltinEnabled(false);
+        c.setWhitespaceStripping(true);
+        return new Templates(c);
+    }
+
+    /**
+     * Renders {@code name} (a path under {@code templates/}, like {@code etcd/etcd.conf.ftl}).
+     *
+     * @throws PigException naming the template, line and the missing or wrong value
+     */
+    public String render(String name, Map<String, ?> model) {
+        try {
+            Template t = cfg.getTemplate(name);
+            StringWriter out = new StringWriter();
+            t.process(model, out);
+            return out.toString();
+        } catch (TemplateNotFoundException e) {
+            throw new PigException(PigException.Kind.FAILED, "template " + name + " not found (built in, or under --templates)");
+        } catch (InvalidReferenceException e) {
+            throw new PigException(PigException.Kind.FAILED, "template " + name + " line " + e.getLineNumber()
+                    + ": '" + e.getBlamedExpressionString() + "' has no value");
+        } catch (TemplateException e) {
+            throw new PigException(PigException.Kind.FAILED, "template " + name + " line " + e.getLineNumber()
+                    + ": " + e.getMessageWithoutStackTop());
+        } catch (IOException e) {
+            throw new PigException(PigException.Kind.FAILED, "template " + name + " cannot be read: " + e.getMessage());
+        }
+    }
+}

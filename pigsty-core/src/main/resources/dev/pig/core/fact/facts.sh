@@ -1,0 +1,108 @@
+# pig facts: everything a plan needs from one host, in one round trip.
+# pig prepends PIG_PACKAGES, PIG_UNITS, PIG_FILES, PIG_USERS, PIG_GROUPS, PIG_SYSCTLS and PIG_CHECKS, each a
+# newline-separated list (a PIG_FILES line is "c PATH" when the content is wanted, "- PATH"
+# otherwise), and appends the module sections. Every section starts with "@@pig:section NAME";
+# the output ends with "@@pig:end" so a truncated answer is detected.
+export LC_ALL=C
+PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH
+
+section() { printf '@@pig:section %s\n' "$1"; }
+
+# calls "$2" once for every non-empty line of "$1"
+each() {
+  printf '%s\n' "$1" | while IFS= read -r pig_item; do
+    [ -n "$pig_item" ] && "$2" "$pig_item"
+  done
+  return 0
+}
+
+section os
+cat /etc/os-release 2>/dev/null
+printf 'PIG_ARCH=%s\nPIG_KERNEL=%s\n' "$(uname -m)" "$(uname -r)"
+if [ -d /run/systemd/system ]; then echo PIG_SYSTEMD=yes; else echo PIG_SYSTEMD=no; fi
+
+section hostname
+hostname 2>/dev/null || uname -n
+
+section cpu
+getconf _NPROCESSORS_ONLN 2>/dev/null || nproc
+
+section memory
+grep -E '^(MemTotal|MemAvailable|SwapTotal):' /proc/meminfo 2>/dev/null
+
+section disks
+df -P -k -l 2>/dev/null
+
+section uptime
+cut -d' ' -f1 /proc/uptime 2>/dev/null
+
+# package queries are the only OS-specific part: one line "NAME<TAB>STATUS<TAB>VERSION",
+# STATUS being dpkg's two-letter abbreviation ("ii" when installed) or "absent"
+pkg_dpkg() {
+  pig_line=$(dpkg-query -W -f='${db:Status-Abbrev}\t${Version}\n' -- "$1" 2>/dev/null | head -n 1)
+  if [ -n "$pig_line" ]; then printf '%s\t%s\n' "$1" "$pig_line"; else printf '%s\tabsent\t\n' "$1"; fi
+}
+pkg_rpm() {
+  if pig_v=$(rpm -q --qf '%{EPOCH}:%{VERSION}-%{RELEASE}\n' -- "$1" 2>/dev/null | head -n 1); then
+    printf '%s\tii\t%s\n' "$1" "${pig_v#(none):}"
+  else
+    printf '%s\tabsent\t\n' "$1"
+  fi
+}
+section packages
+if command -v dpkg-query >/dev/null 2>&1; then each "$PIG_PACKAGES" pkg_dpkg
+elif command -v rpm >/dev/null 2>&1; then each "$PIG_PACKAGES" pkg_rpm
+fi
+
+unit_q() {
+  printf '@@unit %s\n' "$1"
+  systemctl show -p LoadState,ActiveState,SubState,UnitFileState,ActiveEnterTimestampMonotonic,MainPID -- "$1" 2>/dev/null
+}
+section units
+command -v systemctl >/dev/null 2>&1 && each "$PIG_UNITS" unit_q
+
+# one line per path: PATH<TAB>TYPE<TAB>MODE<TAB>OWNER<TAB>GROUP<TAB>SIZE<TAB>SHA256<TAB>LINK,
+# followed by "@@content BASE64" for small regular files whose content was asked for
+file_q() {
+  pig_want=${1%% *}
+  pig_p=${1#* }
+  if [ -L "$pig_p" ]; then
+    printf '%s\tlink\t%s\t0\t\t%s\n' "$pig_p" "$(stat -c '%a	%U	%G' -- "$pig_p")" "$(readlink -- "$pig_p")"
+  elif [ -d "$pig_p" ]; then
+    printf '%s\tdir\t%s\t0\t\t\n' "$pig_p" "$(stat -c '%a	%U	%G' -- "$pig_p")"
+  elif [ -f "$pig_p" ]; then
+    pig_size=$(stat -c '%s' -- "$pig_p")
+    pig_sum=$(sha256sum -- "$pig_p" 2>/dev/null | cut -d' ' -f1)
+    printf '%s\tfile\t%s\t%s\t%s\t\n' "$pig_p" "$(stat -c '%a	%U	%G' -- "$pig_p")" "$pig_size" "$pig_sum"
+    if [ "$pig_want" = c ] && [ "$pig_size" -le 65536 ]; then
+      printf '@@content %s\n' "$(base64 < "$pig_p" | tr -d '\n')"
+    fi
+  elif [ -e "$pig_p" ]; then
+    printf '%s\tother\t%s\t0\t\t\n' "$pig_p" "$(stat -c '%a	%U	%G' -- "$pig_p")"
+  else
+    printf '%s\tmissing\t\t\t\t0\t\t\n' "$pig_p"
+  fi
+}
+section files
+each "$PIG_FILES" file_q
+
+section users
+user_q() { getent passwd "$1"; }
+each "$PIG_USERS" user_q
+
+section groups
+group_q() { getent group "$1"; }
+each "$PIG_GROUPS" group_q
+
+# KEY<TAB>ok<TAB>VALUE, or KEY<TAB>missing for a key this kernel does not have
+sysctl_q() {
+  pig_f=/proc/sys/$(printf '%s' "$1" | tr . /)
+  if [ -r "$pig_f" ]; then printf '%s\tok\t%s\n' "$1" "$(cat "$pig_f" 2>/dev/null)"; else printf '%s\tmissing\n' "$1"; fi
+}
+section sysctl
+each "$PIG_SYSCTLS" sysctl_q
+
+# the exit code of each guard command, in request order, one per line
+check_q() { ( eval "$1" ) </dev/null >/dev/null 2>&1; echo "$?"; }
+section checks
+each "$PIG_CHECKS" check_q

@@ -1,0 +1,156 @@
+package dev.pig.core.fact;
+
+import dev.pig.core.Fixtures;
+import dev.pig.core.ssh.CommandResult;
+import dev.pig.core.ssh.HostException;
+import dev.pig.core.ssh.LocalTransport;
+import dev.pig.core.ssh.SshTarget;
+import dev.pig.core.ssh.Transport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class FactGathererTest {
+
+    /** A module section as a module would write it: a snippet and a pure parser. */
+    static final FactSection<List<String>> ROLES = new FactSection<>() {
+        @Override
+        public String name() {
+            return "pgsql.roles";
+        }
+
+        @Override
+        public String script() {
+            return "printf 'dbuser_meta\\tlogin\\n'";
+        }
+
+        @Override
+        public List<String> parse(String output) {
+            return output.lines().map(l -> l.split("\t")[0]).toList();
+        }
+    };
+
+    private static final FactRequest EL9 = FactRequest.builder()
+            .packages("patroni", "pgbouncer", "postgresql16-server")
+            .units("patroni.service", "pgbouncer.service", "haproxy.service")
+            .fileWithContent("/etc/patroni/patroni.yml").files("/pg/data", "/pg", "/etc/pgbouncer/pgbouncer.ini")
+            .users("postgres").groups("postgres").sysctls("vm.overcommit_memory", "net.ipv4.tcp_rmem")
+            .sections("pgsql.roles").build();
+
+    private final FactGatherer gatherer = new FactGatherer(List.of(ROLES));
+
+    @Test
+    void parses_a_whole_answer_including_module_sections() {
+        HostFacts f = gatherer.parse("10.10.10.11", EL9, Fixtures.read("facts/el9-handwritten.out"));
+        assertEquals("pg-test-1", f.hostname());
+        assertTrue(f.pkg("patroni").installed());
+        assertTrue(f.unit("patroni.service").active());
+        assertEquals("0700", f.file("/pg/data").mode());
+        assertEquals(26, f.user("postgres").orElseThrow().uid());
+        assertEquals("2", f.sysctl("vm.overcommit_memory").orElseThrow());
+        assertEquals(List.of("dbuser_meta", "replicator"), f.extra(ROLES));
+    }
+
+    @Test
+    void refuses_a_fact_that_was_not_requested() {
+        HostFacts f = gatherer.parse("10.10.10.11", EL9, Fixtures.read("facts/el9-handwritten.out"));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> f.file("/etc/hosts"));
+        assertEquals("file /etc/hosts was not in the fact request for 10.10.10.11", e.getMessage());
+    }
+
+    @Test
+    void keeps_the_fingerprint_when_only_volatile_sections_change() {
+        String out = Fixtures.read("facts/el9-handwritten.out");
+        String later = out.replace("86400.12", "90000.00").replace("14000000 kB", "13000000 kB")
+                .replace("1200000 522832000", "1300000 522732000");
+        assertEquals(gatherer.parse("h", EL9, out).fingerprint(), gatherer.parse("h", EL9, later).fingerprint());
+    }
+
+    @Test
+    void changes_the_fingerprint_when_a_file_or_unit_changes() {
+        String out = Fixtures.read("facts/el9-handwritten.out");
+        String fp = gatherer.parse("h", EL9, out).fingerprint();
+        assertNotEquals(fp, gatherer.parse("h", EL9, out.replace("f57d0a83", "e57d0a83")).fingerprint());
+        assertNotEquals(fp, gatherer.parse("h", EL9, out.replace("=17823411", "=27823411")).fingerprint());
+    }
+
+    @Test
+    void puts_the_request_into_the_script_header_and_ends_with_the_marker() {
+        String script = gatherer.script(EL9);
+        assertTrue(script.startsWith("PIG_PACKAGES='patroni\npgbouncer\npostgresql16-server'\n"), script);
+        assertTrue(script.contains("PIG_FILES='c /etc/patroni/patroni.yml\n- /etc/pgbouncer/pgbouncer.ini\n- /pg\n- /pg/data\n'"));
+        assertTrue(script.contains("section ext:pgsql.roles\n(\nprintf"));
+        assertTrue(script.endsWith("printf '%s\\n' '@@pig:end'\n"));
+    }
+
+    @Test
+    void reports_a_truncated_answer_as_a_host_failure() {
+        Transport fake = new FakeTransport(new CommandResult(0, Fixtures.read("facts/truncated.out").getBytes(StandardCharsets.UTF_8), new byte[0]));
+        HostException e = assertThrows(HostException.class, () -> gatherer.gather(fake, FactRequest.empty(), Duration.ofSeconds(5)));
+        assertTrue(e.getMessage().startsWith("10.10.10.10: gathering facts failed (exit 0)"), e.getMessage());
+    }
+
+    @Test
+    void gathers_facts_from_this_machine_in_one_command(@TempDir Path dir) throws Exception {
+        Path conf = dir.resolve("pig.conf");
+        Files.writeString(conf, "listen_addresses = '*'\n");
+        Files.createSymbolicLink(dir.resolve("current"), conf);
+        LocalTransport local = new LocalTransport(SshTarget.local("local"));
+        FactRequest r = FactRequest.builder().fileWithContent(conf.toString())
+                .files(dir.toString(), dir.resolve("current").toString(), dir.resolve("nope").toString())
+                .packages("no-such-package-pig").units("no-such.service").users("root").groups("root")
+                .sysctls("kernel.no_such_key").checks("test -d " + dir, "false").sections("pgsql.roles").build();
+        HostFacts f = gatherer.gather(local, r, Duration.ofSeconds(30));
+        assertEquals(1, local.commandCount());
+        assertEquals("listen_addresses = '*'\n", new String(f.file(conf.toString()).content(), StandardCharsets.UTF_8));
+        assertEquals(FileState.Type.DIRECTORY, f.file(dir.toString()).type());
+        assertEquals(conf.toString(), f.file(dir.resolve("current").toString()).link());
+        assertTrue(!f.file(dir.resolve("nope").toString()).exists());
+        assertTrue(!f.pkg("no-such-package-pig").installed());
+        assertTrue(f.user("root").isPresent());
+        assertTrue(f.sysctl("kernel.no_such_key").isEmpty());
+        assertEquals(List.of("dbuser_meta"), f.extra(ROLES));
+        assertTrue(f.check("test -d " + dir));
+        assertTrue(!f.check("false"));
+        assertTrue(f.cpus() > 0 && f.memory().totalKb() > 0 && !f.disks().isEmpty());
+        assertEquals(f.fingerprint(), gatherer.gather(local, r, Duration.ofSeconds(30)).fingerprint());
+    }
+
+    /** Answers every command with the same result. */
+    record FakeTransport(CommandResult result) implements Transport {
+        @Override
+        public SshTarget target() {
+            return SshTarget.of("10.10.10.10");
+        }
+
+        @Override
+        public CommandResult run(String command, byte[] stdin, Duration timeout) {
+            return result;
+        }
+
+        @Override
+        public void upload(byte[] content, String path, String mode, String owner, String group, Duration timeout) {
+            throw new UnsupportedOperationException(path + Arrays.toString(content));
+        }
+
+        @Override
+        public int commandCount() {
+            return 0;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.pig.core.plan;
+
+import dev.pig.core.fact.FactRequest;
+import dev.pig.core.model.Secret;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PlanTest {
+
+    private static Plan sample() {
+        Change.Act file = new Change.Act("file /etc/hosts", "node_hosts", Action.UPDATE, "file /etc/hosts: content",
+                List.of(Step.Upload.of("/etc/hosts", "10.10.10.10 meta\n".getBytes(), "0644", "root", "root")),
+                UnifiedDiff.diff("/etc/hosts", "127.0.0.1 localhost\n", "10.10.10.10 meta\n"));
+        Change.Act run = new Change.Act("command initdb", "pg_init", Action.RUN, "command initdb: initdb -D /pg/data",
+                List.of(new Step.Exec("initdb -D /pg/data", "initdb -D /pg/data")), "");
+        Change.NoOp noop = new Change.NoOp("package patroni", "pg_install", "package patroni is installed (3.2.2)");
+        return Plan.of(List.of(
+                new HostPlan("10.10.10.10", "ab12", FactRequest.builder().files("/etc/hosts").build(), List.of(noop, file, run), null),
+                HostPlan.failed("10.10.10.11", "connection refused (port 22)")));
+    }
+
+    @Test
+    void renders_actions_diffs_failures_and_the_summary() {
+        assertEquals("""
+                10.10.10.10:
+                  ~ file /etc/hosts: content
+                      --- /etc/hosts
+                      +++ /etc/hosts
+                      @@ -1,1 +1,1 @@
+                      -127.0.0.1 localhost
+                      +10.10.10.10 meta
+                  > command initdb: initdb -D /pg/data
+
+                10.10.10.11: ! connection refused (port 22)
+
+                Plan: 0 to add, 2 to change, 0 to destroy.
+                """, PlanRenderer.text(sample(), false));
+    }
+
+    @Test
+    void says_no_changes_when_every_change_is_a_noop() {
+        Plan p = Plan.of(List.of(new HostPlan("h", "x", FactRequest.empty(),
+                List.of(new Change.NoOp("package patroni", "pg_install", "installed")), null)));
+        assertEquals("No changes. The hosts match the inventory.", PlanRenderer.summary(p));
+        assertTrue(PlanRenderer.text(p, true).contains("    package patroni: installed\n"));
+    }
+
+    @Test
+    void survives_a_json_round_trip_with_fingerprint_and_file_bytes() {
+        Plan p = sample();
+        Plan back = PlanJson.read(PlanJson.write(p));
+        assertEquals(p, back);
+        assertTrue(PlanJson.write(p).contains("\"factsFingerprint\" : \"ab12\""));
+    }
+
+    @Test
+    void secret_never_prints_its_value() {
+        Secret s = new Secret("DBUser.Meta");
+        assertEquals("***", s.toString());
+        assertEquals("user *** / pw ***", Masker.of(s, new Secret("dbuser_meta")).mask("user dbuser_meta / pw DBUser.Meta"));
+    }
+
+    @Test
+    void diffs_with_context_and_separate_hunks() {
+        String a = "1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11\n12\n";
+        String b = "1\n2\nthree\n4\n5\n6\n7\n8\n9\n10\n11\ntwelve\n";
+        assertEquals("""
+                --- f
+                +++ f
+                @@ -1,6 +1,6 @@
+                 1
+                 2
+                -3
+                +three
+                 4
+                 5
+                 6
+                @@ -9,4 +9,4 @@
+                 9
+                 10
+                 11
+                -12
+                +twelve
+                """, UnifiedDiff.diff("f", a, b));
+        assertEquals("", UnifiedDiff.diff("f", a, a));
+    }
+}

@@ -1,0 +1,139 @@
+package dev.pig.core.ssh;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SshTransportIT {
+    private static final Duration T = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+    private TestSshd sshd;
+
+    @BeforeEach
+    void start() throws Exception {
+        sshd = TestSshd.start(dir.resolve("sshd"));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (sshd != null) {
+            sshd.close();
+        }
+    }
+
+    @Test
+    void runs_commands_with_stdin_over_one_reused_connection() {
+        try (Connections pool = new Connections(sshd.options(HostKeyPolicy.ACCEPT_NEW))) {
+            Transport t = pool.get(sshd.target());
+            CommandResult r = t.run("sh -s", "echo hi; id -un; echo oops >&2; exit 4".getBytes(StandardCharsets.UTF_8), T);
+            assertEquals(4, r.exitCode());
+            assertEquals("hi\nroot\n", r.out());
+            assertEquals("oops\n", r.err());
+            assertTrue(pool.get(sshd.target()) == t, "the pool reuses the connection");
+            assertEquals(1, pool.roundTrips().get("127.0.0.1"));
+        }
+    }
+
+    @Test
+    void runs_several_commands_at_once_on_one_connection() throws Exception {
+        try (Connections pool = new Connections(sshd.options(HostKeyPolicy.ACCEPT_NEW))) {
+            Transport t = pool.get(sshd.target());
+            ExecutorService ex = Executors.newFixedThreadPool(8);
+            List<Future<CommandResult>> fs = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                int n = i;
+                fs.add(ex.submit(() -> t.run("sleep 0.2; echo " + n, null, T)));
+            }
+            for (int i = 0; i < 8; i++) {
+                assertEquals(i + "\n", fs.get(i).get().out());
+            }
+            ex.shutdown();
+        }
+    }
+
+    @Test
+    void uploads_atomically_over_ssh() throws Exception {
+        Path f = dir.resolve("motd");
+        try (Connections pool = new Connections(sshd.options(HostKeyPolicy.ACCEPT_NEW))) {
+            pool.get(sshd.target()).upload("hello\n".getBytes(StandardCharsets.UTF_8), f.toString(), "0600", "root", "root", T);
+        }
+        assertEquals("hello\n", Files.readString(f));
+    }
+
+    @Test
+    void records_an_unknown_key_under_accept_new_and_accepts_it_next_time() throws Exception {
+        ConnectOptions o = sshd.options(HostKeyPolicy.ACCEPT_NEW);
+        SshjTransport.connect(sshd.target(), o).close();
+        String recorded = Files.readString(o.pigKnownHosts());
+        assertTrue(recorded.startsWith("[127.0.0.1]:" + sshd.port() + " ssh-ed25519 "), recorded);
+        SshjTransport.connect(sshd.target(), o.withHostKeyPolicy(HostKeyPolicy.STRICT)).close();
+        assertEquals(recorded, Files.readString(o.pigKnownHosts()), "nothing appended for a known key");
+    }
+
+    @Test
+    void refuses_an_unknown_key_under_strict() {
+        HostException e = assertThrows(HostException.class,
+                () -> SshjTransport.connect(sshd.target(), sshd.options(HostKeyPolicy.STRICT)));
+        assertTrue(e.getMessage().startsWith("127.0.0.1: unknown host key (ssh-ed25519 SHA256:"), e.getMessage());
+    }
+
+    @Test
+    void refuses_a_changed_key_under_accept_new_and_strict_naming_the_line_to_remove() throws Exception {
+        ConnectOptions o = sshd.options(HostKeyPolicy.ACCEPT_NEW);
+        SshjTransport.connect(sshd.target(), o).close();
+        sshd.changeHostKey();
+        for (HostKeyPolicy p : List.of(HostKeyPolicy.ACCEPT_NEW, HostKeyPolicy.STRICT)) {
+            HostException e = assertThrows(HostException.class,
+                    () -> SshjTransport.connect(sshd.target(), o.withHostKeyPolicy(p)));
+            assertTrue(e.getMessage().startsWith("127.0.0.1: host key CHANGED (ssh-ed25519 SHA256:"), e.getMessage());
+            assertTrue(e.getMessage().endsWith("remove line 1 of " + o.pigKnownHosts() + " and retry"), e.getMessage());
+            assertFalse(e.getMessage().contains("\n"));
+        }
+        SshjTransport.connect(sshd.target(), o.withHostKeyPolicy(HostKeyPolicy.OFF)).close();
+    }
+
+    @Test
+    void reports_a_closed_port_in_one_line() throws Exception {
+        int dead = TestSshd.freePort();
+        HostException e = assertThrows(HostException.class,
+                () -> SshjTransport.connect(sshd.target().withPort(dead), sshd.options(HostKeyPolicy.ACCEPT_NEW)));
+        assertEquals("127.0.0.1: connection refused (port " + dead + ")", e.getMessage());
+    }
+
+    @Test
+    void reports_a_refused_key_in_one_line() throws Exception {
+        Path other = dir.resolve("other_key");
+        Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", "rsa", "-b", "2048", "-N", "", "-f", other.toString()).start();
+        assertEquals(0, p.waitFor());
+        HostException e = assertThrows(HostException.class,
+                () -> SshjTransport.connect(sshd.target().withPrivateKeys(List.of(other)), sshd.options(HostKeyPolicy.ACCEPT_NEW)));
+        assertEquals("127.0.0.1: authentication failed for user root (keys: " + other + ")", e.getMessage());
+    }
+
+    @Test
+    void times_out_a_slow_command_without_losing_the_connection() {
+        try (Connections pool = new Connections(sshd.options(HostKeyPolicy.ACCEPT_NEW))) {
+            Transport t = pool.get(sshd.target());
+            HostException e = assertThrows(HostException.class, () -> t.run("sleep 10", null, Duration.ofSeconds(1)));
+            assertEquals("127.0.0.1: command timed out after 1s", e.getMessage());
+            assertEquals("ok\n", t.run("echo ok", null, T).out());
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package dev.pig.core.task;
+
+import dev.pig.core.Fixtures;
+import dev.pig.core.exec.Planner;
+import dev.pig.core.fact.FactGatherer;
+import dev.pig.core.fact.HostFacts;
+import dev.pig.core.plan.Action;
+import dev.pig.core.plan.Change;
+import dev.pig.core.plan.HostPlan;
+import dev.pig.core.plan.Masker;
+import dev.pig.core.plan.Step;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Each resource planned against the recorded EL9 facts in {@code src-test-fixtures/facts/}. */
+class TaskPlanningTest {
+    private static final String CONF = "/etc/patroni/patroni.yml";
+
+    private static HostPlan plan(Task... tasks) {
+        List<Task> list = List.of(tasks);
+        HostFacts facts = new FactGatherer().parse("10.10.10.11", Planner.request(list), Fixtures.read("facts/el9-handwritten.out"));
+        return Planner.planFromFacts(facts, list, Masker.none());
+    }
+
+    private static Change one(Task t) {
+        return plan(t).changes().get(0);
+    }
+
+    private static FileTask patroni(String fixture) {
+        return new FileTask(CONF, Fixtures.read("plan/" + fixture).getBytes(StandardCharsets.UTF_8), "0600", "postgres",
+                "postgres", "pg_conf", false);
+    }
+
+    private static UnitTask patroniUnit() {
+        return new UnitTask("patroni.service", true, true, List.of(CONF), List.of(), "pg_launch");
+    }
+
+    @Test
+    void is_noop_when_package_installed() {
+        assertEquals(new Change.NoOp("package patroni", "pg_install", "package patroni is installed (3.2.2-1.el9)"),
+                one(new PackageTask("patroni", null, "pg_install")));
+    }
+
+    @Test
+    void installs_a_missing_package_with_dnf_on_el() {
+        Change.Act a = assertInstanceOf(Change.Act.class, one(new PackageTask("pgbouncer", null, "pg_install")));
+        assertEquals(Action.CREATE, a.action());
+        assertEquals(List.of(new Step.Exec("dnf install -y -q pgbouncer", "dnf install -y -q pgbouncer")), a.steps());
+    }
+
+    @Test
+    void updates_a_package_whose_version_differs() {
+        Change.Act a = assertInstanceOf(Change.Act.class, one(new PackageTask("postgresql16-server", "16.6", "pg_install")));
+        assertEquals(Action.UPDATE, a.action());
+        assertEquals("package postgresql16-server: 16.4-1PGDG.rhel9 -> 16.6", a.summary());
+    }
+
+    @Test
+    void is_noop_when_file_hash_matches() {
+        Change.NoOp n = assertInstanceOf(Change.NoOp.class, one(patroni("patroni-same.yml")));
+        assertEquals("file /etc/patroni/patroni.yml has the same content (sha256 f57d0a837344…), mode and owner", n.reason());
+    }
+
+    @Test
+    void uploads_a_changed_file_and_shows_the_diff() {
+        Change.Act a = assertInstanceOf(Change.Act.class, one(patroni("patroni-new.yml")));
+        assertEquals(Action.UPDATE, a.action());
+        assertEquals(Fixtures.read("plan/patroni.diff"), a.diff());
+        Step.Upload u = assertInstanceOf(Step.Upload.class, a.steps().get(0));
+        assertEquals(List.of(CONF, "0600", "postgres", "postgres"), List.of(u.path(), u.mode(), u.owner(), u.group()));
+    }
+
+    @Test
+    void fixes_only_the_mode_when_the_content_matches() {
+        FileTask loose = new FileTask(CONF, Fixtures.read("plan/patroni-same.yml").getBytes(StandardCharsets.UTF_8),
+                "0640", "postgres", "postgres", "pg_conf", false);
+        Change.Act a = assertInstanceOf(Change.Act.class, one(loose));
+        assertEquals(List.of(new Step.Exec("chmod 0640 /etc/patroni/patroni.yml", "chmod 0640 /etc/patroni/patroni.yml")), a.steps());
+    }
+
+    @Test
+    void creates_a_missing_file() {
+        Change.Act a = assertInstanceOf(Change.Act.class,
+                one(FileTask.of("/etc/pgbouncer/pgbouncer.ini", "[databases]\n", "0600", "pgbouncer")));
+        assertEquals(Action.CREATE, a.action());
+        assertTrue(a.diff().startsWith("--- /dev/null\n+++ /etc/pgbouncer/pgbouncer.ini\n@@ -0,0 +1,1 @@\n+[databases]\n"), a.diff());
+    }
+
+    @Test
+    void masks_secrets_in_diffs_and_commands() {
+        HostFacts facts = new FactGatherer().parse("h", Planner.request(List.of(patroni("patroni-new.yml"))),
+                Fixtures.read("facts/el9-handwritten.out"));
+        Masker m = new Masker(List.of("0.0.0.0:8008"));
+        Change.Act a = (Change.Act) Planner.planFromFacts(facts, List.of(patroni("patroni-new.yml")), m).changes().get(0);
+        assertTrue(a.diff().contains("+  listen: ***"), a.diff());
+    }
+
+    @Test
+    void restarts_unit_only_when_its_config_changes() {
+        Change unchanged = plan(patroni("patroni-same.yml"), patroniUnit()).changes().get(1);
+        assertInstanceOf(Change.NoOp.class, unchanged);
+        Change.Act restart = assertInstanceOf(Change.Act.class, plan(patroni("patroni-new.yml"), patroniUnit()).changes().get(1));
+        assertEquals("unit patroni.service: restart (/etc/patroni/patroni.yml changed)", restart.summary());
+        assertEquals("systemctl restart patroni.service", ((Step.Exec) restart.steps().get(0)).command());
+    }
+
+    @Test
+    void enables_and_starts_a_failed_disabled_unit() {
+        Change.Act a = assertInstanceOf(Change.Act.class,
+                one(new UnitTask("haproxy.service", true, true, List.of(), List.of(), "haproxy")));
+        assertEquals("unit haproxy.service: enable, start", a.summary());
+    }
+
+    @Test
+    void is_noop_when_directory_has_mode_and_owner() {
+        assertInstanceOf(Change.NoOp.class, one(new DirectoryTask("/pg/data", "0700", "postgres", "postgres", "pg_dir")));
+        Change.Act a = assertInstanceOf(Change.Act.class, one(new DirectoryTask("/pg/data", "0750", "postgres", "postgres", "pg_dir")));
+        assertEquals("directory /pg/data: mode 0700 -> 0750", a.summary());
+    }
+
+    @Test
+    void repoints_a_symlink_with_another_target() {
+        assertInstanceOf(Change.NoOp.class, one(new SymlinkTask("/pg", "/data/postgres/pg-test-16", "pg_dir")));
+        Change.Act a = assertInstanceOf(Change.Act.class, one(new SymlinkTask("/pg", "/data/postgres/pg-test-17", "pg_dir")));
+        assertEquals("ln -sfn /data/postgres/pg-test-17 /pg", ((Step.Exec) a.steps().get(0)).command());
+    }
+
+    @Test
+    void creates_users_and_groups_only_when_missing() {
+        assertInstanceOf(Change.NoOp.class, one(new UserTask("postgres", 26, "postgres", null, "/bin/bash", "node_user")));
+        assertInstanceOf(Change.NoOp.class, one(new GroupTask("postgres", 26, "node_user")));
+        Change.Act a = assertInstanceOf(Change.Act.class, one(new UserTask("postgres", null, null, null, "/bin/zsh", "node_user")));
+        assertEquals("usermod -s /bin/zsh postgres", ((Step.Exec) a.steps().get(0)).command());
+    }
+
+    @Test
+    void sets_a_sysctl_only_when_the_value_differs() {
+        assertInstanceOf(Change.NoOp.class, one(new SysctlTask("net.ipv4.tcp_rmem", "4096  87380 6291456", "node_tune")));
+        Change.Act a = assertInstanceOf(Change.Act.class, one(new SysctlTask("vm.overcommit_memory", "0", "node_tune")));
+        assertEquals("sysctl vm.overcommit_memory: 2 -> 0", a.summary());
+    }
+
+    @Test
+    void runs_a_guarded_command_only_when_its_fact_check_says_so() {
+        Change n = one(CommandTask.unlessFacts("patronictl", b -> b.packages("patroni"), f -> f.pkg("patroni").installed(), "patroni is installed",
+                "pip install patroni", "pg_install"));
+        assertEquals("command patronictl: patroni is installed", ((Change.NoOp) n).reason());
+    }
+}
