@@ -20,6 +20,10 @@ import picocli.CommandLine.Spec;
         subcommands = {
                 InventoryCommand.class,
                 ParamsCommand.class,
+                FactsCommand.class,
+                PlanCommand.class,
+                ApplyCommand.class,
+                DeployCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class PigCommand implements Runnable {

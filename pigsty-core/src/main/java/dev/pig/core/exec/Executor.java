@@ -81,35 +81,62 @@ public final class Executor {
         }
         Map<String, Integer> changed = new LinkedHashMap<>();
         live.forEach(h -> changed.put(h.host(), 0));
-        int total = live.stream().mapToInt(h -> h.changes().size()).max().orElse(0);
-        for (int i = 0; i < total; i++) {
-            int index = i;
-            List<HostPlan> now = live.stream().filter(h -> index < h.changes().size()).toList();
+        java.util.TreeSet<String> stages = new java.util.TreeSet<>();
+        live.forEach(h -> stages.addAll(h.stages()));
+        int total = stages.size();
+        int index = 0;
+        for (String stage : stages) {
+            index++;
+            List<HostPlan> now = live.stream().filter(h -> h.stages().contains(stage)).toList();
             if (now.isEmpty()) {
                 continue;
             }
-            String label = now.get(0).changes().get(i).task();
-            List<HostFailure> results = Parallel.map(now, forks, h -> runChange(h.host(), targets.get(h.host()), h.changes().get(index)));
+            // a host may have several changes in one stage: they run in its own order
+            List<List<Change>> work = now.stream().map(h -> changesIn(h, stage)).toList();
+            String label = work.get(0).get(0).task();
+            List<Integer> positions = java.util.stream.IntStream.range(0, now.size()).boxed().toList();
+            List<HostFailure> results = Parallel.map(positions, forks, k -> {
+                for (Change c : work.get(k)) {
+                    HostFailure f = runChange(now.get(k).host(), targets.get(now.get(k).host()), c);
+                    if (f != null) {
+                        return f;
+                    }
+                }
+                return null;
+            });
             int ok = 0;
             int did = 0;
             int bad = 0;
             for (int k = 0; k < now.size(); k++) {
                 HostPlan h = now.get(k);
                 HostFailure f = results.get(k);
+                long acts = work.get(k).stream().filter(c -> c instanceof Change.Act).count();
                 if (f != null) {
                     bad++;
                     fail(failures, f);
                     live.remove(h);
-                } else if (h.changes().get(i) instanceof Change.Act) {
+                } else if (acts > 0) {
                     did++;
-                    changed.merge(h.host(), 1, Integer::sum);
+                    changed.merge(h.host(), (int) acts, Integer::sum);
                 } else {
                     ok++;
                 }
             }
-            listener.stepDone(new StepReport(i + 1, total, label, did, ok, bad));
+            if (did > 0 || bad > 0) {
+                listener.stepDone(new StepReport(index, total, label, did, ok, bad));
+            }
         }
         return new ApplyResult(changed, failures);
+    }
+
+    private static List<Change> changesIn(HostPlan h, String stage) {
+        List<Change> out = new ArrayList<>();
+        for (int i = 0; i < h.changes().size(); i++) {
+            if (h.stages().get(i).equals(stage)) {
+                out.add(h.changes().get(i));
+            }
+        }
+        return out;
     }
 
     private void fail(List<HostFailure> failures, HostFailure f) {

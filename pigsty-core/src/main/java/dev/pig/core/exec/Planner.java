@@ -12,6 +12,7 @@ import dev.pig.core.ssh.Connections;
 import dev.pig.core.ssh.SshTarget;
 import dev.pig.core.ssh.Transport;
 import dev.pig.core.task.PlanContext;
+import dev.pig.core.task.Staged;
 import dev.pig.core.task.Task;
 
 import java.time.Duration;
@@ -45,11 +46,34 @@ public final class Planner {
         this.forks = forks;
     }
 
-    /** Hosts keep the order of {@code work}. */
+    /**
+     * Gathers the facts of every host (one round trip each, in parallel), then plans each host
+     * with the whole fleet's facts at hand. Hosts keep the order of {@code work}.
+     */
     public Plan plan(Map<SshTarget, List<Task>> work, Masker masker) {
         Map<SshTarget, List<Task>> ordered = new LinkedHashMap<>(work);
         List<SshTarget> targets = new ArrayList<>(ordered.keySet());
-        List<HostPlan> plans = Parallel.map(targets, forks, t -> planHost(t, ordered.get(t), masker));
+        List<Object> gathered = Parallel.map(targets, forks, t -> gatherHost(t, ordered.get(t), masker));
+        Map<String, HostFacts> fleet = new LinkedHashMap<>();
+        for (Object g : gathered) {
+            if (g instanceof HostFacts f) {
+                fleet.put(f.host(), f);
+            }
+        }
+        List<HostPlan> plans = new ArrayList<>();
+        for (int i = 0; i < targets.size(); i++) {
+            SshTarget t = targets.get(i);
+            Object g = gathered.get(i);
+            if (g instanceof HostFacts f) {
+                try {
+                    plans.add(planFromFacts(f, ordered.get(t), masker, fleet));
+                } catch (PigException e) {
+                    plans.add(HostPlan.failed(t.host(), stripHost(t.host(), masker.mask(e.getMessage()))));
+                }
+            } else {
+                plans.add((HostPlan) g);
+            }
+        }
         return Plan.of(plans);
     }
 
@@ -62,19 +86,27 @@ public final class Planner {
 
     /** Plans tasks against facts already gathered; pure, for tests. */
     public static HostPlan planFromFacts(HostFacts facts, List<Task> tasks, Masker masker) {
-        PlanContext ctx = new PlanContext(masker);
-        List<Change> changes = new ArrayList<>();
-        for (Task t : tasks) {
-            changes.add(t.plan(facts, ctx));
-        }
-        return new HostPlan(facts.host(), facts.fingerprint(), facts.request(), changes, null);
+        return planFromFacts(facts, tasks, masker, Map.of(facts.host(), facts));
     }
 
-    private HostPlan planHost(SshTarget target, List<Task> tasks, Masker masker) {
+    /** Plans one host's tasks, with the facts of the other hosts of the run at hand. */
+    public static HostPlan planFromFacts(HostFacts facts, List<Task> tasks, Masker masker, Map<String, HostFacts> fleet) {
+        PlanContext ctx = new PlanContext(masker, fleet);
+        List<Change> changes = new ArrayList<>();
+        List<String> stages = new ArrayList<>();
+        for (int i = 0; i < tasks.size(); i++) {
+            Task t = tasks.get(i);
+            changes.add(t.plan(facts, ctx));
+            stages.add(t instanceof Staged s ? s.stage() : String.format("%05d", i));
+        }
+        return new HostPlan(facts.host(), facts.fingerprint(), facts.request(), changes, stages, null);
+    }
+
+    /** The host's facts, or a failed plan when they cannot be had. */
+    private Object gatherHost(SshTarget target, List<Task> tasks, Masker masker) {
         try {
             Transport t = pool.get(target);
-            HostFacts facts = gatherer.gather(t, request(tasks), timeout);
-            return planFromFacts(facts, tasks, masker);
+            return gatherer.gather(t, request(tasks), timeout);
         } catch (PigException e) {
             return HostPlan.failed(target.host(), stripHost(target.host(), masker.mask(e.getMessage())));
         }

@@ -10,16 +10,37 @@ import java.util.List;
  * @param factsFingerprint the fingerprint of the facts it was planned from; apply refuses the host
  *                         when a fresh gathering gives a different one
  * @param request          the fact request, so apply can repeat the exact query
+ * @param stages           for each change, the stage it runs in: apply runs a stage on every host
+ *                         that has it, in parallel, before the next stage (stages sort as strings)
  * @param error            why the host could not be planned (unreachable, ...), or null
  */
-public record HostPlan(String host, String factsFingerprint, FactRequest request, List<Change> changes, String error) {
+public record HostPlan(String host, String factsFingerprint, FactRequest request, List<Change> changes,
+                       List<String> stages, String error) {
 
     public HostPlan {
         changes = List.copyOf(changes);
+        stages = stages == null || stages.isEmpty() ? byPosition(changes.size()) : List.copyOf(stages);
+        if (stages.size() != changes.size()) {
+            throw new IllegalArgumentException("one stage per change expected");
+        }
+    }
+
+    /** A plan whose changes run in order, step i of every host together. */
+    public HostPlan(String host, String factsFingerprint, FactRequest request, List<Change> changes, String error) {
+        this(host, factsFingerprint, request, changes, List.of(), error);
     }
 
     public static HostPlan failed(String host, String error) {
-        return new HostPlan(host, "", FactRequest.empty(), List.of(), error);
+        return new HostPlan(host, "", FactRequest.empty(), List.of(), List.of(), error);
+    }
+
+    /** Stage names for changes that run by position: 00000, 00001, ... */
+    public static List<String> byPosition(int n) {
+        List<String> out = new java.util.ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(String.format("%05d", i));
+        }
+        return out;
     }
 
     public List<Change.Act> actions() {

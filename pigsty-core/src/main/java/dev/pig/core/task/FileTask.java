@@ -49,6 +49,11 @@ public final class FileTask extends BaseTask {
         return path;
     }
 
+    /** The content this task puts on the host. */
+    public byte[] content() {
+        return content.clone();
+    }
+
     @Override
     public void require(FactRequest.Builder facts) {
         if (sensitive) {

@@ -2,7 +2,10 @@ package dev.pig.core.task;
 
 import dev.pig.core.plan.Masker;
 
+import dev.pig.core.fact.HostFacts;
+
 import java.util.Collection;
+import java.util.Map;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
@@ -12,10 +15,25 @@ import java.util.Set;
  */
 public final class PlanContext {
     private final Masker masker;
+    private final Map<String, HostFacts> fleet;
     private final Set<String> changedPaths = new LinkedHashSet<>();
 
     public PlanContext(Masker masker) {
+        this(masker, Map.of());
+    }
+
+    /**
+     * @param fleet the facts of every host of the run, by host, for tasks whose desired state
+     *              depends on other hosts (an etcd member joining a running cluster)
+     */
+    public PlanContext(Masker masker, Map<String, HostFacts> fleet) {
         this.masker = masker;
+        this.fleet = Map.copyOf(fleet);
+    }
+
+    /** Facts of every reachable host of this run, by host. */
+    public Map<String, HostFacts> fleet() {
+        return fleet;
     }
 
     public Masker masker() {

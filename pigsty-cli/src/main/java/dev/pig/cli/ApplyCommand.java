@@ -1,0 +1,68 @@
+package dev.pig.cli;
+
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+import dev.pig.core.model.ModelLoader;
+import dev.pig.core.plan.Plan;
+import dev.pig.core.plan.PlanJson;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code pig apply [PLANFILE]}: executes exactly a plan. With a saved plan, hosts whose facts
+ * changed since it was made are refused as stale (a saved plan was reviewed: it is applied
+ * without asking); without one, plans first and asks.
+ */
+@Command(name = "apply", description = "Apply a saved plan, or plan and apply after confirmation.")
+public final class ApplyCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    InventoryOptions inventory;
+
+    @Mixin
+    RunOptions run;
+
+    @Parameters(arity = "0..1", paramLabel = "PLANFILE", description = "A plan saved with 'pig plan -o'.")
+    Path planFile;
+
+    @Option(names = {"-y", "--yes"}, description = "Apply without asking.")
+    boolean yes;
+
+    @Override
+    public Integer call() {
+        return applyWith(spec, inventory, run, planFile, yes, Set.of());
+    }
+
+    /** Shared by apply, deploy and the module commands. */
+    static int applyWith(CommandSpec spec, InventoryOptions inventory, RunOptions run, Path planFile, boolean yes,
+                         Set<String> modules) {
+        ModelLoader.Loaded loaded = inventory.load();
+        InventoryCommand.printWarnings(spec.commandLine().getErr(), loaded);
+        var out = spec.commandLine().getOut();
+        var err = spec.commandLine().getErr();
+        try (EngineRun r = new EngineRun(loaded, run, modules)) {
+            Plan plan = planFile != null ? PlanJson.load(planFile) : r.plan();
+            boolean any = EngineRun.show(plan, false, out);
+            int unreachable = EngineRun.unreachable(plan, err);
+            if (unreachable >= 0) {
+                return unreachable;
+            }
+            if (!any && plan.failedHosts().isEmpty()) {
+                return ExitCodes.OK;
+            }
+            if (planFile == null && !EngineRun.confirm(yes, out)) {
+                err.println("Apply cancelled; nothing was changed.");
+                return ExitCodes.FAILURE;
+            }
+            return r.apply(plan, planFile != null, out, err);
+        }
+    }
+}

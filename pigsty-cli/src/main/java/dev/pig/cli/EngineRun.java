@@ -1,0 +1,139 @@
+package dev.pig.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Set;
+
+import dev.pig.core.diag.PigException;
+import dev.pig.core.exec.ApplyResult;
+import dev.pig.core.exec.Executor;
+import dev.pig.core.exec.HostFailure;
+import dev.pig.core.exec.Planner;
+import dev.pig.core.exec.ProgressListener;
+import dev.pig.core.fact.FactGatherer;
+import dev.pig.core.model.ModelLoader;
+import dev.pig.core.plan.Plan;
+import dev.pig.core.plan.PlanRenderer;
+import dev.pig.core.ssh.Connections;
+import dev.pig.core.template.Templates;
+import dev.pig.modules.Deployment;
+import dev.pig.modules.ModuleContext;
+import dev.pig.modules.Modules;
+import dev.pig.modules.Selection;
+
+/**
+ * One run against hosts: the deployment of the selected modules, one SSH connection per host
+ * for the whole run, and the plan / apply / report steps the commands share.
+ */
+final class EngineRun implements AutoCloseable {
+    static final Duration FACTS_TIMEOUT = Duration.ofMinutes(2);
+    static final Duration STEP_TIMEOUT = Duration.ofMinutes(15);
+
+    private final Deployment deployment;
+    private final Connections pool;
+    private final FactGatherer gatherer;
+    private final RunOptions run;
+
+    EngineRun(ModelLoader.Loaded loaded, RunOptions run, Set<String> modules) {
+        this.run = run;
+        ModuleContext ctx = new ModuleContext(loaded.model(), Templates.create(run.templateDir()));
+        Selection sel = Selection.of(run.limit, run.tags, modules);
+        this.deployment = Deployment.of(loaded.model(), Modules.all(), ctx, sel);
+        this.pool = new Connections(run.connectOptions());
+        this.gatherer = new FactGatherer(deployment.factSections());
+    }
+
+    Deployment deployment() {
+        return deployment;
+    }
+
+    Connections connections() {
+        return pool;
+    }
+
+    FactGatherer gatherer() {
+        return gatherer;
+    }
+
+    Plan plan() {
+        return new Planner(pool, gatherer, FACTS_TIMEOUT, run.forks).plan(deployment.work(), deployment.masker());
+    }
+
+    /** Applies a plan, printing a line per step; returns the exit code. */
+    int apply(Plan plan, boolean checkFresh, PrintWriter out, PrintWriter err) {
+        long start = System.nanoTime();
+        ProgressListener progress = new ProgressListener() {
+            @Override
+            public void stepDone(dev.pig.core.exec.StepReport r) {
+                out.println(r.line());
+                out.flush();
+            }
+
+            @Override
+            public void hostFailed(HostFailure f) {
+                err.println("Error: " + f);
+                err.flush();
+            }
+        };
+        ApplyResult r = new Executor(pool, gatherer, run.forks, STEP_TIMEOUT, deployment.masker(), progress)
+                .apply(plan, deployment.targets(), checkFresh);
+        int changes = r.changed().values().stream().mapToInt(Integer::intValue).sum();
+        String took = String.format("%.1f s", (System.nanoTime() - start) / 1e9);
+        if (r.ok()) {
+            out.println("Apply complete: " + changes + " change(s) on " + r.changed().values().stream().filter(n -> n > 0).count()
+                    + " host(s) in " + took + ".");
+            return ExitCodes.OK;
+        }
+        err.println();
+        err.println("Apply failed on " + r.failures().size() + " host(s); " + changes + " change(s) were made elsewhere in " + took + ":");
+        for (HostFailure f : r.failures()) {
+            err.println("  " + f);
+        }
+        err.println("Fix the cause and run again: hosts that converged report no changes.");
+        boolean nothing = changes == 0 && plan.hosts().stream().allMatch(h -> h.error() != null);
+        return nothing ? ExitCodes.UNAVAILABLE : ExitCodes.FAILURE;
+    }
+
+    /** Prints the plan; returns true when there is something to apply. */
+    static boolean show(Plan plan, boolean verbose, PrintWriter out) {
+        out.print(PlanRenderer.text(plan, verbose));
+        out.flush();
+        return !plan.isEmpty();
+    }
+
+    /** The exit code of a plan that could not be made for any host, or -1. */
+    static int unreachable(Plan plan, PrintWriter err) {
+        if (!plan.hosts().isEmpty() && plan.hosts().stream().allMatch(h -> h.error() != null)) {
+            err.println("Error: no host could be reached; nothing was done.");
+            return ExitCodes.UNAVAILABLE;
+        }
+        return -1;
+    }
+
+    /** Asks before applying unless {@code -y}; without a terminal to ask on, refuses. */
+    static boolean confirm(boolean yes, PrintWriter out) {
+        if (yes) {
+            return true;
+        }
+        if (System.console() == null) {
+            throw new PigException(PigException.Kind.USAGE, "not applying without confirmation: run with -y to apply non-interactively");
+        }
+        out.print("Apply these changes? Only 'yes' applies: ");
+        out.flush();
+        try {
+            String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            return "yes".equals(line == null ? "" : line.trim());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

@@ -1,0 +1,84 @@
+package dev.pig.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.pig.core.diag.PigException;
+import dev.pig.core.exec.Planner;
+import dev.pig.core.fact.FactRequest;
+import dev.pig.core.fact.HostFacts;
+import dev.pig.core.model.ModelLoader;
+import dev.pig.core.ssh.SshTarget;
+import dev.pig.core.task.Task;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code pig facts}: what pig sees on each host, gathered in one round trip per host. */
+@Command(name = "facts", description = "Gather and print the facts pig plans from (one round trip per host).")
+public final class FactsCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    InventoryOptions inventory;
+
+    @Mixin
+    RunOptions run;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        ModelLoader.Loaded loaded = inventory.load();
+        InventoryCommand.printWarnings(spec.commandLine().getErr(), loaded);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try (EngineRun r = new EngineRun(loaded, run, Set.of())) {
+            Map<String, SshTarget> targets = r.deployment().targets();
+            Map<SshTarget, List<Task>> work = r.deployment().work();
+            List<SshTarget> hosts = new ArrayList<>();
+            for (String id : run.limit == null ? targets.keySet() : work.keySet().stream().map(SshTarget::host).toList()) {
+                hosts.add(targets.get(id));
+            }
+            Map<String, Object> all = new LinkedHashMap<>();
+            int failed = 0;
+            for (SshTarget t : hosts) {
+                FactRequest req = Planner.request(work.getOrDefault(t, List.of()));
+                try {
+                    HostFacts f = r.gatherer().gather(r.connections().get(t), req, EngineRun.FACTS_TIMEOUT);
+                    all.put(t.host(), f);
+                    if (!json) {
+                        out.println(t.host() + ": " + f.hostname() + ", " + f.os().id() + " " + f.os().version() + " " + f.os().arch()
+                                + ", " + f.cpus() + " CPU, " + (f.memory().totalKb() >> 10) + " MiB, facts " + f.fingerprint().substring(0, 12));
+                    }
+                } catch (PigException e) {
+                    failed++;
+                    err.println("Error: " + e.getMessage());
+                    all.put(t.host(), Map.of("error", e.getMessage()));
+                }
+            }
+            if (json) {
+                try {
+                    out.println(new ObjectMapper().findAndRegisterModules().writerWithDefaultPrettyPrinter().writeValueAsString(all));
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            if (failed == hosts.size() && failed > 0) {
+                return ExitCodes.UNAVAILABLE;
+            }
+            return failed > 0 ? ExitCodes.FAILURE : ExitCodes.OK;
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.pig.core.task;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.pig.core.diag.PigException;
+import dev.pig.core.fact.FactRequest;
+import dev.pig.core.fact.HostFacts;
+import dev.pig.core.fact.OsInfo;
+import dev.pig.core.fact.PackageState;
+import dev.pig.core.plan.Action;
+import dev.pig.core.plan.Change;
+import dev.pig.core.plan.Step;
+
+/**
+ * A set of OS packages installed in one package-manager run (one apt or dnf transaction is much
+ * faster than one per package). On Debian, a dpkg left half-done by an interrupted run is
+ * finished first, package lists are fetched when missing, and services are kept from starting
+ * on install: pig starts what it manages when its configuration is in place.
+ *
+ * <pre>
+ * node_packages: [ openssh-server, chrony ]
+ * </pre>
+ */
+public final class PackagesTask extends BaseTask {
+    private final List<String> packages;
+
+    public PackagesTask(String name, List<String> packages, String tag) {
+        super("packages " + name, tag);
+        this.packages = List.copyOf(packages);
+    }
+
+    public List<String> packages() {
+        return packages;
+    }
+
+    @Override
+    public void require(FactRequest.Builder facts) {
+        facts.packages(packages.toArray(new String[0]));
+    }
+
+    @Override
+    public Change plan(HostFacts facts, PlanContext ctx) {
+        List<String> missing = new ArrayList<>();
+        for (String p : packages) {
+            PackageState s = facts.pkg(p);
+            if (!s.installed()) {
+                missing.add(p);
+            }
+        }
+        if (missing.isEmpty()) {
+            return noop(packages.size() == 1 ? "package " + packages.get(0) + " is installed (" + facts.pkg(packages.get(0)).version() + ")"
+                    : "all " + packages.size() + " packages are installed");
+        }
+        return act(Action.CREATE, "install " + String.join(" ", missing),
+                List.of(Step.Exec.of(installCommand(facts.os(), facts.host(), missing), ctx.masker())), "");
+    }
+
+    static String installCommand(OsInfo os, String host, List<String> missing) {
+        String pkgs = String.join(" ", missing.stream().map(BaseTask::q).toList());
+        if (os.isDebianLike()) {
+            String install = "apt-get install -y -q --no-install-recommends -o Dpkg::Options::=--force-confold " + pkgs;
+            return "export DEBIAN_FRONTEND=noninteractive; "
+                    // an earlier run killed mid-install leaves dpkg half-configured
+                    + "if [ -n \"$(ls -A /var/lib/dpkg/updates 2>/dev/null)\" ]; then dpkg --configure -a; fi; "
+                    // services start when pig has configured them, not on install
+                    + "printf '#!/bin/sh\\nexit 101\\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d; "
+                    + "trap 'rm -f /usr/sbin/policy-rc.d' EXIT; "
+                    + "{ [ -n \"$(ls -A /var/lib/apt/lists 2>/dev/null | grep -v -e lock -e partial)\" ] && " + install + "; } "
+                    + "|| { apt-get update -q && " + install + "; }";
+        }
+        if (os.isRhelLike()) {
+            return "dnf install -y -q " + pkgs;
+        }
+        throw new PigException(PigException.Kind.FAILED, host + ": no package manager known for " + os.id() + " " + os.version());
+    }
+}

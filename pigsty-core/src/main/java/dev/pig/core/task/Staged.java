@@ -1,0 +1,38 @@
+package dev.pig.core.task;
+
+import dev.pig.core.fact.FactRequest;
+import dev.pig.core.fact.HostFacts;
+import dev.pig.core.plan.Change;
+
+/**
+ * A task placed in a named stage. Apply runs one stage on every host that has it before the next
+ * stage, so "start every etcd member" happens together and "bootstrap the primary" finishes
+ * before "start the replicas". Stages sort as strings: modules prefix them with their order,
+ * like {@code 30.05 etcd launch}.
+ */
+public record Staged(String stage, Task task) implements Task {
+
+    public static Staged of(String stage, Task task) {
+        return new Staged(stage, task);
+    }
+
+    @Override
+    public String name() {
+        return task.name();
+    }
+
+    @Override
+    public String tag() {
+        return task.tag();
+    }
+
+    @Override
+    public void require(FactRequest.Builder facts) {
+        task.require(facts);
+    }
+
+    @Override
+    public Change plan(HostFacts facts, PlanContext ctx) {
+        return task.plan(facts, ctx);
+    }
+}

@@ -1,0 +1,127 @@
+package dev.pig.modules;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.pig.core.fact.FactSection;
+import dev.pig.core.model.ClusterModel;
+import dev.pig.core.model.Node;
+import dev.pig.core.model.PgCluster;
+import dev.pig.core.model.PgUser;
+import dev.pig.core.param.Param;
+import dev.pig.core.param.ParamCatalog;
+import dev.pig.core.param.ParamType;
+import dev.pig.core.plan.Masker;
+import dev.pig.core.ssh.SshTarget;
+import dev.pig.core.task.Task;
+
+/**
+ * Turns a model and a {@link Selection} into the engine's input: for every selected host, the
+ * staged tasks of every module that manages it, in deployment order; how to reach each host;
+ * and every secret of the inventory, so nothing shown or logged reveals one.
+ */
+public final class Deployment {
+    private final ClusterModel model;
+    private final Map<String, SshTarget> targets = new LinkedHashMap<>();
+    private final Map<SshTarget, List<Task>> work = new LinkedHashMap<>();
+    private final List<FactSection<?>> sections = new ArrayList<>();
+    private final Masker masker;
+
+    private Deployment(ClusterModel model, List<PigModule> modules, ModuleContext ctx, Selection sel) {
+        this.model = model;
+        Set<String> hosts = sel.hosts(model);
+        Map<String, List<Task>> byHost = new LinkedHashMap<>();
+        for (PigModule m : modules) {
+            if (!sel.module(m.name())) {
+                continue;
+            }
+            sections.addAll(m.factSections(ctx));
+            for (Node n : m.hosts(model)) {
+                if (!hosts.contains(n.id())) {
+                    continue;
+                }
+                for (var t : m.tasks(ctx, n)) {
+                    if (sel.tag(m.name(), t.tag())) {
+                        byHost.computeIfAbsent(n.id(), k -> new ArrayList<>()).add(t);
+                    }
+                }
+            }
+        }
+        for (Node n : model.nodes()) {
+            SshTarget t = target(n);
+            targets.put(t.host(), t);
+            if (byHost.containsKey(n.id())) {
+                work.put(t, byHost.get(n.id()));
+            }
+        }
+        this.masker = new Masker(secrets(model));
+    }
+
+    /** The deployment of {@code modules} (in their order) over the selected hosts. */
+    public static Deployment of(ClusterModel model, List<PigModule> modules, ModuleContext ctx, Selection sel) {
+        List<PigModule> ordered = new ArrayList<>(modules);
+        ordered.sort(java.util.Comparator.comparingInt(PigModule::order));
+        return new Deployment(model, ordered, ctx, sel);
+    }
+
+    public ClusterModel model() {
+        return model;
+    }
+
+    /** Tasks per host, for the planner. */
+    public Map<SshTarget, List<Task>> work() {
+        return work;
+    }
+
+    /** How to reach every host of the inventory, by the name the plan uses. */
+    public Map<String, SshTarget> targets() {
+        return targets;
+    }
+
+    public List<FactSection<?>> factSections() {
+        return sections;
+    }
+
+    public Masker masker() {
+        return masker;
+    }
+
+    /** How pig reaches a node: {@code ansible_host}, {@code ansible_port}, {@code ansible_user}, the key file. */
+    public static SshTarget target(Node n) {
+        List<Path> keys = n.privateKeyFile().map(k -> List.of(expandHome(k))).orElse(List.of());
+        boolean local = n.address().equals("127.0.0.1") || n.address().equals("localhost");
+        return new SshTarget(n.address(), n.sshPort(), n.sshUser(), keys, true, local);
+    }
+
+    static Path expandHome(String p) {
+        if (p.equals("~") || p.startsWith("~/")) {
+            return Path.of(System.getProperty("user.home") + p.substring(1));
+        }
+        return Path.of(p);
+    }
+
+    /** Every secret value the inventory holds: secret parameters and user passwords. */
+    static Set<String> secrets(ClusterModel model) {
+        Set<String> out = new LinkedHashSet<>();
+        List<Param> secretParams = ParamCatalog.builtIn().all().stream().filter(p -> p.type() == ParamType.SECRET).toList();
+        for (ClusterModel.HostVars v : model.vars().values()) {
+            for (Param p : secretParams) {
+                Object value = v.value(p.name());
+                if (value != null && !String.valueOf(value).isBlank()) {
+                    out.add(String.valueOf(value));
+                }
+            }
+        }
+        for (PgCluster c : model.pgClusters()) {
+            for (PgUser u : c.users()) {
+                u.password().ifPresent(s -> out.add(s.reveal()));
+            }
+        }
+        return out;
+    }
+}

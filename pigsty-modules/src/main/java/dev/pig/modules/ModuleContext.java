@@ -1,0 +1,48 @@
+package dev.pig.modules;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import dev.pig.core.model.ClusterModel;
+import dev.pig.core.model.Node;
+import dev.pig.core.task.FileTask;
+import dev.pig.core.task.Staged;
+import dev.pig.core.task.Task;
+import dev.pig.core.template.Templates;
+
+/** What a module needs to describe a host: the model, the templates, typed vars. */
+public final class ModuleContext {
+    private final ClusterModel model;
+    private final Templates templates;
+
+    public ModuleContext(ClusterModel model, Templates templates) {
+        this.model = model;
+        this.templates = templates;
+    }
+
+    public ClusterModel model() {
+        return model;
+    }
+
+    public HostVars vars(Node node) {
+        return new HostVars(model.varsOf(node.id()));
+    }
+
+    public String render(String template, Map<String, ?> data) {
+        return templates.render(template, data);
+    }
+
+    /** A file rendered from {@code templates/<template>}. */
+    public FileTask file(String path, String template, Map<String, ?> data, String mode, String owner, String group,
+                         String tag, boolean sensitive) {
+        return new FileTask(path, render(template, data).getBytes(StandardCharsets.UTF_8), mode, owner, group, tag, sensitive);
+    }
+
+    /**
+     * Places a task of module {@code m} in its stage {@code n}: stages of all modules sort
+     * together, module by module ({@code 30.05 etcd launch}).
+     */
+    public static Staged stage(PigModule m, int n, String name, Task task) {
+        return Staged.of(String.format("%02d.%02d %s %s", m.order(), n, m.name(), name), task);
+    }
+}

@@ -1,0 +1,69 @@
+package dev.pig.modules;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import dev.pig.core.diag.PigException;
+import dev.pig.core.model.ClusterModel;
+import dev.pig.core.model.Node;
+
+/**
+ * What a run covers: {@code -l} limits the hosts (a host, a group, a cluster, comma-separated),
+ * {@code -t} the tasks (Pigsty tags, or a module name for all of its tasks), and a command may
+ * restrict the modules ({@code pig etcd ...} only runs ETCD).
+ */
+public record Selection(List<String> limit, Set<String> tags, Set<String> modules) {
+
+    public static Selection all() {
+        return new Selection(List.of(), Set.of(), Set.of());
+    }
+
+    public static Selection of(String limit, String tags, Set<String> modules) {
+        return new Selection(split(limit), new LinkedHashSet<>(split(tags)), Set.copyOf(modules));
+    }
+
+    private static List<String> split(String s) {
+        if (s == null || s.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+    }
+
+    public Selection withModules(Set<String> m) {
+        return new Selection(limit, tags, Set.copyOf(m));
+    }
+
+    public boolean module(String name) {
+        return modules.isEmpty() || modules.contains(name);
+    }
+
+    public boolean tag(String module, String tag) {
+        return tags.isEmpty() || tags.contains(tag) || tags.contains(module);
+    }
+
+    /** The hosts {@code -l} selects; every term must match something. */
+    public Set<String> hosts(ClusterModel model) {
+        Set<String> out = new LinkedHashSet<>();
+        if (limit.isEmpty()) {
+            model.nodes().forEach(n -> out.add(n.id()));
+            return out;
+        }
+        for (String term : limit) {
+            List<String> hit = new ArrayList<>();
+            for (Node n : model.nodes()) {
+                if (n.id().equals(term) || n.address().equals(term) || n.nodename().equals(term) || n.groups().contains(term)
+                        || model.pgClusters().stream().anyMatch(c -> c.name().equals(term) && c.instance(n.id()).isPresent())) {
+                    hit.add(n.id());
+                }
+            }
+            if (hit.isEmpty()) {
+                throw new PigException(PigException.Kind.USAGE, "-l " + term + " matches no host, group or cluster of the inventory");
+            }
+            out.addAll(hit);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,269 @@
+package dev.pig.modules.etcd;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.pig.core.fact.FactSection;
+import dev.pig.core.fact.FileState;
+import dev.pig.core.fact.HostFacts;
+import dev.pig.core.model.ClusterModel;
+import dev.pig.core.model.EtcdCluster;
+import dev.pig.core.model.Node;
+import dev.pig.core.plan.Change;
+import dev.pig.core.ssh.Shell;
+import dev.pig.core.task.CommandTask;
+import dev.pig.core.task.Deferred;
+import dev.pig.core.task.DirectoryTask;
+import dev.pig.core.task.FileTask;
+import dev.pig.core.task.PackagesTask;
+import dev.pig.core.task.PlanContext;
+import dev.pig.core.task.Staged;
+import dev.pig.core.task.Task;
+import dev.pig.core.task.UnitTask;
+import dev.pig.modules.HostVars;
+import dev.pig.modules.ModuleContext;
+import dev.pig.modules.PigModule;
+
+/**
+ * ETCD: one etcd cluster from the group with {@code etcd_cluster}, one member per host with
+ * {@code etcd_seq}.
+ *
+ * <pre>
+ * etcd:
+ *   hosts:
+ *     10.10.10.10: { etcd_seq: 1 }
+ *     10.10.10.11: { etcd_seq: 2 }
+ *     10.10.10.12: { etcd_seq: 3 }
+ *   vars: { etcd_cluster: etcd }
+ * </pre>
+ *
+ * A new cluster's members start together; a member added to a running cluster is first added
+ * with {@code member add} and starts with {@code initial-cluster-state: existing}. The
+ * {@code initial-*} settings matter only when a member's data directory is created, so a change
+ * to them alone (a member joined elsewhere) updates the file without restarting etcd.
+ */
+public final class EtcdModule implements PigModule {
+    static final String CONF = "/etc/etcd/etcd.conf";
+    static final String UNIT = "/etc/systemd/system/etcd.service";
+    /** Marks, within a host's plan, that settings etcd reads at every start have changed. */
+    static final String RUNTIME_CHANGED = "etcd: runtime settings";
+    static final List<String> PACKAGES = List.of("etcd-server", "etcd-client");
+
+    @Override
+    public String name() {
+        return "etcd";
+    }
+
+    @Override
+    public int order() {
+        return 30;
+    }
+
+    @Override
+    public List<String> tags() {
+        return List.of("etcd_install", "etcd_dir", "etcd_config", "etcd_member", "etcd_launch", "etcd_auth");
+    }
+
+    @Override
+    public List<Node> hosts(ClusterModel model) {
+        return model.etcd().map(e -> e.members().stream().map(m -> model.node(m.ip()).orElseThrow()).toList())
+                .orElse(List.of());
+    }
+
+    @Override
+    public List<FactSection<?>> factSections(ModuleContext ctx) {
+        return ctx.model().etcd().isEmpty() ? List.of() : List.of(members(ctx));
+    }
+
+    private static EtcdMembers members(ModuleContext ctx) {
+        EtcdCluster e = ctx.model().etcd().orElseThrow();
+        Node first = ctx.model().node(e.members().get(0).ip()).orElseThrow();
+        return new EtcdMembers(etcdctl(ctx.vars(first), "127.0.0.1:" + e.members().get(0).port()));
+    }
+
+    /**
+     * etcdctl against an endpoint; without credentials first (auth not enabled yet), then as root.
+     * The password is masked wherever a command is shown.
+     */
+    static String etcdctl(HostVars v, String endpoints) {
+        String base = "ETCDCTL_API=3 etcdctl --endpoints=" + endpoints + " --command-timeout=5s";
+        return "etcdctl_() { " + base + " \"$@\" 2>/dev/null || " + base + " --user "
+                + Shell.quote("root:" + v.str("etcd_root_password")) + " \"$@\"; }; etcdctl_";
+    }
+
+    @Override
+    public List<Staged> tasks(ModuleContext ctx, Node node) {
+        EtcdCluster cluster = ctx.model().etcd().orElseThrow();
+        EtcdCluster.Member me = cluster.members().stream().filter(m -> m.ip().equals(node.id())).findFirst().orElseThrow();
+        HostVars v = ctx.vars(node);
+        String data = v.str("etcd_data");
+        String peerUrl = "http://" + me.ip() + ":" + me.peerPort();
+        String local = etcdctl(v, "127.0.0.1:" + me.port());
+        EtcdMembers section = members(ctx);
+        List<Staged> out = new ArrayList<>();
+
+        out.add(ModuleContext.stage(this, 1, "install", new PackagesTask("etcd", PACKAGES, "etcd_install")));
+        out.add(ModuleContext.stage(this, 2, "dirs", new DirectoryTask(data, "0700", "etcd", "etcd", "etcd_dir")));
+        out.add(ModuleContext.stage(this, 2, "dirs", new DirectoryTask("/etc/etcd", "0755", "root", "root", "etcd_dir")));
+
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("name", me.name());
+        model.put("cluster", cluster.name());
+        model.put("ip", me.ip());
+        model.put("port", me.port());
+        model.put("peer_port", me.peerPort());
+        model.put("data", data);
+        model.put("election_timeout", v.integer("etcd_election_timeout"));
+        model.put("heartbeat_interval", v.integer("etcd_heartbeat_interval"));
+        List<Map<String, Object>> ms = new ArrayList<>();
+        for (EtcdCluster.Member m : cluster.members()) {
+            ms.add(Map.of("name", m.name(), "ip", m.ip(), "peer_port", m.peerPort()));
+        }
+        model.put("members", ms);
+        String memberDir = data + "/member";
+        out.add(ModuleContext.stage(this, 3, "config", new Deferred("file " + CONF, "etcd_config",
+                b -> b.fileWithContent(CONF).files(memberDir).sections(EtcdMembers.NAME),
+                (facts, pctx) -> {
+                    Map<String, Object> m = new LinkedHashMap<>(model);
+                    m.put("init", initialState(facts, pctx, section, v.str("etcd_init"), memberDir, peerUrl));
+                    return new EtcdConfig(ctx.file(CONF, "etcd/etcd.conf.ftl", m, "0644", "root", "root", "etcd_config", false));
+                })));
+        out.add(ModuleContext.stage(this, 3, "config", ctx.file(UNIT, "etcd/etcd.service.ftl", model, "0644", "root", "root", "etcd_config", false)));
+
+        // joining a running cluster: announce the member first, from the member itself
+        out.add(ModuleContext.stage(this, 4, "member", new Deferred("command etcd member add " + me.name(), "etcd_member",
+                b -> b.files(memberDir).sections(EtcdMembers.NAME),
+                (facts, pctx) -> join(facts, pctx, section, v, me, memberDir, peerUrl))));
+
+        out.add(ModuleContext.stage(this, 5, "launch", new UnitTask("etcd.service", true, true,
+                List.of(UNIT, RUNTIME_CHANGED), List.of(), "etcd_launch")));
+        out.add(ModuleContext.stage(this, 6, "health", CommandTask.unless("etcd health " + me.name(),
+                local + " endpoint health >/dev/null",
+                "for i in $(seq 60); do " + local + " endpoint health >/dev/null 2>&1 && exit 0; sleep 1; done; "
+                        + local + " endpoint health",
+                "etcd_launch")));
+
+        EtcdCluster.Member firstMember = cluster.members().stream().min(Comparator.comparingInt(EtcdCluster.Member::seq)).orElseThrow();
+        if (firstMember == me) {
+            String pw = Shell.quote(v.str("etcd_root_password"));
+            String plain = "ETCDCTL_API=3 etcdctl --endpoints=127.0.0.1:" + me.port() + " --command-timeout=5s";
+            out.add(ModuleContext.stage(this, 7, "auth", CommandTask.unless("etcd auth enable",
+                    // auth is on when an anonymous request is refused and root can log in
+                    "! " + plain + " user list >/dev/null 2>&1 && " + plain + " --user root:" + pw + " user get root >/dev/null 2>&1",
+                    "set -e; " + plain + " user get root >/dev/null 2>&1 || " + plain + " user add root --new-user-password=" + pw
+                            + " --interactive=false; " + plain + " user grant-role root root; " + plain + " auth enable",
+                    "etcd_auth")));
+        }
+        return out;
+    }
+
+    /**
+     * {@code new} for a member of a cluster being created; {@code existing} for a member joining
+     * a running cluster; for a member that already has data, whatever its file says (etcd no
+     * longer reads it), so a re-run does not touch the file.
+     */
+    static String initialState(HostFacts facts, PlanContext ctx, EtcdMembers section, String configured,
+                               String memberDir, String peerUrl) {
+        if (facts.file(memberDir).exists()) {
+            FileState conf = facts.file(CONF);
+            if (conf.exists() && conf.content() != null) {
+                for (String line : new String(conf.content(), StandardCharsets.UTF_8).split("\n")) {
+                    if (line.startsWith("initial-cluster-state:")) {
+                        return line.substring(line.indexOf(':') + 1).trim();
+                    }
+                }
+            }
+            return configured;
+        }
+        return runningElsewhere(facts, ctx, section).isPresent() ? "existing" : configured;
+    }
+
+    /** The member list of a running cluster, as another host of the run reports it. */
+    static Optional<EtcdMembers.View> runningElsewhere(HostFacts facts, PlanContext ctx, EtcdMembers section) {
+        for (HostFacts other : ctx.fleet().values()) {
+            if (other.host().equals(facts.host()) || !other.request().sections().contains(EtcdMembers.NAME)) {
+                continue;
+            }
+            EtcdMembers.View view = other.extra(section);
+            if (view.answered() && view.members().stream().anyMatch(EtcdMembers.Member::started)) {
+                return Optional.of(view);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Task join(HostFacts facts, PlanContext ctx, EtcdMembers section, HostVars v, EtcdCluster.Member me,
+                      String memberDir, String peerUrl) {
+        Optional<EtcdMembers.View> running = facts.file(memberDir).exists() ? Optional.empty() : runningElsewhere(facts, ctx, section);
+        if (running.isEmpty()) {
+            String why = facts.file(memberDir).exists() ? "member " + me.name() + " has its data; it is part of the cluster"
+                    : "no running cluster to join: the members start together";
+            return CommandTask.unlessFacts("etcd member add " + me.name(), b -> { }, f -> true, why, "true", "etcd_member");
+        }
+        if (running.get().has(peerUrl)) {
+            return CommandTask.unlessFacts("etcd member add " + me.name(), b -> { }, f -> true,
+                    "the cluster already lists " + peerUrl, "true", "etcd_member");
+        }
+        String endpoints = String.join(",", running.get().members().stream().filter(EtcdMembers.Member::started)
+                .map(m -> m.peerUrl().replace(":" + peerPort(m.peerUrl()), ":" + me.port()).replace("http://", "")).toList());
+        return CommandTask.unlessFacts("etcd member add " + me.name(), b -> { }, f -> false, "",
+                etcdctl(v, endpoints) + " member add " + me.name() + " --peer-urls=" + peerUrl, "etcd_member");
+    }
+
+    private static String peerPort(String url) {
+        return url.substring(url.lastIndexOf(':') + 1);
+    }
+
+    /**
+     * The config file, plus the one judgement the engine cannot make: whether what changed is read
+     * at every start (restart needed) or only at bootstrap (no restart).
+     */
+    static final class EtcdConfig implements Task {
+        private final FileTask file;
+
+        EtcdConfig(FileTask file) {
+            this.file = file;
+        }
+
+        @Override
+        public String name() {
+            return file.name();
+        }
+
+        @Override
+        public String tag() {
+            return file.tag();
+        }
+
+        @Override
+        public void require(dev.pig.core.fact.FactRequest.Builder b) {
+            file.require(b);
+        }
+
+        @Override
+        public Change plan(HostFacts facts, PlanContext ctx) {
+            Change c = file.plan(facts, ctx);
+            FileState now = facts.file(CONF);
+            String before = now.exists() && now.content() != null ? runtimePart(new String(now.content(), StandardCharsets.UTF_8)) : null;
+            if (before == null || !before.equals(runtimePart(new String(file.content(), StandardCharsets.UTF_8)))) {
+                ctx.changed(RUNTIME_CHANGED);
+            }
+            return c;
+        }
+
+        static String runtimePart(String conf) {
+            StringBuilder b = new StringBuilder();
+            for (String line : conf.split("\n")) {
+                if (!line.startsWith("initial-") && !line.startsWith("#")) {
+                    b.append(line).append('\n');
+                }
+            }
+            return b.toString();
+        }
+    }
+}
