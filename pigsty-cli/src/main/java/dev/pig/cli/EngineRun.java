@@ -60,7 +60,12 @@ final class EngineRun implements AutoCloseable {
     }
 
     Plan plan() {
-        return new Planner(pool, gatherer, FACTS_TIMEOUT, run.forks).plan(deployment.work(), deployment.masker());
+        return plan(deployment.work());
+    }
+
+    /** Plans other work than the deployment's (a removal), with the same connections and secrets. */
+    Plan plan(java.util.Map<dev.pig.core.ssh.SshTarget, java.util.List<dev.pig.core.task.Task>> work) {
+        return new Planner(pool, gatherer, FACTS_TIMEOUT, run.forks).plan(work, deployment.masker());
     }
 
     /** Applies a plan, printing a line per step; returns the exit code. */

@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
                 PlanCommand.class,
                 ApplyCommand.class,
                 DeployCommand.class,
+                EtcdCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class PigCommand implements Runnable {

@@ -163,6 +163,62 @@ public final class EtcdModule implements PigModule {
     }
 
     /**
+     * Taking {@code removed} out of the cluster, planned on a surviving member: {@code member
+     * remove} when the cluster still lists it, refused when it would leave the cluster without
+     * quorum.
+     */
+    public Staged memberRemove(ModuleContext ctx, Node survivor, Node removed) {
+        EtcdCluster cluster = ctx.model().etcd().orElseThrow();
+        EtcdCluster.Member gone = cluster.members().stream().filter(m -> m.ip().equals(removed.id())).findFirst().orElseThrow();
+        String peerUrl = "http://" + gone.ip() + ":" + gone.peerPort();
+        EtcdMembers section = members(ctx);
+        HostVars v = ctx.vars(survivor);
+        String local = etcdctl(v, "127.0.0.1:" + cluster.members().get(0).port());
+        return ModuleContext.stage(this, 1, "member remove", new Deferred("command etcd member remove " + gone.name(), "etcd_member",
+                b -> b.sections(EtcdMembers.NAME),
+                (facts, pctx) -> {
+                    EtcdMembers.View view = facts.extra(section);
+                    if (!view.answered()) {
+                        throw new dev.pig.core.diag.PigException(dev.pig.core.diag.PigException.Kind.FAILED,
+                                facts.host() + ": etcd does not answer here, so " + gone.name() + " cannot be removed through it");
+                    }
+                    Optional<EtcdMembers.Member> m = view.members().stream().filter(x -> x.peerUrl().equals(peerUrl)).findFirst();
+                    if (m.isEmpty()) {
+                        return CommandTask.unlessFacts("etcd member remove " + gone.name(), b -> { }, f -> true,
+                                "the cluster does not list " + peerUrl, "true", "etcd_member");
+                    }
+                    int remaining = view.members().size() - 1;
+                    long started = view.members().stream().filter(x -> x.started() && !x.peerUrl().equals(peerUrl)).count();
+                    int quorum = remaining / 2 + 1;
+                    if (remaining < 1 || started < quorum) {
+                        throw new dev.pig.core.diag.PigException(dev.pig.core.diag.PigException.Kind.FAILED,
+                                "removing " + gone.name() + " would leave " + started + " running member(s) of " + remaining
+                                        + ", below the quorum of " + quorum + "; bring members back first");
+                    }
+                    return CommandTask.unlessFacts("etcd member remove " + gone.name(), b -> { }, f -> false, "",
+                            local + " member remove " + m.get().id(), "etcd_member");
+                }));
+    }
+
+    /** What leaves a removed member's host: the service, its files, and its data when {@code etcd_rm_data}. */
+    public List<Staged> removal(ModuleContext ctx, Node node) {
+        HostVars v = ctx.vars(node);
+        List<Staged> out = new ArrayList<>();
+        String stop = "systemctl disable --now etcd.service 2>/dev/null || true";
+        out.add(ModuleContext.stage(this, 2, "stop", CommandTask.unless("stop etcd",
+                "! systemctl is-active -q etcd.service && ! systemctl is-enabled -q etcd.service", stop, "etcd_member")));
+        List<String> paths = new ArrayList<>(List.of(CONF, UNIT));
+        if (v.bool("etcd_rm_data")) {
+            paths.add(v.str("etcd_data"));
+        }
+        for (String p : paths) {
+            out.add(ModuleContext.stage(this, 3, "clean", CommandTask.unless("remove " + p, "! test -e " + Shell.quote(p),
+                    "rm -rf " + Shell.quote(p) + (p.equals(UNIT) ? " && systemctl daemon-reload" : ""), "etcd_member")));
+        }
+        return out;
+    }
+
+    /**
      * {@code new} for a member of a cluster being created; {@code existing} for a member joining
      * a running cluster; for a member that already has data, whatever its file says (etcd no
      * longer reads it), so a re-run does not touch the file.

@@ -1,0 +1,94 @@
+package dev.pig.modules.etcd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.pig.core.model.ClusterModel;
+import dev.pig.core.model.ModelLoader;
+import dev.pig.core.model.Node;
+import dev.pig.core.task.FileTask;
+import dev.pig.core.task.Staged;
+import dev.pig.core.template.Templates;
+import dev.pig.modules.Golden;
+import dev.pig.modules.ModuleContext;
+
+class EtcdModuleTest {
+    private final ClusterModel trio = ModelLoader.load(Golden.root().resolve("inventory-examples/trio.yml"), List.of()).model();
+    private final ModuleContext ctx = new ModuleContext(trio, Templates.builtIn());
+    private final EtcdModule etcd = new EtcdModule();
+
+    private String rendered(String host, String path) {
+        Node n = trio.node(host).orElseThrow();
+        for (Staged s : etcd.tasks(ctx, n)) {
+            if (s.task() instanceof FileTask f && f.path().equals(path)) {
+                return new String(f.content(), StandardCharsets.UTF_8);
+            }
+        }
+        throw new AssertionError(path + " not among the tasks of " + host);
+    }
+
+    @Test
+    void the_unit_file_matches_its_golden_copy() {
+        Golden.check("etcd/golden/etcd.service", rendered("10.10.10.11", EtcdModule.UNIT));
+    }
+
+    @Test
+    void the_config_matches_its_golden_copy() {
+        Node n = trio.node("10.10.10.11").orElseThrow();
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("name", "etcd-2");
+        m.put("cluster", "etcd");
+        m.put("ip", "10.10.10.11");
+        m.put("port", 2379);
+        m.put("peer_port", 2380);
+        m.put("data", ctx.vars(n).str("etcd_data"));
+        m.put("election_timeout", 1000);
+        m.put("heartbeat_interval", 100);
+        m.put("init", "new");
+        m.put("members", List.of(
+                java.util.Map.of("name", "etcd-1", "ip", "10.10.10.10", "peer_port", 2380),
+                java.util.Map.of("name", "etcd-2", "ip", "10.10.10.11", "peer_port", 2380),
+                java.util.Map.of("name", "etcd-3", "ip", "10.10.10.12", "peer_port", 2380)));
+        Golden.check("etcd/golden/etcd.conf", ctx.render("etcd/etcd.conf.ftl", m));
+    }
+
+    @Test
+    void every_member_gets_the_same_stages_and_only_the_first_enables_auth() {
+        List<String> first = etcd.tasks(ctx, trio.node("10.10.10.10").orElseThrow()).stream().map(Staged::stage).distinct().toList();
+        List<String> second = etcd.tasks(ctx, trio.node("10.10.10.11").orElseThrow()).stream().map(Staged::stage).distinct().toList();
+        assertTrue(first.contains("30.07 etcd auth"));
+        assertFalse(second.contains("30.07 etcd auth"));
+        assertEquals(first.subList(0, first.size() - 1), second);
+    }
+
+    @Test
+    void a_change_of_bootstrap_settings_alone_needs_no_restart() {
+        String a = "name: etcd-1\ninitial-cluster: etcd-1=http://a:2380\ninitial-cluster-state: new\nheartbeat-interval: 100\n";
+        String b = "name: etcd-1\ninitial-cluster: etcd-1=http://a:2380,etcd-2=http://b:2380\ninitial-cluster-state: existing\nheartbeat-interval: 100\n";
+        String c = "name: etcd-1\ninitial-cluster: etcd-1=http://a:2380\ninitial-cluster-state: new\nheartbeat-interval: 200\n";
+        assertEquals(EtcdModule.EtcdConfig.runtimePart(a), EtcdModule.EtcdConfig.runtimePart(b));
+        assertFalse(EtcdModule.EtcdConfig.runtimePart(a).equals(EtcdModule.EtcdConfig.runtimePart(c)));
+    }
+
+    @Test
+    void parses_the_member_list() {
+        EtcdMembers.View v = new EtcdMembers("etcdctl").parse("""
+                8e9e05c52164694d, started, etcd-1, http://10.10.10.10:2380, http://10.10.10.10:2379, false
+                91bc3c398fb3c146, unstarted, , http://10.10.10.13:2380, , false
+                """);
+        assertTrue(v.answered());
+        assertEquals(2, v.members().size());
+        assertEquals("etcd-1", v.members().get(0).name());
+        assertTrue(v.members().get(0).started());
+        assertFalse(v.members().get(1).started());
+        assertTrue(v.has("http://10.10.10.13:2380"));
+        assertFalse(new EtcdMembers("etcdctl").parse("@@unanswered\n").answered());
+        assertFalse(new EtcdMembers("etcdctl").parse("").answered());
+    }
+}
