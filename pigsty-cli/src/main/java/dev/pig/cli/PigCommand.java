@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
         description = "Production PostgreSQL on your own machines, from one Pigsty-style YAML file.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                SandboxCommand.class,
         })
 public final class PigCommand implements Runnable {
 
