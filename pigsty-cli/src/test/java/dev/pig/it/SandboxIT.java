@@ -73,13 +73,34 @@ class SandboxIT {
 
     @Test
     @Order(5)
+    void up_restarts_a_node_whose_nspawn_was_killed_and_its_old_container_goes(SandboxExtension.Lab lab)
+            throws Exception {
+        SandboxHost node = lab.node("pg-test-3");
+        long pid = lab.sandbox().status(List.of(node)).get(0).pid().orElseThrow();
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            Thread.sleep(50);
+        }
+        Sandbox.UpReport r = lab.up();
+        assertEquals(List.of("started pg-test-3 (10.10.10.13)"), r.changes());
+        assertEquals("running", lab.run("pg-test-3", "systemctl", "is-system-running").out().strip());
+        long containers = ProcessHandle.allProcesses()
+                .filter(p -> p.info().command().filter(c -> c.endsWith("/systemd")).isPresent())
+                .filter(p -> p.parent().flatMap(pp -> pp.info().command()).filter(c -> c.endsWith("/systemd-nspawn")).isEmpty())
+                .filter(p -> p.pid() != 1)
+                .count();
+        assertEquals(0, containers, "a container init without its systemd-nspawn is still running");
+    }
+
+    @Test
+    @Order(6)
     void down_leaves_no_node_netns_mount_bridge_or_proxy(SandboxExtension.Lab lab) {
         lab.down();
         assertNothingLeft();
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void down_cleans_up_after_an_up_that_was_killed_mid_boot(SandboxExtension.Lab lab) throws Exception {
         Path jar = Path.of(System.getProperty("pig.root", "..")).resolve("pigsty-cli/target/pig.jar");
         assertTrue(Files.isRegularFile(jar), jar + " is built in the package phase, before the ITs");
@@ -103,7 +124,7 @@ class SandboxIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void up_from_a_warm_cache_boots_four_nodes(SandboxExtension.Lab lab) {
         long t0 = System.nanoTime();
         Sandbox.UpReport r = lab.up();

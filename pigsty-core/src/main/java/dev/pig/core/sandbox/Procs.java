@@ -69,6 +69,37 @@ final class Procs {
         }
     }
 
+    /**
+     * Processes of containers whose disk is an overlay with its upper dir under {@code upperPrefix}:
+     * a container whose systemd-nspawn was killed outright keeps running without it, holding its
+     * disk and network namespace, and only its own environment and mounts still say whose it is.
+     */
+    static List<Long> containerProcesses(String upperPrefix) {
+        List<Long> pids = new ArrayList<>();
+        try (Stream<Path> s = Files.list(Path.of("/proc"))) {
+            for (Path p : s.toList()) {
+                String n = p.getFileName().toString();
+                if (!n.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                try {
+                    String env = new String(Files.readAllBytes(p.resolve("environ")), StandardCharsets.UTF_8);
+                    if (!("\0" + env).contains("\0container=systemd-nspawn\0")) {
+                        continue;
+                    }
+                    if (Files.readString(p.resolve("mountinfo")).contains("upperdir=" + upperPrefix)) {
+                        pids.add(Long.parseLong(n));
+                    }
+                } catch (IOException e) {
+                    // gone, or a kernel thread
+                }
+            }
+        } catch (IOException e) {
+            // no /proc: nothing of ours can be running
+        }
+        return pids;
+    }
+
     static boolean alive(long pid) {
         return cmdline(pid).isPresent();
     }

@@ -201,6 +201,7 @@ public final class Sandbox {
         List<Long> pids = new ArrayList<>(Procs.find("systemd-nspawn", merged(h).toString()));
         runningPid(h).ifPresent(pids::add);
         stopAll(pids);
+        killAll(Procs.containerProcesses(layout.node(h) + "/"));
         unmountUnder(layout.node(h));
         deleteNetns(SandboxNetwork.netns(h));
         for (String link : List.of(SandboxNetwork.hostVeth(h), SandboxNetwork.peerVeth(h))) {
@@ -282,6 +283,9 @@ public final class Sandbox {
         Tools.check(List.of("ip", "-n", ns, "route", "add", "default", "via", net.bridgeIp()));
         Tools.check(List.of("ip", "link", "set", hv, "master", SandboxNetwork.BRIDGE));
         Tools.check(List.of("ip", "link", "set", hv, "up"));
+        // a restarted node has a new MAC: without this the host keeps sending to the old one
+        // until its neighbour entry times out, and ssh waits half a minute
+        Tools.run(List.of("ip", "neigh", "flush", "to", h.ip(), "dev", SandboxNetwork.BRIDGE));
     }
 
     private void boot(SandboxHost h) throws IOException {
@@ -384,6 +388,12 @@ public final class Sandbox {
                 stopAll(pids);
                 done.add("stopped " + pids.size() + " node" + (pids.size() == 1 ? "" : "s"));
             }
+            List<Long> orphans = Procs.containerProcesses(layout.nodes() + "/");
+            if (!orphans.isEmpty()) {
+                killAll(orphans);
+                done.add("killed " + orphans.size() + " container process" + (orphans.size() == 1 ? "" : "es")
+                        + " left without their systemd-nspawn");
+            }
             int unmounted = unmountUnder(layout.state());
             if (unmounted > 0) {
                 done.add("unmounted " + unmounted + " node disk" + (unmounted == 1 ? "" : "s"));
@@ -477,6 +487,19 @@ public final class Sandbox {
         long reapDeadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (handles.stream().anyMatch(h -> Files.exists(Path.of("/proc", Long.toString(h.pid()))))
                 && System.nanoTime() < reapDeadline) {
+            sleep(100);
+        }
+    }
+
+    /** SIGKILL, for what has no orderly way down; waits until the processes are gone. */
+    private static void killAll(List<Long> pids) {
+        List<ProcessHandle> handles = new ArrayList<>();
+        for (long pid : pids) {
+            ProcessHandle.of(pid).ifPresent(handles::add);
+        }
+        handles.forEach(ProcessHandle::destroyForcibly);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (handles.stream().anyMatch(h -> Procs.alive(h.pid())) && System.nanoTime() < deadline) {
             sleep(100);
         }
     }
