@@ -107,9 +107,13 @@ public final class Sandbox {
                 started.add(h);
             }
             writeKnownHosts(hosts);
-            List<NodeStatus> nodes = parallel(hosts, h -> started.contains(h)
-                    ? awaitNode(h, bootTimeout)
-                    : statusOf(h));
+            List<NodeStatus> nodes;
+            try {
+                nodes = parallel(hosts, h -> started.contains(h) ? awaitNode(h, bootTimeout) : statusOf(h));
+            } catch (PigException e) {
+                throw new PigException(e.kind(), e.getMessage()
+                        + "\nThe other nodes were left running; `pig sandbox down` removes everything.", e);
+            }
             return new UpReport(nodes, changes, Duration.ofNanos(System.nanoTime() - t0));
         } catch (IOException e) {
             throw new PigException(PigException.Kind.FAILED, "sandbox up failed: " + e.getMessage(), e);
@@ -427,6 +431,9 @@ public final class Sandbox {
                     }
                     BaseImage.removeTree(layout.nodes());
                     done.add("deleted node disks in " + layout.nodes());
+                }
+                if (Files.isDirectory(layout.proxyDir())) {
+                    BaseImage.removeTree(layout.proxyDir());
                 }
                 if (Files.exists(layout.cache())) {
                     image.purge();
