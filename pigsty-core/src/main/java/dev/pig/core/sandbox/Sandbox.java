@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -687,31 +686,57 @@ public final class Sandbox {
         }
     }
 
-    /** One lock for every sandbox command, so two of them never work on the same nodes at once. */
+    /**
+     * One lock for every sandbox command, so two of them never work on the same nodes at once: a
+     * file lock between processes and, since a JVM holds file locks for all its threads, a
+     * semaphore between threads (a test's shutdown hook runs beside the test's own {@code up}).
+     */
     private Lock lock() throws IOException {
-        Files.createDirectories(layout.state());
-        FileChannel ch = FileChannel.open(layout.state().resolve(".lock"),
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (true) {
-            FileLock l = ch.tryLock();
-            if (l != null) {
-                return new Lock(ch);
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        try {
+            if (!IN_PROCESS.tryAcquire(180, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw busy();
             }
-            if (System.nanoTime() > deadline) {
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PigException(PigException.Kind.FAILED, "interrupted while waiting for the sandbox lock");
+        }
+        FileChannel ch = null;
+        try {
+            Files.createDirectories(layout.state());
+            ch = FileChannel.open(layout.state().resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            while (ch.tryLock() == null) {
+                if (System.nanoTime() > deadline) {
+                    throw busy();
+                }
+                sleep(250);
+            }
+            return new Lock(ch);
+        } catch (IOException | RuntimeException e) {
+            if (ch != null) {
                 ch.close();
-                throw new PigException(PigException.Kind.UNAVAILABLE, "another pig sandbox command is running"
-                        + " (it holds " + layout.state().resolve(".lock") + "); wait for it or stop it");
             }
-            sleep(250);
+            IN_PROCESS.release();
+            throw e;
         }
     }
+
+    private PigException busy() {
+        return new PigException(PigException.Kind.UNAVAILABLE, "another pig sandbox command is running"
+                + " (it holds " + layout.state().resolve(".lock") + "); wait for it or stop it");
+    }
+
+    private static final java.util.concurrent.Semaphore IN_PROCESS = new java.util.concurrent.Semaphore(1);
 
     /** Held while a command runs; closing the channel releases the lock (so does the process dying). */
     private record Lock(FileChannel channel) implements AutoCloseable {
         @Override
         public void close() throws IOException {
-            channel.close();
+            try {
+                channel.close();
+            } finally {
+                IN_PROCESS.release();
+            }
         }
     }
 
