@@ -477,9 +477,15 @@ public final class Sandbox {
         for (long pid : pids) {
             ProcessHandle.of(pid).ifPresent(handles::add);
         }
-        handles.forEach(ProcessHandle::destroy);
         long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
+        long nextTerm = 0;
         while (handles.stream().anyMatch(h -> Procs.alive(h.pid())) && System.nanoTime() < deadline) {
+            if (System.nanoTime() >= nextTerm) {
+                // again every few seconds: nspawn passes each SIGTERM on as a poweroff request, and
+                // a systemd still starting up may not have been listening for the first one
+                handles.stream().filter(h -> Procs.alive(h.pid())).forEach(ProcessHandle::destroy);
+                nextTerm = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+            }
             sleep(200);
         }
         for (ProcessHandle h : handles) {
