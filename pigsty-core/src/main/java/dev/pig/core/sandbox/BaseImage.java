@@ -122,6 +122,7 @@ public final class BaseImage {
     private void removeStaleBuilds() throws IOException {
         try (Stream<Path> s = Files.list(cache)) {
             for (Path p : s.filter(p -> p.getFileName().toString().startsWith(".build-")).toList()) {
+                Sandbox.unmountUnder(p); // debootstrap mounts /proc and /sys in its target
                 removeTree(p);
             }
         }
@@ -130,6 +131,7 @@ public final class BaseImage {
     /** Removes the whole cache: every image and every partial build. */
     public void purge() {
         if (Files.exists(cache)) {
+            Sandbox.unmountUnder(cache);
             removeTree(cache);
         }
     }

@@ -80,8 +80,8 @@ public final class Sandbox {
     @SuppressWarnings("try") // the lock is held, not used
     public UpReport up(List<SandboxHost> hosts, Duration bootTimeout) {
         long t0 = System.nanoTime();
+        SandboxNetwork net = SandboxNetwork.plan(hosts); // input problems first, host problems next
         Tools.requireHost(UP_TOOLS);
-        SandboxNetwork net = SandboxNetwork.plan(hosts);
         try (Lock lock = lock()) {
             List<String> changes = new ArrayList<>();
             ensureKey(changes);
@@ -397,6 +397,19 @@ public final class Sandbox {
                 done.add("killed " + orphans.size() + " container process" + (orphans.size() == 1 ? "" : "es")
                         + " left without their systemd-nspawn");
             }
+            // a killed up may have left debootstrap running, with /proc and /sys mounted in its target
+            List<Long> builds = Procs.find("debootstrap", layout.cache().toString());
+            if (!builds.isEmpty()) {
+                List<Long> tree = new ArrayList<>(builds);
+                for (long b : builds) {
+                    ProcessHandle.of(b).ifPresent(ph -> ph.descendants().forEach(d -> tree.add(d.pid())));
+                }
+                killAll(tree);
+                done.add("stopped an unfinished base image build");
+            }
+            if (unmountUnder(layout.cache()) > 0) {
+                done.add("unmounted what the unfinished image build had mounted");
+            }
             int unmounted = unmountUnder(layout.state());
             if (unmounted > 0) {
                 done.add("unmounted " + unmounted + " node disk" + (unmounted == 1 ? "" : "s"));
@@ -530,7 +543,7 @@ public final class Sandbox {
     }
 
     /** Unmounts every mount at or below a directory, deepest first; returns how many. */
-    private static int unmountUnder(Path dir) {
+    static int unmountUnder(Path dir) {
         List<String> points;
         try {
             points = new ArrayList<>(HostParsers.mountPoints(Files.readString(Path.of("/proc/mounts"))));
