@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
                 DeployCommand.class,
                 EtcdCommand.class,
                 CommandLine.HelpCommand.class,
+                SandboxCommand.class,
         })
 public final class PigCommand implements Runnable {
 

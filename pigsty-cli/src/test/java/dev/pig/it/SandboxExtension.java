@@ -1,0 +1,126 @@
+package dev.pig.it;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+import dev.pig.core.sandbox.Sandbox;
+import dev.pig.core.sandbox.SandboxHost;
+import dev.pig.core.sandbox.SandboxHosts;
+import dev.pig.core.sandbox.SandboxLayout;
+import dev.pig.core.sandbox.Tools;
+
+/**
+ * Brings the sandbox of {@link #INVENTORY} up once per test JVM, hands tests a {@link Lab} to
+ * run commands on its nodes, and takes it down when the JVM's tests are done, or when the JVM is
+ * interrupted. Use it on {@code *IT} classes (run by failsafe in {@code mvn verify}):
+ *
+ * <pre>
+ * &#64;ExtendWith(SandboxExtension.class)
+ * class PatroniIT {
+ *     &#64;Test
+ *     void primary_is_up(SandboxExtension.Lab lab) {
+ *         assertEquals(0, lab.run("pg-test-1", "systemctl", "is-active", "patroni").exit());
+ *     }
+ * }
+ * </pre>
+ */
+public final class SandboxExtension implements BeforeAllCallback, ParameterResolver {
+    /** The four-node inventory the ITs run on. */
+    public static final Path INVENTORY = Path.of(System.getProperty("pig.root", ".."))
+            .resolve("src-test-fixtures/sandbox/four-nodes.yml").toAbsolutePath().normalize();
+
+    private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(SandboxExtension.class);
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        lab(context);
+    }
+
+    private static Lab lab(ExtensionContext context) {
+        // the root store outlives every test class; JUnit closes it, and so the lab, at the end
+        return context.getRoot().getStore(NS).getOrComputeIfAbsent(Lab.class, k -> Lab.start(), Lab.class);
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext p, ExtensionContext c) {
+        return p.getParameter().getType() == Lab.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext p, ExtensionContext c) {
+        return lab(c);
+    }
+
+    /** The running sandbox, as tests see it. */
+    public static final class Lab implements AutoCloseable {
+        private final Sandbox sandbox;
+        private final List<SandboxHost> hosts;
+        private final Thread shutdownHook;
+
+        private Lab() {
+            this.sandbox = new Sandbox(SandboxLayout.defaults(), line -> System.out.println("[sandbox] " + line));
+            this.hosts = SandboxHosts.fromInventory(INVENTORY);
+            this.shutdownHook = new Thread(() -> sandbox.down(hosts, false), "sandbox-down");
+        }
+
+        static Lab start() {
+            Lab lab = new Lab();
+            // registered before up, so even a JVM stopped mid-boot takes its nodes down
+            Runtime.getRuntime().addShutdownHook(lab.shutdownHook);
+            try {
+                lab.up();
+            } catch (RuntimeException e) {
+                try {
+                    lab.close();
+                } catch (RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+                throw e;
+            }
+            return lab;
+        }
+
+        public Sandbox sandbox() {
+            return sandbox;
+        }
+
+        public List<SandboxHost> hosts() {
+            return hosts;
+        }
+
+        public SandboxHost node(String nameOrIp) {
+            return Sandbox.find(hosts, nameOrIp);
+        }
+
+        /** Runs a command on a node over SSH as root, with a 5-minute timeout. */
+        public Tools.Result run(String node, String... command) {
+            return sandbox.ssh(node(node), List.of(command), 300);
+        }
+
+        /** Brings every node up (a no-op for nodes already up). */
+        public Sandbox.UpReport up() {
+            return sandbox.up(hosts, Duration.ofSeconds(180));
+        }
+
+        /** Takes every node down; the disks and the image stay for the next up. */
+        public List<String> down() {
+            return sandbox.down(hosts, false);
+        }
+
+        @Override
+        public void close() {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                return; // the JVM is shutting down and the hook is running
+            }
+            down();
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.pig.core.sandbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+class HostParsersTest {
+
+    @Test
+    void mount_points_are_read_in_order_with_octal_escapes_decoded() {
+        assertEquals(List.of("/", "/var/lib/pig/sandbox/nodes/10.10.10.11/merged", "/mnt/with space"),
+                HostParsers.mountPoints("""
+                        /dev/vda / ext4 rw,relatime 0 0
+                        overlay /var/lib/pig/sandbox/nodes/10.10.10.11/merged overlay rw,lowerdir=/x 0 0
+                        /dev/vdb /mnt/with\\040space ext4 rw 0 0
+                        """));
+    }
+
+    @Test
+    void known_hosts_loses_only_the_named_hosts() {
+        String kh = """
+                10.10.10.11 ssh-ed25519 AAAA1
+                other.example,10.10.10.12 ssh-ed25519 AAAA2
+                [10.10.10.13]:2222 ssh-ed25519 AAAA3
+                10.10.10.111 ssh-ed25519 AAAA4
+                github.com ssh-ed25519 AAAA5
+                """;
+        assertEquals("""
+                10.10.10.111 ssh-ed25519 AAAA4
+                github.com ssh-ed25519 AAAA5
+                """, HostParsers.knownHostsWithout(kh, Set.of("10.10.10.11", "10.10.10.12", "10.10.10.13")));
+    }
+
+    @Test
+    void shell_quoting_keeps_each_argument_one_word() {
+        assertEquals("sh -c 'exit 3'", HostParsers.shellQuote(List.of("sh", "-c", "exit 3")));
+        assertEquals("echo 'it'\\''s' '' '$HOME'", HostParsers.shellQuote(List.of("echo", "it's", "", "$HOME")));
+        assertEquals("systemctl is-system-running", HostParsers.shellQuote(List.of("systemctl", "is-system-running")));
+    }
+
+    @Test
+    void uid_is_the_effective_one() {
+        assertEquals(0, HostParsers.uid("Name:\tjava\nUid:\t1000\t0\t0\t0\nGid:\t0\t0\t0\t0\n"));
+        assertNotEquals(0, HostParsers.uid("Uid:\t0\t1000\t1000\t1000\n"));
+    }
+
+    @Test
+    void tail_keeps_the_last_lines() {
+        assertEquals("c\nd", HostParsers.tail("a\nb\nc\nd\n", 2));
+        assertEquals("a", HostParsers.tail("a", 5));
+    }
+
+    @Test
+    void the_image_cache_key_follows_the_package_list_not_its_order() {
+        assertEquals(BaseImage.key("bookworm", List.of("a", "b")), BaseImage.key("bookworm", List.of("b", "a")));
+        assertNotEquals(BaseImage.key("bookworm", List.of("a", "b")), BaseImage.key("bookworm", List.of("a", "b", "c")));
+        assertNotEquals(BaseImage.key("bookworm", List.of("a")), BaseImage.key("trixie", List.of("a")));
+    }
+}

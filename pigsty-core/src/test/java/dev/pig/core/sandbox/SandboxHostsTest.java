@@ -1,0 +1,83 @@
+package dev.pig.core.sandbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.pig.core.diag.PigException;
+
+class SandboxHostsTest {
+    static final Path FIXTURES = Path.of(System.getProperty("pig.root", "../"), "src-test-fixtures", "sandbox");
+
+    @TempDir
+    Path tmp;
+
+    List<SandboxHost> hostsOf(String yaml) throws IOException {
+        Path p = tmp.resolve("pigsty.yml");
+        Files.writeString(p, yaml);
+        return SandboxHosts.fromInventory(p);
+    }
+
+    @Test
+    void four_node_fixture_names_hosts_by_pg_cluster_and_seq_and_lists_the_admin_node_once() {
+        assertEquals(List.of(
+                new SandboxHost("pg-meta-1", "10.10.10.10"),
+                new SandboxHost("pg-test-1", "10.10.10.11"),
+                new SandboxHost("pg-test-2", "10.10.10.12"),
+                new SandboxHost("pg-test-3", "10.10.10.13")),
+                SandboxHosts.fromInventory(FIXTURES.resolve("four-nodes.yml")));
+    }
+
+    @Test
+    void nodename_wins_over_the_pg_cluster_name() throws IOException {
+        assertEquals(List.of(new SandboxHost("meta", "10.10.10.10")), hostsOf("""
+                all:
+                  children:
+                    infra: { hosts: { 10.10.10.10: { nodename: meta } } }
+                    pg-meta:
+                      hosts: { 10.10.10.10: { pg_seq: 1 } }
+                      vars: { pg_cluster: pg-meta }
+                """));
+    }
+
+    @Test
+    void ansible_host_is_the_address_when_set() throws IOException {
+        assertEquals(List.of(new SandboxHost("pg-test-1", "10.10.10.11")), hostsOf("""
+                all:
+                  children:
+                    pg-test:
+                      hosts: { node-a: { ansible_host: 10.10.10.11, pg_seq: 1 } }
+                      vars: { pg_cluster: pg-test }
+                """));
+    }
+
+    @Test
+    void a_host_outside_any_pg_cluster_is_named_by_its_address() throws IOException {
+        assertEquals(List.of(new SandboxHost("10-10-10-20", "10.10.10.20")), hostsOf("""
+                all:
+                  children:
+                    etcd: { hosts: { 10.10.10.20: { etcd_seq: 1 } }, vars: { etcd_cluster: etcd } }
+                """));
+    }
+
+    @Test
+    void an_inventory_without_hosts_is_invalid_input() throws IOException {
+        PigException e = assertThrows(PigException.class, () -> hostsOf("all: { vars: { admin_ip: 10.10.10.10 } }\n"));
+        assertEquals(PigException.Kind.INVALID_INPUT, e.kind());
+    }
+
+    @Test
+    void a_missing_inventory_says_how_to_pass_one() {
+        PigException e = assertThrows(PigException.class,
+                () -> SandboxHosts.fromInventory(tmp.resolve("nope.yml")));
+        assertEquals(PigException.Kind.INVALID_INPUT, e.kind());
+        assertEquals("inventory " + tmp.resolve("nope.yml") + " does not exist; pass one with -i FILE", e.getMessage());
+    }
+}
