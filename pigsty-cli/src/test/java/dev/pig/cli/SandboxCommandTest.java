@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The parts of {@code pig sandbox} that fail before touching the host: no root, no nodes needed. */
 class SandboxCommandTest {
     static final String FOUR = Path.of(System.getProperty("pig.root", ".."))
-            .resolve("src-test-fixtures/sandbox/four-nodes.yml").toString();
+            .resolve("inventory-examples/sandbox.yml").toString();
 
     record Run(int exit, String out, String err) {
     }
@@ -51,8 +51,9 @@ class SandboxCommandTest {
         Files.writeString(inv, """
                 all:
                   children:
+                    etcd: { hosts: { 10.10.10.11: { etcd_seq: 1 } }, vars: { etcd_cluster: etcd } }
                     pg-test:
-                      hosts: { 10.10.10.11: { pg_seq: 1 }, 10.10.20.12: { pg_seq: 2 } }
+                      hosts: { 10.10.10.11: { pg_seq: 1, pg_role: primary }, 10.10.20.12: { pg_seq: 2, pg_role: replica } }
                       vars: { pg_cluster: pg-test }
                 """);
         Run r = pig("sandbox", "up", "-i", inv.toString());
@@ -64,7 +65,8 @@ class SandboxCommandTest {
     @Test
     void a_missing_inventory_is_reported_with_how_to_pass_one() {
         Run r = pig("sandbox", "status", "-i", "no/such/inventory.yml");
-        assertEquals(ExitCodes.INVALID_INVENTORY, r.exit());
-        assertEquals("Error: inventory no/such/inventory.yml does not exist; pass one with -i FILE\n", r.err());
+        assertEquals(ExitCodes.USAGE, r.exit());
+        assertTrue(r.err().startsWith("Error: inventory file not found: no/such/inventory.yml"), r.err());
+        assertTrue(r.err().contains("-i FILE"), r.err());
     }
 }

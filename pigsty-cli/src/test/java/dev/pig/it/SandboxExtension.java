@@ -33,7 +33,7 @@ import dev.pig.core.sandbox.Tools;
 public final class SandboxExtension implements BeforeAllCallback, ParameterResolver {
     /** The four-node inventory the ITs run on. */
     public static final Path INVENTORY = Path.of(System.getProperty("pig.root", ".."))
-            .resolve("src-test-fixtures/sandbox/four-nodes.yml").toAbsolutePath().normalize();
+            .resolve("inventory-examples/sandbox.yml").toAbsolutePath().normalize();
 
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(SandboxExtension.class);
 

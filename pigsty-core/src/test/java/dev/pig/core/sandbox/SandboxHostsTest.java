@@ -26,13 +26,13 @@ class SandboxHostsTest {
     }
 
     @Test
-    void four_node_fixture_names_hosts_by_pg_cluster_and_seq_and_lists_the_admin_node_once() {
+    void the_sandbox_example_names_hosts_by_pg_cluster_and_seq_and_lists_the_admin_node_once() {
         assertEquals(List.of(
                 new SandboxHost("pg-meta-1", "10.10.10.10"),
                 new SandboxHost("pg-test-1", "10.10.10.11"),
                 new SandboxHost("pg-test-2", "10.10.10.12"),
                 new SandboxHost("pg-test-3", "10.10.10.13")),
-                SandboxHosts.fromInventory(FIXTURES.resolve("four-nodes.yml")));
+                SandboxHosts.fromInventory(FIXTURES.resolve("../../inventory-examples/sandbox.yml").normalize()));
     }
 
     @Test
@@ -40,9 +40,10 @@ class SandboxHostsTest {
         assertEquals(List.of(new SandboxHost("meta", "10.10.10.10")), hostsOf("""
                 all:
                   children:
-                    infra: { hosts: { 10.10.10.10: { nodename: meta } } }
+                    infra: { hosts: { 10.10.10.10: { nodename: meta, infra_seq: 1 } } }
+                    etcd: { hosts: { 10.10.10.10: { etcd_seq: 1 } }, vars: { etcd_cluster: etcd } }
                     pg-meta:
-                      hosts: { 10.10.10.10: { pg_seq: 1 } }
+                      hosts: { 10.10.10.10: { pg_seq: 1, pg_role: primary } }
                       vars: { pg_cluster: pg-meta }
                 """));
     }
@@ -52,8 +53,9 @@ class SandboxHostsTest {
         assertEquals(List.of(new SandboxHost("pg-test-1", "10.10.10.11")), hostsOf("""
                 all:
                   children:
+                    etcd: { hosts: { node-a: { etcd_seq: 1 } }, vars: { etcd_cluster: etcd } }
                     pg-test:
-                      hosts: { node-a: { ansible_host: 10.10.10.11, pg_seq: 1 } }
+                      hosts: { node-a: { ansible_host: 10.10.10.11, pg_seq: 1, pg_role: primary } }
                       vars: { pg_cluster: pg-test }
                 """));
     }
@@ -77,7 +79,7 @@ class SandboxHostsTest {
     void a_missing_inventory_says_how_to_pass_one() {
         PigException e = assertThrows(PigException.class,
                 () -> SandboxHosts.fromInventory(tmp.resolve("nope.yml")));
-        assertEquals(PigException.Kind.INVALID_INPUT, e.kind());
-        assertEquals("inventory " + tmp.resolve("nope.yml") + " does not exist; pass one with -i FILE", e.getMessage());
+        assertEquals(PigException.Kind.USAGE, e.kind());
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("-i FILE"), e.getMessage());
     }
 }
