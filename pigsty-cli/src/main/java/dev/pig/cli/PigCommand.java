@@ -50,6 +50,9 @@ public final class PigCommand implements Runnable {
         PrintWriter outWriter = new PrintWriter(out, true);
         PrintWriter errWriter = new PrintWriter(err, true);
         boolean debug = java.util.Arrays.asList(args).contains("--debug");
+        if (debug && System.getProperty("pig.log") == null) {
+            System.setProperty("pig.log", "debug"); // read by logback.xml when logging starts
+        }
         CommandLine cli = new CommandLine(new PigCommand());
         cli.setOut(outWriter);
         cli.setErr(errWriter);

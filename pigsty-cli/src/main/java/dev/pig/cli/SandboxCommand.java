@@ -100,11 +100,17 @@ public final class SandboxCommand implements Callable<Integer> {
                 description = "How long each node may take to boot (default: ${DEFAULT-VALUE}).")
         long timeoutSeconds;
 
+        @Option(names = "--fresh", description = "Start the nodes from fresh disks (the base image as built).")
+        boolean fresh;
+
         @Override
         public Integer call() {
             List<SandboxHost> hosts = inv.hosts();
             if (installDeps) {
                 Tools.installDeps();
+            }
+            if (fresh) {
+                sandbox(spec).resetDisks(hosts).forEach(c -> spec.commandLine().getOut().println("  - " + c));
             }
             Sandbox.UpReport r = sandbox(spec).up(hosts, Duration.ofSeconds(timeoutSeconds));
             var out = spec.commandLine().getOut();

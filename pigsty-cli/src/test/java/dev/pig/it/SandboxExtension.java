@@ -74,6 +74,8 @@ public final class SandboxExtension implements BeforeAllCallback, ParameterResol
             // registered before up, so even a JVM stopped mid-boot takes its nodes down
             Runtime.getRuntime().addShutdownHook(lab.shutdownHook);
             try {
+                // every run starts from fresh node disks, so a first deploy really installs
+                lab.sandbox.resetDisks(lab.hosts);
                 lab.up();
             } catch (RuntimeException e) {
                 try {

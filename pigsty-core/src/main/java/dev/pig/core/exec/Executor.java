@@ -93,7 +93,8 @@ public final class Executor {
             }
             // a host may have several changes in one stage: they run in its own order
             List<List<Change>> work = now.stream().map(h -> changesIn(h, stage)).toList();
-            String label = work.get(0).get(0).task();
+            String label = work.stream().flatMap(List::stream).filter(c -> c instanceof Change.Act)
+                    .map(Change::task).findFirst().orElse(work.get(0).get(0).task());
             List<Integer> positions = java.util.stream.IntStream.range(0, now.size()).boxed().toList();
             List<HostFailure> results = Parallel.map(positions, forks, k -> {
                 for (Change c : work.get(k)) {

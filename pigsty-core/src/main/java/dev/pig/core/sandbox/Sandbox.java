@@ -362,6 +362,28 @@ public final class Sandbox {
         return s;
     }
 
+    /**
+     * Takes the nodes down and gives them fresh disks (the base image as built), keeping their
+     * host keys and machine ids: what the end-to-end tests start from, and {@code up --fresh}.
+     */
+    public List<String> resetDisks(List<SandboxHost> hosts) {
+        List<String> done = new ArrayList<>(down(hosts, false));
+        for (SandboxHost h : hosts) {
+            Path dir = layout.node(h);
+            boolean had = false;
+            for (String d : List.of("upper", "work")) {
+                if (Files.isDirectory(dir.resolve(d))) {
+                    BaseImage.removeTree(dir.resolve(d));
+                    had = true;
+                }
+            }
+            if (had) {
+                done.add("reset the disk of " + h.name());
+            }
+        }
+        return done;
+    }
+
     // -------------------------------------------------------------------------------------- down
 
     /**
