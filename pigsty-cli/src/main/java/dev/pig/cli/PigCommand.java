@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
                 PlanCommand.class,
                 ApplyCommand.class,
                 DeployCommand.class,
+                NodeCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class PigCommand implements Runnable {
