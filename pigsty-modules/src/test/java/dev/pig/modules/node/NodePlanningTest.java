@@ -170,4 +170,20 @@ class NodePlanningTest {
                 acts(p).stream().map(Change.Act::summary).toList());
         assertEquals(Action.DELETE, acts(p).get(3).action());
     }
+
+    @Test
+    void every_host_of_the_sandbox_example_plans_on_a_fresh_host_with_the_defaults() {
+        var model = dev.pig.core.model.ModelLoader.load(NodeFixtures.path("../inventory-examples/sandbox.yml"), List.of()).model();
+        var ctx = new dev.pig.modules.ModuleContext(model, dev.pig.core.template.Templates.builtIn());
+        var module = new NodeModule(n -> List.of());
+        for (var node : model.nodes()) {
+            List<dev.pig.core.task.Task> tasks = new java.util.ArrayList<>(module.tasks(ctx, node));
+            var facts = new dev.pig.core.fact.FactGatherer(module.factSections(ctx))
+                    .parse(node.id(), Planner.request(tasks), NodeFixtures.read("node/facts/debian12-fresh.out"));
+            HostPlan p = Planner.planFromFacts(facts, tasks, Masker.none());
+            assertEquals(Action.RUN, ((Change.Act) change(p, "command hostname " + node.nodename())).action());
+            Change.Act proxy = (Change.Act) change(p, "file /etc/apt/apt.conf.d/80pig-proxy");
+            assertTrue(proxy.diff().contains("+Acquire::http::Proxy \"http://10.10.10.1:8888\";"), proxy.diff());
+        }
+    }
 }
