@@ -44,11 +44,17 @@ public final class ApplyCommand implements Callable<Integer> {
     /** Shared by apply, deploy and the module commands. */
     static int applyWith(CommandSpec spec, InventoryOptions inventory, RunOptions run, Path planFile, boolean yes,
                          Set<String> modules) {
+        return applyWith(spec, inventory, run, planFile, yes, modules, false);
+    }
+
+    /** @param removal plan and apply the removal of the modules rather than their deployment */
+    static int applyWith(CommandSpec spec, InventoryOptions inventory, RunOptions run, Path planFile, boolean yes,
+                         Set<String> modules, boolean removal) {
         ModelLoader.Loaded loaded = inventory.load();
         InventoryCommand.printWarnings(spec.commandLine().getErr(), loaded);
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
-        try (EngineRun r = new EngineRun(loaded, run, modules)) {
+        try (EngineRun r = new EngineRun(loaded, run, modules, removal)) {
             Plan plan = planFile != null ? PlanJson.load(planFile) : r.plan();
             boolean any = EngineRun.show(plan, false, out);
             int unreachable = EngineRun.unreachable(plan, err);

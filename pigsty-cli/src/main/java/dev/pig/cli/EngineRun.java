@@ -39,10 +39,16 @@ final class EngineRun implements AutoCloseable {
     private final RunOptions run;
 
     EngineRun(ModelLoader.Loaded loaded, RunOptions run, Set<String> modules) {
+        this(loaded, run, modules, false);
+    }
+
+    /** @param removal plan the removal of the modules instead of their deployment ({@code pig node rm}) */
+    EngineRun(ModelLoader.Loaded loaded, RunOptions run, Set<String> modules, boolean removal) {
         this.run = run;
         ModuleContext ctx = new ModuleContext(loaded.model(), Templates.create(run.templateDir()));
         Selection sel = Selection.of(run.limit, run.tags, modules);
-        this.deployment = Deployment.of(loaded.model(), Modules.all(), ctx, sel);
+        this.deployment = removal ? Deployment.removal(loaded.model(), Modules.all(), ctx, sel)
+                : Deployment.of(loaded.model(), Modules.all(), ctx, sel);
         this.pool = new Connections(run.connectOptions());
         this.gatherer = new FactGatherer(deployment.factSections());
     }

@@ -24,9 +24,10 @@ import picocli.CommandLine.Spec;
                 PlanCommand.class,
                 ApplyCommand.class,
                 DeployCommand.class,
+                NodeCommand.class,
                 EtcdCommand.class,
-                CommandLine.HelpCommand.class,
                 SandboxCommand.class,
+                CommandLine.HelpCommand.class,
         })
 public final class PigCommand implements Runnable {
 

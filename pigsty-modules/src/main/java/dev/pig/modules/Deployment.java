@@ -32,7 +32,7 @@ public final class Deployment {
     private final List<FactSection<?>> sections = new ArrayList<>();
     private final Masker masker;
 
-    private Deployment(ClusterModel model, List<PigModule> modules, ModuleContext ctx, Selection sel) {
+    private Deployment(ClusterModel model, List<PigModule> modules, ModuleContext ctx, Selection sel, boolean removal) {
         this.model = model;
         Set<String> hosts = sel.hosts(model);
         Map<String, List<Task>> byHost = new LinkedHashMap<>();
@@ -45,7 +45,7 @@ public final class Deployment {
                 if (!hosts.contains(n.id())) {
                     continue;
                 }
-                for (var t : m.tasks(ctx, n)) {
+                for (var t : removal ? m.removal(ctx, n) : m.tasks(ctx, n)) {
                     if (sel.tag(m.name(), t.tag())) {
                         byHost.computeIfAbsent(n.id(), k -> new ArrayList<>()).add(t);
                     }
@@ -66,7 +66,17 @@ public final class Deployment {
     public static Deployment of(ClusterModel model, List<PigModule> modules, ModuleContext ctx, Selection sel) {
         List<PigModule> ordered = new ArrayList<>(modules);
         ordered.sort(java.util.Comparator.comparingInt(PigModule::order));
-        return new Deployment(model, ordered, ctx, sel);
+        return new Deployment(model, ordered, ctx, sel, false);
+    }
+
+    /**
+     * What removing {@code modules} from the selected hosts takes (their {@link PigModule#removal}
+     * tasks), in reverse deployment order: what was deployed last goes first.
+     */
+    public static Deployment removal(ClusterModel model, List<PigModule> modules, ModuleContext ctx, Selection sel) {
+        List<PigModule> ordered = new ArrayList<>(modules);
+        ordered.sort(java.util.Comparator.comparingInt(PigModule::order).reversed());
+        return new Deployment(model, ordered, ctx, sel, true);
     }
 
     public ClusterModel model() {

@@ -3,6 +3,7 @@ package dev.pig.modules;
 import java.util.List;
 
 import dev.pig.modules.etcd.EtcdModule;
+import dev.pig.modules.node.NodeModule;
 
 /** The modules pig knows, in Pigsty's deployment order (infra, node, etcd, minio, pgsql, redis). */
 public final class Modules {
@@ -10,7 +11,7 @@ public final class Modules {
     }
 
     public static List<PigModule> all() {
-        return List.of(new EtcdModule());
+        return List.of(new NodeModule(), new EtcdModule());
     }
 
     /** Names of every module, for {@code -t} and messages. */

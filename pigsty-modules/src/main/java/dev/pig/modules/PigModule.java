@@ -28,6 +28,14 @@ public interface PigModule {
     /** The desired state of one host, in stages; see {@link ModuleContext#stage}. */
     List<Staged> tasks(ModuleContext ctx, Node node);
 
+    /**
+     * What removing the module from a host undoes ({@code pig node rm}), as staged tasks planned
+     * and applied like any others; never user data. Empty for modules that cannot be removed yet.
+     */
+    default List<Staged> removal(ModuleContext ctx, Node node) {
+        return List.of();
+    }
+
     /** Facts this module adds to the one round trip per host (etcd members, PostgreSQL roles). */
     default List<FactSection<?>> factSections(ModuleContext ctx) {
         return List.of();

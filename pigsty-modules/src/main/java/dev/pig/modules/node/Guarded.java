@@ -1,0 +1,52 @@
+package dev.pig.modules.node;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.pig.core.fact.FactRequest;
+import dev.pig.core.fact.HostFacts;
+import dev.pig.core.plan.Change;
+import dev.pig.core.plan.Step;
+import dev.pig.core.task.PlanContext;
+import dev.pig.core.task.Task;
+
+/**
+ * A task whose change first runs a check on the host, so a failing check stops the change
+ * before it does harm: {@code haproxy -c} before haproxy reloads a new configuration.
+ */
+final class Guarded implements Task {
+    private final Task task;
+    private final String check;
+
+    Guarded(Task task, String check) {
+        this.task = task;
+        this.check = check;
+    }
+
+    @Override
+    public String name() {
+        return task.name();
+    }
+
+    @Override
+    public String tag() {
+        return task.tag();
+    }
+
+    @Override
+    public void require(FactRequest.Builder facts) {
+        task.require(facts);
+    }
+
+    @Override
+    public Change plan(HostFacts facts, PlanContext ctx) {
+        Change c = task.plan(facts, ctx);
+        if (c instanceof Change.Act a) {
+            List<Step> steps = new ArrayList<>();
+            steps.add(Step.Exec.of(check, ctx.masker()));
+            steps.addAll(a.steps());
+            return new Change.Act(a.task(), a.tag(), a.action(), a.summary(), steps, a.diff());
+        }
+        return c;
+    }
+}

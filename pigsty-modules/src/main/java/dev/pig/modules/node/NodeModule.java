@@ -1,0 +1,453 @@
+package dev.pig.modules.node;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+import dev.pig.core.fact.FactSection;
+import dev.pig.core.fact.FileState;
+import dev.pig.core.fact.HostFacts;
+import dev.pig.core.model.ClusterModel;
+import dev.pig.core.model.Node;
+import dev.pig.core.task.CommandTask;
+import dev.pig.core.task.Deferred;
+import dev.pig.core.task.DirectoryTask;
+import dev.pig.core.task.FileTask;
+import dev.pig.core.task.GroupTask;
+import dev.pig.core.task.PackagesTask;
+import dev.pig.core.task.Staged;
+import dev.pig.core.task.SymlinkTask;
+import dev.pig.core.task.Task;
+import dev.pig.core.task.UnitTask;
+import dev.pig.core.task.UserTask;
+import dev.pig.modules.Deployment;
+import dev.pig.modules.HostVars;
+import dev.pig.modules.ModuleContext;
+import dev.pig.modules.PigModule;
+
+/**
+ * NODE: every host of the inventory, prepared the way Pigsty's {@code node.yml} does before any
+ * database lands on it.
+ *
+ * <pre>
+ * all:
+ *   vars:
+ *     node_tune: oltp
+ *     node_timezone: Europe/Berlin
+ *     node_ntp_servers: [ 'pool pool.ntp.org iburst' ]
+ *     node_crontab: [ '00 01 * * * postgres /pg/bin/pg-backup full' ]
+ *     proxy_env: { http_proxy: 'http://10.10.10.1:8888', https_proxy: 'http://10.10.10.1:8888' }
+ * </pre>
+ *
+ * Stages follow Pigsty's tags: {@code node_name}, {@code node_hosts}, {@code node_repo},
+ * {@code node_pkg}, {@code node_tune}, {@code node_admin}, {@code node_time},
+ * {@code node_crontab}, {@code node_data}, {@code node_exporter}, {@code haproxy}. What differs
+ * between distributions is in {@link NodeOs}, chosen from each host's facts at plan time.
+ */
+public final class NodeModule implements PigModule {
+    static final String HOSTS = "/etc/hosts";
+    static final String HOSTNAME = "/etc/hostname";
+    static final String TUNE = "/etc/sysctl.d/60-pig-tune.conf";
+    static final String LIMITS = "/etc/security/limits.d/pig.conf";
+    static final String CRONTAB = "/etc/cron.d/pig";
+    static final String HAPROXY_DIR = "/etc/haproxy";
+    static final String HAPROXY_CFG = "/etc/haproxy/haproxy.cfg";
+    static final String HAPROXY_UNIT = "haproxy.service";
+    static final String HAPROXY_CHECK = "haproxy -c -q -f " + HAPROXY_DIR;
+    static final int NOFILE = 655360;
+    /** What {@code node_admin_sudo: limited} allows: looking at and driving services, nothing else. */
+    static final List<String> LIMITED_SUDO = List.of("/usr/bin/systemctl", "/usr/bin/journalctl", "/usr/bin/ss");
+
+    private final Function<Node, List<String>> currentKeys;
+
+    /** Authorizes, for {@code node_admin_pk_current}, the public key next to the private key pig connects with. */
+    public NodeModule() {
+        this(NodeModule::localPublicKeys);
+    }
+
+    /** @param currentKeys the public keys pig itself connects to a node with */
+    public NodeModule(Function<Node, List<String>> currentKeys) {
+        this.currentKeys = currentKeys;
+    }
+
+    @Override
+    public String name() {
+        return "node";
+    }
+
+    @Override
+    public int order() {
+        return 20;
+    }
+
+    @Override
+    public List<String> tags() {
+        return List.of("node_name", "node_hosts", "node_repo", "node_pkg", "node_tune", "node_admin", "node_time",
+                "node_crontab", "node_data", "node_exporter", "haproxy");
+    }
+
+    @Override
+    public List<Node> hosts(ClusterModel model) {
+        return model.nodes();
+    }
+
+    @Override
+    public List<FactSection<?>> factSections(ModuleContext ctx) {
+        return List.of(Virt.SECTION, HaproxyConfigs.SECTION);
+    }
+
+    @Override
+    public List<Staged> tasks(ModuleContext ctx, Node node) {
+        HostVars v = ctx.vars(node);
+        List<Staged> out = new ArrayList<>();
+        name(ctx, node, v).forEach(t -> out.add(ModuleContext.stage(this, 1, "node_name", t)));
+        hosts(ctx, node, v).forEach(t -> out.add(ModuleContext.stage(this, 2, "node_hosts", t)));
+        repo(ctx, v).forEach(t -> out.add(ModuleContext.stage(this, 3, "node_repo", t)));
+        out.add(ModuleContext.stage(this, 4, "node_pkg", packages(v)));
+        tune(ctx, v).forEach(t -> out.add(ModuleContext.stage(this, 5, "node_tune", t)));
+        admin(ctx, node, v).forEach(t -> out.add(ModuleContext.stage(this, 6, "node_admin", t)));
+        time(ctx, v).forEach(t -> out.add(ModuleContext.stage(this, 7, "node_time", t)));
+        crontab(ctx, v).forEach(t -> out.add(ModuleContext.stage(this, 8, "node_crontab", t)));
+        // Pigsty makes node_data 0777; pig keeps it 0755 root: a world-writable directory without
+        // the sticky bit lets any local user replace what databases keep under it, and every
+        // module creates its own subdirectory there as root anyway
+        out.add(ModuleContext.stage(this, 9, "node_data", new DirectoryTask(v.str("node_data"), "0755", "root", "root", "node_data")));
+        exporter(ctx, v).forEach(t -> out.add(ModuleContext.stage(this, 10, "node_exporter", t)));
+        haproxy(ctx, v).forEach(t -> out.add(ModuleContext.stage(this, 11, "haproxy", t)));
+        return out;
+    }
+
+    /**
+     * What {@code pig node rm} undoes: the monitoring agent and haproxy stop and are disabled, the
+     * haproxy configurations and cron jobs pig wrote are removed. Packages, the admin user, kernel
+     * settings, time settings, the package proxy (the host may need it to reach its archive) and
+     * every data directory stay.
+     */
+    public List<Staged> removal(ModuleContext ctx, Node node) {
+        List<Staged> out = new ArrayList<>();
+        out.add(ModuleContext.stage(this, 1, "stop", perOs("unit node_exporter", "node_exporter",
+                os -> new UnitTask(os.exporterUnit(), false, false, List.of(), List.of(), "node_exporter"))));
+        out.add(ModuleContext.stage(this, 1, "stop", new UnitTask(HAPROXY_UNIT, false, false, List.of(), List.of(), "haproxy")));
+        out.add(ModuleContext.stage(this, 2, "remove", new HaproxyConfigs.Removal("haproxy")));
+        out.add(ModuleContext.stage(this, 2, "remove", new Absent(CRONTAB, "node_crontab")));
+        return out;
+    }
+
+    // ---------------------------------------------------------------- node_name
+
+    private List<Task> name(ModuleContext ctx, Node node, HostVars v) {
+        String name = node.nodename();
+        if (name.isEmpty()) {
+            return List.of(skip("hostname", "no nodename (nor a PostgreSQL instance to name the node after): the hostname stays", "node_name"));
+        }
+        if (!v.bool("nodename_overwrite")) {
+            return List.of(skip("hostname " + name, "nodename_overwrite is false: the existing hostname stays", "node_name"));
+        }
+        return List.of(
+                ctx.file(HOSTNAME, "node/hostname.ftl", Map.of("nodename", name), "0644", "root", "root", "node_name", false),
+                CommandTask.unlessFacts("hostname " + name, b -> { }, f -> f.hostname().equals(name),
+                        "the hostname is " + name, "hostname " + dev.pig.core.ssh.Shell.quote(name), "node_name"));
+    }
+
+    // ---------------------------------------------------------------- node_hosts
+
+    private List<Task> hosts(ModuleContext ctx, Node node, HostVars v) {
+        if (!v.bool("node_write_etc_hosts")) {
+            return List.of(skip("file " + HOSTS, "node_write_etc_hosts is false: /etc/hosts is left as it is", "node_hosts"));
+        }
+        Set<String> records = new LinkedHashSet<>();
+        if (!node.nodename().isEmpty() && looksLikeIp(node.id())) {
+            records.add(node.id() + " " + node.nodename());
+        }
+        v.strings("node_default_etc_hosts").forEach(r -> records.add(adminIp(r, v)));
+        v.strings("node_etc_hosts").forEach(r -> records.add(adminIp(r, v)));
+        if (v.bool("nodename_exchange")) {
+            for (Node n : ctx.model().nodes()) {
+                if (!n.nodename().isEmpty() && looksLikeIp(n.id())) {
+                    records.add(n.id() + " " + n.nodename());
+                }
+            }
+        }
+        records.removeIf(String::isBlank);
+        return List.of(ctx.file(HOSTS, "node/hosts.ftl", Map.of("records", List.copyOf(records)), "0644", "root", "root",
+                "node_hosts", false));
+    }
+
+    // ---------------------------------------------------------------- node_repo
+
+    private List<Task> repo(ModuleContext ctx, HostVars v) {
+        List<Task> out = new ArrayList<>();
+        Map<String, Object> proxy = v.dict("proxy_env");
+        String http = str(proxy.get("http_proxy"));
+        String https = str(proxy.get("https_proxy"));
+        if (http.isEmpty() && https.isEmpty()) {
+            out.add(skip("apt proxy", "proxy_env has no http_proxy or https_proxy: packages are fetched directly", "node_repo"));
+        } else {
+            Map<String, Object> m = Map.of("http_proxy", http, "https_proxy", https);
+            out.add(perOs("file apt proxy", "node_repo", os -> os.aptProxy() == null
+                    ? skip("apt proxy", "no package proxy file on " + os.family(), "node_repo")
+                    : ctx.file(os.aptProxy(), "node/apt-proxy.ftl", m, "0644", "root", "root", "node_repo", false)));
+        }
+        List<String> modules = v.strings("node_repo_modules");
+        if (modules.contains("local")) {
+            out.add(skip("repo local", "node_repo_modules has 'local', the infra node's repo, which pig does not build yet: "
+                    + "the host's own package sources are kept", "node_repo"));
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- node_pkg
+
+    private Task packages(HostVars v) {
+        boolean osDefault = v.raw("node_default_packages") == null;
+        List<String> configured = osDefault ? List.of() : splitPackages(v.strings("node_default_packages"));
+        List<String> extra = splitPackages(v.strings("node_packages"));
+        return perOs("packages node", "node_pkg", os -> {
+            Set<String> all = new LinkedHashSet<>(osDefault ? os.defaultPackages() : configured);
+            all.addAll(extra);
+            return new PackagesTask("node", List.copyOf(all), "node_pkg");
+        });
+    }
+
+    // ---------------------------------------------------------------- node_tune
+
+    private List<Task> tune(ModuleContext ctx, HostVars v) {
+        String profile = v.str("node_tune");
+        int overcommit = v.integer("node_overcommit_ratio");
+        int count = v.integer("node_hugepage_count");
+        double ratio = v.number("node_hugepage_ratio");
+        Map<String, Object> extra = v.dict("node_sysctl_params");
+        List<Task> out = new ArrayList<>();
+        // huge pages by ratio follow the host's memory, known only from its facts
+        out.add(new Deferred("file " + TUNE, "node_tune", b -> b.fileWithContent(TUNE), (facts, pctx) -> {
+            Map<String, String> s = Tune.settings(profile, overcommit, count, ratio, facts.memory().totalKb(), extra);
+            List<Map<String, String>> rows = new ArrayList<>();
+            s.forEach((k, x) -> rows.add(Map.of("key", k, "value", x)));
+            return ctx.file(TUNE, "node/sysctl-tune.conf.ftl", Map.of("profile", profile, "settings", rows), "0644", "root", "root",
+                    "node_tune", false);
+        }));
+        out.add(new SysctlApply(TUNE, "node_tune"));
+        out.add(ctx.file(LIMITS, "node/limits.conf.ftl", Map.of("nofile", NOFILE), "0644", "root", "root", "node_tune", false));
+        return out;
+    }
+
+    // ---------------------------------------------------------------- node_admin
+
+    private List<Task> admin(ModuleContext ctx, Node node, HostVars v) {
+        if (!v.bool("node_admin_enabled")) {
+            return List.of(skip("admin user", "node_admin_enabled is false", "node_admin"));
+        }
+        String user = v.str("node_admin_username");
+        int uid = v.integer("node_admin_uid");
+        String home = "/home/" + user;
+        List<Task> out = new ArrayList<>();
+        out.add(new GroupTask(user, uid, "node_admin"));
+        out.add(new UserTask(user, uid, user, home, "/bin/bash", "node_admin"));
+        String sudo = v.str("node_admin_sudo");
+        String sudoers = "/etc/sudoers.d/" + user;
+        if (sudo.equals("none")) {
+            out.add(skip("file " + sudoers, "node_admin_sudo is none: " + user + " gets no sudo rights from pig", "node_admin"));
+        } else {
+            Map<String, Object> m = Map.of("user", user, "mode", sudo, "commands", LIMITED_SUDO);
+            out.add(new ValidatedFile(ctx.file(sudoers, "node/sudoers.ftl", m, "0440", "root", "root", "node_admin", false),
+                    "visudo -cqf"));
+        }
+        List<String> keys = new ArrayList<>(v.strings("node_admin_pk_list"));
+        if (v.bool("node_admin_pk_current")) {
+            keys.addAll(currentKeys.apply(node));
+        }
+        keys.removeIf(String::isBlank);
+        String ssh = home + "/.ssh";
+        String authorized = ssh + "/authorized_keys";
+        if (keys.isEmpty()) {
+            out.add(skip("file " + authorized, "no key to authorize: node_admin_pk_list is empty and pig's own public key is not at hand",
+                    "node_admin"));
+            return out;
+        }
+        out.add(new DirectoryTask(ssh, "0700", user, user, "node_admin"));
+        // keys are added, never removed, as Pigsty does: a key someone put there by hand keeps working
+        out.add(new Deferred("file " + authorized, "node_admin", b -> b.fileWithContent(authorized),
+                (facts, pctx) -> ctx.file(authorized, "node/authorized_keys.ftl", Map.of("keys", mergeKeys(facts, authorized, keys)),
+                        "0600", user, user, "node_admin", false)));
+        return out;
+    }
+
+    /** The keys already authorized, in their order, then every wanted key not among them. */
+    static List<String> mergeKeys(HostFacts facts, String path, List<String> wanted) {
+        List<String> out = new ArrayList<>();
+        FileState s = facts.file(path);
+        if (s.exists() && s.content() != null) {
+            new String(s.content(), StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).forEach(out::add);
+        }
+        for (String k : wanted) {
+            String blob = keyBlob(k);
+            if (out.stream().noneMatch(l -> keyBlob(l).equals(blob) || l.contains(" " + blob))) {
+                out.add(k.strip());
+            }
+        }
+        return out;
+    }
+
+    /** The base64 part of an OpenSSH public key line ({@code ssh-ed25519 AAAA... comment}). */
+    static String keyBlob(String line) {
+        String[] f = line.strip().split("\\s+");
+        return f.length >= 2 ? f[1] : line.strip();
+    }
+
+    // ---------------------------------------------------------------- node_time
+
+    private List<Task> time(ModuleContext ctx, HostVars v) {
+        List<Task> out = new ArrayList<>();
+        String tz = v.str("node_timezone");
+        if (tz.isEmpty()) {
+            out.add(skip("timezone", "node_timezone is empty: the timezone stays", "node_time"));
+        } else {
+            out.add(perOs("file timezone", "node_time", os -> os.timezoneFile() == null
+                    ? skip("timezone file", os.family() + " keeps the zone only in /etc/localtime", "node_time")
+                    : ctx.file(os.timezoneFile(), "node/timezone.ftl", Map.of("timezone", tz), "0644", "root", "root", "node_time", false)));
+            out.add(new SymlinkTask("/etc/localtime", "/usr/share/zoneinfo/" + tz, "node_time"));
+        }
+        if (!v.bool("node_ntp_enabled")) {
+            out.add(skip("chrony", "node_ntp_enabled is false: time synchronisation is left as it is", "node_time"));
+            return out;
+        }
+        List<String> servers = v.strings("node_ntp_servers").stream().map(s -> adminIp(s, v)).toList();
+        out.add(perOs("file chrony config", "node_time", os -> ctx.file(os.chronyConf(), "node/chrony.conf.ftl",
+                Map.of("servers", servers, "drift", os.chronyDrift(), "keys", os.chronyKeys()), "0644", "root", "root",
+                "node_time", false)));
+        out.add(new Deferred("unit chrony", "node_time", b -> {
+            b.sections(Virt.NAME);
+            NodeOs.known().forEach(os -> chronyUnit(os).require(b));
+        }, (facts, pctx) -> {
+            NodeOs os = NodeOs.of(facts.os(), facts.host());
+            Virt.View virt = facts.extra(Virt.SECTION);
+            if (virt.inContainer()) {
+                return skip("unit " + os.chronyUnit(), "in a container (" + virt.container()
+                        + "): the host sets the clock and chrony skips itself without CAP_SYS_TIME; configured, not started", "node_time");
+            }
+            return chronyUnit(os);
+        }));
+        return out;
+    }
+
+    private static Task chronyUnit(NodeOs os) {
+        return new UnitTask(os.chronyUnit(), true, true, List.of(os.chronyConf()), List.of(), "node_time");
+    }
+
+    // ---------------------------------------------------------------- node_crontab
+
+    private List<Task> crontab(ModuleContext ctx, HostVars v) {
+        List<String> entries = v.strings("node_crontab");
+        if (entries.isEmpty()) {
+            return List.of(skip("file " + CRONTAB, "node_crontab is empty", "node_crontab"));
+        }
+        return List.of(ctx.file(CRONTAB, "node/crontab.ftl", Map.of("entries", entries), "0644", "root", "root", "node_crontab", false));
+    }
+
+    // ---------------------------------------------------------------- node_exporter
+
+    private List<Task> exporter(ModuleContext ctx, HostVars v) {
+        if (!v.bool("node_exporter_enabled")) {
+            return List.of(skip("node_exporter", "node_exporter_enabled is false", "node_exporter"));
+        }
+        Map<String, Object> m = Map.of("port", v.integer("node_exporter_port"), "options", v.str("node_exporter_options").strip());
+        return List.of(
+                perOs("packages node_exporter", "node_exporter", os -> new PackagesTask("node_exporter", List.of(os.exporterPackage()), "node_exporter")),
+                perOs("file node_exporter defaults", "node_exporter", os -> ctx.file(os.exporterDefaults(), "node/node-exporter.default.ftl", m,
+                        "0644", "root", "root", "node_exporter", false)),
+                perOs("unit node_exporter", "node_exporter", os -> new UnitTask(os.exporterUnit(), true, true,
+                        List.of(os.exporterDefaults()), List.of(), "node_exporter")));
+    }
+
+    // ---------------------------------------------------------------- haproxy
+
+    private List<Task> haproxy(ModuleContext ctx, HostVars v) {
+        if (!v.bool("haproxy_enabled")) {
+            return List.of(skip("haproxy", "haproxy_enabled is false", "haproxy"));
+        }
+        boolean auth = v.bool("haproxy_auth_enabled");
+        Map<String, Object> cfg = new LinkedHashMap<>();
+        cfg.put("port", v.integer("haproxy_exporter_port"));
+        cfg.put("client_timeout", v.str("haproxy_client_timeout"));
+        cfg.put("server_timeout", v.str("haproxy_server_timeout"));
+        cfg.put("auth", auth);
+        cfg.put("username", v.str("haproxy_admin_username"));
+        cfg.put("password", v.secret("haproxy_admin_password").reveal());
+        List<String> reloadOn = v.bool("haproxy_reload") ? List.of(HAPROXY_CFG) : List.of();
+        return List.of(
+                new PackagesTask("haproxy", List.of("haproxy"), "haproxy"),
+                new DirectoryTask(HAPROXY_DIR, "0755", "root", "root", "haproxy"),
+                // the admin password is in it: no diff, no content fetched
+                ctx.file(HAPROXY_CFG, "node/haproxy.cfg.ftl", cfg, "0644", "root", "root", "haproxy", auth),
+                perOs("file haproxy defaults", "haproxy", os -> ctx.file(os.haproxyDefaults(), "node/haproxy.default.ftl",
+                        Map.of("config", HAPROXY_DIR), "0644", "root", "root", "haproxy", false)),
+                perOs("unit haproxy", "haproxy", os -> new Guarded(new UnitTask(HAPROXY_UNIT, true, true,
+                        List.of(os.haproxyDefaults()), reloadOn, "haproxy"), HAPROXY_CHECK)));
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /**
+     * A task whose paths or package names depend on the host's distribution: the facts of every
+     * known family are asked for, and the host's own family makes the task at plan time.
+     */
+    static Task perOs(String name, String tag, Function<NodeOs, Task> make) {
+        return new Deferred(name, tag, b -> NodeOs.known().forEach(os -> make.apply(os).require(b)),
+                (facts, pctx) -> make.apply(NodeOs.of(facts.os(), facts.host())));
+    }
+
+    /** A task that has nothing to do, for a reason known from the inventory alone. */
+    static Task skip(String name, String reason, String tag) {
+        return CommandTask.unlessFacts(name, b -> { }, f -> true, reason, "true", tag);
+    }
+
+    /** Pigsty's placeholder for the admin node in {@code node_etc_hosts} and {@code node_ntp_servers}. */
+    static String adminIp(String s, HostVars v) {
+        return s.replace("${admin_ip}", v.str("admin_ip"));
+    }
+
+    static List<String> splitPackages(List<String> entries) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String e : entries) {
+            for (String p : e.split("[,\\s]+")) {
+                if (!p.isBlank()) {
+                    out.add(p.strip());
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static boolean looksLikeIp(String s) {
+        return s.matches("\\d{1,3}(\\.\\d{1,3}){3}") || s.contains(":");
+    }
+
+    private static String str(Object o) {
+        return o == null ? "" : String.valueOf(o).strip();
+    }
+
+    /** The {@code .pub} next to the private key pig connects to the node with, when it can be read. */
+    static List<String> localPublicKeys(Node node) {
+        for (Path key : Deployment.target(node).privateKeys().isEmpty()
+                ? List.of(Path.of(System.getProperty("user.home"), ".ssh/id_ed25519"), Path.of(System.getProperty("user.home"), ".ssh/id_rsa"))
+                : Deployment.target(node).privateKeys()) {
+            Path pub = Path.of(key + ".pub");
+            try {
+                if (Files.isReadable(pub)) {
+                    return Files.readString(pub, StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).map(String::strip).toList();
+                }
+            } catch (IOException e) {
+                // unreadable: the key is simply not authorized by pig
+            }
+        }
+        return List.of();
+    }
+}

@@ -1,0 +1,90 @@
+package dev.pig.modules.node;
+
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.pig.core.fact.FactParsers;
+import dev.pig.core.fact.FactRequest;
+import dev.pig.core.plan.Change;
+import dev.pig.core.plan.HostPlan;
+import dev.pig.core.plan.Step;
+
+/**
+ * Writes the facts a host reports once a plan has been applied to it: the fresh host's output
+ * with every requested package installed, every unit running and enabled, and every file,
+ * directory, link, user and group the plan creates as the plan leaves it. Used only to
+ * (re)generate the {@code converged} fixture with {@code -Dpig.fixtures.update=true}.
+ */
+final class ConvergedFacts {
+    private static final Pattern MKDIR = Pattern.compile("mkdir -p '?([^' ]+)'? && chmod '?(\\d+)'? \\S+ && chown '?([^:' ]+):([^' ]+?)'? \\S+$");
+    private static final Pattern LN = Pattern.compile("ln -sfn '?([^' ]+)'? '?([^' ]+)'?$");
+    private static final Pattern HOSTNAME = Pattern.compile("^hostname '?([^' ]+)'?$");
+    private static final Pattern USERADD = Pattern.compile("useradd -m -u (\\d+) -g '?([^' ]+)'? -d '?([^' ]+)'? -s '?([^' ]+)'? '?([^' ]+)'?$");
+    private static final Pattern GROUPADD = Pattern.compile("groupadd -g (\\d+) '?([^' ]+)'?$");
+
+    private ConvergedFacts() {
+    }
+
+    static String of(String fresh, FactRequest request, HostPlan plan) {
+        Map<String, String> sections = FactParsers.sections(fresh);
+        String hostname = sections.get("hostname").strip();
+        Map<String, String> files = new TreeMap<>();
+        Map<String, String> users = new TreeMap<>();
+        Map<String, String> groups = new TreeMap<>();
+        for (Change c : plan.changes()) {
+            if (!(c instanceof Change.Act a)) {
+                continue;
+            }
+            for (Step s : a.steps()) {
+                if (s instanceof Step.Upload u) {
+                    String path = u.path().replaceAll("/\\.([^/]+)\\.pig-new$", "/$1");
+                    files.put(path, path + "\tfile\t" + statMode(u.mode()) + "\t" + u.owner() + "\t" + u.group() + "\t"
+                            + u.content().length + "\t" + u.sha256() + "\t\n@@content " + Base64.getEncoder().encodeToString(u.content()) + "\n");
+                } else if (s instanceof Step.Exec e) {
+                    Matcher m;
+                    if ((m = MKDIR.matcher(e.command())).find()) {
+                        files.put(m.group(1), m.group(1) + "\tdir\t" + statMode(m.group(2)) + "\t" + m.group(3) + "\t" + m.group(4) + "\t0\t\t\n");
+                    } else if ((m = LN.matcher(e.command())).find()) {
+                        files.put(m.group(2), m.group(2) + "\tlink\t777\troot\troot\t0\t\t" + m.group(1) + "\n");
+                    } else if ((m = HOSTNAME.matcher(e.command())).find()) {
+                        hostname = m.group(1);
+                    } else if ((m = USERADD.matcher(e.command())).find()) {
+                        users.put(m.group(5), m.group(5) + ":x:" + m.group(1) + ":" + m.group(1) + "::" + m.group(3) + ":" + m.group(4) + "\n");
+                    } else if ((m = GROUPADD.matcher(e.command())).find()) {
+                        groups.put(m.group(2), m.group(2) + ":x:" + m.group(1) + ":\n");
+                    }
+                }
+            }
+        }
+        StringBuilder packages = new StringBuilder();
+        request.packages().forEach(p -> packages.append(p).append("\tii \t1.0-1\n"));
+        StringBuilder units = new StringBuilder();
+        request.units().forEach(u -> units.append("@@unit ").append(u).append("\nLoadState=loaded\nActiveState=active\nSubState=running\n"
+                + "UnitFileState=enabled\nActiveEnterTimestampMonotonic=1000000\nMainPID=100\n"));
+        StringBuilder fileSection = new StringBuilder();
+        for (String p : request.files()) {
+            fileSection.append(files.getOrDefault(p, p + "\tmissing\t\t\t\t0\t\t\n"));
+        }
+        Map<String, String> out = new LinkedHashMap<>(sections);
+        out.put("hostname", hostname + "\n");
+        out.put("packages", packages.toString());
+        out.put("units", units.toString());
+        out.put("files", fileSection.toString());
+        out.put("users", String.join("", users.values()));
+        out.put("groups", String.join("", groups.values()));
+        out.put("sysctl", "");
+        StringBuilder b = new StringBuilder();
+        out.forEach((name, body) -> b.append(FactParsers.SECTION).append(name).append('\n').append(body));
+        return b.append(FactParsers.END).append('\n').toString();
+    }
+
+    /** {@code stat -c %a} prints no leading zero. */
+    private static String statMode(String mode) {
+        String m = mode.replaceFirst("^0+", "");
+        return m.isEmpty() ? "0" : m;
+    }
+}

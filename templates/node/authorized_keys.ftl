@@ -1,0 +1,3 @@
+<#list keys as k>
+${k}
+</#list>

@@ -1,0 +1,7 @@
+# cron jobs: managed by pig (node_crontab)
+SHELL=/bin/sh
+PATH=/usr/local/sbin:/usr/local/bin:/sbin:/bin:/usr/sbin:/usr/bin
+
+<#list entries as e>
+${e}
+</#list>

@@ -1,0 +1,9 @@
+# resource limits: managed by pig (node_tune)
+*           soft    nofile      ${nofile}
+*           hard    nofile      ${nofile}
+*           soft    nproc       unlimited
+*           hard    nproc       unlimited
+*           soft    core        unlimited
+*           hard    core        unlimited
+*           soft    memlock     unlimited
+*           hard    memlock     unlimited
