@@ -1,7 +1,7 @@
 # haproxy base configuration: managed by pig (haproxy); services are /etc/haproxy/<service>.cfg
 global
     log /dev/log local0
-    maxconn 65535
+    # no global maxconn: haproxy sizes it from the open-file limit its unit grants
     user haproxy
     group haproxy
     hard-stop-after 30s
@@ -11,7 +11,6 @@ defaults
     log global
     option dontlognull
     retries 3
-    maxconn 65535
     timeout connect 3s
     timeout client ${client_timeout}
     timeout server ${server_timeout}

@@ -63,8 +63,10 @@ public final class UnitTask extends BaseTask {
         String restartCause = ctx.firstChanged(restartOn);
         String reloadCause = ctx.firstChanged(reloadOn);
         if (running && !s.active()) {
-            what.add("start");
-            steps.add(Step.Exec.of("systemctl start " + u, ctx.masker()));
+            // a unit that failed often is held back by its start limit until reset
+            what.add(s.activeState().equals("failed") ? "start (it had failed)" : "start");
+            steps.add(Step.Exec.of((s.activeState().equals("failed") ? "systemctl reset-failed " + u + "; " : "")
+                    + "systemctl start " + u, ctx.masker()));
         } else if (running && restartCause != null) {
             what.add("restart (" + restartCause + " changed)");
             steps.add(Step.Exec.of("systemctl restart " + u, ctx.masker()));
