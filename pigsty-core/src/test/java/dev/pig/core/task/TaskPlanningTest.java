@@ -114,7 +114,8 @@ class TaskPlanningTest {
     void enables_and_starts_a_failed_disabled_unit() {
         Change.Act a = assertInstanceOf(Change.Act.class,
                 one(new UnitTask("haproxy.service", true, true, List.of(), List.of(), "haproxy")));
-        assertEquals("unit haproxy.service: enable, start", a.summary());
+        assertEquals("unit haproxy.service: enable, start (it had failed)", a.summary());
+        assertTrue(a.steps().get(a.steps().size() - 1).shown().startsWith("systemctl reset-failed haproxy.service; systemctl start"));
     }
 
     @Test
