@@ -54,7 +54,7 @@ public final class EtcdCommand implements Runnable {
 
     /**
      * {@code pig etcd add IP}: the new member (already in the inventory's etcd group) is
-     * announced to the running cluster and started with {@code initial-cluster-state: existing};
+     * prepared as a node, announced to the running cluster and started with {@code initial-cluster-state: existing};
      * the other members get the new member list in their config without a restart.
      */
     @Command(name = "add", description = "Join hosts of the etcd group to the running cluster.")
@@ -78,8 +78,9 @@ public final class EtcdCommand implements Runnable {
         public Integer call() {
             ModelLoader.Loaded loaded = inventory.load();
             members(loaded.model(), ips);
+            // the new members are prepared as nodes first; on the running members NODE is a no-op
             run.limit = loaded.model().etcd().orElseThrow().group();
-            return ApplyCommand.applyWith(spec, inventory, run, null, yes, Set.of("etcd"));
+            return ApplyCommand.applyWith(spec, inventory, run, null, yes, Set.of("node", "etcd"));
         }
     }
 

@@ -163,22 +163,26 @@ public final class NodeModule implements PigModule {
         if (!v.bool("node_write_etc_hosts")) {
             return List.of(skip("file " + HOSTS, "node_write_etc_hosts is false: /etc/hosts is left as it is", "node_hosts"));
         }
-        Set<String> records = new LinkedHashSet<>();
-        if (!node.nodename().isEmpty() && looksLikeIp(node.id())) {
-            records.add(node.id() + " " + node.nodename());
-        }
-        v.strings("node_default_etc_hosts").forEach(r -> records.add(adminIp(r, v)));
-        v.strings("node_etc_hosts").forEach(r -> records.add(adminIp(r, v)));
-        if (v.bool("nodename_exchange")) {
-            for (Node n : ctx.model().nodes()) {
-                if (!n.nodename().isEmpty() && looksLikeIp(n.id())) {
-                    records.add(n.id() + " " + n.nodename());
+        // a node without a nodename keeps its hostname (Pigsty's default), which the facts tell
+        return List.of(new Deferred("file " + HOSTS, "node_hosts", b -> b.fileWithContent(HOSTS), (facts, pctx) -> {
+            Set<String> records = new LinkedHashSet<>();
+            String self = node.nodename().isEmpty() ? facts.hostname() : node.nodename();
+            if (!self.isEmpty() && looksLikeIp(node.address())) {
+                records.add(node.address() + " " + self);
+            }
+            v.strings("node_default_etc_hosts").forEach(r -> records.add(adminIp(r, v)));
+            v.strings("node_etc_hosts").forEach(r -> records.add(adminIp(r, v)));
+            if (v.bool("nodename_exchange")) {
+                for (Node n : ctx.model().nodes()) {
+                    if (!n.nodename().isEmpty() && looksLikeIp(n.address())) {
+                        records.add(n.address() + " " + n.nodename());
+                    }
                 }
             }
-        }
-        records.removeIf(String::isBlank);
-        return List.of(ctx.file(HOSTS, "node/hosts.ftl", Map.of("records", List.copyOf(records)), "0644", "root", "root",
-                "node_hosts", false));
+            records.removeIf(String::isBlank);
+            return ctx.file(HOSTS, "node/hosts.ftl", Map.of("records", List.copyOf(records)), "0644", "root", "root",
+                    "node_hosts", false);
+        }));
     }
 
     // ---------------------------------------------------------------- node_repo

@@ -20,12 +20,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import dev.pig.core.sandbox.Tools;
 
 /**
- * ETCD end to end on three sandbox nodes: a first deploy, a second that changes and restarts
- * nothing, drift repaired, a member added and removed, and a member lost without losing writes.
+ * NODE and ETCD end to end on three sandbox nodes: a first deploy, a second that changes and
+ * restarts nothing, drift repaired, node monitoring removed and restored, an etcd member added
+ * and removed, and a member lost without losing writes.
  */
 @ExtendWith(SandboxExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class EtcdIT {
+class NodeEtcdIT {
     static final Path ROOT = Path.of(System.getProperty("pig.root", "..")).toAbsolutePath().normalize();
     static final String INV = ROOT.resolve("src-test-fixtures/it/etcd-trio.yml").toString();
     static final List<String> MEMBERS = List.of("10.10.10.10", "10.10.10.11", "10.10.10.12");
@@ -40,7 +41,9 @@ class EtcdIT {
     static Map<String, String> startTimes(SandboxExtension.Lab lab, List<String> nodes) {
         Map<String, String> out = new TreeMap<>();
         for (String n : nodes) {
-            out.put(n, sh(lab, n, "systemctl show -p ActiveEnterTimestampMonotonic,MainPID etcd.service"));
+            for (String unit : List.of("etcd", "haproxy", "prometheus-node-exporter")) {
+                out.put(n + " " + unit, sh(lab, n, "systemctl show -p ActiveEnterTimestampMonotonic,MainPID " + unit));
+            }
         }
         return out;
     }
@@ -50,7 +53,7 @@ class EtcdIT {
     void a_first_deploy_brings_up_a_healthy_three_member_cluster(SandboxExtension.Lab lab) {
         long t0 = System.nanoTime();
         Pig r = Pig.run("deploy", "-i", INV, "-y");
-        System.out.printf("etcd: first deploy of 3 members: %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        System.out.printf("node+etcd: first deploy of 3 nodes: %.1f s%n", (System.nanoTime() - t0) / 1e9);
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("Apply complete"), r.out());
         for (String m : MEMBERS) {
@@ -61,6 +64,35 @@ class EtcdIT {
 
     @Test
     @Order(2)
+    void every_node_is_prepared_and_exports_metrics(SandboxExtension.Lab lab) {
+        for (String m : MEMBERS) {
+            assertTrue(sh(lab, m, "curl -sf http://" + m + ":9100/metrics").contains("node_cpu_seconds_total"), m);
+            assertTrue(sh(lab, m, "curl -sf http://" + m + ":9101/metrics").contains("haproxy_process_"), m);
+            assertEquals("401", sh(lab, m, "curl -s -o /dev/null -w '%{http_code}' http://" + m + ":9101/"), m);
+            assertEquals("88", sh(lab, m, "id -u dba"));
+            assertTrue(sh(lab, m, "sudo -l -U dba").contains("NOPASSWD: ALL"), m);
+            assertTrue(sh(lab, m, "cat /etc/hosts").contains(m), m);
+            assertTrue(sh(lab, m, "cat /etc/apt/apt.conf.d/80pig-proxy").contains("10.10.10.1:8888"), m);
+            assertEquals("active", sh(lab, m, "systemctl is-active prometheus-node-exporter haproxy | sort -u"));
+        }
+    }
+
+    @Test
+    @Order(3)
+    void node_rm_removes_monitoring_and_a_deploy_brings_it_back(SandboxExtension.Lab lab) {
+        Pig rm = Pig.run("node", "rm", "-i", INV, "10.10.10.12", "-y");
+        assertEquals(0, rm.exit(), rm.out() + rm.err());
+        assertFalse(lab.run("10.10.10.12", "systemctl", "is-active", "-q", "prometheus-node-exporter").exit() == 0);
+        assertEquals("active", sh(lab, "10.10.10.12", "systemctl is-active etcd"), "node rm must not touch etcd");
+        assertEquals("active", sh(lab, "10.10.10.11", "systemctl is-active prometheus-node-exporter"), "other nodes untouched");
+        Pig back = Pig.run("node", "add", "-i", INV, "10.10.10.12", "-y");
+        assertEquals(0, back.exit(), back.out() + back.err());
+        assertEquals("active", sh(lab, "10.10.10.12", "systemctl is-active prometheus-node-exporter"));
+        assertEquals(0, Pig.run("plan", "-i", INV, "--detailed-exitcode").exit());
+    }
+
+    @Test
+    @Order(4)
     void writes_on_one_member_are_read_on_every_member(SandboxExtension.Lab lab) {
         sh(lab, "10.10.10.10", CTL + "put /pig/it hello");
         for (String m : MEMBERS) {
@@ -69,31 +101,31 @@ class EtcdIT {
     }
 
     @Test
-    @Order(3)
+    @Order(5)
     void auth_is_enabled_with_the_root_password(SandboxExtension.Lab lab) {
         Tools.Result anonymous = lab.run("10.10.10.11", "sh", "-c", "ETCDCTL_API=3 etcdctl --endpoints=127.0.0.1:2379 get /pig/it");
         assertFalse(anonymous.exit() == 0 && anonymous.out().contains("hello"), "anonymous read allowed: " + anonymous.out());
     }
 
     @Test
-    @Order(4)
+    @Order(6)
     void a_second_deploy_plans_nothing_and_restarts_nothing(SandboxExtension.Lab lab) {
         Map<String, String> before = startTimes(lab, MEMBERS);
         long t0 = System.nanoTime();
         Pig plan = Pig.run("plan", "-i", INV, "--detailed-exitcode");
-        System.out.printf("etcd: no-op plan of 3 members: %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        System.out.printf("node+etcd: no-op plan of 3 nodes: %.1f s%n", (System.nanoTime() - t0) / 1e9);
         assertEquals(0, plan.exit(), plan.out() + plan.err());
         assertTrue(plan.out().contains("No changes. The hosts match the inventory."), plan.out());
         t0 = System.nanoTime();
         Pig deploy = Pig.run("deploy", "-i", INV, "-y");
-        System.out.printf("etcd: no-op deploy of 3 members: %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        System.out.printf("node+etcd: no-op deploy of 3 nodes: %.1f s%n", (System.nanoTime() - t0) / 1e9);
         assertEquals(0, deploy.exit(), deploy.err());
         assertTrue(deploy.out().contains("No changes."), deploy.out());
         assertEquals(before, startTimes(lab, MEMBERS));
     }
 
     @Test
-    @Order(5)
+    @Order(7)
     void a_hand_edit_of_a_managed_file_is_shown_and_restored(SandboxExtension.Lab lab) {
         String sum = sh(lab, "10.10.10.11", "sha256sum /etc/etcd/etcd.conf");
         sh(lab, "10.10.10.11", "sed -i 's/^heartbeat-interval: 100/heartbeat-interval: 150/' /etc/etcd/etcd.conf");
@@ -109,7 +141,7 @@ class EtcdIT {
     }
 
     @Test
-    @Order(6)
+    @Order(8)
     void a_member_joins_and_leaves_and_the_cluster_stays_healthy(SandboxExtension.Lab lab) throws IOException {
         Path four = Files.createTempFile("etcd-four", ".yml");
         Files.writeString(four, Files.readString(Path.of(INV))
@@ -134,7 +166,7 @@ class EtcdIT {
     }
 
     @Test
-    @Order(7)
+    @Order(9)
     void removing_a_member_is_refused_under_the_safeguard() {
         Pig rm = Pig.run("etcd", "rm", "-i", INV, "10.10.10.12", "-e", "etcd_safeguard=true", "-y");
         assertEquals(64, rm.exit(), rm.err());
@@ -142,7 +174,7 @@ class EtcdIT {
     }
 
     @Test
-    @Order(8)
+    @Order(10)
     void writes_go_on_with_one_of_three_members_down(SandboxExtension.Lab lab) {
         sh(lab, "10.10.10.12", "systemctl kill -s KILL etcd.service; systemctl stop etcd.service");
         // the survivors may be electing a new leader: a client retries, so does this test (for 20 s at most)
