@@ -1,0 +1,105 @@
+package dev.pig.modules.pgsql;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+
+import javax.crypto.Mac;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * PostgreSQL password verifiers: whether a stored {@code rolpassword} matches a password, and
+ * the verifier pig sends instead of the password itself, so the plain text never reaches the
+ * server or its logs.
+ *
+ * <pre>
+ * SCRAM-SHA-256$4096:&lt;salt&gt;$&lt;StoredKey&gt;:&lt;ServerKey&gt;
+ * md5&lt;md5(password || username)&gt;
+ * </pre>
+ */
+public final class Passwords {
+    static final int ITERATIONS = 4096;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private Passwords() {
+    }
+
+    /** Whether a password as the inventory gives it is already a verifier. */
+    public static boolean isHashed(String password) {
+        return password.startsWith("SCRAM-SHA-256$") || password.matches("md5[0-9a-f]{32}");
+    }
+
+    /**
+     * Whether {@code stored} is the verifier of {@code password} for {@code user}: equal when the
+     * inventory holds a verifier, recomputed with the stored salt and iterations otherwise.
+     */
+    public static boolean matches(String stored, String user, String password) {
+        if (stored == null || stored.isEmpty()) {
+            return false;
+        }
+        if (isHashed(password)) {
+            return stored.equals(password);
+        }
+        if (stored.startsWith("md5")) {
+            return stored.equals(md5(user, password));
+        }
+        if (!stored.startsWith("SCRAM-SHA-256$")) {
+            return false;
+        }
+        // SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>
+        String[] parts = stored.substring("SCRAM-SHA-256$".length()).split("[$:]");
+        if (parts.length != 4) {
+            return false;
+        }
+        byte[] salt = Base64.getDecoder().decode(parts[1]);
+        return stored.equals(scram(password, salt, Integer.parseInt(parts[0])));
+    }
+
+    /** The verifier to store for a password under {@code pg_pwd_enc}; a verifier stays as it is. */
+    public static String verifier(String user, String password, String pwdEnc) {
+        if (isHashed(password)) {
+            return password;
+        }
+        if (pwdEnc.equals("md5")) {
+            return md5(user, password);
+        }
+        byte[] salt = new byte[16];
+        RANDOM.nextBytes(salt);
+        return scram(password, salt, ITERATIONS);
+    }
+
+    static String md5(String user, String password) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("MD5");
+            return "md5" + HexFormat.of().formatHex(md.digest((password + user).getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String scram(String password, byte[] salt, int iterations) {
+        try {
+            SecretKeyFactory f = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256");
+            byte[] salted = f.generateSecret(new PBEKeySpec(password.toCharArray(), salt, iterations, 256)).getEncoded();
+            byte[] clientKey = hmac(salted, "Client Key");
+            byte[] storedKey = MessageDigest.getInstance("SHA-256").digest(clientKey);
+            byte[] serverKey = hmac(salted, "Server Key");
+            Base64.Encoder b = Base64.getEncoder();
+            return "SCRAM-SHA-256$" + iterations + ":" + b.encodeToString(salt) + "$" + b.encodeToString(storedKey) + ":"
+                    + b.encodeToString(serverKey);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] hmac(byte[] key, String msg) throws GeneralSecurityException {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(key, "HmacSHA256"));
+        return mac.doFinal(msg.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,79 @@
+package dev.pig.modules.pgsql;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.pig.core.fact.FactSection;
+
+/**
+ * The cluster as Patroni on the host sees it ({@code GET /cluster} on its REST API), gathered
+ * with the other facts: who leads now, which may not be the inventory's primary after a
+ * failover. Empty when Patroni does not run there.
+ */
+public final class PatroniCluster implements FactSection<PatroniCluster.View> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final String cluster;
+    private final int port;
+
+    /** One member: name, role (leader, replica, sync_standby, standby_leader), state, host. */
+    public record Member(String name, String role, String state, String host) {
+        public boolean leads() {
+            return role.equals("leader") || role.equals("standby_leader");
+        }
+    }
+
+    /** What one host's Patroni reports; {@code answered} is false when none answered. */
+    public record View(boolean answered, List<Member> members) {
+        public Optional<Member> leader() {
+            return members.stream().filter(Member::leads).findFirst();
+        }
+    }
+
+    public PatroniCluster(String cluster, int port) {
+        this.cluster = cluster;
+        this.port = port;
+    }
+
+    /** The section of one PostgreSQL cluster. */
+    public static String nameOf(String cluster) {
+        return "pgsql.patroni." + cluster;
+    }
+
+    @Override
+    public String name() {
+        return nameOf(cluster);
+    }
+
+    @Override
+    public String script() {
+        return "curl -s -m 3 http://127.0.0.1:" + port + "/cluster 2>/dev/null || true\n";
+    }
+
+    @Override
+    public boolean isVolatile() {
+        return true;
+    }
+
+    @Override
+    public View parse(String output) {
+        String s = output.trim();
+        if (!s.startsWith("{")) {
+            return new View(false, List.of());
+        }
+        try {
+            JsonNode root = JSON.readTree(s);
+            List<Member> out = new ArrayList<>();
+            for (JsonNode m : root.path("members")) {
+                out.add(new Member(m.path("name").asText(), m.path("role").asText(), m.path("state").asText(),
+                        m.path("host").asText()));
+            }
+            return new View(true, List.copyOf(out));
+        } catch (java.io.IOException e) {
+            return new View(false, List.of());
+        }
+    }
+}

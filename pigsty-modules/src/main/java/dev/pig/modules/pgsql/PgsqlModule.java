@@ -1,0 +1,512 @@
+package dev.pig.modules.pgsql;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiFunction;
+
+import dev.pig.core.fact.FactRequest;
+import dev.pig.core.fact.FactSection;
+import dev.pig.core.fact.HostFacts;
+import dev.pig.core.model.ClusterModel;
+import dev.pig.core.model.EtcdCluster;
+import dev.pig.core.model.InfraNode;
+import dev.pig.core.model.Node;
+import dev.pig.core.model.PgCluster;
+import dev.pig.core.model.PgDatabase;
+import dev.pig.core.model.PgInstance;
+import dev.pig.core.model.PgRole;
+import dev.pig.core.model.PgUser;
+import dev.pig.core.model.Secret;
+import dev.pig.core.plan.Action;
+import dev.pig.core.plan.Change;
+import dev.pig.core.plan.Step;
+import dev.pig.core.ssh.Shell;
+import dev.pig.core.task.CommandTask;
+import dev.pig.core.task.Deferred;
+import dev.pig.core.task.DirectoryTask;
+import dev.pig.core.task.FileTask;
+import dev.pig.core.task.GroupTask;
+import dev.pig.core.task.PackagesTask;
+import dev.pig.core.task.PlanContext;
+import dev.pig.core.task.Staged;
+import dev.pig.core.task.SymlinkTask;
+import dev.pig.core.task.Task;
+import dev.pig.core.task.UnitTask;
+import dev.pig.core.task.UserTask;
+import dev.pig.modules.HostVars;
+import dev.pig.modules.ModuleContext;
+import dev.pig.modules.PigModule;
+
+/**
+ * PGSQL: every PostgreSQL cluster of the inventory, run by Patroni with etcd as its DCS.
+ *
+ * <pre>
+ * pg-test:
+ *   hosts:
+ *     10.10.10.11: { pg_seq: 1, pg_role: primary }
+ *     10.10.10.12: { pg_seq: 2, pg_role: replica }
+ *   vars:
+ *     pg_cluster: pg-test
+ *     pg_users:     [ { name: test, password: test, roles: [ dbrole_admin ] } ]
+ *     pg_databases: [ { name: test } ]
+ * </pre>
+ *
+ * The dbsu exists before the packages so Debian's postgres user gets {@code pg_dbsu_uid}, and
+ * postgresql-common is told not to create its own cluster. The leader starts first (the
+ * inventory's primary on a new cluster, whoever leads on a running one), the replicas in the
+ * next stage. A data directory or a running Patroni is never touched beyond its config: a
+ * changed patroni.yml reloads Patroni, which applies what it can without a restart. Roles and
+ * databases are compared with the leader's catalog and changed there.
+ */
+public final class PgsqlModule implements PigModule {
+    static final String PATRONI_CONF = "/etc/patroni/patroni.yml";
+    static final String PATRONI_UNIT = "/etc/systemd/system/patroni.service";
+    static final String CREATECLUSTER = "/etc/postgresql-common/createcluster.conf";
+    /** What {@code pg_dbsu_sudo: limit} allows: driving its own services. */
+    static final List<String> LIMITED_SUDO = List.of("/bin/systemctl stop patroni", "/bin/systemctl start patroni",
+            "/bin/systemctl reload patroni", "/bin/systemctl restart patroni", "/bin/systemctl status patroni",
+            "/usr/bin/systemctl stop patroni", "/usr/bin/systemctl start patroni", "/usr/bin/systemctl reload patroni",
+            "/usr/bin/systemctl restart patroni", "/usr/bin/systemctl status patroni");
+    /** Pigsty's {@code pg_rto} modes: ttl, loop_wait, retry_timeout, primary_start_timeout. */
+    static final Map<String, int[]> RTO = Map.of(
+            "fast", new int[] {20, 5, 5, 15},
+            "norm", new int[] {30, 5, 10, 25},
+            "safe", new int[] {60, 10, 20, 45},
+            "wide", new int[] {120, 20, 30, 95});
+
+    @Override
+    public String name() {
+        return "pgsql";
+    }
+
+    @Override
+    public int order() {
+        return 50;
+    }
+
+    @Override
+    public List<String> tags() {
+        return List.of("pg_dbsu", "pg_install", "pg_dir", "pg_etcd", "pg_conf", "pg_reload", "pg_launch", "pg_user",
+                "pg_db", "pg_privilege");
+    }
+
+    @Override
+    public List<Node> hosts(ClusterModel model) {
+        List<Node> out = new ArrayList<>();
+        for (PgCluster c : model.pgClusters()) {
+            for (PgInstance i : c.instances()) {
+                model.node(i.ip()).ifPresent(out::add);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<FactSection<?>> factSections(ModuleContext ctx) {
+        List<FactSection<?>> out = new ArrayList<>();
+        for (PgCluster c : ctx.model().pgClusters()) {
+            out.add(patroni(ctx, c));
+            out.add(catalog(ctx, c));
+        }
+        return out;
+    }
+
+    private static PatroniCluster patroni(ModuleContext ctx, PgCluster c) {
+        return new PatroniCluster(c.name(), ctx.vars(firstNode(ctx, c)).integer("patroni_port"));
+    }
+
+    private static PgCatalog catalog(ModuleContext ctx, PgCluster c) {
+        HostVars v = ctx.vars(firstNode(ctx, c));
+        return new PgCatalog(c.name(), v.str("pg_dbsu"), v.str("pg_localhost"), v.integer("pg_port"));
+    }
+
+    private static Node firstNode(ModuleContext ctx, PgCluster c) {
+        return ctx.model().node(c.instances().get(0).ip()).orElseThrow();
+    }
+
+    static PgCluster clusterOf(ClusterModel model, Node node) {
+        return model.pgClusters().stream().filter(c -> c.instance(node.id()).isPresent()).findFirst().orElseThrow();
+    }
+
+    @Override
+    public List<Staged> tasks(ModuleContext ctx, Node node) {
+        PgCluster cluster = clusterOf(ctx.model(), node);
+        PgInstance me = cluster.instance(node.id()).orElseThrow();
+        HostVars v = ctx.vars(node);
+        int version = v.integer("pg_version");
+        String dbsu = v.str("pg_dbsu");
+        String dir = v.str("pg_fs_main") + "/" + cluster.name() + "-" + version;
+        List<Staged> out = new ArrayList<>();
+
+        // 1. dbsu before packages: Debian's postgresql-common keeps an existing postgres user
+        int uid = v.integer("pg_dbsu_uid");
+        String home = v.str("pg_dbsu_home");
+        out.add(ModuleContext.stage(this, 1, "dbsu", new GroupTask(dbsu, uid, "pg_dbsu")));
+        out.add(ModuleContext.stage(this, 1, "dbsu", new UserTask(dbsu, uid, dbsu, home, "/bin/bash", "pg_dbsu")));
+        out.add(ModuleContext.stage(this, 1, "dbsu", new DirectoryTask(home, "0750", dbsu, dbsu, "pg_dbsu")));
+        String sudo = v.str("pg_dbsu_sudo");
+        String sudoers = "/etc/sudoers.d/" + dbsu;
+        if (sudo.equals("none")) {
+            out.add(ModuleContext.stage(this, 1, "dbsu", skip("file " + sudoers, "pg_dbsu_sudo is none", "pg_dbsu")));
+        } else {
+            out.add(ModuleContext.stage(this, 1, "dbsu", ctx.file(sudoers, "pgsql/dbsu-sudoers.ftl",
+                    Map.of("user", dbsu, "mode", sudo, "commands", LIMITED_SUDO), "0440", "root", "root", "pg_dbsu", false)));
+        }
+        out.add(ModuleContext.stage(this, 1, "dbsu", new DirectoryTask("/etc/postgresql-common", "0755", "root", "root", "pg_install")));
+        out.add(ModuleContext.stage(this, 1, "dbsu", ctx.file(CREATECLUSTER, "pgsql/createcluster.conf.ftl", Map.of(), "0644",
+                "root", "root", "pg_install", false)));
+
+        // 2. packages; Debian's own cluster is never made, and one made before pig is dropped unused
+        List<String> pkgs = new ArrayList<>(PgPackages.server(version));
+        if (me.role() == PgRole.PRIMARY && ctx.model().etcd().isPresent()) {
+            pkgs.add("etcd-client"); // etcdctl, to create the cluster's etcd user
+        }
+        pkgs.addAll(PgPackages.extensions(version, v.strings("pg_extensions")));
+        out.add(ModuleContext.stage(this, 2, "install", new PackagesTask("postgresql " + version, pkgs, "pg_install")));
+        String mainConf = "/etc/postgresql/" + version + "/main";
+        out.add(ModuleContext.stage(this, 2, "install", CommandTask.unless("drop the packaged cluster " + version + "/main",
+                "! test -d " + mainConf,
+                "pg_dropcluster --stop " + version + " main", "pg_install")));
+
+        // 3. Pigsty's layout: /data/postgres/<cluster>-<ver>/{data,...}, /pg -> it
+        out.add(ModuleContext.stage(this, 3, "dirs", new DirectoryTask(v.str("pg_fs_main"), "0755", "root", "root", "pg_dir")));
+        out.add(ModuleContext.stage(this, 3, "dirs", new DirectoryTask(dir, "0700", dbsu, dbsu, "pg_dir")));
+        for (String sub : List.of("data", "conf", "log", "tmp", "cert", "spool", "bin")) {
+            out.add(ModuleContext.stage(this, 3, "dirs", new DirectoryTask(dir + "/" + sub, "0700", dbsu, dbsu, "pg_dir")));
+        }
+        out.add(ModuleContext.stage(this, 3, "dirs", new SymlinkTask("/pg", dir, "pg_dir")));
+        for (String log : List.of(v.str("pg_log_dir"), v.str("patroni_log_dir"))) {
+            out.add(ModuleContext.stage(this, 3, "dirs", new DirectoryTask(log, "0750", dbsu, dbsu, "pg_dir")));
+        }
+        out.add(ModuleContext.stage(this, 3, "dirs", new DirectoryTask("/etc/patroni", "0750", dbsu, dbsu, "pg_conf")));
+
+        // 4. the cluster's own etcd user, made once through etcd's root
+        if (me.role() == PgRole.PRIMARY) {
+            ctx.model().etcd().ifPresent(e -> out.add(ModuleContext.stage(this, 4, "etcd", etcdUser(e, cluster, v))));
+        }
+
+        // 5. patroni.yml, tuned at plan time from the node's CPUs and memory
+        Map<String, Object> base = patroniModel(ctx, cluster, me, v);
+        out.add(ModuleContext.stage(this, 5, "config", new Deferred("file " + PATRONI_CONF, "pg_conf", b -> b.fileWithContent(PATRONI_CONF),
+                (facts, pctx) -> ctx.file(PATRONI_CONF, "pgsql/patroni.yml.ftl", withTune(base, facts, v), "0600", dbsu, dbsu,
+                        "pg_conf", false))));
+        out.add(ModuleContext.stage(this, 5, "config", ctx.file(PATRONI_UNIT, "pgsql/patroni.service.ftl",
+                Map.of("name", me.name(), "cluster", cluster.name(), "dbsu", dbsu), "0644", "root", "root", "pg_conf", false)));
+        out.add(ModuleContext.stage(this, 5, "config", new Reload()));
+
+        // 6. the leader first, 7. the replicas once it leads
+        String patroniUrl = "http://127.0.0.1:" + v.integer("patroni_port");
+        String psqlReady = "su -s /bin/sh " + dbsu + " -c 'psql -h " + v.str("pg_localhost") + " -p " + me.port()
+                + " -AtXq -d postgres -c \"SELECT 1\"' >/dev/null 2>&1";
+        UnitTask unit = new UnitTask("patroni.service", true, true, List.of(PATRONI_UNIT), List.of(), "pg_launch");
+        String leads = "curl -sf -o /dev/null " + patroniUrl + "/primary && " + psqlReady;
+        String streams = "su -s /bin/sh " + dbsu + " -c 'psql -h " + v.str("pg_localhost") + " -p " + me.port()
+                + " -AtXq -d postgres -c \"SELECT status FROM pg_stat_wal_receiver\"' 2>/dev/null | grep -q streaming";
+        String healthy = "curl -sf -o /dev/null " + patroniUrl + "/health && " + psqlReady;
+        PatroniCluster section = patroni(ctx, cluster);
+        out.add(ModuleContext.stage(this, 6, "launch primary", whenLeader(cluster, me, section, true, "unit patroni.service", "pg_launch",
+                null, (f, c) -> unit)));
+        out.add(ModuleContext.stage(this, 6, "launch primary", whenLeader(cluster, me, section, true, "command wait for leader",
+                "pg_launch", leads, (f, c) -> CommandTask.unless("patroni leads on " + me.name(), leads,
+                        "for i in $(seq 180); do " + leads + " && exit 0; sleep 1; done; echo 'patroni did not take the lead in 180 s' >&2; exit 1",
+                        "pg_launch"))));
+        out.add(ModuleContext.stage(this, 7, "launch replicas", whenLeader(cluster, me, section, false, "unit patroni.service",
+                "pg_launch", null, (f, c) -> unit)));
+        out.add(ModuleContext.stage(this, 7, "launch replicas", whenLeader(cluster, me, section, false, "command wait for replica",
+                "pg_launch", healthy + " && " + streams, (f, c) -> CommandTask.unless("replica " + me.name() + " streams", healthy + " && " + streams,
+                        "for i in $(seq 300); do " + healthy + " && " + streams
+                                + " && exit 0; sleep 1; done; echo 'the replica does not stream after 300 s' >&2; exit 1",
+                        "pg_launch"))));
+
+        // 8. roles, 9. databases, on the leader against its catalog
+        if (v.bool("pg_provision")) {
+            provision(ctx, cluster, me, v, section, out);
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- etcd user
+
+    private Task etcdUser(EtcdCluster e, PgCluster cluster, HostVars v) {
+        String user = cluster.name();
+        String pw = etcdPassword(v, cluster);
+        String prefix = v.str("pg_namespace") + "/" + cluster.name() + "/";
+        String endpoints = String.join(",", e.members().stream().map(m -> m.ip() + ":" + m.port()).toList());
+        String ctl = "ETCDCTL_API=3 etcdctl --endpoints=" + endpoints + " --command-timeout=5s";
+        String root = ctl + " --user " + Shell.quote("root:" + v.str("etcd_root_password"));
+        String check = ctl + " --user " + Shell.quote(user + ":" + pw) + " get " + Shell.quote(prefix) + " --prefix --keys-only --limit=1 >/dev/null 2>&1";
+        String cmd = "set -e; "
+                + root + " user get " + Shell.quote(user) + " >/dev/null 2>&1 || " + root + " user add " + Shell.quote(user)
+                + " --new-user-password=" + Shell.quote(pw) + " --interactive=false; "
+                + "printf '%s\\n' " + Shell.quote(pw) + " | " + root + " user passwd " + Shell.quote(user) + " --interactive=false; "
+                + root + " role get " + Shell.quote(user) + " >/dev/null 2>&1 || " + root + " role add " + Shell.quote(user) + "; "
+                + root + " role grant-permission " + Shell.quote(user) + " readwrite " + Shell.quote(prefix) + " --prefix=true; "
+                + root + " user grant-role " + Shell.quote(user) + " " + Shell.quote(user);
+        return CommandTask.unless("etcd user " + user, check, cmd, "pg_etcd");
+    }
+
+    static String etcdPassword(HostVars v, PgCluster cluster) {
+        String pw = v.str("pg_etcd_password");
+        return pw.isBlank() ? cluster.name() : pw;
+    }
+
+    // ---------------------------------------------------------------- patroni.yml
+
+    Map<String, Object> patroniModel(ModuleContext ctx, PgCluster cluster, PgInstance me, HostVars v) {
+        int version = v.integer("pg_version");
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cluster", cluster.name());
+        m.put("name", me.name());
+        m.put("ip", me.ip());
+        m.put("namespace", v.str("pg_namespace").endsWith("/") ? v.str("pg_namespace") : v.str("pg_namespace") + "/");
+        m.put("patroni_port", v.integer("patroni_port"));
+        m.put("patroni_log_dir", v.str("patroni_log_dir"));
+        m.put("patroni_username", v.str("patroni_username"));
+        m.put("patroni_password", v.str("patroni_password"));
+        m.put("etcd_hosts", String.join(",", ctx.model().etcd().map(e -> e.members().stream().map(x -> x.ip() + ":" + x.port()).toList())
+                .orElse(List.of())));
+        m.put("etcd_username", cluster.name());
+        m.put("etcd_password", etcdPassword(v, cluster));
+        int rto = v.integer("pg_rto");
+        String mode = rtoMode(rto);
+        int[] t = RTO.get(mode);
+        m.put("rto_mode", mode);
+        m.put("ttl", t[0]);
+        m.put("loop_wait", t[1]);
+        m.put("retry_timeout", t[2]);
+        m.put("primary_start_timeout", t[3]);
+        int rpo = v.integer("pg_rpo");
+        boolean crit = v.str("pg_conf").startsWith("crit");
+        m.put("max_lag", rpo);
+        m.put("sync", rpo == 0 || crit);
+        m.put("encoding", v.str("pg_encoding"));
+        m.put("locale", v.str("pg_locale"));
+        m.put("lc_collate", v.str("pg_lc_collate"));
+        m.put("lc_ctype", v.str("pg_lc_ctype"));
+        m.put("checksum", v.bool("pg_checksum"));
+        m.put("listen", listen(v.str("pg_listen"), me.ip(), cluster.vipAddress()));
+        m.put("port", me.port());
+        m.put("data_dir", v.str("pg_data"));
+        m.put("bin_dir", PgPackages.binDir(version));
+        m.put("dbsu", v.str("pg_dbsu"));
+        m.put("pgpass", v.str("pg_dbsu_home") + "/.pgpass");
+        m.put("replication_username", v.str("pg_replication_username"));
+        m.put("replication_password", v.str("pg_replication_password"));
+        m.put("socket_dir", v.str("pg_localhost"));
+        m.put("pwd_enc", v.str("pg_pwd_enc"));
+        m.put("libs", v.str("pg_libs"));
+        m.put("log_dir", v.str("pg_log_dir"));
+        m.put("hba", Hba.render(cluster.hbaRules(), me, aliases(ctx, cluster, v)));
+        boolean offline = me.role() == PgRole.OFFLINE;
+        m.put("nofailover", offline || me.role() == PgRole.DELAYED);
+        m.put("noloadbalance", offline);
+        m.put("clonefrom", me.role() != PgRole.OFFLINE);
+        m.put("nosync", offline || me.offlineQuery());
+        return m;
+    }
+
+    static Hba.Aliases aliases(ModuleContext ctx, PgCluster cluster, HostVars v) {
+        return new Hba.Aliases(v.str("pg_dbsu"), v.str("pg_replication_username"), v.str("pg_monitor_username"),
+                v.str("pg_admin_username"), v.str("admin_ip"), ctx.model().infra().stream().map(InfraNode::ip).toList(),
+                cluster.instances().stream().map(PgInstance::ip).toList(), v.str("pg_pwd_enc"));
+    }
+
+    /** {@code pg_listen} with Pigsty's placeholders: {@code ${ip}}, {@code ${vip}}, {@code ${lo}}. */
+    static String listen(String pgListen, String ip, Optional<String> vip) {
+        String out = pgListen.replace("${ip}", ip).replace("${lo}", "127.0.0.1");
+        return out.replace("${vip}", vip.map(x -> x.replaceFirst("/.*", "")).orElse(ip));
+    }
+
+    /** The mode closest to {@code pg_rto} seconds: fast (20), norm (30), safe (60), wide (120). */
+    static String rtoMode(int seconds) {
+        if (seconds < 30) {
+            return "fast";
+        }
+        if (seconds < 60) {
+            return "norm";
+        }
+        return seconds < 120 ? "safe" : "wide";
+    }
+
+    static Map<String, Object> withTune(Map<String, Object> base, HostFacts facts, HostVars v) {
+        long memMb = facts.memory().totalKb() / 1024;
+        PgTune tune = PgTune.of(v.str("pg_conf"), v.raw("pg_max_conn"), v.str("pg_default_service_dest"),
+                v.number("pg_shared_buffer_ratio"), memMb, facts.cpus(), v.str("pg_storage_type"));
+        return withTune(base, tune, memMb, facts.cpus(), v.dict("pg_parameters"));
+    }
+
+    static Map<String, Object> withTune(Map<String, Object> base, PgTune tune, long memMb, int cpus, Map<String, Object> params) {
+        Map<String, Object> m = new LinkedHashMap<>(base);
+        m.put("profile", tune.profile());
+        m.put("cpus", cpus);
+        m.put("mem_mb", memMb);
+        m.put("global", tune.global());
+        Map<String, Object> local = new LinkedHashMap<>(tune.local());
+        params.forEach((k, x) -> {
+            if (!tune.global().containsKey(k)) {
+                local.put(k, x instanceof Number || x instanceof Boolean ? x : String.valueOf(x));
+            }
+        });
+        m.put("local", local);
+        return m;
+    }
+
+    /**
+     * Reloads Patroni when patroni.yml changed and Patroni runs: it applies HBA and reloadable
+     * settings itself and marks the rest pending restart. A stopped Patroni is started later.
+     */
+    static final class Reload implements Task {
+        @Override
+        public String name() {
+            return "reload patroni";
+        }
+
+        @Override
+        public String tag() {
+            return "pg_reload";
+        }
+
+        @Override
+        public void require(FactRequest.Builder b) {
+            b.units("patroni.service");
+        }
+
+        @Override
+        public Change plan(HostFacts facts, PlanContext ctx) {
+            if (ctx.firstChanged(List.of(PATRONI_CONF)) == null) {
+                return new Change.NoOp(name(), tag(), "patroni.yml is unchanged");
+            }
+            if (!facts.unit("patroni.service").active()) {
+                return new Change.NoOp(name(), tag(), "patroni is not running; it reads the new file when it starts");
+            }
+            return new Change.Act(name(), tag(), Action.UPDATE, "reload patroni (" + PATRONI_CONF + " changed)",
+                    List.of(Step.Exec.of("systemctl reload patroni.service", ctx.masker())), "");
+        }
+    }
+
+    // ---------------------------------------------------------------- leader
+
+    /**
+     * Who leads {@code cluster} now, as any of its Patroni members reports, by IP; empty when no
+     * Patroni of the cluster answers (a cluster not yet created).
+     */
+    static Optional<String> liveLeader(PlanContext ctx, PatroniCluster section) {
+        for (HostFacts f : ctx.fleet().values()) {
+            if (!f.request().sections().contains(section.name())) {
+                continue;
+            }
+            PatroniCluster.View view = f.extra(section);
+            if (view.answered() && view.leader().isPresent()) {
+                return Optional.of(view.leader().get().host());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The leader now, else the inventory's primary: where the cluster starts and is provisioned. */
+    static String leaderIp(PgCluster cluster, PlanContext ctx, PatroniCluster section) {
+        return liveLeader(ctx, section).orElse(cluster.primary().map(PgInstance::ip).orElse(""));
+    }
+
+    private Task whenLeader(PgCluster cluster, PgInstance me, PatroniCluster section, boolean leader, String name, String tag,
+                            String check, BiFunction<HostFacts, PlanContext, Task> then) {
+        return new Deferred(name, tag, b -> {
+            b.sections(section.name()).units("patroni.service");
+            if (check != null) {
+                b.checks(check);
+            }
+        }, (facts, pctx) -> {
+            String lead = leaderIp(cluster, pctx, section);
+            boolean isLeader = lead.equals(me.ip());
+            if (isLeader == leader) {
+                return then.apply(facts, pctx);
+            }
+            return skip(name.replaceFirst("^(unit|command) ", ""), leader ? me.name() + " is a replica: it starts after the leader"
+                    : me.name() + " leads: it started in the previous stage", tag);
+        });
+    }
+
+    // ---------------------------------------------------------------- provisioning
+
+    private void provision(ModuleContext ctx, PgCluster cluster, PgInstance me, HostVars v, PatroniCluster patroni,
+                           List<Staged> out) {
+        PgCatalog catalog = catalog(ctx, cluster);
+        String psql = "su -s /bin/sh " + v.str("pg_dbsu") + " -c " + Shell.quote("psql -h " + v.str("pg_localhost") + " -p "
+                + me.port() + " -d postgres -v ON_ERROR_STOP=1 -AtXq");
+        Provision p = new Provision(psql, v.str("pg_pwd_enc"));
+        List<PgUser> roles = new ArrayList<>();
+        for (Object o : v.raw("pg_default_roles") instanceof List<?> l ? l : List.of()) {
+            if (o instanceof Map<?, ?> raw) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                raw.forEach((k, x) -> m.put(String.valueOf(k), x));
+                roles.add(Provision.defaultRole(m, defaultPassword(v, String.valueOf(m.get("name")))));
+            }
+        }
+        roles.addAll(cluster.users());
+        for (PgUser u : roles) {
+            out.add(ModuleContext.stage(this, 8, "roles", onLeader(cluster, me, patroni, catalog, "role " + u.name(), "pg_user",
+                    (cat, name) -> p.role(name, "pg_user", u, cat))));
+        }
+        List<String> creators = List.of(v.str("pg_dbsu"), v.str("pg_admin_username"));
+        out.add(ModuleContext.stage(this, 8, "roles", onLeader(cluster, me, patroni, catalog, "default privileges", "pg_privilege",
+                (cat, name) -> p.defaultPrivileges(name, "pg_privilege", v.strings("pg_default_privileges"), creators, cat))));
+        List<Provision.Ext> exts = new ArrayList<>();
+        for (Object o : v.raw("pg_default_extensions") instanceof List<?> l ? l : List.of()) {
+            if (o instanceof Map<?, ?> m) {
+                exts.add(new Provision.Ext(String.valueOf(m.get("name")), m.get("schema") == null ? "" : String.valueOf(m.get("schema"))));
+            }
+        }
+        for (PgDatabase d : cluster.databases()) {
+            out.add(ModuleContext.stage(this, 9, "databases", onLeader(cluster, me, patroni, catalog, "database " + d.name(), "pg_db",
+                    (cat, name) -> p.database(name, "pg_db", d, v.strings("pg_default_schemas"), exts, cat))));
+        }
+    }
+
+    /** The passwords Pigsty gives its system roles. */
+    static Optional<Secret> defaultPassword(HostVars v, String role) {
+        String param = role.equals(v.str("pg_replication_username")) ? "pg_replication_password"
+                : role.equals(v.str("pg_admin_username")) ? "pg_admin_password"
+                : role.equals(v.str("pg_monitor_username")) ? "pg_monitor_password"
+                : role.equals(v.str("pg_dbsu")) ? "pg_dbsu_password" : null;
+        if (param == null || v.str(param).isBlank()) {
+            return Optional.empty();
+        }
+        return Optional.of(v.secret(param));
+    }
+
+    private Task onLeader(PgCluster cluster, PgInstance me, PatroniCluster patroni, PgCatalog catalog, String name, String tag,
+                          BiFunction<PgCatalog.View, String, Change> plan) {
+        return new Task() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public String tag() {
+                return tag;
+            }
+
+            @Override
+            public void require(FactRequest.Builder b) {
+                b.sections(patroni.name(), catalog.name());
+            }
+
+            @Override
+            public Change plan(HostFacts facts, PlanContext ctx) {
+                String lead = leaderIp(cluster, ctx, patroni);
+                if (!lead.equals(me.ip())) {
+                    return new Change.NoOp(name, tag, "provisioned on the leader " + lead);
+                }
+                return plan.apply(facts.extra(catalog), name);
+            }
+        };
+    }
+
+    static Task skip(String name, String reason, String tag) {
+        return CommandTask.unlessFacts(name, b -> { }, f -> true, reason, "true", tag);
+    }
+}

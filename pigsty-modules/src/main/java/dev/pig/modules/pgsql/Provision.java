@@ -1,0 +1,228 @@
+package dev.pig.modules.pgsql;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.pig.core.model.PgDatabase;
+import dev.pig.core.model.PgUser;
+import dev.pig.core.plan.Action;
+import dev.pig.core.plan.Change;
+import dev.pig.core.plan.Step;
+
+/**
+ * Plans the roles and databases of a cluster against its primary's catalog: each difference is
+ * one change ({@code + role test}, {@code ~ role test: password}), each match a no-op that says
+ * so. The SQL converges from any state (it checks before it creates), so a plan made before the
+ * cluster ran still applies once it does.
+ *
+ * @param psql  the psql invocation on the leader, reading SQL from stdin
+ * @param pwdEnc {@code pg_pwd_enc}
+ */
+public record Provision(String psql, String pwdEnc) {
+
+    /** A default schema or extension every business database gets ({@code pg_default_extensions}). */
+    public record Ext(String name, String schema) {
+    }
+
+    /** The change for one role (a {@code pg_default_roles} or {@code pg_users} entry). */
+    public Change role(String task, String tag, PgUser u, PgCatalog.View cat) {
+        Optional<PgCatalog.Role> now = cat.role(u.name());
+        if (u.state() == PgUser.State.ABSENT) {
+            if (now.isEmpty()) {
+                return new Change.NoOp(task, tag, "role " + u.name() + " does not exist");
+            }
+            String sql = "DROP ROLE IF EXISTS " + ident(u.name()) + ";\n";
+            return act(task, tag, Action.DELETE, "role " + u.name(), sql, sql);
+        }
+        List<String> diffs = new ArrayList<>();
+        if (now.isPresent()) {
+            PgCatalog.Role r = now.get();
+            flag(diffs, "login", u.login(), r.login());
+            flag(diffs, "superuser", u.superuser(), r.superuser());
+            flag(diffs, "createdb", u.createdb(), r.createdb());
+            flag(diffs, "createrole", u.createrole(), r.createrole());
+            flag(diffs, "inherit", u.inherit(), r.inherit());
+            if (!u.superuser()) {
+                // a superuser may replicate and bypasses RLS whatever these say
+                flag(diffs, "replication", u.replication(), r.replication());
+                flag(diffs, "bypassrls", u.bypassrls(), r.bypassrls());
+            }
+            if (u.connlimit() != r.connlimit()) {
+                diffs.add("connlimit " + r.connlimit() + " -> " + u.connlimit());
+            }
+            if (u.password().isPresent() && !Passwords.matches(r.password(), u.name(), u.password().get().reveal())) {
+                diffs.add("password");
+            }
+            for (String g : u.roles()) {
+                if (!r.memberOf().contains(g)) {
+                    diffs.add("+member of " + g);
+                }
+            }
+            if (!u.comment().isEmpty() && !u.comment().equals(r.comment())) {
+                diffs.add("comment");
+            }
+            if (diffs.isEmpty()) {
+                return new Change.NoOp(task, tag, "role " + u.name() + " exists with the same attributes");
+            }
+        }
+        StringBuilder sql = new StringBuilder();
+        StringBuilder shown = new StringBuilder();
+        String create = "DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = " + lit(u.name()) + ") THEN CREATE ROLE "
+                + ident(u.name()) + "; END IF; END$$;\n";
+        sql.append(create);
+        shown.append(create);
+        String alter = "ALTER ROLE " + ident(u.name()) + " WITH " + (u.login() ? "LOGIN" : "NOLOGIN")
+                + (u.superuser() ? " SUPERUSER" : " NOSUPERUSER") + (u.createdb() ? " CREATEDB" : " NOCREATEDB")
+                + (u.createrole() ? " CREATEROLE" : " NOCREATEROLE") + (u.inherit() ? " INHERIT" : " NOINHERIT")
+                + (u.superuser() ? "" : (u.replication() ? " REPLICATION" : " NOREPLICATION") + (u.bypassrls() ? " BYPASSRLS" : " NOBYPASSRLS"))
+                + " CONNECTION LIMIT " + u.connlimit();
+        sql.append(alter);
+        shown.append(alter);
+        boolean setPassword = u.password().isPresent()
+                && (now.isEmpty() || !Passwords.matches(now.get().password(), u.name(), u.password().get().reveal()));
+        if (setPassword) {
+            sql.append(" PASSWORD ").append(lit(Passwords.verifier(u.name(), u.password().get().reveal(), pwdEnc)));
+            shown.append(" PASSWORD '***'");
+        }
+        sql.append(";\n");
+        shown.append(";\n");
+        for (String g : u.roles()) {
+            String grant = "GRANT " + ident(g) + " TO " + ident(u.name()) + ";\n";
+            sql.append(grant);
+            shown.append(grant);
+        }
+        if (!u.comment().isEmpty()) {
+            String c = "COMMENT ON ROLE " + ident(u.name()) + " IS " + lit(u.comment()) + ";\n";
+            sql.append(c);
+            shown.append(c);
+        }
+        return now.isEmpty() ? act(task, tag, Action.CREATE, "role " + u.name(), sql.toString(), shown.toString())
+                : act(task, tag, Action.UPDATE, "role " + u.name() + ": " + String.join(", ", diffs), sql.toString(), shown.toString());
+    }
+
+    /** The change for one {@code pg_databases} entry, with the default schemas and extensions it gets. */
+    public Change database(String task, String tag, PgDatabase d, List<String> defaultSchemas, List<Ext> defaultExts,
+                           PgCatalog.View cat) {
+        Optional<PgCatalog.Database> now = cat.database(d.name());
+        if (d.state() == PgDatabase.State.ABSENT) {
+            if (now.isEmpty()) {
+                return new Change.NoOp(task, tag, "database " + d.name() + " does not exist");
+            }
+            String sql = "DROP DATABASE IF EXISTS " + ident(d.name()) + " WITH (FORCE);\n";
+            return act(task, tag, Action.DELETE, "database " + d.name(), sql, sql);
+        }
+        List<String> schemas = new ArrayList<>(defaultSchemas);
+        d.schemas().stream().filter(s -> !schemas.contains(s)).forEach(schemas::add);
+        List<Ext> exts = new ArrayList<>();
+        for (Ext e : defaultExts) {
+            // a default extension whose package is not installed is left out, as Pigsty does
+            if (!cat.primary() || cat.available().contains(e.name())) {
+                exts.add(e);
+            }
+        }
+        d.extensions().forEach(e -> exts.add(new Ext(e.name(), e.schema().orElse(""))));
+        List<String> diffs = new ArrayList<>();
+        if (now.isPresent()) {
+            PgCatalog.Database db = now.get();
+            d.owner().filter(o -> !o.equals(db.owner())).ifPresent(o -> diffs.add("owner " + db.owner() + " -> " + o));
+            if (d.connlimit() != db.connlimit()) {
+                diffs.add("connlimit " + db.connlimit() + " -> " + d.connlimit());
+            }
+            if (!d.comment().isEmpty() && !d.comment().equals(db.comment())) {
+                diffs.add("comment");
+            }
+            schemas.stream().filter(s -> !db.schemas().contains(s)).forEach(s -> diffs.add("+schema " + s));
+            exts.stream().filter(e -> !db.extensions().containsKey(e.name())).forEach(e -> diffs.add("+extension " + e.name()));
+            if (diffs.isEmpty()) {
+                return new Change.NoOp(task, tag, "database " + d.name() + " exists with the same owner, schemas and extensions");
+            }
+        }
+        StringBuilder sql = new StringBuilder();
+        if (now.isEmpty()) {
+            // planned from a catalog that lacks it: a re-plan after a partial run sees it
+            sql.append("CREATE DATABASE ").append(ident(d.name()));
+            d.owner().ifPresent(o -> sql.append(" OWNER ").append(ident(o)));
+            sql.append(" TEMPLATE ").append(ident(d.template().orElse("template1")));
+            d.encoding().ifPresent(e -> sql.append(" ENCODING ").append(lit(e)));
+            d.locale().ifPresent(l -> sql.append(" LOCALE ").append(lit(l)));
+            sql.append(";\n");
+        }
+        d.owner().ifPresent(o -> sql.append("ALTER DATABASE ").append(ident(d.name())).append(" OWNER TO ").append(ident(o)).append(";\n"));
+        sql.append("ALTER DATABASE ").append(ident(d.name())).append(" CONNECTION LIMIT ").append(d.connlimit()).append(";\n");
+        if (!d.comment().isEmpty()) {
+            sql.append("COMMENT ON DATABASE ").append(ident(d.name())).append(" IS ").append(lit(d.comment())).append(";\n");
+        }
+        sql.append("\\connect ").append(ident(d.name())).append("\n");
+        for (String s : schemas) {
+            sql.append("CREATE SCHEMA IF NOT EXISTS ").append(ident(s));
+            d.owner().ifPresent(o -> sql.append(" AUTHORIZATION ").append(ident(o)));
+            sql.append(";\n");
+        }
+        for (Ext e : exts) {
+            sql.append("CREATE EXTENSION IF NOT EXISTS ").append(ident(e.name()));
+            if (!e.schema().isEmpty()) {
+                sql.append(" SCHEMA ").append(ident(e.schema()));
+            }
+            sql.append(";\n");
+        }
+        String s = sql.toString();
+        return now.isEmpty() ? act(task, tag, Action.CREATE, "database " + d.name(), s, s)
+                : act(task, tag, Action.UPDATE, "database " + d.name() + ": " + String.join(", ", diffs), s, s);
+    }
+
+    /** {@code pg_default_privileges} for objects the admin user and the dbsu create, once. */
+    public Change defaultPrivileges(String task, String tag, List<String> privileges, List<String> creators, PgCatalog.View cat) {
+        if (cat.primary() && cat.defaultAcls() > 0) {
+            return new Change.NoOp(task, tag, "default privileges are set (" + cat.defaultAcls() + " entries)");
+        }
+        StringBuilder sql = new StringBuilder();
+        for (String who : creators) {
+            for (String p : privileges) {
+                sql.append("ALTER DEFAULT PRIVILEGES FOR ROLE ").append(ident(who)).append(' ').append(p).append(";\n");
+            }
+        }
+        String s = sql.toString();
+        return act(task, tag, Action.UPDATE, "default privileges for " + String.join(", ", creators), s, s);
+    }
+
+    private Change act(String task, String tag, Action a, String summary, String sql, String shown) {
+        String command = "cd /tmp && " + psql + " <<'PIG_SQL'\n" + sql + "PIG_SQL";
+        String shownCommand = "cd /tmp && " + psql + " <<'PIG_SQL'\n" + shown + "PIG_SQL";
+        return new Change.Act(task, tag, a, summary, List.of(new Step.Exec(command, shownCommand)), "");
+    }
+
+    private static void flag(List<String> diffs, String name, boolean want, boolean have) {
+        if (want != have) {
+            diffs.add((want ? "" : "no") + name);
+        }
+    }
+
+    static String ident(String s) {
+        return "\"" + s.replace("\"", "\"\"") + "\"";
+    }
+
+    static String lit(String s) {
+        return "'" + s.replace("'", "''") + "'";
+    }
+
+    /** A PgUser from one {@code pg_default_roles} entry, with the password Pigsty gives it. */
+    static PgUser defaultRole(Map<String, Object> m, Optional<dev.pig.core.model.Secret> password) {
+        List<String> roles = new ArrayList<>();
+        if (m.get("roles") instanceof List<?> l) {
+            l.forEach(x -> roles.add(String.valueOf(x)));
+        }
+        return new PgUser(String.valueOf(m.get("name")), password, bool(m, "login", true), bool(m, "superuser", false),
+                bool(m, "createdb", false), bool(m, "createrole", false), bool(m, "inherit", true),
+                bool(m, "replication", false), bool(m, "bypassrls", false),
+                m.get("connlimit") instanceof Number n ? n.intValue() : -1, Optional.empty(), Optional.empty(), roles, Map.of(),
+                m.get("comment") == null ? "" : String.valueOf(m.get("comment")), false, Optional.empty(), Optional.empty(),
+                PgUser.State.CREATE);
+    }
+
+    private static boolean bool(Map<String, Object> m, String k, boolean dflt) {
+        Object v = m.get(k);
+        return v instanceof Boolean b ? b : dflt;
+    }
+}
