@@ -15,3 +15,5 @@ quota-backend-bytes: 17179869184
 auto-compaction-mode: periodic
 auto-compaction-retention: 24h
 enable-v2: false
+# a config file leaves the v3 HTTP gateway off unless it says so; Patroni speaks to etcd through it
+enable-grpc-gateway: true
