@@ -144,8 +144,10 @@ public final class PgsqlModule implements PigModule {
         // 1. dbsu before packages: Debian's postgresql-common keeps an existing postgres user
         int uid = v.integer("pg_dbsu_uid");
         String home = v.str("pg_dbsu_home");
-        out.add(ModuleContext.stage(this, 1, "dbsu", new GroupTask(dbsu, uid, "pg_dbsu")));
-        out.add(ModuleContext.stage(this, 1, "dbsu", new UserTask(dbsu, uid, dbsu, home, "/bin/bash", "pg_dbsu")));
+        out.add(ModuleContext.stage(this, 1, "dbsu", new Deferred("group " + dbsu, "pg_dbsu", b -> b.groups(dbsu),
+                (f, c) -> new GroupTask(dbsu, dbsuUid(f, uid), "pg_dbsu"))));
+        out.add(ModuleContext.stage(this, 1, "dbsu", new Deferred("user " + dbsu, "pg_dbsu", b -> b.users(dbsu),
+                (f, c) -> new UserTask(dbsu, dbsuUid(f, uid), dbsu, home, "/bin/bash", "pg_dbsu"))));
         out.add(ModuleContext.stage(this, 1, "dbsu", new DirectoryTask(home, "0750", dbsu, dbsu, "pg_dbsu")));
         String sudo = v.str("pg_dbsu_sudo");
         String sudoers = "/etc/sudoers.d/" + dbsu;
@@ -226,6 +228,11 @@ public final class PgsqlModule implements PigModule {
             provision(ctx, cluster, me, v, section, out);
         }
         return out;
+    }
+
+    /** Pigsty's rule: 26 is the tape group on Debian, so a Debian dbsu asked for 26 gets 543. */
+    static int dbsuUid(HostFacts facts, int uid) {
+        return uid == 26 && facts.os().isDebianLike() ? 543 : uid;
     }
 
     // ---------------------------------------------------------------- etcd user
