@@ -213,14 +213,23 @@ public final class PgsqlModule implements PigModule {
                 null, (f, c) -> unit)));
         out.add(ModuleContext.stage(this, 6, "launch primary", whenLeader(cluster, me, section, true, "command wait for leader",
                 "pg_launch", leads, (f, c) -> CommandTask.unless("patroni leads on " + me.name(), leads,
-                        "for i in $(seq 180); do " + leads + " && exit 0; sleep 1; done; echo 'patroni did not take the lead in 180 s' >&2; exit 1",
+                        "for i in $(seq 120); do " + leads + " && exit 0; sleep 1; done; echo 'patroni did not take the lead in 120 s' >&2; exit 1",
                         "pg_launch"))));
+        // a replica never starts without a leader: it would race for the lead with an empty cluster
+        out.add(ModuleContext.stage(this, 7, "launch replicas", whenLeader(cluster, me, section, false, "command wait for the leader",
+                "pg_launch", null, (f, c) -> {
+                    String url = "http://" + leaderIp(cluster, c, section) + ":" + v.integer("patroni_port") + "/primary";
+                    return CommandTask.unlessFacts("leader of " + cluster.name() + " answers", b -> { },
+                            x -> x.unit("patroni.service").active(), me.name() + " runs Patroni already",
+                            "for i in $(seq 60); do curl -sf -o /dev/null " + url + " && exit 0; sleep 1; done; "
+                                    + "echo 'no leader answers at " + url + ": the replica is not started' >&2; exit 1", "pg_launch");
+                })));
         out.add(ModuleContext.stage(this, 7, "launch replicas", whenLeader(cluster, me, section, false, "unit patroni.service",
                 "pg_launch", null, (f, c) -> unit)));
         out.add(ModuleContext.stage(this, 7, "launch replicas", whenLeader(cluster, me, section, false, "command wait for replica",
                 "pg_launch", healthy + " && " + streams, (f, c) -> CommandTask.unless("replica " + me.name() + " streams", healthy + " && " + streams,
-                        "for i in $(seq 300); do " + healthy + " && " + streams
-                                + " && exit 0; sleep 1; done; echo 'the replica does not stream after 300 s' >&2; exit 1",
+                        "for i in $(seq 180); do " + healthy + " && " + streams
+                                + " && exit 0; sleep 1; done; echo 'the replica does not stream after 180 s' >&2; exit 1",
                         "pg_launch"))));
 
         // 8. roles, 9. databases, on the leader against its catalog

@@ -23,7 +23,10 @@ import dev.pig.core.plan.Step;
 public record Provision(String psql, String pwdEnc) {
 
     /** A default schema or extension every business database gets ({@code pg_default_extensions}). */
-    public record Ext(String name, String schema) {
+    public record Ext(String name, String schema, boolean optional) {
+        public Ext(String name, String schema) {
+            this(name, schema, true);
+        }
     }
 
     /** The change for one role (a {@code pg_default_roles} or {@code pg_users} entry). */
@@ -122,7 +125,7 @@ public record Provision(String psql, String pwdEnc) {
                 exts.add(e);
             }
         }
-        d.extensions().forEach(e -> exts.add(new Ext(e.name(), e.schema().orElse(""))));
+        d.extensions().forEach(e -> exts.add(new Ext(e.name(), e.schema().orElse(""), false)));
         List<String> diffs = new ArrayList<>();
         if (now.isPresent()) {
             PgCatalog.Database db = now.get();
@@ -161,11 +164,14 @@ public record Provision(String psql, String pwdEnc) {
             sql.append(";\n");
         }
         for (Ext e : exts) {
-            sql.append("CREATE EXTENSION IF NOT EXISTS ").append(ident(e.name()));
-            if (!e.schema().isEmpty()) {
-                sql.append(" SCHEMA ").append(ident(e.schema()));
+            String create = "CREATE EXTENSION IF NOT EXISTS " + ident(e.name()) + (e.schema().isEmpty() ? "" : " SCHEMA " + ident(e.schema()));
+            if (e.optional()) {
+                // a default extension is made only where its package is installed
+                sql.append("DO $$BEGIN IF EXISTS (SELECT FROM pg_available_extensions WHERE name = ").append(lit(e.name()))
+                        .append(") THEN ").append(create).append("; END IF; END$$;\n");
+            } else {
+                sql.append(create).append(";\n");
             }
-            sql.append(";\n");
         }
         String s = sql.toString();
         return now.isEmpty() ? act(task, tag, Action.CREATE, "database " + d.name(), s, s)
