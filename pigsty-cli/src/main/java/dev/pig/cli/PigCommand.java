@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
                 DeployCommand.class,
                 NodeCommand.class,
                 EtcdCommand.class,
+                PgsqlCommand.class,
                 SandboxCommand.class,
                 CommandLine.HelpCommand.class,
         })

@@ -239,6 +239,51 @@ public final class PgsqlModule implements PigModule {
         return out;
     }
 
+    /**
+     * What removing an instance takes: Patroni stopped (replicas in the first stage, the leader in
+     * the next, so the cluster never fails over to a host being removed), its files, and with
+     * {@code pg_rm_data} its data directory. Removing the leader also clears the cluster's
+     * keys in etcd, as the cluster is gone.
+     */
+    @Override
+    public List<Staged> removal(ModuleContext ctx, Node node) {
+        PgCluster cluster = clusterOf(ctx.model(), node);
+        PgInstance me = cluster.instance(node.id()).orElseThrow();
+        HostVars v = ctx.vars(node);
+        PatroniCluster section = patroni(ctx, cluster);
+        String dir = v.str("pg_fs_main") + "/" + cluster.name() + "-" + v.integer("pg_version");
+        String stop = "systemctl disable --now patroni.service 2>/dev/null; "
+                + "if [ -f " + v.str("pg_data") + "/postmaster.pid ]; then su -s /bin/sh " + v.str("pg_dbsu") + " -c "
+                + Shell.quote(PgPackages.binDir(v.integer("pg_version")) + "/pg_ctl -D " + v.str("pg_data") + " stop -m fast") + " || true; fi";
+        String stopped = "! systemctl is-active -q patroni.service && ! systemctl is-enabled -q patroni.service"
+                + " && ! test -f " + v.str("pg_data") + "/postmaster.pid";
+        List<Staged> out = new ArrayList<>();
+        out.add(ModuleContext.stage(this, 1, "stop replicas", whenLeader(cluster, me, section, false, "command stop patroni",
+                "pg_launch", stopped, (f, c) -> CommandTask.unless("stop patroni on " + me.name(), stopped, stop, "pg_launch"))));
+        out.add(ModuleContext.stage(this, 2, "stop leader", whenLeader(cluster, me, section, true, "command stop patroni",
+                "pg_launch", stopped, (f, c) -> CommandTask.unless("stop patroni on " + me.name(), stopped, stop, "pg_launch"))));
+        if (ctx.model().etcd().isPresent()) {
+            EtcdCluster e = ctx.model().etcd().get();
+            String prefix = v.str("pg_namespace") + "/" + cluster.name() + "/";
+            String ctl = "ETCDCTL_API=3 etcdctl --endpoints=" + String.join(",", e.members().stream().map(m -> m.ip() + ":" + m.port()).toList())
+                    + " --command-timeout=5s --user " + Shell.quote(cluster.name() + ":" + etcdPassword(v, cluster));
+            out.add(ModuleContext.stage(this, 2, "stop leader", whenLeader(cluster, me, section, true, "command clear etcd keys",
+                    "pg_launch", null, (f, c) -> CommandTask.unless("clear the etcd keys of " + cluster.name(),
+                            "! command -v etcdctl >/dev/null || [ -z \"$(" + ctl + " get " + Shell.quote(prefix) + " --prefix --keys-only 2>/dev/null)\" ]",
+                            ctl + " del " + Shell.quote(prefix) + " --prefix", "pg_launch"))));
+        }
+        List<String> paths = new ArrayList<>(List.of(PATRONI_CONF, PATRONI_UNIT));
+        if (v.bool("pg_rm_data")) {
+            paths.add(dir);
+            paths.add("/pg");
+        }
+        for (String p : paths) {
+            out.add(ModuleContext.stage(this, 3, "clean", CommandTask.unless("remove " + p, "! test -e " + Shell.quote(p) + " -a ! -L " + Shell.quote(p),
+                    "rm -rf " + Shell.quote(p) + (p.equals(PATRONI_UNIT) ? " && systemctl daemon-reload" : ""), "pg_launch")));
+        }
+        return out;
+    }
+
     /** Pigsty's rule: 26 is the tape group on Debian, so a Debian dbsu asked for 26 gets 543. */
     static int dbsuUid(HostFacts facts, int uid) {
         return uid == 26 && facts.os().isDebianLike() ? 543 : uid;
