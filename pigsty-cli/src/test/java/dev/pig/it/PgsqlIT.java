@@ -1,0 +1,156 @@
+package dev.pig.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.pig.core.sandbox.Tools;
+
+/**
+ * PGSQL end to end on the sandbox example: pg-meta and the three-instance pg-test come up under
+ * Patroni, the business user reaches its database from another node, a second deploy changes
+ * and restarts nothing, and a user added to the inventory is created by {@code pig pgsql user}.
+ */
+@ExtendWith(SandboxExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PgsqlIT {
+    static final String INV = SandboxExtension.INVENTORY.toString();
+    static final List<String> PG_TEST = List.of("10.10.10.11", "10.10.10.12", "10.10.10.13");
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    static String sh(SandboxExtension.Lab lab, String node, String command) {
+        Tools.Result r = lab.run(node, "sh", "-c", "cd /tmp && " + command);
+        assertEquals(0, r.exit(), node + ": " + command + "\n" + r.out() + r.err());
+        return r.out().strip();
+    }
+
+    static String psql(SandboxExtension.Lab lab, String node, String sql) {
+        return sh(lab, node, "su -s /bin/sh postgres -c \"psql -AtXq -c \\\"" + sql + "\\\"\"");
+    }
+
+    static Map<String, String> startTimes(SandboxExtension.Lab lab) {
+        Map<String, String> out = new TreeMap<>();
+        for (String n : PG_TEST) {
+            out.put(n, psql(lab, n, "SELECT pg_postmaster_start_time()"));
+            out.put(n + " patroni", sh(lab, n, "systemctl show -p MainPID patroni"));
+        }
+        return out;
+    }
+
+    @Test
+    @Order(1)
+    void a_first_deploy_brings_up_a_leader_and_two_streaming_replicas(SandboxExtension.Lab lab) throws IOException {
+        long t0 = System.nanoTime();
+        Pig r = Pig.run("deploy", "-i", INV, "-y");
+        System.out.printf("pgsql: first deploy of the sandbox: %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        assertEquals(0, r.exit(), r.out() + r.err());
+        JsonNode cluster = JSON.readTree(sh(lab, "10.10.10.11", "curl -sf http://127.0.0.1:8008/cluster"));
+        int leaders = 0;
+        int replicas = 0;
+        for (JsonNode m : cluster.path("members")) {
+            assertEquals("running", m.path("state").asText(), m.toString());
+            if (m.path("role").asText().equals("leader")) {
+                leaders++;
+                assertEquals("pg-test-1", m.path("name").asText(), "the inventory's primary leads a new cluster");
+            } else {
+                replicas++;
+            }
+        }
+        assertEquals(1, leaders, cluster.toString());
+        assertEquals(2, replicas, cluster.toString());
+        assertEquals("streaming\nstreaming", psql(lab, "10.10.10.11", "SELECT state FROM pg_stat_replication"));
+        for (String n : List.of("10.10.10.12", "10.10.10.13")) {
+            assertEquals("streaming", psql(lab, n, "SELECT status FROM pg_stat_wal_receiver"), n);
+        }
+        assertEquals("543", sh(lab, "10.10.10.11", "id -u postgres"), "Debian's dbsu gets 543 for 26, as in Pigsty");
+        assertEquals("/data/postgres/pg-test-15", sh(lab, "10.10.10.11", "readlink /pg"));
+        assertEquals("600 postgres", sh(lab, "10.10.10.11", "stat -c '%a %U' /etc/patroni/patroni.yml"));
+        assertTrue(lab.run("10.10.10.11", "test", "-e", "/etc/postgresql/15/main").exit() != 0, "Debian's own cluster was made");
+    }
+
+    @Test
+    @Order(2)
+    void the_business_user_reaches_its_database_from_another_node(SandboxExtension.Lab lab) {
+        assertEquals("test|test", sh(lab, "10.10.10.10",
+                "PGPASSWORD=test psql -h 10.10.10.11 -U test -d test -AtXc 'SELECT current_user, current_database()'"));
+        assertTrue(sh(lab, "10.10.10.10", "PGPASSWORD=test psql -h 10.10.10.11 -U test -d test -AtXc "
+                + "'SELECT extname FROM pg_extension'").contains("pg_stat_statements"));
+        assertEquals("dbrole_admin", psql(lab, "10.10.10.11",
+                "SELECT string_agg(b.rolname, ',') FROM pg_auth_members m JOIN pg_roles a ON a.oid = m.member"
+                        + " JOIN pg_roles b ON b.oid = m.roleid WHERE a.rolname = 'test'"));
+    }
+
+    @Test
+    @Order(3)
+    void a_second_deploy_plans_nothing_and_restarts_nothing(SandboxExtension.Lab lab) {
+        Map<String, String> before = startTimes(lab);
+        long t0 = System.nanoTime();
+        Pig plan = Pig.run("plan", "-i", INV, "--detailed-exitcode");
+        System.out.printf("pgsql: no-op plan of the sandbox: %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        assertEquals(0, plan.exit(), plan.out() + plan.err());
+        Pig deploy = Pig.run("deploy", "-i", INV, "-y");
+        assertEquals(0, deploy.exit(), deploy.out() + deploy.err());
+        assertTrue(deploy.out().contains("No changes."), deploy.out());
+        assertEquals(before, startTimes(lab));
+    }
+
+    @Test
+    @Order(4)
+    void a_user_added_to_the_inventory_is_created_by_pgsql_user(SandboxExtension.Lab lab) throws IOException {
+        Path inv = Files.createTempFile("pgsql-user", ".yml");
+        Files.writeString(inv, Files.readString(Path.of(INV)).replace(
+                "          - { name: test, password: test, pgbouncer: true, roles: [ dbrole_admin ] }\n",
+                "          - { name: test, password: test, pgbouncer: true, roles: [ dbrole_admin ] }\n"
+                        + "          - { name: dbuser_it, password: It.Pass, roles: [ dbrole_readonly ], comment: added by a test }\n"));
+        Pig plan = Pig.run("plan", "-i", inv.toString(), "-l", "pg-test", "--detailed-exitcode");
+        assertEquals(2, plan.exit(), plan.out() + plan.err());
+        assertTrue(plan.out().contains("+ role dbuser_it"), plan.out());
+        assertTrue(!plan.out().contains("It.Pass"), "the password was shown: " + plan.out());
+        Pig user = Pig.run("pgsql", "user", "-i", inv.toString(), "pg-test", "dbuser_it", "-y");
+        assertEquals(0, user.exit(), user.out() + user.err());
+        assertEquals("dbuser_it", sh(lab, "10.10.10.10",
+                "PGPASSWORD=It.Pass psql -h 10.10.10.11 -U dbuser_it -d test -AtXc 'SELECT current_user'"));
+        assertEquals(0, Pig.run("plan", "-i", inv.toString(), "--detailed-exitcode").exit());
+
+        Files.writeString(inv, Files.readString(inv).replace("password: It.Pass,", "password: It.Pass2,"));
+        Pig changed = Pig.run("plan", "-i", inv.toString(), "-l", "pg-test", "--detailed-exitcode");
+        assertEquals(2, changed.exit(), changed.out());
+        assertTrue(changed.out().contains("~ role dbuser_it: password"), changed.out());
+        Files.delete(inv);
+    }
+
+    @Test
+    @Order(5)
+    void an_hba_rule_reloads_patroni_without_a_restart(SandboxExtension.Lab lab) throws IOException {
+        Map<String, String> before = startTimes(lab);
+        Path inv = Files.createTempFile("pgsql-hba", ".yml");
+        Files.writeString(inv, Files.readString(Path.of(INV)).replace("        pg_cluster: pg-test\n",
+                "        pg_cluster: pg-test\n        pg_hba_rules:\n"
+                        + "          - { user: all, db: all, addr: 10.10.10.1/32, auth: deny, title: 'no access from the bridge' }\n"));
+        Pig hba = Pig.run("pgsql", "hba", "-i", inv.toString(), "pg-test", "-y");
+        assertEquals(0, hba.exit(), hba.out() + hba.err());
+        assertTrue(hba.out().contains("reload patroni"), hba.out());
+        for (String n : PG_TEST) {
+            sh(lab, n, "for i in $(seq 20); do su -s /bin/sh postgres -c \"psql -AtXq -c 'TABLE pg_hba_file_rules'\" "
+                    + "| grep -q '|10.10.10.1|255.255.255.255|reject|' && exit 0; sleep 1; done; exit 1");
+        }
+        assertEquals(before, startTimes(lab));
+        assertEquals(0, Pig.run("plan", "-i", inv.toString(), "--detailed-exitcode").exit());
+        Files.delete(inv);
+    }
+}
