@@ -1,0 +1,95 @@
+package dev.pig.modules.pgsql;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+import dev.pig.core.model.ClusterModel;
+import dev.pig.core.model.HbaRule;
+import dev.pig.core.model.ModelLoader;
+import dev.pig.core.model.Node;
+import dev.pig.core.model.PgCluster;
+import dev.pig.core.model.PgInstance;
+import dev.pig.core.template.Templates;
+import dev.pig.modules.Golden;
+import dev.pig.modules.HostVars;
+import dev.pig.modules.ModuleContext;
+
+/** patroni.yml per pg_conf profile on two node shapes, and HBA rendering, against golden copies. */
+class PgsqlTemplatesGoldenTest {
+
+    static String patroniYml(String profile, long memMb, int cpus) {
+        ClusterModel m = ModelLoader.load(Golden.root().resolve("inventory-examples/sandbox.yml"),
+                List.of("pg_conf=" + profile + ".yml")).model();
+        ModuleContext ctx = new ModuleContext(m, Templates.builtIn());
+        Node n = m.node("10.10.10.11").orElseThrow();
+        PgCluster c = PgsqlModule.clusterOf(m, n);
+        PgInstance me = c.instance(n.id()).orElseThrow();
+        HostVars v = ctx.vars(n);
+        PgTune tune = PgTune.of(v.str("pg_conf"), v.raw("pg_max_conn"), v.str("pg_default_service_dest"),
+                v.number("pg_shared_buffer_ratio"), memMb, cpus, v.str("pg_storage_type"));
+        Map<String, Object> model = PgsqlModule.withTune(new PgsqlModule().patroniModel(ctx, c, me, v), tune, memMb, cpus,
+                v.dict("pg_parameters"));
+        return ctx.render("pgsql/patroni.yml.ftl", model);
+    }
+
+    @ParameterizedTest(name = "{0} on {1} MB / {2} cpu")
+    @CsvSource({
+            "oltp, 4096, 2", "oltp, 65536, 16",
+            "olap, 4096, 2", "olap, 65536, 16",
+            "crit, 4096, 2", "crit, 65536, 16",
+            "tiny, 4096, 2", "tiny, 65536, 16"})
+    void patroni_yml_matches_its_golden_copy(String profile, long memMb, int cpus) {
+        Golden.check("pgsql/golden/patroni-" + profile + "-" + cpus + "c" + (memMb / 1024) + "g.yml", patroniYml(profile, memMb, cpus));
+    }
+
+    @Test
+    void patroni_yml_has_no_plain_secret_but_the_ones_patroni_needs_and_is_stable() {
+        String a = patroniYml("oltp", 4096, 2);
+        assertEquals(a, patroniYml("oltp", 4096, 2));
+        assertTrue(a.contains("password: 'DBUser.Replicator'"));
+        assertFalse(a.contains("DBUser.DBA"), "the admin password has no place in patroni.yml");
+    }
+
+    @Test
+    void crit_and_rpo_zero_turn_synchronous_mode_on() {
+        assertTrue(patroniYml("crit", 4096, 2).contains("synchronous_mode: true"));
+        assertTrue(patroniYml("oltp", 4096, 2).contains("synchronous_mode: false"));
+    }
+
+    @Test
+    void rto_seconds_map_to_the_nearest_mode() {
+        assertEquals("fast", PgsqlModule.rtoMode(20));
+        assertEquals("norm", PgsqlModule.rtoMode(30));
+        assertEquals("safe", PgsqlModule.rtoMode(60));
+        assertEquals("wide", PgsqlModule.rtoMode(120));
+    }
+
+    @Test
+    void hba_renders_aliases_roles_and_order() {
+        ClusterModel m = ModelLoader.load(Golden.root().resolve("inventory-examples/sandbox.yml"), List.of()).model();
+        ModuleContext ctx = new ModuleContext(m, Templates.builtIn());
+        PgCluster c = m.pgCluster("pg-test").orElseThrow();
+        HostVars v = ctx.vars(m.node("10.10.10.11").orElseThrow());
+        List<HbaRule> rules = new java.util.ArrayList<>(c.hbaRules());
+        rules.add(new HbaRule("cluster members may replicate", "${repl}", "replication", "cluster", "sha", "common", 260, List.of()));
+        rules.add(new HbaRule("writes only on the primary", "app", "app", "10.1.0.0/16", "ssl", "primary", 700, List.of()));
+        rules.add(new HbaRule("offline etl", "etl", "all", "world", "md5", "offline", 710, List.of()));
+        rules.add(new HbaRule("raw", "", "", "", "", "replica", 50, List.of("host all ${admin} 10.9.0.0/16 cert")));
+        rules.add(new HbaRule("nobody from here", "all", "all", "10.10.10.1", "deny", "common", 10, List.of()));
+        StringBuilder out = new StringBuilder();
+        for (PgInstance i : c.instances()) {
+            out.append("## ").append(i.name()).append(" (").append(i.role().value()).append(i.offlineQuery() ? ", offline query" : "")
+                    .append(")\n");
+            Hba.render(rules, i, PgsqlModule.aliases(ctx, c, v)).forEach(l -> out.append(l).append('\n'));
+        }
+        Golden.check("pgsql/golden/hba-pg-test.txt", out.toString());
+    }
+}

@@ -1,0 +1,186 @@
+package dev.pig.modules.pgsql;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import dev.pig.core.model.PgDatabase;
+import dev.pig.core.model.PgUser;
+import dev.pig.core.model.Secret;
+import dev.pig.core.plan.Action;
+import dev.pig.core.plan.Change;
+import dev.pig.core.plan.Step;
+import dev.pig.modules.Golden;
+
+/** Roles and databases planned from a recorded catalog: create, alter, drop, or a no-op that says why. */
+class ProvisionTest {
+    static final String SCRAM_TEST = "SCRAM-SHA-256$4096:AAECAwQFBgcICQoLDA0ODw==$OxAaKyBbtT82B5WMti3TGSAowcBRpYZkJh52B2k9RVk="
+            + ":J/CcUSOZG8UJc+T8yxB4D2Ewjwk0REAYfpRqUqRI5n8=";
+    final Provision p = new Provision("psql", "scram-sha-256");
+    final PgCatalog.View converged = catalog();
+    final PgCatalog.View empty = new PgCatalog("pg-test", "postgres", "/var/run/postgresql", 5432).parse("");
+
+    static PgCatalog.View catalog() {
+        try {
+            return new PgCatalog("pg-test", "postgres", "/var/run/postgresql", 5432)
+                    .parse(Files.readString(Golden.root().resolve("src-test-fixtures/pgsql/catalog-converged.txt")));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static PgUser user(String name, String password, List<String> roles, PgUser.State state) {
+        return new PgUser(name, Optional.ofNullable(password).map(Secret::new), true, false, false, false, true, false, false, -1,
+                Optional.empty(), Optional.empty(), roles, Map.of(), "", false, Optional.empty(), Optional.empty(), state);
+    }
+
+    static PgDatabase db(String name, String owner, List<String> schemas, PgDatabase.State state) {
+        return new PgDatabase(name, Optional.ofNullable(owner), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), true, false, -1, schemas, List.of(), "", Optional.empty(), true, Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), state);
+    }
+
+    static String shown(Change c) {
+        return ((Change.Act) c).steps().stream().map(Step::shown).reduce("", String::concat);
+    }
+
+    @Test
+    void parses_the_recorded_catalog() {
+        assertTrue(converged.primary());
+        assertEquals(5, converged.roles().size());
+        assertEquals(java.util.Set.of("dbrole_readwrite", "pg_monitor"), converged.role("dbrole_admin").orElseThrow().memberOf());
+        assertEquals(Map.of("plpgsql", "pg_catalog", "pg_stat_statements", "monitor", "pg_trgm", "public"),
+                converged.database("test").orElseThrow().extensions());
+        assertEquals(34, converged.defaultAcls());
+        assertFalse(empty.primary());
+    }
+
+    @Test
+    void is_noop_when_role_exists_with_the_same_attributes_and_password() {
+        Change c = p.role("role test", "pg_user", user("test", "test", List.of("dbrole_admin"), PgUser.State.CREATE), converged);
+        assertInstanceOf(Change.NoOp.class, c);
+        assertEquals("role test exists with the same attributes", ((Change.NoOp) c).reason());
+    }
+
+    @Test
+    void an_md5_password_is_compared_too() {
+        assertInstanceOf(Change.NoOp.class, p.role("role legacy", "pg_user", user("legacy", "test", List.of(), PgUser.State.CREATE), converged));
+        assertInstanceOf(Change.NoOp.class, p.role("role test", "pg_user", user("test", SCRAM_TEST, List.of(), PgUser.State.CREATE), converged));
+    }
+
+    @Test
+    void creates_a_missing_role_without_showing_its_password() {
+        Change c = p.role("role app", "pg_user", user("app", "S3cret!", List.of("dbrole_readwrite"), PgUser.State.CREATE), converged);
+        Change.Act a = assertInstanceOf(Change.Act.class, c);
+        assertEquals(Action.CREATE, a.action());
+        assertEquals("role app", a.summary());
+        String command = ((Step.Exec) a.steps().get(0)).command();
+        assertTrue(command.contains("PASSWORD 'SCRAM-SHA-256$4096:"), command);
+        assertFalse(command.contains("S3cret!"), "the plain password is sent");
+        assertTrue(shown(c).contains("PASSWORD '***'"));
+        assertTrue(command.contains("GRANT \"dbrole_readwrite\" TO \"app\";"));
+    }
+
+    @Test
+    void alters_a_role_whose_password_and_membership_differ() {
+        Change c = p.role("role test", "pg_user", user("test", "other", List.of("dbrole_admin", "dbrole_offline"), PgUser.State.CREATE),
+                converged);
+        Change.Act a = assertInstanceOf(Change.Act.class, c);
+        assertEquals(Action.UPDATE, a.action());
+        assertEquals("role test: password, +member of dbrole_offline", a.summary());
+    }
+
+    @Test
+    void drops_an_absent_role_and_is_noop_when_it_is_gone() {
+        Change.Act a = assertInstanceOf(Change.Act.class, p.role("role legacy", "pg_user", user("legacy", null, List.of(), PgUser.State.ABSENT), converged));
+        assertEquals(Action.DELETE, a.action());
+        assertTrue(shown(a).contains("DROP ROLE IF EXISTS \"legacy\";"));
+        Change.NoOp n = assertInstanceOf(Change.NoOp.class, p.role("role gone", "pg_user", user("gone", null, List.of(), PgUser.State.ABSENT), converged));
+        assertEquals("role gone does not exist", n.reason());
+    }
+
+    @Test
+    void plans_every_role_as_new_before_the_cluster_runs() {
+        Change.Act a = assertInstanceOf(Change.Act.class, p.role("role test", "pg_user", user("test", "test", List.of(), PgUser.State.CREATE), empty));
+        assertEquals(Action.CREATE, a.action());
+        assertTrue(shown(a).contains("IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'test') THEN CREATE ROLE \"test\""));
+    }
+
+    @Test
+    void is_noop_when_the_database_has_its_owner_schemas_and_extensions() {
+        Change c = p.database("database test", "pg_db", db("test", "test", List.of(), PgDatabase.State.CREATE), List.of("monitor"),
+                List.of(new Provision.Ext("pg_stat_statements", "monitor"), new Provision.Ext("pg_repack", "")), converged);
+        assertEquals("database test exists with the same owner, schemas and extensions", ((Change.NoOp) c).reason());
+    }
+
+    @Test
+    void adds_what_an_existing_database_lacks() {
+        Change.Act a = assertInstanceOf(Change.Act.class, p.database("database test", "pg_db",
+                db("test", "dbuser_dba", List.of("app"), PgDatabase.State.CREATE), List.of("monitor"), List.of(), converged));
+        assertEquals("database test: owner test -> dbuser_dba, +schema app", a.summary());
+        assertFalse(shown(a).contains("CREATE DATABASE"));
+    }
+
+    @Test
+    void creates_a_missing_database_with_default_extensions_only_where_available() {
+        Change.Act a = assertInstanceOf(Change.Act.class, p.database("database meta", "pg_db",
+                db("meta", "dbuser_meta", List.of("pigsty"), PgDatabase.State.CREATE), List.of("monitor"),
+                List.of(new Provision.Ext("pg_trgm", "public")), converged));
+        assertEquals(Action.CREATE, a.action());
+        String sql = shown(a);
+        assertTrue(sql.contains("CREATE DATABASE \"meta\" OWNER \"dbuser_meta\" TEMPLATE \"template1\";"), sql);
+        assertTrue(sql.contains("CREATE SCHEMA IF NOT EXISTS \"pigsty\" AUTHORIZATION \"dbuser_meta\";"), sql);
+        assertTrue(sql.contains("WHERE name = 'pg_trgm') THEN CREATE EXTENSION IF NOT EXISTS \"pg_trgm\" SCHEMA \"public\""), sql);
+    }
+
+    @Test
+    void drops_an_absent_database() {
+        Change.Act a = assertInstanceOf(Change.Act.class, p.database("database test", "pg_db", db("test", null, List.of(), PgDatabase.State.ABSENT),
+                List.of(), List.of(), converged));
+        assertEquals(Action.DELETE, a.action());
+        assertTrue(shown(a).contains("DROP DATABASE IF EXISTS \"test\" WITH (FORCE);"));
+    }
+
+    @Test
+    void default_privileges_are_set_once() {
+        assertInstanceOf(Change.NoOp.class, p.defaultPrivileges("default privileges", "pg_privilege", List.of("GRANT SELECT ON TABLES TO dbrole_readonly"),
+                List.of("postgres"), converged));
+        Change.Act a = assertInstanceOf(Change.Act.class, p.defaultPrivileges("default privileges", "pg_privilege",
+                List.of("GRANT SELECT ON TABLES TO dbrole_readonly"), List.of("postgres", "dbuser_dba"), empty));
+        assertTrue(shown(a).contains("ALTER DEFAULT PRIVILEGES FOR ROLE \"dbuser_dba\" GRANT SELECT ON TABLES TO dbrole_readonly;"));
+    }
+
+    @Test
+    void scram_verifiers_match_their_password_only() {
+        assertTrue(Passwords.matches(SCRAM_TEST, "test", "test"));
+        assertFalse(Passwords.matches(SCRAM_TEST, "test", "Test"));
+        assertTrue(Passwords.matches(Passwords.verifier("u", "pw", "scram-sha-256"), "u", "pw"));
+        assertEquals("md505a671c66aefea124cc08b76ea6d30bb", Passwords.verifier("test", "test", "md5"));
+    }
+
+    @Test
+    void reads_who_leads_from_patroni() throws IOException {
+        PatroniCluster.View v = new PatroniCluster("pg-test", 8008)
+                .parse(Files.readString(Golden.root().resolve("src-test-fixtures/pgsql/patroni-cluster.json")));
+        assertTrue(v.answered());
+        assertEquals("10.10.10.12", v.leader().orElseThrow().host());
+        assertFalse(new PatroniCluster("pg-test", 8008).parse("").answered());
+    }
+
+    @Test
+    void packages_follow_the_version() {
+        assertEquals(List.of("postgresql-17", "postgresql-client-17", "patroni", "python3-etcd", "python3-psycopg2"), PgPackages.server(17));
+        assertEquals("/usr/lib/postgresql/13/bin", PgPackages.binDir(13));
+        assertEquals(List.of("postgresql-16-pgvector", "postgresql-16-repack"),
+                PgPackages.extensions(16, List.of("postgresql-$v-pgvector", "postgresql-${pg_version}-repack")));
+    }
+}
