@@ -38,10 +38,6 @@ cut -d' ' -f1 /proc/uptime 2>/dev/null
 
 # package queries are the only OS-specific part: one line "NAME<TAB>STATUS<TAB>VERSION",
 # STATUS being dpkg's two-letter abbreviation ("ii" when installed) or "absent"
-pkg_dpkg() {
-  pig_line=$(dpkg-query -W -f='${db:Status-Abbrev}\t${Version}\n' -- "$1" 2>/dev/null | head -n 1)
-  if [ -n "$pig_line" ]; then printf '%s\t%s\n' "$1" "$pig_line"; else printf '%s\tabsent\t\n' "$1"; fi
-}
 pkg_rpm() {
   if pig_v=$(rpm -q --qf '%{EPOCH}:%{VERSION}-%{RELEASE}\n' -- "$1" 2>/dev/null | head -n 1); then
     printf '%s\tii\t%s\n' "$1" "${pig_v#(none):}"
@@ -49,17 +45,26 @@ pkg_rpm() {
     printf '%s\tabsent\t\n' "$1"
   fi
 }
+# one dpkg-query (or rpm) run for every package: forks, not packages, are what cost time here
+pkgs_dpkg() {
+  pig_found=$(printf '%s\n' "$PIG_PACKAGES" | grep -v '^$' | xargs -r dpkg-query -W -f='${Package}\t${db:Status-Abbrev}\t${Version}\n' -- 2>/dev/null)
+  printf '%s\n' "$PIG_PACKAGES" | awk -F'\t' -v found="$pig_found" '
+    BEGIN { n = split(found, lines, "\n"); for (i = 1; i <= n; i++) { split(lines[i], f, "\t"); if (!(f[1] in have)) have[f[1]] = lines[i] } }
+    $0 != "" { if ($0 in have) print have[$0]; else printf "%s\tabsent\t\n", $0 }'
+}
 section packages
-if command -v dpkg-query >/dev/null 2>&1; then each "$PIG_PACKAGES" pkg_dpkg
+if command -v dpkg-query >/dev/null 2>&1; then pkgs_dpkg
 elif command -v rpm >/dev/null 2>&1; then each "$PIG_PACKAGES" pkg_rpm
 fi
 
-unit_q() {
-  printf '@@unit %s\n' "$1"
-  systemctl show -p LoadState,ActiveState,SubState,UnitFileState,ActiveEnterTimestampMonotonic,MainPID -- "$1" 2>/dev/null
-}
+# one systemctl run for every unit: it prints one block per unit, in order, blank-line separated
 section units
-command -v systemctl >/dev/null 2>&1 && each "$PIG_UNITS" unit_q
+pig_units=$(printf '%s\n' "$PIG_UNITS" | grep -v '^$')
+if [ -n "$pig_units" ] && command -v systemctl >/dev/null 2>&1; then
+  printf '%s\n' "$pig_units" | xargs systemctl show -p LoadState,ActiveState,SubState,UnitFileState,ActiveEnterTimestampMonotonic,MainPID -- 2>/dev/null |
+    awk -v names="$pig_units" 'BEGIN { n = split(names, u, "\n"); i = 1; print "@@unit " u[i] }
+      /^$/ { i++; if (i <= n) print "@@unit " u[i]; next } { print }'
+fi
 
 # one line per path: PATH<TAB>TYPE<TAB>MODE<TAB>OWNER<TAB>GROUP<TAB>SIZE<TAB>SHA256<TAB>LINK,
 # followed by "@@content BASE64" for small regular files whose content was asked for
