@@ -208,14 +208,14 @@ class NodeEtcdIT {
         Pig plan = Pig.run("plan", "-i", INV, "-o", planFile.toString());
         assertEquals(0, plan.exit(), plan.err());
         assertTrue(plan.out().contains("~ file /etc/hosts"), plan.out());
-        Pig apply = Pig.run("apply", "-i", INV, planFile.toString());
+        Pig apply = Pig.run("apply", "-i", INV, planFile.toString(), "-y");
         assertEquals(0, apply.exit(), apply.out() + apply.err());
         assertFalse(sh(lab, "10.10.10.11", "cat /etc/hosts").contains("drift"));
 
         sh(lab, "10.10.10.11", "echo '10.9.9.9 drift' >> /etc/hosts");
         assertEquals(0, Pig.run("plan", "-i", INV, "-o", planFile.toString()).exit());
         sh(lab, "10.10.10.11", "echo '10.9.9.8 more-drift' >> /etc/hosts");
-        Pig stale = Pig.run("apply", "-i", INV, planFile.toString());
+        Pig stale = Pig.run("apply", "-i", INV, planFile.toString(), "-y");
         assertEquals(1, stale.exit(), stale.out() + stale.err());
         assertTrue(stale.err().contains("10.10.10.11") && stale.err().contains("stale"), stale.err());
         assertTrue(sh(lab, "10.10.10.11", "cat /etc/hosts").contains("more-drift"), "a refused plan changed the host");
