@@ -4,6 +4,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 jar="$root/pigsty-cli/target/pig.jar"
+jsa="$root/pigsty-cli/target/pig.jsa"
 
 stale() {
   [ ! -f "$jar" ] && return 0
@@ -24,5 +25,10 @@ if stale; then
     exit 70
   fi
   rm -f "$log"
+  rm -f "$jsa"
 fi
-exec java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto ${PIG_JAVA_OPTS:-} -jar "$jar" "$@"
+# a class-data archive of pig's own classes, written by the first run after a build, makes the
+# JVM start faster; a stale or unwritable one is simply not used
+if [ "$jsa" -nt "$jar" ]; then cds="-XX:SharedArchiveFile=$jsa"; else rm -f "$jsa"; cds="-XX:ArchiveClassesAtExit=$jsa"; fi
+exec java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto "$cds" -Xlog:cds=off -Xlog:cds+dynamic=off \
+  ${PIG_JAVA_OPTS:-} -jar "$jar" "$@"

@@ -16,8 +16,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code pig apply [PLANFILE]}: executes exactly a plan. With a saved plan, hosts whose facts
- * changed since it was made are refused as stale (a saved plan was reviewed: it is applied
- * without asking); without one, plans first and asks.
+ * changed since it was made are refused as stale; without one, plans first. Either way it shows
+ * the plan and asks, unless {@code -y}.
  */
 @Command(name = "apply", description = "Apply a saved plan, or plan and apply after confirmation.")
 public final class ApplyCommand implements Callable<Integer> {
@@ -64,7 +64,7 @@ public final class ApplyCommand implements Callable<Integer> {
             if (!any && plan.failedHosts().isEmpty()) {
                 return ExitCodes.OK;
             }
-            if (planFile == null && !EngineRun.confirm(yes, out)) {
+            if (!EngineRun.confirm(yes, out)) {
                 err.println("Apply cancelled; nothing was changed.");
                 return ExitCodes.FAILURE;
             }

@@ -69,6 +69,14 @@ final class EngineRun implements AutoCloseable {
         return plan(deployment.work());
     }
 
+    /** One line on what planning cost: hosts, round trips, time. */
+    static String factsLine(java.util.Map<String, Integer> roundTrips, long nanos) {
+        int hosts = roundTrips.size();
+        int max = roundTrips.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+        return String.format("Facts from %d host(s) in %.1f s, %s.", hosts, nanos / 1e9,
+                max <= 1 ? "one round trip each" : "at most " + max + " round trips per host");
+    }
+
     /** Plans other work than the deployment's (a removal), with the same connections and secrets. */
     Plan plan(java.util.Map<dev.pig.core.ssh.SshTarget, java.util.List<dev.pig.core.task.Task>> work) {
         return new Planner(pool, gatherer, FACTS_TIMEOUT, run.forks).plan(work, deployment.masker());

@@ -53,16 +53,25 @@ public final class FactsCommand implements Callable<Integer> {
             }
             Map<String, Object> all = new LinkedHashMap<>();
             int failed = 0;
-            for (SshTarget t : hosts) {
+            // one round trip per host, all hosts at once
+            List<Object> gathered = dev.pig.core.exec.Parallel.map(hosts, run.forks, t -> {
                 FactRequest req = Planner.request(work.getOrDefault(t, List.of()));
                 try {
-                    HostFacts f = r.gatherer().gather(r.connections().get(t), req, EngineRun.FACTS_TIMEOUT);
+                    return r.gatherer().gather(r.connections().get(t), req, EngineRun.FACTS_TIMEOUT);
+                } catch (PigException e) {
+                    return e;
+                }
+            });
+            for (int i = 0; i < hosts.size(); i++) {
+                SshTarget t = hosts.get(i);
+                if (gathered.get(i) instanceof HostFacts f) {
                     all.put(t.host(), f);
                     if (!json) {
                         out.println(t.host() + ": " + f.hostname() + ", " + f.os().id() + " " + f.os().version() + " " + f.os().arch()
                                 + ", " + f.cpus() + " CPU, " + (f.memory().totalKb() >> 10) + " MiB, facts " + f.fingerprint().substring(0, 12));
                     }
-                } catch (PigException e) {
+                } else {
+                    PigException e = (PigException) gathered.get(i);
                     failed++;
                     err.println("Error: " + e.getMessage());
                     all.put(t.host(), Map.of("error", e.getMessage()));

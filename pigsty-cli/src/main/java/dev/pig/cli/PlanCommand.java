@@ -42,7 +42,9 @@ public final class PlanCommand implements Callable<Integer> {
         ModelLoader.Loaded loaded = inventory.load();
         InventoryCommand.printWarnings(spec.commandLine().getErr(), loaded);
         try (EngineRun r = new EngineRun(loaded, run, Set.of())) {
+            long t0 = System.nanoTime();
             Plan plan = r.plan();
+            spec.commandLine().getErr().println(EngineRun.factsLine(r.connections().roundTrips(), System.nanoTime() - t0));
             if (json) {
                 spec.commandLine().getOut().println(PlanJson.write(plan));
             } else {

@@ -187,4 +187,71 @@ class NodeEtcdIT {
         assertEquals("/pig/after-loss\nstill-writable", sh(lab, "10.10.10.12", CTL + "get /pig/after-loss"));
         assertEquals(0, Pig.run("plan", "-i", INV, "--detailed-exitcode").exit());
     }
+
+    @Test
+    @Order(11)
+    void facts_come_back_for_every_host(SandboxExtension.Lab lab) throws IOException {
+        Pig r = Pig.run("facts", "-i", INV, "--json");
+        assertEquals(0, r.exit(), r.err());
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+        for (String m : MEMBERS) {
+            assertEquals("debian", json.path(m).path("os").path("id").asText(), r.out());
+            assertTrue(json.path(m).path("packages").has("etcd-server"), m);
+        }
+    }
+
+    @Test
+    @Order(12)
+    void a_saved_plan_is_applied_as_shown_and_a_stale_one_is_refused(SandboxExtension.Lab lab) throws IOException {
+        Path planFile = Files.createTempFile("pig-plan", ".json");
+        sh(lab, "10.10.10.11", "echo '10.9.9.9 drift' >> /etc/hosts");
+        Pig plan = Pig.run("plan", "-i", INV, "-o", planFile.toString());
+        assertEquals(0, plan.exit(), plan.err());
+        assertTrue(plan.out().contains("~ file /etc/hosts"), plan.out());
+        Pig apply = Pig.run("apply", "-i", INV, planFile.toString(), "-y");
+        assertEquals(0, apply.exit(), apply.out() + apply.err());
+        assertFalse(sh(lab, "10.10.10.11", "cat /etc/hosts").contains("drift"));
+
+        sh(lab, "10.10.10.11", "echo '10.9.9.9 drift' >> /etc/hosts");
+        assertEquals(0, Pig.run("plan", "-i", INV, "-o", planFile.toString()).exit());
+        sh(lab, "10.10.10.11", "echo '10.9.9.8 more-drift' >> /etc/hosts");
+        Pig stale = Pig.run("apply", "-i", INV, planFile.toString(), "-y");
+        assertEquals(1, stale.exit(), stale.out() + stale.err());
+        assertTrue(stale.err().contains("10.10.10.11") && stale.err().contains("stale"), stale.err());
+        assertTrue(sh(lab, "10.10.10.11", "cat /etc/hosts").contains("more-drift"), "a refused plan changed the host");
+        assertEquals(0, Pig.run("deploy", "-i", INV, "-y").exit());
+        Files.delete(planFile);
+    }
+
+    @Test
+    @Order(13)
+    void a_missing_package_fails_its_host_with_apts_words_and_the_others_converge(SandboxExtension.Lab lab) throws IOException {
+        Path bad = Files.createTempFile("node-bad-pkg", ".yml");
+        Files.writeString(bad, Files.readString(Path.of(INV))
+                .replace("10.10.10.12: { etcd_seq: 3 }", "10.10.10.12: { etcd_seq: 3, node_packages: [ no-such-package-pig ] }")
+                .replace("  vars:\n    admin_ip: 10.10.10.10\n", "  vars:\n    admin_ip: 10.10.10.10\n    node_crontab: [ '00 01 * * * root /bin/true' ]\n"));
+        Pig r = Pig.run("deploy", "-i", bad.toString(), "-y");
+        assertEquals(1, r.exit(), r.out() + r.err());
+        assertTrue(r.err().contains("10.10.10.12: packages node"), r.err());
+        assertTrue(r.err().contains("Unable to locate package no-such-package-pig"), r.err());
+        for (String m : List.of("10.10.10.10", "10.10.10.11")) {
+            assertTrue(sh(lab, m, "cat /etc/cron.d/pig").contains("/bin/true"), m);
+        }
+        assertEquals(0, Pig.run("plan", "-i", bad.toString(), "-l", "10.10.10.10,10.10.10.11", "--detailed-exitcode").exit());
+        Files.delete(bad);
+    }
+
+    @Test
+    @Order(14)
+    void an_interrupted_dpkg_is_finished_before_packages_are_installed(SandboxExtension.Lab lab) throws IOException {
+        // what a killed dpkg leaves: a pending journal entry, which makes apt refuse to work
+        sh(lab, "10.10.10.11", "touch /var/lib/dpkg/updates/0000");
+        Path more = Files.createTempFile("node-more-pkg", ".yml");
+        Files.writeString(more, Files.readString(Path.of(INV))
+                .replace("10.10.10.11: { etcd_seq: 2 }", "10.10.10.11: { etcd_seq: 2, node_packages: [ openssh-server, jq ] }"));
+        Pig r = Pig.run("deploy", "-i", more.toString(), "-l", "10.10.10.11", "-t", "node_pkg", "-y");
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertEquals("ii", sh(lab, "10.10.10.11", "dpkg-query -W -f='${db:Status-Abbrev}' jq").strip());
+        Files.delete(more);
+    }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ExtensionContext.Store;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
@@ -39,7 +40,14 @@ public final class SandboxExtension implements BeforeAllCallback, ParameterResol
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        lab(context);
+        Store root = context.getRoot().getStore(NS);
+        boolean started = root.get(Lab.class) != null;
+        Lab lab = lab(context);
+        // each test class starts from fresh node disks: what one class installed is not the next one's ground
+        if (started) {
+            lab.sandbox.resetDisks(lab.hosts);
+            lab.up();
+        }
     }
 
     private static Lab lab(ExtensionContext context) {

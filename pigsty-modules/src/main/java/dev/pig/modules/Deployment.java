@@ -132,6 +132,20 @@ public final class Deployment {
                 u.password().ifPresent(s -> out.add(s.reveal()));
             }
         }
+        // a password that is also a name of the inventory (user test, password test, in pg-test)
+        // hides nothing, and masking it would garble every name it appears in
+        Set<String> names = new LinkedHashSet<>();
+        model.nodes().forEach(n -> {
+            names.add(n.id());
+            names.add(n.nodename());
+            names.addAll(n.groups());
+        });
+        for (PgCluster c : model.pgClusters()) {
+            names.add(c.name());
+            c.users().forEach(u -> names.add(u.name()));
+            c.databases().forEach(d -> names.add(d.name()));
+        }
+        out.removeIf(secret -> names.stream().anyMatch(n -> n.contains(secret)));
         return out;
     }
 }

@@ -9,11 +9,11 @@ import java.util.concurrent.Future;
 import java.util.function.Function;
 
 /** Runs one function per host on at most {@code forks} threads, keeping input order. */
-final class Parallel {
+public final class Parallel {
     private Parallel() {
     }
 
-    static <T, R> List<R> map(List<T> items, int forks, Function<T, R> f) {
+    public static <T, R> List<R> map(List<T> items, int forks, Function<T, R> f) {
         if (items.isEmpty()) {
             return List.of();
         }

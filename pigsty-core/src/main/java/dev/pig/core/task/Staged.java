@@ -1,6 +1,5 @@
 package dev.pig.core.task;
 
-import dev.pig.core.fact.FactRequest;
 import dev.pig.core.fact.HostFacts;
 import dev.pig.core.plan.Change;
 
@@ -10,25 +9,15 @@ import dev.pig.core.plan.Change;
  * before "start the replicas". Stages sort as strings: modules prefix them with their order,
  * like {@code 30.05 etcd launch}.
  */
-public record Staged(String stage, Task task) implements Task {
+public record Staged(String stage, Task task) implements Wrapper {
 
     public static Staged of(String stage, Task task) {
         return new Staged(stage, task);
     }
 
     @Override
-    public String name() {
-        return task.name();
-    }
-
-    @Override
-    public String tag() {
-        return task.tag();
-    }
-
-    @Override
-    public void require(FactRequest.Builder facts) {
-        task.require(facts);
+    public Task inner() {
+        return task;
     }
 
     @Override

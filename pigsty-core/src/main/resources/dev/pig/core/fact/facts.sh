@@ -38,10 +38,6 @@ cut -d' ' -f1 /proc/uptime 2>/dev/null
 
 # package queries are the only OS-specific part: one line "NAME<TAB>STATUS<TAB>VERSION",
 # STATUS being dpkg's two-letter abbreviation ("ii" when installed) or "absent"
-pkg_dpkg() {
-  pig_line=$(dpkg-query -W -f='${db:Status-Abbrev}\t${Version}\n' -- "$1" 2>/dev/null | head -n 1)
-  if [ -n "$pig_line" ]; then printf '%s\t%s\n' "$1" "$pig_line"; else printf '%s\tabsent\t\n' "$1"; fi
-}
 pkg_rpm() {
   if pig_v=$(rpm -q --qf '%{EPOCH}:%{VERSION}-%{RELEASE}\n' -- "$1" 2>/dev/null | head -n 1); then
     printf '%s\tii\t%s\n' "$1" "${pig_v#(none):}"
@@ -49,42 +45,62 @@ pkg_rpm() {
     printf '%s\tabsent\t\n' "$1"
   fi
 }
+# one dpkg-query (or rpm) run for every package: forks, not packages, are what cost time here
+pkgs_dpkg() {
+  pig_found=$(printf '%s\n' "$PIG_PACKAGES" | grep -v '^$' | xargs -r dpkg-query -W -f='${Package}\t${db:Status-Abbrev}\t${Version}\n' -- 2>/dev/null)
+  printf '%s\n' "$PIG_PACKAGES" | awk -F'\t' -v found="$pig_found" '
+    BEGIN { n = split(found, lines, "\n"); for (i = 1; i <= n; i++) { split(lines[i], f, "\t"); if (!(f[1] in have)) have[f[1]] = lines[i] } }
+    $0 != "" { if ($0 in have) print have[$0]; else printf "%s\tabsent\t\n", $0 }'
+}
 section packages
-if command -v dpkg-query >/dev/null 2>&1; then each "$PIG_PACKAGES" pkg_dpkg
+if command -v dpkg-query >/dev/null 2>&1; then pkgs_dpkg
 elif command -v rpm >/dev/null 2>&1; then each "$PIG_PACKAGES" pkg_rpm
 fi
 
-unit_q() {
-  printf '@@unit %s\n' "$1"
-  systemctl show -p LoadState,ActiveState,SubState,UnitFileState,ActiveEnterTimestampMonotonic,MainPID -- "$1" 2>/dev/null
-}
+# one systemctl run for every unit: it prints one block per unit, in order, blank-line separated
 section units
-command -v systemctl >/dev/null 2>&1 && each "$PIG_UNITS" unit_q
+pig_units=$(printf '%s\n' "$PIG_UNITS" | grep -v '^$')
+if [ -n "$pig_units" ] && command -v systemctl >/dev/null 2>&1; then
+  printf '%s\n' "$pig_units" | xargs systemctl show -p LoadState,ActiveState,SubState,UnitFileState,ActiveEnterTimestampMonotonic,MainPID -- 2>/dev/null |
+    awk -v names="$pig_units" 'BEGIN { n = split(names, u, "\n"); i = 1; print "@@unit " u[i] }
+      /^$/ { i++; if (i <= n) print "@@unit " u[i]; next } { print }'
+fi
 
 # one line per path: PATH<TAB>TYPE<TAB>MODE<TAB>OWNER<TAB>GROUP<TAB>SIZE<TAB>SHA256<TAB>LINK,
-# followed by "@@content BASE64" for small regular files whose content was asked for
-file_q() {
-  pig_want=${1%% *}
-  pig_p=${1#* }
-  if [ -L "$pig_p" ]; then
-    printf '%s\tlink\t%s\t0\t\t%s\n' "$pig_p" "$(stat -c '%a	%U	%G' -- "$pig_p")" "$(readlink -- "$pig_p")"
-  elif [ -d "$pig_p" ]; then
-    printf '%s\tdir\t%s\t0\t\t\n' "$pig_p" "$(stat -c '%a	%U	%G' -- "$pig_p")"
-  elif [ -f "$pig_p" ]; then
-    pig_size=$(stat -c '%s' -- "$pig_p")
-    pig_sum=$(sha256sum -- "$pig_p" 2>/dev/null | cut -d' ' -f1)
-    printf '%s\tfile\t%s\t%s\t%s\t\n' "$pig_p" "$(stat -c '%a	%U	%G' -- "$pig_p")" "$pig_size" "$pig_sum"
-    if [ "$pig_want" = c ] && [ "$pig_size" -le 65536 ]; then
-      printf '@@content %s\n' "$(base64 < "$pig_p" | tr -d '\n')"
-    fi
-  elif [ -e "$pig_p" ]; then
-    printf '%s\tother\t%s\t0\t\t\n' "$pig_p" "$(stat -c '%a	%U	%G' -- "$pig_p")"
-  else
-    printf '%s\tmissing\t\t\t\t0\t\t\n' "$pig_p"
-  fi
-}
+# followed by "@@content BASE64" for small regular files whose content was asked for.
+# One stat and one sha256sum for all paths; only contents and link targets cost a fork each.
 section files
-each "$PIG_FILES" file_q
+pig_paths=$(printf '%s\n' "$PIG_FILES" | grep -v '^$' | cut -c3-)
+pig_stat=""
+pig_sums=""
+if [ -n "$pig_paths" ]; then
+  pig_stat=$(printf '%s\n' "$pig_paths" | tr '\n' '\0' | xargs -0 stat -c '%n	%F	%a	%U	%G	%s' -- 2>/dev/null)
+  pig_sums=$(printf '%s\n' "$pig_stat" | awk -F'\t' '$2 ~ /^regular/ { printf "%s%c", $1, 0 }' | xargs -0 -r sha256sum -- 2>/dev/null)
+fi
+printf '%s\n' "$PIG_FILES" | awk -F'\t' -v st="$pig_stat" -v sums="$pig_sums" '
+  BEGIN {
+    n = split(st, l, "\n"); for (i = 1; i <= n; i++) { split(l[i], f, "\t"); if (f[1] != "") s[f[1]] = l[i] }
+    n = split(sums, l, "\n"); for (i = 1; i <= n; i++) { h = substr(l[i], 1, 64); p = substr(l[i], 67); if (p != "") sum[p] = h }
+  }
+  $0 != "" {
+    want = substr($0, 1, 1); p = substr($0, 3)
+    if (!(p in s)) { printf "%s\tmissing\t\t\t\t0\t\t\n", p; next }
+    split(s[p], f, "\t"); t = f[2]; meta = f[3] "\t" f[4] "\t" f[5]
+    if (t == "symbolic link") { print "@@link " p "\t" meta }
+    else if (t == "directory") { printf "%s\tdir\t%s\t0\t\t\n", p, meta }
+    else if (t ~ /^regular/) {
+      printf "%s\tfile\t%s\t%s\t%s\t\n", p, meta, f[6], sum[p]
+      if (want == "c" && f[6] + 0 <= 65536) print "@@want " p
+    }
+    else { printf "%s\tother\t%s\t0\t\t\n", p, meta }
+  }' | while IFS= read -r pig_line; do
+  case "$pig_line" in
+    "@@want "*) printf '@@content %s\n' "$(base64 < "${pig_line#@@want }" | tr -d '\n')" ;;
+    "@@link "*) pig_l=${pig_line#@@link }; pig_p=${pig_l%%	*}
+                printf '%s\tlink\t%s\t0\t\t%s\n' "$pig_p" "${pig_l#*	}" "$(readlink -- "$pig_p")" ;;
+    *) printf '%s\n' "$pig_line" ;;
+  esac
+done
 
 section users
 user_q() { getent passwd "$1"; }

@@ -279,7 +279,7 @@ public final class EtcdModule implements PigModule {
      * The config file, plus the one judgement the engine cannot make: whether what changed is read
      * at every start (restart needed) or only at bootstrap (no restart).
      */
-    static final class EtcdConfig implements Task {
+    static final class EtcdConfig implements dev.pig.core.task.Wrapper {
         private final FileTask file;
 
         EtcdConfig(FileTask file) {
@@ -287,18 +287,8 @@ public final class EtcdModule implements PigModule {
         }
 
         @Override
-        public String name() {
-            return file.name();
-        }
-
-        @Override
-        public String tag() {
-            return file.tag();
-        }
-
-        @Override
-        public void require(dev.pig.core.fact.FactRequest.Builder b) {
-            file.require(b);
+        public Task inner() {
+            return file;
         }
 
         @Override

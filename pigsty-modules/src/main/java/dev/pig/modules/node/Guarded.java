@@ -3,18 +3,18 @@ package dev.pig.modules.node;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.pig.core.fact.FactRequest;
 import dev.pig.core.fact.HostFacts;
 import dev.pig.core.plan.Change;
 import dev.pig.core.plan.Step;
 import dev.pig.core.task.PlanContext;
 import dev.pig.core.task.Task;
+import dev.pig.core.task.Wrapper;
 
 /**
  * A task whose change first runs a check on the host, so a failing check stops the change
  * before it does harm: {@code haproxy -c} before haproxy reloads a new configuration.
  */
-final class Guarded implements Task {
+final class Guarded implements Wrapper {
     private final Task task;
     private final String check;
 
@@ -24,18 +24,8 @@ final class Guarded implements Task {
     }
 
     @Override
-    public String name() {
-        return task.name();
-    }
-
-    @Override
-    public String tag() {
-        return task.tag();
-    }
-
-    @Override
-    public void require(FactRequest.Builder facts) {
-        task.require(facts);
+    public Task inner() {
+        return task;
     }
 
     @Override

@@ -3,12 +3,12 @@ package dev.pig.modules.node;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.pig.core.fact.FactRequest;
 import dev.pig.core.fact.HostFacts;
 import dev.pig.core.plan.Change;
 import dev.pig.core.plan.Step;
 import dev.pig.core.ssh.Shell;
 import dev.pig.core.task.FileTask;
+import dev.pig.core.task.Wrapper;
 import dev.pig.core.task.PlanContext;
 import dev.pig.core.task.Task;
 
@@ -17,7 +17,7 @@ import dev.pig.core.task.Task;
  * everyone out of sudo, pig included. New content goes to a staging name first (sudo skips files
  * whose name has a dot), the validator runs on it, and only then is it moved over the real one.
  */
-final class ValidatedFile implements Task {
+final class ValidatedFile implements Wrapper {
     private final FileTask file;
     private final String validator;
 
@@ -28,18 +28,8 @@ final class ValidatedFile implements Task {
     }
 
     @Override
-    public String name() {
-        return file.name();
-    }
-
-    @Override
-    public String tag() {
-        return file.tag();
-    }
-
-    @Override
-    public void require(FactRequest.Builder facts) {
-        file.require(facts);
+    public Task inner() {
+        return file;
     }
 
     @Override

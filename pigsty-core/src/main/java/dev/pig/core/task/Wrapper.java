@@ -1,0 +1,28 @@
+package dev.pig.core.task;
+
+import dev.pig.core.fact.FactRequest;
+
+/**
+ * A task that adds to another one (a stage, a check before it, a judgement on what its change
+ * means) and is otherwise that task: same name, tag and facts.
+ */
+public interface Wrapper extends Task {
+
+    /** The task wrapped. */
+    Task inner();
+
+    @Override
+    default String name() {
+        return inner().name();
+    }
+
+    @Override
+    default String tag() {
+        return inner().tag();
+    }
+
+    @Override
+    default void require(FactRequest.Builder facts) {
+        inner().require(facts);
+    }
+}
