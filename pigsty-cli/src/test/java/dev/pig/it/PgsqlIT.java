@@ -153,4 +153,23 @@ class PgsqlIT {
         assertEquals(0, Pig.run("plan", "-i", inv.toString(), "--detailed-exitcode").exit());
         Files.delete(inv);
     }
+
+    @Test
+    @Order(6)
+    void a_replica_removed_with_its_data_kept_comes_back_with_pgsql_add(SandboxExtension.Lab lab) {
+        Pig refused = Pig.run("pgsql", "rm", "-i", INV, "pg-test", "10.10.10.13", "-e", "pg_safeguard=true", "-y");
+        assertEquals(64, refused.exit(), refused.out() + refused.err());
+        assertTrue(refused.err().contains("pg_safeguard"), refused.err());
+
+        Pig rm = Pig.run("pgsql", "rm", "-i", INV, "pg-test", "10.10.10.13", "--keep-data", "-y");
+        assertEquals(0, rm.exit(), rm.out() + rm.err());
+        assertTrue(lab.run("10.10.10.13", "systemctl", "is-active", "-q", "patroni").exit() != 0, "patroni still runs");
+        sh(lab, "10.10.10.13", "test -f /pg/data/PG_VERSION");
+        assertEquals("streaming", psql(lab, "10.10.10.11", "SELECT state FROM pg_stat_replication"));
+
+        Pig add = Pig.run("pgsql", "add", "-i", INV, "pg-test", "10.10.10.13", "-y");
+        assertEquals(0, add.exit(), add.out() + add.err());
+        assertEquals("streaming", psql(lab, "10.10.10.13", "SELECT status FROM pg_stat_wal_receiver"));
+        assertEquals(0, Pig.run("plan", "-i", INV, "--detailed-exitcode").exit());
+    }
 }

@@ -12,12 +12,13 @@ import dev.pig.core.fact.FactSection;
 /**
  * The cluster as Patroni on the host sees it ({@code GET /cluster} on its REST API), gathered
  * with the other facts: who leads now, which may not be the inventory's primary after a
- * failover. Empty when Patroni does not run there.
+ * failover. Asked of the local Patroni first, then of the other members; empty when none answers.
  */
 public final class PatroniCluster implements FactSection<PatroniCluster.View> {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final String cluster;
     private final int port;
+    private final List<String> members;
 
     /** One member: name, role (leader, replica, sync_standby, standby_leader), state, host. */
     public record Member(String name, String role, String state, String host) {
@@ -33,9 +34,11 @@ public final class PatroniCluster implements FactSection<PatroniCluster.View> {
         }
     }
 
-    public PatroniCluster(String cluster, int port) {
+    /** @param members the IPs of the cluster's instances, asked in turn when the local Patroni does not answer */
+    public PatroniCluster(String cluster, int port, List<String> members) {
         this.cluster = cluster;
         this.port = port;
+        this.members = List.copyOf(members);
     }
 
     /** The section of one PostgreSQL cluster. */
@@ -50,7 +53,10 @@ public final class PatroniCluster implements FactSection<PatroniCluster.View> {
 
     @Override
     public String script() {
-        return "curl -s -m 3 http://127.0.0.1:" + port + "/cluster 2>/dev/null || true\n";
+        // a host joining the cluster has no Patroni yet: another member tells who leads
+        StringBuilder b = new StringBuilder("for h in 127.0.0.1");
+        members.forEach(m -> b.append(' ').append(m));
+        return b.append("; do curl -sf -m 2 http://$h:").append(port).append("/cluster 2>/dev/null && exit 0; done; true\n").toString();
     }
 
     @Override

@@ -115,7 +115,8 @@ public final class PgsqlModule implements PigModule {
     }
 
     private static PatroniCluster patroni(ModuleContext ctx, PgCluster c) {
-        return new PatroniCluster(c.name(), ctx.vars(firstNode(ctx, c)).integer("patroni_port"));
+        return new PatroniCluster(c.name(), ctx.vars(firstNode(ctx, c)).integer("patroni_port"),
+                c.instances().stream().map(PgInstance::ip).toList());
     }
 
     private static PgCatalog catalog(ModuleContext ctx, PgCluster c) {

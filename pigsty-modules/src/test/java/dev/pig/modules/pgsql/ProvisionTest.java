@@ -169,11 +169,11 @@ class ProvisionTest {
 
     @Test
     void reads_who_leads_from_patroni() throws IOException {
-        PatroniCluster.View v = new PatroniCluster("pg-test", 8008)
+        PatroniCluster.View v = new PatroniCluster("pg-test", 8008, List.of("10.10.10.11"))
                 .parse(Files.readString(Golden.root().resolve("src-test-fixtures/pgsql/patroni-cluster.json")));
         assertTrue(v.answered());
         assertEquals("10.10.10.12", v.leader().orElseThrow().host());
-        assertFalse(new PatroniCluster("pg-test", 8008).parse("").answered());
+        assertFalse(new PatroniCluster("pg-test", 8008, List.of("10.10.10.11")).parse("").answered());
     }
 
     @Test
