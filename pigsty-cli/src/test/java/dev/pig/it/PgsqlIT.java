@@ -152,6 +152,9 @@ class PgsqlIT {
         assertEquals(before, startTimes(lab));
         assertEquals(0, Pig.run("plan", "-i", inv.toString(), "--detailed-exitcode").exit());
         Files.delete(inv);
+        Pig back = Pig.run("pgsql", "hba", "-i", INV, "pg-test", "-y");
+        assertEquals(0, back.exit(), back.out() + back.err());
+        assertEquals(before, startTimes(lab));
     }
 
     @Test
@@ -170,6 +173,7 @@ class PgsqlIT {
         Pig add = Pig.run("pgsql", "add", "-i", INV, "pg-test", "10.10.10.13", "-y");
         assertEquals(0, add.exit(), add.out() + add.err());
         assertEquals("streaming", psql(lab, "10.10.10.13", "SELECT status FROM pg_stat_wal_receiver"));
-        assertEquals(0, Pig.run("plan", "-i", INV, "--detailed-exitcode").exit());
+        Pig plan = Pig.run("plan", "-i", INV, "--detailed-exitcode");
+        assertEquals(0, plan.exit(), plan.out());
     }
 }
