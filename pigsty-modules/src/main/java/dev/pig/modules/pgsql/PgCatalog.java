@@ -22,7 +22,7 @@ public final class PgCatalog implements FactSection<PgCatalog.View> {
     /** A role as {@code pg_authid} has it; {@code password} is the stored verifier or empty. */
     public record Role(String name, boolean superuser, boolean inherit, boolean createrole, boolean createdb, boolean login,
                        boolean replication, boolean bypassrls, int connlimit, String password, Set<String> memberOf,
-                       String comment) {
+                       String comment, Map<String, String> settings) {
     }
 
     /** A database with the schemas and extensions (name -> schema) found in it. */
@@ -62,7 +62,9 @@ public final class PgCatalog implements FactSection<PgCatalog.View> {
                 + " r.rolreplication, r.rolbypassrls, r.rolconnlimit, coalesce(r.rolpassword, ''),"
                 + " coalesce((SELECT string_agg(g.rolname, ',' ORDER BY g.rolname) FROM pg_auth_members m"
                 + " JOIN pg_roles g ON g.oid = m.roleid WHERE m.member = r.oid), ''),"
-                + " translate(coalesce(shobj_description(r.oid, 'pg_authid'), ''), E'|\\n', '  ')"
+                + " translate(coalesce(shobj_description(r.oid, 'pg_authid'), ''), E'|\\n', '  '),"
+                + " coalesce((SELECT array_to_string(s.setconfig, chr(31)) FROM pg_db_role_setting s"
+                + " WHERE s.setrole = r.oid AND s.setdatabase = 0), '')"
                 + " FROM pg_authid r WHERE r.rolname !~ '^pg_';\n"
                 + "SELECT 'db', d.datname, pg_get_userbyid(d.datdba), pg_encoding_to_char(d.encoding), d.datcollate,"
                 + " d.datconnlimit, translate(coalesce(shobj_description(d.oid, 'pg_database'), ''), E'|\\n', '  ')"
@@ -116,8 +118,15 @@ public final class PgCatalog implements FactSection<PgCatalog.View> {
                                 member.add(m);
                             }
                         }
+                        Map<String, String> settings = new LinkedHashMap<>();
+                        for (String kv : f.length > 13 ? f[13].split("\u001f") : new String[0]) {
+                            int eq = kv.indexOf('=');
+                            if (eq > 0) {
+                                settings.put(kv.substring(0, eq), kv.substring(eq + 1));
+                            }
+                        }
                         roles.put(f[1], new Role(f[1], t(f[2]), t(f[3]), t(f[4]), t(f[5]), t(f[6]), t(f[7]), t(f[8]),
-                                Integer.parseInt(f[9]), f[10], member, f[12]));
+                                Integer.parseInt(f[9]), f[10], member, f[12], Map.copyOf(settings)));
                     }
                 }
                 case "db" -> {

@@ -66,6 +66,11 @@ public record Provision(String psql, String pwdEnc) {
             if (!u.comment().isEmpty() && !u.comment().equals(r.comment())) {
                 diffs.add("comment");
             }
+            u.parameters().forEach((k, x) -> {
+                if (!String.valueOf(x).equals(r.settings().get(k))) {
+                    diffs.add("set " + k);
+                }
+            });
             if (diffs.isEmpty()) {
                 return new Change.NoOp(task, tag, "role " + u.name() + " exists with the same attributes");
             }
@@ -95,6 +100,11 @@ public record Provision(String psql, String pwdEnc) {
             String grant = "GRANT " + ident(g) + " TO " + ident(u.name()) + ";\n";
             sql.append(grant);
             shown.append(grant);
+        }
+        for (Map.Entry<String, Object> p : u.parameters().entrySet()) {
+            String set = "ALTER ROLE " + ident(u.name()) + " SET " + ident(p.getKey()) + " = " + lit(String.valueOf(p.getValue())) + ";\n";
+            sql.append(set);
+            shown.append(set);
         }
         if (!u.comment().isEmpty()) {
             String c = "COMMENT ON ROLE " + ident(u.name()) + " IS " + lit(u.comment()) + ";\n";
@@ -219,10 +229,14 @@ public record Provision(String psql, String pwdEnc) {
         if (m.get("roles") instanceof List<?> l) {
             l.forEach(x -> roles.add(String.valueOf(x)));
         }
+        Map<String, Object> params = new java.util.LinkedHashMap<>();
+        if (m.get("parameters") instanceof Map<?, ?> pm) {
+            pm.forEach((k, x) -> params.put(String.valueOf(k), x));
+        }
         return new PgUser(String.valueOf(m.get("name")), password, bool(m, "login", true), bool(m, "superuser", false),
                 bool(m, "createdb", false), bool(m, "createrole", false), bool(m, "inherit", true),
                 bool(m, "replication", false), bool(m, "bypassrls", false),
-                m.get("connlimit") instanceof Number n ? n.intValue() : -1, Optional.empty(), Optional.empty(), roles, Map.of(),
+                m.get("connlimit") instanceof Number n ? n.intValue() : -1, Optional.empty(), Optional.empty(), roles, params,
                 m.get("comment") == null ? "" : String.valueOf(m.get("comment")), false, Optional.empty(), Optional.empty(),
                 PgUser.State.CREATE);
     }

@@ -56,7 +56,8 @@ class ProvisionTest {
     @Test
     void parses_the_recorded_catalog() {
         assertTrue(converged.primary());
-        assertEquals(5, converged.roles().size());
+        assertEquals(6, converged.roles().size());
+        assertEquals(Map.of("log_min_duration_statement", "1000"), converged.role("dbuser_monitor").orElseThrow().settings());
         assertEquals(java.util.Set.of("dbrole_readwrite", "pg_monitor"), converged.role("dbrole_admin").orElseThrow().memberOf());
         assertEquals(Map.of("plpgsql", "pg_catalog", "pg_stat_statements", "monitor", "pg_trgm", "public"),
                 converged.database("test").orElseThrow().extensions());
@@ -97,6 +98,18 @@ class ProvisionTest {
         Change.Act a = assertInstanceOf(Change.Act.class, c);
         assertEquals(Action.UPDATE, a.action());
         assertEquals("role test: password, +member of dbrole_offline", a.summary());
+    }
+
+    @Test
+    void role_parameters_are_compared_and_set() {
+        Map<String, Object> monitor = new java.util.LinkedHashMap<>(Map.of("name", "dbuser_monitor", "roles", List.of("pg_monitor", "dbrole_readonly"),
+                "comment", "pgsql monitor user", "parameters", Map.of("log_min_duration_statement", 1000)));
+        assertInstanceOf(Change.NoOp.class, p.role("role dbuser_monitor", "pg_user", Provision.defaultRole(monitor, Optional.empty()), converged));
+        monitor.put("parameters", Map.of("log_min_duration_statement", 2000));
+        Change.Act a = assertInstanceOf(Change.Act.class,
+                p.role("role dbuser_monitor", "pg_user", Provision.defaultRole(monitor, Optional.empty()), converged));
+        assertEquals("role dbuser_monitor: set log_min_duration_statement", a.summary());
+        assertTrue(shown(a).contains("ALTER ROLE \"dbuser_monitor\" SET \"log_min_duration_statement\" = '2000';"), shown(a));
     }
 
     @Test
