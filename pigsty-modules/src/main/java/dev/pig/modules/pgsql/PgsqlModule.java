@@ -524,6 +524,8 @@ public final class PgsqlModule implements PigModule {
         for (PgDatabase d : cluster.databases()) {
             out.add(ModuleContext.stage(this, 9, "databases", onLeader(cluster, me, patroni, catalog, "database " + d.name(), "pg_db",
                     (cat, name) -> p.database(name, "pg_db", d, v.strings("pg_default_schemas"), exts, cat))));
+            d.baseline().ifPresent(b -> out.add(ModuleContext.stage(this, 9, "databases", skip("baseline " + d.name(),
+                    "baseline " + b + " of database " + d.name() + " is not run: pig does not run baseline scripts yet", "pg_db"))));
         }
     }
 

@@ -126,6 +126,11 @@ public record Provision(String psql, String pwdEnc) {
             String sql = "DROP DATABASE IF EXISTS " + ident(d.name()) + " WITH (FORCE);\n";
             return act(task, tag, Action.DELETE, "database " + d.name(), sql, sql);
         }
+        // recreate, as in Pigsty: dropped and made again on every run that includes it
+        boolean recreate = d.state() == PgDatabase.State.RECREATE && now.isPresent();
+        if (recreate) {
+            now = Optional.empty();
+        }
         List<String> schemas = new ArrayList<>(defaultSchemas);
         d.schemas().stream().filter(s -> !schemas.contains(s)).forEach(schemas::add);
         List<Ext> exts = new ArrayList<>();
@@ -153,6 +158,9 @@ public record Provision(String psql, String pwdEnc) {
             }
         }
         StringBuilder sql = new StringBuilder();
+        if (recreate) {
+            sql.append("DROP DATABASE IF EXISTS ").append(ident(d.name())).append(" WITH (FORCE);\n");
+        }
         if (now.isEmpty()) {
             // planned from a catalog that lacks it: a re-plan after a partial run sees it
             sql.append("CREATE DATABASE ").append(ident(d.name()));
@@ -184,6 +192,9 @@ public record Provision(String psql, String pwdEnc) {
             }
         }
         String s = sql.toString();
+        if (recreate) {
+            return act(task, tag, Action.UPDATE, "database " + d.name() + ": recreate (state: recreate drops it and creates it again)", s, s);
+        }
         return now.isEmpty() ? act(task, tag, Action.CREATE, "database " + d.name(), s, s)
                 : act(task, tag, Action.UPDATE, "database " + d.name() + ": " + String.join(", ", diffs), s, s);
     }

@@ -156,6 +156,17 @@ class ProvisionTest {
     }
 
     @Test
+    void recreates_a_database_with_state_recreate() {
+        Change.Act a = assertInstanceOf(Change.Act.class, p.database("database test", "pg_db", db("test", "test", List.of(), PgDatabase.State.RECREATE),
+                List.of(), List.of(), converged));
+        assertEquals(Action.UPDATE, a.action());
+        String sql = shown(a);
+        assertTrue(sql.indexOf("DROP DATABASE IF EXISTS \"test\" WITH (FORCE);") < sql.indexOf("CREATE DATABASE \"test\""), sql);
+        assertEquals(Action.CREATE, ((Change.Act) p.database("database new", "pg_db", db("new", null, List.of(), PgDatabase.State.RECREATE),
+                List.of(), List.of(), converged)).action());
+    }
+
+    @Test
     void drops_an_absent_database() {
         Change.Act a = assertInstanceOf(Change.Act.class, p.database("database test", "pg_db", db("test", null, List.of(), PgDatabase.State.ABSENT),
                 List.of(), List.of(), converged));
