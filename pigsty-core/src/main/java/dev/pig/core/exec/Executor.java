@@ -169,7 +169,9 @@ public final class Executor {
                 if (s instanceof Step.Exec e) {
                     CommandResult r = t.run(e.command(), null, stepTimeout);
                     if (!r.ok()) {
-                        return new HostFailure(host, a.task(), "`" + e.shown() + "` exited " + r.exitCode()
+                        // a long command (a package install with its guards) is named by what it does
+                        String what = e.shown().length() <= 100 ? "`" + e.shown() + "`" : a.summary();
+                        return new HostFailure(host, a.task(), what + " exited " + r.exitCode()
                                 + ": " + masker.mask(r.tail(5)));
                     }
                 } else if (s instanceof Step.Upload u) {
