@@ -59,6 +59,7 @@ public final class PigCommand implements Runnable {
         cli.setOut(outWriter);
         cli.setErr(errWriter);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
+        withHelp(cli);
         cli.setExitCodeExceptionMapper(ex -> exitCodeOf(ex));
         cli.setParameterExceptionHandler((ex, a) -> {
             CommandLine c = ex.getCommandLine();
@@ -87,6 +88,14 @@ public final class PigCommand implements Runnable {
         outWriter.flush();
         errWriter.flush();
         return code;
+    }
+
+    /** Every command and subcommand answers {@code -h/--help}. */
+    private static void withHelp(CommandLine c) {
+        if (!c.getCommandSpec().mixinStandardHelpOptions() && !(c.getCommand() instanceof CommandLine.HelpCommand)) {
+            c.getCommandSpec().mixinStandardHelpOptions(true);
+        }
+        c.getSubcommands().values().forEach(PigCommand::withHelp);
     }
 
     static int exitCodeOf(Throwable ex) {

@@ -33,6 +33,17 @@ class PigCliTest {
         assertTrue(r.out().contains("params"));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"inventory", "inventory show", "params", "facts", "plan", "apply", "deploy", "node", "node rm",
+            "etcd", "etcd add", "pgsql", "pgsql user", "sandbox", "sandbox up"})
+    void every_command_answers_help(String command) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(command.split(" ")));
+        args.add("--help");
+        PigRunner.Result r = PigRunner.run(args.toArray(new String[0]));
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().startsWith("Usage: pig " + command), r.out());
+    }
+
     @Test
     void an_unknown_option_is_a_usage_error_with_exit_64() {
         PigRunner.Result r = PigRunner.run("inventory", "validate", "--no-such-flag");
