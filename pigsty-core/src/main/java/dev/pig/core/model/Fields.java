@@ -8,6 +8,7 @@ import java.util.Set;
 
 import dev.pig.core.diag.Diagnostics;
 import dev.pig.core.inventory.YNode;
+import dev.pig.core.param.ParamCatalog;
 import dev.pig.core.param.ParamText;
 
 /**
@@ -29,29 +30,13 @@ final class Fields {
     Fields known(Set<String> known) {
         for (YNode.Entry e : map.entries().values()) {
             if (!known.contains(e.key())) {
-                String close = known.stream().min(java.util.Comparator.comparingInt(k -> distance(k, e.key()))).orElse("");
-                String hint = distance(close, e.key()) <= 2 ? "Did you mean '" + close + "'?"
+                String close = known.stream().min(java.util.Comparator.comparingInt(k -> ParamCatalog.distance(k, e.key()))).orElse("");
+                String hint = ParamCatalog.distance(close, e.key()) <= 2 ? "Did you mean '" + close + "'?"
                         : "Known fields: " + String.join(", ", new java.util.TreeSet<>(known)) + ".";
                 diags.warning(what + " has an unknown field '" + e.key() + "'; pig ignores it", e.keySource(), hint);
             }
         }
         return this;
-    }
-
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            int[] cur = new int[b.length() + 1];
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
-            }
-            prev = cur;
-        }
-        return prev[b.length()];
     }
 
     YNode node(String key) {

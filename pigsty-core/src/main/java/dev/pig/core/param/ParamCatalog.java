@@ -143,7 +143,7 @@ public final class ParamCatalog {
     }
 
     /** Damerau-Levenshtein distance (optimal string alignment): a swap of two letters costs one. */
-    static int distance(String a, String b) {
+    public static int distance(String a, String b) {
         int[][] d = new int[a.length() + 1][b.length() + 1];
         for (int i = 0; i <= a.length(); i++) {
             d[i][0] = i;
