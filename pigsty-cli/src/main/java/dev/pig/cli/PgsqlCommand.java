@@ -141,6 +141,21 @@ public final class PgsqlCommand implements Runnable {
         }
     }
 
+    /**
+     * {@code pgsql user} and {@code pgsql db}: the named entry must be in the inventory; then the
+     * cluster's roles or databases are planned against its leader's catalog and applied.
+     */
+    static int provision(CommandSpec spec, InventoryOptions inventory, RunOptions run, boolean yes, PgCluster c,
+                         String kind, String name, String param, java.util.List<String> names, String tag) {
+        if (!names.contains(name)) {
+            throw new PigException(PigException.Kind.USAGE, kind + " " + name + " is not in the " + param + " of " + c.name()
+                    + ": add it there first");
+        }
+        limitTo(run, c.instances());
+        tagsTo(run, tag);
+        return ApplyCommand.applyWith(spec, inventory, run, null, yes, Set.of("pgsql"));
+    }
+
     /** {@code pig pgsql user CLUSTER USER}: the roles of the cluster against its leader's catalog. */
     @Command(name = "user", description = "Create or change a user of pg_users on the cluster's leader.")
     static final class User implements Callable<Integer> {
@@ -160,13 +175,8 @@ public final class PgsqlCommand implements Runnable {
         @Override
         public Integer call() {
             PgCluster c = cluster(inventory.load().model(), cluster);
-            if (c.users().stream().noneMatch(u -> u.name().equals(user))) {
-                throw new PigException(PigException.Kind.USAGE, "user " + user + " is not in the pg_users of " + c.name()
-                        + ": add it there first");
-            }
-            limitTo(run, c.instances());
-            tagsTo(run, "pg_user");
-            return ApplyCommand.applyWith(spec, inventory, run, null, yes, Set.of("pgsql"));
+            return provision(spec, inventory, run, yes, c, "user", user, "pg_users",
+                    c.users().stream().map(u -> u.name()).toList(), "pg_user");
         }
     }
 
@@ -189,13 +199,8 @@ public final class PgsqlCommand implements Runnable {
         @Override
         public Integer call() {
             PgCluster c = cluster(inventory.load().model(), cluster);
-            if (c.databases().stream().noneMatch(d -> d.name().equals(db))) {
-                throw new PigException(PigException.Kind.USAGE, "database " + db + " is not in the pg_databases of " + c.name()
-                        + ": add it there first");
-            }
-            limitTo(run, c.instances());
-            tagsTo(run, "pg_db");
-            return ApplyCommand.applyWith(spec, inventory, run, null, yes, Set.of("pgsql"));
+            return provision(spec, inventory, run, yes, c, "database", db, "pg_databases",
+                    c.databases().stream().map(d -> d.name()).toList(), "pg_db");
         }
     }
 
