@@ -19,7 +19,7 @@ import dev.pig.core.model.PgRole;
  * ...
  * </pre>
  *
- * Addresses: local (unix socket), localhost, admin ({@code admin_ip}), infra (infra nodes),
+ * Addresses: local (unix socket), localhost (the socket and loopback), admin ({@code admin_ip}), infra (infra nodes),
  * cluster (the cluster's members), intra (private ranges), world, or a CIDR/IP. Methods: pwd
  * ({@code pg_pwd_enc}), sha, md5, ssl (password over TLS), cert, os/ident, peer, trust, deny.
  * Rules apply on the instances their {@code role} names; {@code common} is every instance.
@@ -75,9 +75,12 @@ public final class Hba {
         String method = method(r.auth(), a.pwdEnc());
         boolean tls = r.auth().startsWith("ssl") || r.auth().equals("cert");
         List<String> out = new ArrayList<>();
-        if (r.addr().equals("local")) {
-            out.add(line("local", r.db(), user, "", localMethod(r.auth(), method)));
-            return out;
+        if (r.addr().equals("local") || r.addr().equals("localhost")) {
+            // localhost is the unix socket too, as in Pigsty: pgbouncer reaches postgres through it
+            out.add(line("local", r.db(), user, "", method));
+            if (r.addr().equals("local")) {
+                return out;
+            }
         }
         String type = tls ? "hostssl" : "host";
         for (String cidr : addresses(r.addr(), a)) {
@@ -107,11 +110,6 @@ public final class Hba {
             case "deny", "reject" -> "reject";
             default -> auth; // trust, peer, cert and the real method names
         };
-    }
-
-    private static String localMethod(String auth, String method) {
-        // over the unix socket an OS identity check is peer; tls does not apply
-        return method.equals("ident") ? "ident" : method;
     }
 
     private static String cidr(String ip) {

@@ -70,12 +70,6 @@ public final class PgsqlModule implements PigModule {
             "/bin/systemctl reload patroni", "/bin/systemctl restart patroni", "/bin/systemctl status patroni",
             "/usr/bin/systemctl stop patroni", "/usr/bin/systemctl start patroni", "/usr/bin/systemctl reload patroni",
             "/usr/bin/systemctl restart patroni", "/usr/bin/systemctl status patroni");
-    /** Pigsty's {@code pg_rto} modes: ttl, loop_wait, retry_timeout, primary_start_timeout. */
-    static final Map<String, int[]> RTO = Map.of(
-            "fast", new int[] {20, 5, 5, 15},
-            "norm", new int[] {30, 5, 10, 25},
-            "safe", new int[] {60, 10, 20, 45},
-            "wide", new int[] {120, 20, 30, 95});
 
     @Override
     public String name() {
@@ -332,14 +326,12 @@ public final class PgsqlModule implements PigModule {
                 .orElse(List.of())));
         m.put("etcd_username", cluster.name());
         m.put("etcd_password", etcdPassword(v, cluster));
-        int rto = v.integer("pg_rto");
-        String mode = rtoMode(rto);
-        int[] t = RTO.get(mode);
-        m.put("rto_mode", mode);
-        m.put("ttl", t[0]);
-        m.put("loop_wait", t[1]);
-        m.put("retry_timeout", t[2]);
-        m.put("primary_start_timeout", t[3]);
+        RtoPlan rto = RtoPlan.of(v);
+        m.put("rto_mode", rto.mode());
+        m.put("ttl", rto.ttl());
+        m.put("loop_wait", rto.loopWait());
+        m.put("retry_timeout", rto.retryTimeout());
+        m.put("primary_start_timeout", rto.primaryStartTimeout());
         int rpo = v.integer("pg_rpo");
         boolean crit = v.str("pg_conf").startsWith("crit");
         m.put("max_lag", rpo);
@@ -380,17 +372,6 @@ public final class PgsqlModule implements PigModule {
     static String listen(String pgListen, String ip, Optional<String> vip) {
         String out = pgListen.replace("${ip}", ip).replace("${lo}", "127.0.0.1");
         return out.replace("${vip}", vip.map(x -> x.replaceFirst("/.*", "")).orElse(ip));
-    }
-
-    /** The mode closest to {@code pg_rto} seconds: fast (20), norm (30), safe (60), wide (120). */
-    static String rtoMode(int seconds) {
-        if (seconds < 30) {
-            return "fast";
-        }
-        if (seconds < 60) {
-            return "norm";
-        }
-        return seconds < 120 ? "safe" : "wide";
     }
 
     static Map<String, Object> withTune(Map<String, Object> base, HostFacts facts, HostVars v) {

@@ -2,6 +2,7 @@ package dev.pig.modules.pgsql;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -66,10 +67,28 @@ class PgsqlTemplatesGoldenTest {
 
     @Test
     void rto_seconds_map_to_the_nearest_mode() {
-        assertEquals("fast", PgsqlModule.rtoMode(20));
-        assertEquals("norm", PgsqlModule.rtoMode(30));
-        assertEquals("safe", PgsqlModule.rtoMode(60));
-        assertEquals("wide", PgsqlModule.rtoMode(120));
+        assertEquals("fast", RtoPlan.mode(20));
+        assertEquals("norm", RtoPlan.mode(30));
+        assertEquals("safe", RtoPlan.mode(60));
+        assertEquals("wide", RtoPlan.mode(120));
+        assertEquals("norm", RtoPlan.mode("45"));
+        assertEquals("safe", RtoPlan.mode("safe"));
+        assertThrows(IllegalArgumentException.class, () -> RtoPlan.mode("quick"));
+    }
+
+    @ParameterizedTest(name = "pg_rto {0}")
+    @CsvSource({
+            "fast, 20, 5, 5, 15, inter 1s fastinter 0.5s downinter 1s rise 3 fall 3",
+            "norm, 30, 5, 10, 25, inter 2s fastinter 1s downinter 2s rise 3 fall 3",
+            "30,   30, 5, 10, 25, inter 2s fastinter 1s downinter 2s rise 3 fall 3",
+            "safe, 60, 10, 20, 45, inter 3s fastinter 1.5s downinter 3s rise 3 fall 3",
+            "wide, 120, 20, 30, 95, inter 4s fastinter 2s downinter 4s rise 3 fall 3"})
+    void pg_rto_picks_its_row_of_the_plan_for_patroni_and_haproxy(String rto, int ttl, int loop, int retry, int start, String checks) {
+        ClusterModel m = ModelLoader.load(Golden.root().resolve("inventory-examples/sandbox.yml"), List.of("pg_rto=" + rto)).model();
+        HostVars v = new ModuleContext(m, Templates.builtIn()).vars(m.node("10.10.10.11").orElseThrow());
+        RtoPlan p = RtoPlan.of(v);
+        assertEquals(List.of(ttl, loop, retry, start), List.of(p.ttl(), p.loopWait(), p.retryTimeout(), p.primaryStartTimeout()));
+        assertEquals(checks, p.haproxyChecks());
     }
 
     @Test

@@ -1,0 +1,75 @@
+package dev.pig.modules.pgsql;
+
+import java.util.List;
+import java.util.Locale;
+
+import dev.pig.modules.HostVars;
+
+/**
+ * The timing of failure detection, shared by Patroni and the HAProxy health checks, as Pigsty's
+ * {@code pg_rto} picks it from {@code pg_rto_plan}:
+ *
+ * <pre>
+ * pg_rto: norm              # fast | norm | safe | wide, or seconds (mapped to the nearest mode)
+ * pg_rto_plan:              # [ttl, loop, retry, start, margin, inter, fastinter, downinter, rise, fall]
+ *   norm: [ 30, 5, 10, 25, 5, '2s', '1s', '2s', 3, 3 ]
+ * </pre>
+ *
+ * @param ttl                 Patroni's leader lease, seconds
+ * @param loopWait            Patroni's loop, seconds
+ * @param retryTimeout        Patroni's DCS and PostgreSQL retry timeout, seconds
+ * @param primaryStartTimeout how long a crashed primary may take to come back before a failover
+ * @param safetyMargin        Patroni's failsafe safety margin, seconds
+ * @param inter               HAProxy check interval of a healthy server
+ * @param fastinter           HAProxy check interval while a server changes state
+ * @param downinter           HAProxy check interval of a server that is down
+ * @param rise                checks in a row that bring a server up
+ * @param fall                checks in a row that take a server down
+ */
+public record RtoPlan(String mode, int ttl, int loopWait, int retryTimeout, int primaryStartTimeout, int safetyMargin,
+                      String inter, String fastinter, String downinter, int rise, int fall) {
+
+    public static final List<String> MODES = List.of("fast", "norm", "safe", "wide");
+
+    /** The plan of a host's {@code pg_rto} in its {@code pg_rto_plan}. */
+    public static RtoPlan of(HostVars v) {
+        String mode = mode(v.raw("pg_rto"));
+        Object row = v.dict("pg_rto_plan").get(mode);
+        if (!(row instanceof List<?> l) || l.size() != 10) {
+            throw new IllegalArgumentException("pg_rto_plan has no row of 10 values for mode '" + mode + "'");
+        }
+        return new RtoPlan(mode, num(l.get(0)), num(l.get(1)), num(l.get(2)), num(l.get(3)), num(l.get(4)),
+                String.valueOf(l.get(5)), String.valueOf(l.get(6)), String.valueOf(l.get(7)), num(l.get(8)), num(l.get(9)));
+    }
+
+    /**
+     * A mode name as it is, or seconds mapped to the nearest mode: under 30 fast, under 60 norm,
+     * under 120 safe, else wide.
+     */
+    public static String mode(Object pgRto) {
+        if (pgRto instanceof Number n) {
+            int s = n.intValue();
+            return s < 30 ? "fast" : s < 60 ? "norm" : s < 120 ? "safe" : "wide";
+        }
+        String s = String.valueOf(pgRto).trim().toLowerCase(Locale.ROOT);
+        if (s.matches("\\d+")) {
+            return mode(Integer.parseInt(s));
+        }
+        if (!MODES.contains(s)) {
+            throw new IllegalArgumentException("pg_rto is '" + pgRto + "': use one of " + String.join(", ", MODES) + " or seconds");
+        }
+        return s;
+    }
+
+    private static int num(Object o) {
+        if (o instanceof Number n) {
+            return n.intValue();
+        }
+        return Integer.parseInt(String.valueOf(o).trim());
+    }
+
+    /** HAProxy's {@code default-server} check timing for this plan. */
+    public String haproxyChecks() {
+        return "inter " + inter + " fastinter " + fastinter + " downinter " + downinter + " rise " + rise + " fall " + fall;
+    }
+}
