@@ -1,4 +1,4 @@
-package dev.pig.modules.node;
+package dev.pig.core.task;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,22 +7,18 @@ import dev.pig.core.fact.HostFacts;
 import dev.pig.core.plan.Change;
 import dev.pig.core.plan.Step;
 import dev.pig.core.ssh.Shell;
-import dev.pig.core.task.FileTask;
-import dev.pig.core.task.Wrapper;
-import dev.pig.core.task.PlanContext;
-import dev.pig.core.task.Task;
 
 /**
  * A file that is checked on the host before it takes its place: a broken sudoers file locks
  * everyone out of sudo, pig included. New content goes to a staging name first (sudo skips files
  * whose name has a dot), the validator runs on it, and only then is it moved over the real one.
  */
-final class ValidatedFile implements Wrapper {
+public final class ValidatedFile implements Wrapper {
     private final FileTask file;
     private final String validator;
 
     /** @param validator a command that takes the staged file's path as its last argument, e.g. {@code visudo -cqf} */
-    ValidatedFile(FileTask file, String validator) {
+    public ValidatedFile(FileTask file, String validator) {
         this.file = file;
         this.validator = validator;
     }

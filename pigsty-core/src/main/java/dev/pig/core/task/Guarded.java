@@ -1,4 +1,4 @@
-package dev.pig.modules.node;
+package dev.pig.core.task;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,19 +6,16 @@ import java.util.List;
 import dev.pig.core.fact.HostFacts;
 import dev.pig.core.plan.Change;
 import dev.pig.core.plan.Step;
-import dev.pig.core.task.PlanContext;
-import dev.pig.core.task.Task;
-import dev.pig.core.task.Wrapper;
 
 /**
  * A task whose change first runs a check on the host, so a failing check stops the change
  * before it does harm: {@code haproxy -c} before haproxy reloads a new configuration.
  */
-final class Guarded implements Wrapper {
+public final class Guarded implements Wrapper {
     private final Task task;
     private final String check;
 
-    Guarded(Task task, String check) {
+    public Guarded(Task task, String check) {
         this.task = task;
         this.check = check;
     }

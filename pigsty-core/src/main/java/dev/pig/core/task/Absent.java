@@ -1,4 +1,4 @@
-package dev.pig.modules.node;
+package dev.pig.core.task;
 
 import java.util.List;
 
@@ -10,15 +10,13 @@ import dev.pig.core.plan.Action;
 import dev.pig.core.plan.Change;
 import dev.pig.core.plan.Step;
 import dev.pig.core.ssh.Shell;
-import dev.pig.core.task.PlanContext;
-import dev.pig.core.task.Task;
 
 /** A file pig wrote that must be gone ({@code pig node rm}); a directory is never removed. */
-final class Absent implements Task {
+public final class Absent implements Task {
     private final String path;
     private final String tag;
 
-    Absent(String path, String tag) {
+    public Absent(String path, String tag) {
         this.path = path;
         this.tag = tag;
     }
