@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import dev.pig.core.diag.Diagnostics;
+import dev.pig.core.diag.Source;
 import dev.pig.core.inventory.YNode;
 import dev.pig.core.param.ParamCatalog;
 import dev.pig.core.param.ParamText;
@@ -41,6 +42,12 @@ final class Fields {
 
     YNode node(String key) {
         return map.get(key);
+    }
+
+    /** Where the value of {@code key} is written; the entry's own position when the key is absent. */
+    Source source(String key) {
+        YNode n = map.get(key);
+        return n != null && n.source().known() ? n.source() : map.source();
     }
 
     Optional<String> string(String key) {

@@ -544,11 +544,47 @@ public final class ModelBuilder {
                         "For example: - { name: standby, port: 5435, dest: default, selector: \"[]\", backup: \"[? pg_role == `primary`]\" }");
                 continue;
             }
-            out.add(new PgService(name.get(), port.get(), f.string("ip", "*"), f.string("selector", "[]"),
-                    f.string("backup", ""), f.string("dest", "default"), f.string("check", "/sync"),
+            String selector = f.string("selector", "[]");
+            String backup = f.string("backup", "");
+            String where = layerOf(host, param);
+            checkSelector("selector of service '" + name.get() + "' in " + where, selector, f.source("selector"));
+            if (!backup.isBlank()) {
+                checkSelector("backup selector of service '" + name.get() + "' in " + where, backup, f.source("backup"));
+            }
+            out.add(new PgService(name.get(), port.get(), f.string("ip", "*"), selector,
+                    backup, f.string("dest", "default"), f.string("check", "/sync"),
                     f.integer("maxconn", 5000), f.string("balance", "roundrobin"), f.dict("options")));
         }
         return out;
+    }
+
+    /** A selector that HAProxy's config would be built from must parse; Jinja ones are Ansible's to render. */
+    private void checkSelector(String what, String selector, Source at) {
+        if (selector.contains("{{")) {
+            return;
+        }
+        try {
+            MemberSelector.parse(selector);
+        } catch (MemberSelector.SyntaxError e) {
+            diags.error("invalid " + what + ": " + e.getMessage(), at,
+                    "Selectors are JMESPath over the cluster's members, like \"[? pg_role == `replica` ]\";\n"
+                            + "'[]' selects every member, and literals are written in backticks: `1`, `true`, `primary`.");
+        }
+    }
+
+    /** Which layer of the inventory set a host's variable, named as the unknown-parameter check names it. */
+    private String layerOf(String host, String param) {
+        Var v = var(host, param);
+        if (v == null) {
+            return "the defaults";
+        }
+        return switch (v.origin()) {
+            case GROUP -> v.detail() + ".vars";
+            case HOST -> "host " + host;
+            case ALL_VARS -> "all.vars";
+            case EXTRA -> "the extra vars (-e)";
+            case DEFAULT -> "the defaults";
+        };
     }
 
     // ---- Redis ----

@@ -129,4 +129,22 @@ class ModelBuilderTest {
         assertFalse(d.hasErrors(), d.render());
         assertTrue(d.warnings().get(0).summary().contains("grafana_admin_password"));
     }
+
+    @Test
+    void a_service_selector_is_reported_in_the_layer_that_sets_it_and_jinja_is_left_to_ansible() {
+        Diagnostics d = check("""
+                all:
+                  vars:
+                    pg_services:
+                      - { name: standby, port: 5435, selector: "[? pg_role == `replica`", backup: "" }
+                      - { name: tmpl, port: 5437, selector: "{{ pg_standby_selector }}" }
+                      - { name: first, port: 5439, selector: "[? pg_role == 'replica'] | [0]", backup: "[0]" }
+                  children:
+                    etcd: { hosts: { 10.0.0.1: { etcd_seq: 1 } }, vars: { etcd_cluster: etcd } }
+                    pg-test: { hosts: { 10.0.0.2: { pg_seq: 1, pg_role: primary } }, vars: { pg_cluster: pg-test } }
+                """);
+        assertEquals(List.of("invalid selector of service 'standby' in all.vars: expected ']' at column 24"),
+                d.errors().stream().map(e -> e.summary()).toList(), d.render());
+        assertEquals(4, d.errors().get(0).source().line());
+    }
 }
