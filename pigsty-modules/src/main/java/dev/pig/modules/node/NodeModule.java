@@ -30,6 +30,7 @@ import dev.pig.core.task.SymlinkTask;
 import dev.pig.core.task.Task;
 import dev.pig.core.task.UnitTask;
 import dev.pig.core.task.UserTask;
+import dev.pig.core.task.ValidatedFile;
 import dev.pig.modules.Deployment;
 import dev.pig.modules.HostVars;
 import dev.pig.modules.ModuleContext;
