@@ -539,12 +539,17 @@ public final class ModelBuilder {
             Fields f = new Fields(m, param + " entry", diags).known(SERVICE_FIELDS);
             Optional<String> name = f.string("name");
             Optional<Integer> port = f.integer("port");
-            if (name.isEmpty() || port.isEmpty()) {
-                diags.error("a service of " + param + " needs 'name' and 'port'", m.source(),
+            if (name.isEmpty() || port.isEmpty() || f.string("selector").isEmpty()) {
+                diags.error("a service of " + param + " needs 'name', 'port' and 'selector'", m.source(),
                         "For example: - { name: standby, port: 5435, dest: default, selector: \"[]\", backup: \"[? pg_role == `primary`]\" }");
                 continue;
             }
             String selector = f.string("selector", "[]");
+            String dest = f.string("dest", "default");
+            if (!List.of("default", "postgres", "pgbouncer").contains(dest) && !dest.matches("\\d{1,5}")) {
+                diags.error("service '" + name.get() + "' has dest '" + dest + "'", f.source("dest"),
+                        "Use default (pg_default_service_dest), postgres, pgbouncer or a port number.");
+            }
             String backup = f.string("backup", "");
             String where = layerOf(host, param);
             checkSelector("selector of service '" + name.get() + "' in " + where, selector, f.source("selector"));
@@ -552,8 +557,8 @@ public final class ModelBuilder {
                 checkSelector("backup selector of service '" + name.get() + "' in " + where, backup, f.source("backup"));
             }
             out.add(new PgService(name.get(), port.get(), f.string("ip", "*"), selector,
-                    backup, f.string("dest", "default"), f.string("check", "/sync"),
-                    f.integer("maxconn", 5000), f.string("balance", "roundrobin"), f.dict("options")));
+                    backup, dest, f.string("check", "/"),
+                    f.integer("maxconn", 5000), f.string("balance", "roundrobin"), f.string("options", "")));
         }
         return out;
     }

@@ -1,7 +1,5 @@
 package dev.pig.core.model;
 
-import java.util.Map;
-
 /**
  * An entry of {@code pg_default_services} / {@code pg_services}: an HAProxy frontend port that
  * routes to the cluster members chosen by {@code selector}.
@@ -9,7 +7,12 @@ import java.util.Map;
  * <pre>
  * - { name: primary, port: 5433, dest: default, check: /primary, selector: "[]" }
  * </pre>
+ *
+ * @param dest    where the servers listen: {@code default} ({@code pg_default_service_dest}),
+ *                {@code postgres}, {@code pgbouncer} or a port number
+ * @param check   the Patroni REST path whose 200 marks a server up
+ * @param options HAProxy {@code default-server} options replacing the ones the {@code pg_rto} plan gives
  */
 public record PgService(String name, int port, String ip, String selector, String backup, String dest,
-                        String check, int maxconn, String balance, Map<String, Object> options) {
+                        String check, int maxconn, String balance, String options) {
 }
