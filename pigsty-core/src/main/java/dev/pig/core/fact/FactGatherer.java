@@ -62,8 +62,10 @@ public final class FactGatherer {
         for (String name : r.sections()) {
             FactSection<?> s = section(name);
             sb.append("\nsection ").append(Shell.quote(EXTRA + name)).append('\n');
-            // a subshell, so a module snippet cannot exit or change variables for the others
-            sb.append("(\n").append(s.script()).append("\n) 2>/dev/null\n");
+            // a subshell, so a module snippet cannot exit or change variables for the others, and
+            // stdin from /dev/null: the script itself arrives on stdin, and a tool that reads it
+            // (pgbackrest does) would swallow the sections after its own
+            sb.append("(\n").append(s.script()).append("\n) </dev/null 2>/dev/null\n");
         }
         sb.append("\nprintf '%s\\n' '").append(FactParsers.END).append("'\n");
         return sb.toString();
