@@ -89,6 +89,10 @@ postgresql:
     hot_standby_feedback: 'on'
     wal_compression: 'on'
     wal_keep_size: '1GB'
+<#if archive_command?has_content>
+    archive_mode: 'on'
+    archive_command: ${q(archive_command)}
+</#if>
 <#list local as k, v>
     ${k}: ${q(v)}
 </#list>

@@ -1,11 +1,24 @@
 package dev.pig.cli;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
 import dev.pig.core.diag.PigException;
+import dev.pig.core.fact.FactRequest;
+import dev.pig.core.fact.HostFacts;
+import dev.pig.core.model.ModelLoader;
+import dev.pig.core.model.Node;
+import dev.pig.core.plan.Plan;
+import dev.pig.core.ssh.SshTarget;
+import dev.pig.core.task.Task;
+import dev.pig.core.template.Templates;
+import dev.pig.modules.Deployment;
+import dev.pig.modules.ModuleContext;
+import dev.pig.modules.pgsql.Operations;
 import dev.pig.core.model.ClusterModel;
 import dev.pig.core.model.PgCluster;
 import dev.pig.core.model.PgInstance;
@@ -18,13 +31,13 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code pig pgsql add|rm|user|db|hba CLUSTER ...}: Pigsty's pgsql-add, pgsql-rm, pgsql-user,
- * pgsql-db and pgsql-hba, each the PGSQL module limited to one cluster (and its hosts), plan
- * shown first.
+ * {@code pig pgsql add|rm|user|db|hba|svc CLUSTER ...}: Pigsty's pgsql-add, pgsql-rm, pgsql-user,
+ * pgsql-db, pgsql-hba and pgsql-svc, each the PGSQL module limited to one cluster (and its
+ * hosts), plan shown first; and the operations {@code backup} and {@code pitr}.
  */
 @Command(name = "pgsql", description = "Create, remove and change PostgreSQL clusters (PGSQL module).",
         subcommands = {PgsqlCommand.Add.class, PgsqlCommand.Rm.class, PgsqlCommand.User.class, PgsqlCommand.Db.class,
-                PgsqlCommand.Hba.class})
+                PgsqlCommand.Hba.class, PgsqlCommand.Svc.class, PgsqlCommand.Backup.class, PgsqlCommand.Pitr.class})
 public final class PgsqlCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -205,7 +218,7 @@ public final class PgsqlCommand implements Runnable {
     }
 
     /** {@code pig pgsql hba CLUSTER}: the HBA rules, which live in patroni.yml; Patroni reloads them. */
-    @Command(name = "hba", description = "Apply pg_hba_rules: patroni.yml is rewritten and Patroni reloaded, never restarted.")
+    @Command(name = "hba", description = "Apply pg_hba_rules and pgb_hba_rules: Patroni and PgBouncer reload, never restart.")
     static final class Hba implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -222,8 +235,195 @@ public final class PgsqlCommand implements Runnable {
         public Integer call() {
             PgCluster c = cluster(inventory.load().model(), cluster);
             limitTo(run, c.instances());
-            tagsTo(run, "pg_conf,pg_reload");
+            tagsTo(run, "pg_conf,pg_reload,pgbouncer_hba,pgbouncer_launch");
             return ApplyCommand.applyWith(spec, inventory, run, null, yes, Set.of("pgsql"));
+        }
+    }
+
+    /** {@code pig pgsql svc CLUSTER}: the HAProxy services of the cluster on the nodes that publish them. */
+    @Command(name = "svc", description = "Refresh the cluster's HAProxy services (pg_default_services, pg_services); HAProxy reloads.")
+    static final class Svc implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        InventoryOptions inventory;
+        @Mixin
+        RunOptions run;
+        @Parameters(index = "0", paramLabel = "CLUSTER", description = "The pg_cluster.")
+        String cluster;
+        @Option(names = {"-y", "--yes"}, description = "Apply without asking.")
+        boolean yes;
+
+        @Override
+        public Integer call() {
+            ClusterModel m = inventory.load().model();
+            PgCluster c = cluster(m, cluster);
+            if (run.limit != null && !run.limit.isBlank()) {
+                throw new PigException(PigException.Kind.USAGE, "give the cluster as the argument, not with -l");
+            }
+            Object provider = m.value(c.instances().get(0).ip(), "pg_service_provider");
+            run.limit = provider == null || String.valueOf(provider).isBlank() ? c.name() : String.valueOf(provider);
+            tagsTo(run, "pg_service");
+            return ApplyCommand.applyWith(spec, inventory, run, null, yes, Set.of("pgsql"));
+        }
+    }
+
+    /** Plans and applies an operation's work on the cluster, asking first unless {@code yes}. */
+    static int operate(CommandSpec spec, InventoryOptions inventory, RunOptions run, boolean yes, boolean ask,
+                       java.util.function.BiFunction<ModuleContext, PgCluster, Map<Node, List<Task>>> work, String cluster) {
+        ModelLoader.Loaded loaded = inventory.load();
+        PgCluster c = cluster(loaded.model(), cluster);
+        if (run.limit != null && !run.limit.isBlank()) {
+            throw new PigException(PigException.Kind.USAGE, "this command runs on the whole cluster; leave -l out");
+        }
+        InventoryCommand.printWarnings(spec.commandLine().getErr(), loaded);
+        var out = spec.commandLine().getOut();
+        var err = spec.commandLine().getErr();
+        ModuleContext ctx = new ModuleContext(loaded.model(), Templates.create(run.templateDir()));
+        try (EngineRun r = new EngineRun(loaded, run, Set.of("pgsql"))) {
+            Map<SshTarget, List<Task>> byTarget = new LinkedHashMap<>();
+            work.apply(ctx, c).forEach((n, tasks) -> byTarget.put(r.deployment().targets().get(Deployment.target(n).host()), tasks));
+            Plan plan = r.plan(byTarget);
+            EngineRun.show(plan, false, out);
+            int unreachable = EngineRun.unreachable(plan, err);
+            if (unreachable >= 0) {
+                return unreachable;
+            }
+            if (!plan.failedHosts().isEmpty()) {
+                err.println("Error: the operation cannot be planned on every member of " + c.name() + "; nothing was done.");
+                return ExitCodes.FAILURE;
+            }
+            if (ask && !EngineRun.confirm(yes, out)) {
+                err.println("Cancelled; nothing was done.");
+                return ExitCodes.FAILURE;
+            }
+            return r.apply(plan, false, out, err);
+        }
+    }
+
+    /**
+     * {@code pig pgsql backup CLUSTER [full|diff|incr]}: a pgBackRest backup on the live leader;
+     * {@code --list} prints the backups its repository holds.
+     */
+    @Command(name = "backup", description = "Back up the cluster on its leader with pgBackRest, or --list its backups.")
+    static final class Backup implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        InventoryOptions inventory;
+        @Mixin
+        RunOptions run;
+        @Parameters(index = "0", paramLabel = "CLUSTER", description = "The pg_cluster.")
+        String cluster;
+        @Parameters(index = "1", arity = "0..1", paramLabel = "TYPE", description = "full, diff or incr (default: incr).")
+        String type;
+        @Option(names = "--list", description = "List the backups of the leader's repository instead.")
+        boolean list;
+
+        @Override
+        public Integer call() {
+            if (list) {
+                if (type != null) {
+                    throw new PigException(PigException.Kind.USAGE, "--list takes no backup type");
+                }
+                return list();
+            }
+            String t = type == null ? "incr" : type;
+            return operate(spec, inventory, run, true, false, (ctx, c) -> Operations.backup(ctx, c, t), cluster);
+        }
+
+        private int list() {
+            ModelLoader.Loaded loaded = inventory.load();
+            PgCluster c = cluster(loaded.model(), cluster);
+            ModuleContext ctx = new ModuleContext(loaded.model(), Templates.create(run.templateDir()));
+            var out = spec.commandLine().getOut();
+            var err = spec.commandLine().getErr();
+            try (EngineRun r = new EngineRun(loaded, run, Set.of("pgsql"))) {
+                FactRequest req = FactRequest.builder().sections(Operations.sections(c, ctx).toArray(new String[0])).build();
+                List<SshTarget> targets = c.instances().stream()
+                        .map(i -> r.deployment().targets().get(Deployment.target(loaded.model().node(i.ip()).orElseThrow()).host())).toList();
+                List<Object> got = dev.pig.core.exec.Parallel.map(targets, run.forks, t -> {
+                    try {
+                        return r.gatherer().gather(r.connections().get(t), req, EngineRun.FACTS_TIMEOUT);
+                    } catch (PigException e) {
+                        return e;
+                    }
+                });
+                Map<String, HostFacts> fleet = new LinkedHashMap<>();
+                for (int i = 0; i < targets.size(); i++) {
+                    if (got.get(i) instanceof HostFacts f) {
+                        fleet.put(targets.get(i).host(), f);
+                    } else {
+                        err.println("Error: " + ((PigException) got.get(i)).getMessage());
+                    }
+                }
+                String leader = Operations.leaderOf(fleet, c, ctx).orElseThrow(() -> new PigException(PigException.Kind.UNAVAILABLE,
+                        "no member of " + c.name() + " answers as its leader; its backups are listed from the leader's repository"));
+                HostFacts f = fleet.values().stream().filter(x -> x.host().equals(leader)).findFirst().orElseThrow(() ->
+                        new PigException(PigException.Kind.UNAVAILABLE, "the leader " + leader + " of " + c.name() + " could not be reached"));
+                Operations.backupTable(f, c, ctx).forEach(out::println);
+                return ExitCodes.OK;
+            }
+        }
+    }
+
+    /**
+     * {@code pig pgsql pitr CLUSTER --time T}: the whole cluster back to a point in time from the
+     * leader's pgBackRest repository; the replicas are cloned again from the restored leader.
+     */
+    @Command(name = "pitr", description = "Restore the cluster to a point in time (or the latest WAL) from the leader's backups.")
+    static final class Pitr implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        InventoryOptions inventory;
+        @Mixin
+        RunOptions run;
+        @Parameters(index = "0", paramLabel = "CLUSTER", description = "The pg_cluster.")
+        String cluster;
+        @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+        TargetOption target;
+        @Option(names = {"-y", "--yes"}, description = "Restore without asking.")
+        boolean yes;
+
+        static final class TargetOption {
+            @Option(names = "--time", paramLabel = "TIME", description = "A time like '2026-12-01 10:00:00+00' (UTC without an offset).")
+            String time;
+            @Option(names = "--lsn", paramLabel = "LSN", description = "A WAL position like 0/3000060.")
+            String lsn;
+            @Option(names = "--xid", paramLabel = "XID", description = "A transaction id.")
+            String xid;
+            @Option(names = "--name", paramLabel = "NAME", description = "A restore point made with pg_create_restore_point().")
+            String name;
+            @Option(names = "--latest", description = "Replay all the archived WAL.")
+            boolean latest;
+
+            Operations.Target toTarget() {
+                if (time != null) {
+                    return new Operations.Target("time", time);
+                }
+                if (lsn != null) {
+                    return new Operations.Target("lsn", lsn);
+                }
+                if (xid != null) {
+                    return new Operations.Target("xid", xid);
+                }
+                if (name != null) {
+                    return new Operations.Target("name", name);
+                }
+                return new Operations.Target("latest", "");
+            }
+        }
+
+        @Override
+        public Integer call() {
+            Operations.Target t = target.toTarget();
+            int code = operate(spec, inventory, run, yes, true, (ctx, c) -> Operations.pitr(ctx, c, t), cluster);
+            if (code == ExitCodes.OK) {
+                spec.commandLine().getOut().println("Restored " + cluster + " to " + t + ". The new timeline has no backup yet: run 'pig pgsql backup "
+                        + cluster + " full'.");
+            }
+            return code;
         }
     }
 }

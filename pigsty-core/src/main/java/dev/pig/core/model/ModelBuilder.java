@@ -378,10 +378,13 @@ public final class ModelBuilder {
         List<PgUser> users = first == null ? List.of() : users(h, "pg_users");
         List<PgDatabase> dbs = first == null ? List.of() : databases(h);
         List<HbaRule> hba = new ArrayList<>();
+        List<HbaRule> pgbHba = new ArrayList<>();
         List<PgService> services = new ArrayList<>();
         if (first != null) {
             hba.addAll(hbaRules(h, "pg_default_hba_rules"));
             hba.addAll(hbaRules(h, "pg_hba_rules"));
+            pgbHba.addAll(hbaRules(h, "pgb_default_hba_rules"));
+            pgbHba.addAll(hbaRules(h, "pgb_hba_rules"));
             services.addAll(services(h, "pg_default_services"));
             services.addAll(services(h, "pg_services"));
         }
@@ -394,7 +397,7 @@ public final class ModelBuilder {
         int version = first == null ? 0 : integer(h, "pg_version", 18);
         instances.sort(java.util.Comparator.comparingInt(PgInstance::seq));
         return new PgCluster(name, g.name(), version, List.copyOf(instances), users, dbs, List.copyOf(hba),
-                List.copyOf(services), vip);
+                List.copyOf(pgbHba), List.copyOf(services), vip);
     }
 
     /** The entries of a list parameter as mappings, each entry not a mapping reported. */

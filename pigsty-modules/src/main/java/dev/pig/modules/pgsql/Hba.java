@@ -54,6 +54,18 @@ public final class Hba {
 
     /** The pg_hba lines of {@code inst}, rules sorted by order (ties keep inventory order). */
     public static List<String> render(List<HbaRule> rules, PgInstance inst, Aliases a) {
+        return render(rules, inst, a, false);
+    }
+
+    /**
+     * The pgb_hba lines of {@code inst}: the same rules and aliases, with PgBouncer's methods
+     * (it knows peer but not ident over the unix socket, and no ident at all over TCP).
+     */
+    public static List<String> renderPgbouncer(List<HbaRule> rules, PgInstance inst, Aliases a) {
+        return render(rules, inst, a, true);
+    }
+
+    private static List<String> render(List<HbaRule> rules, PgInstance inst, Aliases a, boolean pgbouncer) {
         List<HbaRule> sorted = new ArrayList<>(rules.stream().filter(r -> applies(r.role(), inst)).toList());
         sorted.sort(Comparator.comparingInt(HbaRule::order));
         List<String> out = new ArrayList<>();
@@ -65,14 +77,17 @@ public final class Hba {
                 r.rules().forEach(l -> out.add(a.user(l)));
                 continue;
             }
-            out.addAll(lines(r, a));
+            out.addAll(lines(r, a, pgbouncer));
         }
         return out;
     }
 
-    static List<String> lines(HbaRule r, Aliases a) {
+    static List<String> lines(HbaRule r, Aliases a, boolean pgbouncer) {
         String user = a.user(r.user());
         String method = method(r.auth(), a.pwdEnc());
+        if (pgbouncer && method.equals("ident")) {
+            method = "peer";
+        }
         boolean tls = r.auth().startsWith("ssl") || r.auth().equals("cert");
         List<String> out = new ArrayList<>();
         if (r.addr().equals("local") || r.addr().equals("localhost")) {

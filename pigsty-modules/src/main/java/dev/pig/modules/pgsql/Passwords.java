@@ -3,7 +3,6 @@ package dev.pig.modules.pgsql;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
 
@@ -24,7 +23,6 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class Passwords {
     static final int ITERATIONS = 4096;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private Passwords() {
     }
@@ -60,7 +58,12 @@ public final class Passwords {
         return stored.equals(scram(password, salt, Integer.parseInt(parts[0])));
     }
 
-    /** The verifier to store for a password under {@code pg_pwd_enc}; a verifier stays as it is. */
+    /**
+     * The verifier to store for a password under {@code pg_pwd_enc}; a verifier stays as it is.
+     * The SCRAM salt is derived from the user and the password (an HMAC keyed by the password),
+     * so every host computes the same verifier: PgBouncer's userlist on each member must hold
+     * exactly what the server stores for its SCRAM pass-through to log in.
+     */
     public static String verifier(String user, String password, String pwdEnc) {
         if (isHashed(password)) {
             return password;
@@ -68,9 +71,27 @@ public final class Passwords {
         if (pwdEnc.equals("md5")) {
             return md5(user, password);
         }
-        byte[] salt = new byte[16];
-        RANDOM.nextBytes(salt);
-        return scram(password, salt, ITERATIONS);
+        return scram(password, salt(user, password), ITERATIONS);
+    }
+
+    /**
+     * What PgBouncer's userlist holds for a user: the server's stored verifier when it matches the
+     * inventory's password, else the one pig will store.
+     */
+    public static String userlistVerifier(String user, String password, String pwdEnc, String stored) {
+        if (stored != null && !stored.isEmpty() && matches(stored, user, password)) {
+            return stored;
+        }
+        return verifier(user, password, pwdEnc);
+    }
+
+    static byte[] salt(String user, String password) {
+        try {
+            byte[] full = hmac(password.getBytes(StandardCharsets.UTF_8), "pig scram salt\u0000" + user);
+            return java.util.Arrays.copyOf(full, 16);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static String md5(String user, String password) {

@@ -84,17 +84,26 @@ public final class PgsqlModule implements PigModule {
     @Override
     public List<String> tags() {
         return List.of("pg_dbsu", "pg_install", "pg_dir", "pg_etcd", "pg_conf", "pg_reload", "pg_launch", "pg_user",
-                "pg_db", "pg_privilege");
+                "pg_db", "pg_privilege", "pgbackrest_config", "pgbackrest_init", "pgbackrest_backup", "pg_crontab",
+                "pgbouncer_dir", "pgbouncer_config", "pgbouncer_user", "pgbouncer_db", "pgbouncer_hba", "pgbouncer_launch",
+                "pg_vip", "pg_service", "pg_exporter", "pgbouncer_exporter");
     }
 
     @Override
     public List<Node> hosts(ClusterModel model) {
-        List<Node> out = new ArrayList<>();
+        java.util.Set<String> ids = new java.util.LinkedHashSet<>();
         for (PgCluster c : model.pgClusters()) {
             for (PgInstance i : c.instances()) {
-                model.node(i.ip()).ifPresent(out::add);
+                ids.add(i.ip());
+            }
+            // the nodes of pg_service_provider publish the cluster's services
+            Object group = model.value(c.instances().get(0).ip(), "pg_service_provider");
+            if (group != null && !String.valueOf(group).isBlank()) {
+                model.nodes().stream().filter(n -> n.groups().contains(String.valueOf(group))).forEach(n -> ids.add(n.id()));
             }
         }
+        List<Node> out = new ArrayList<>();
+        model.nodes().stream().filter(n -> ids.contains(n.id())).forEach(out::add);
         return out;
     }
 
@@ -104,7 +113,11 @@ public final class PgsqlModule implements PigModule {
         for (PgCluster c : ctx.model().pgClusters()) {
             out.add(patroni(ctx, c));
             out.add(catalog(ctx, c));
+            out.add(storedPasswords(ctx, c));
+            out.add(backrestInfo(ctx, c));
         }
+        out.add(Services.ServiceFiles.SECTION);
+        out.add(Vip.NetInterfaces.SECTION);
         return out;
     }
 
@@ -118,6 +131,15 @@ public final class PgsqlModule implements PigModule {
         return new PgCatalog(c.name(), v.str("pg_dbsu"), v.str("pg_localhost"), v.integer("pg_port"));
     }
 
+    private static StoredPasswords storedPasswords(ModuleContext ctx, PgCluster c) {
+        HostVars v = ctx.vars(firstNode(ctx, c));
+        return new StoredPasswords(c.name(), v.str("pg_dbsu"), v.str("pg_localhost"), v.integer("pg_port"));
+    }
+
+    private static Backup.BackrestInfo backrestInfo(ModuleContext ctx, PgCluster c) {
+        return new Backup.BackrestInfo(c.name(), ctx.vars(firstNode(ctx, c)).str("pg_dbsu"));
+    }
+
     private static Node firstNode(ModuleContext ctx, PgCluster c) {
         return ctx.model().node(c.instances().get(0).ip()).orElseThrow();
     }
@@ -128,6 +150,16 @@ public final class PgsqlModule implements PigModule {
 
     @Override
     public List<Staged> tasks(ModuleContext ctx, Node node) {
+        List<Staged> out = new ArrayList<>();
+        if (ctx.model().pgClusters().stream().anyMatch(c -> c.instance(node.id()).isPresent())) {
+            out.addAll(instanceTasks(ctx, node));
+        }
+        // 13. the services this node publishes, for its own cluster or as a pg_service_provider
+        Services.tasks(ctx, node).forEach(t -> out.add(ModuleContext.stage(this, 13, "services", t)));
+        return out;
+    }
+
+    private List<Staged> instanceTasks(ModuleContext ctx, Node node) {
         PgCluster cluster = clusterOf(ctx.model(), node);
         PgInstance me = cluster.instance(node.id()).orElseThrow();
         HostVars v = ctx.vars(node);
@@ -162,6 +194,16 @@ public final class PgsqlModule implements PigModule {
             pkgs.add("etcd-client"); // etcdctl, to create the cluster's etcd user
         }
         pkgs.addAll(PgPackages.extensions(version, v.strings("pg_extensions")));
+        if (v.bool("pgbouncer_enabled")) {
+            pkgs.add("pgbouncer");
+        }
+        if (v.bool("pgbackrest_enabled")) {
+            pkgs.add("pgbackrest");
+        }
+        if (cluster.vipAddress().isPresent()) {
+            pkgs.add("vip-manager");
+        }
+        pkgs.addAll(Monitor.packages(v));
         out.add(ModuleContext.stage(this, 2, "install", new PackagesTask("postgresql " + version, pkgs, "pg_install")));
         String mainConf = "/etc/postgresql/" + version + "/main";
         out.add(ModuleContext.stage(this, 2, "install", CommandTask.unless("drop the packaged cluster " + version + "/main",
@@ -231,7 +273,47 @@ public final class PgsqlModule implements PigModule {
         if (v.bool("pg_provision")) {
             provision(ctx, cluster, me, v, section, out);
         }
+
+        // 10. backups: repository, stanza and a first full backup on the leader, the dbsu's crontab
+        if (v.bool("pgbackrest_enabled")) {
+            Backup.BackrestInfo info = backrestInfo(ctx, cluster);
+            Backup.tasks(ctx, cluster, me, v, info, (name, tag, require, then) -> leaderOnly(cluster, me, section, name, tag, require, then))
+                    .forEach(t -> out.add(ModuleContext.stage(this, 10, "backup", t)));
+        } else {
+            out.add(ModuleContext.stage(this, 10, "backup", skip("pgbackrest", "pgbackrest_enabled is false", "pgbackrest_config")));
+        }
+        out.add(ModuleContext.stage(this, 10, "backup", Backup.crontab(ctx, v)));
+
+        // 11. the connection pool
+        if (v.bool("pgbouncer_enabled")) {
+            Pgbouncer.tasks(ctx, cluster, me, v, storedPasswords(ctx, cluster))
+                    .forEach(t -> out.add(ModuleContext.stage(this, 11, "pgbouncer", t)));
+        } else {
+            out.add(ModuleContext.stage(this, 11, "pgbouncer", new UnitTask(Pgbouncer.UNIT, false, false, List.of(), List.of(),
+                    "pgbouncer_launch")));
+        }
+
+        // 12. the VIP on the leader, 14. metrics endpoints
+        if (cluster.vipAddress().isPresent()) {
+            Vip.tasks(ctx, cluster, me, v).forEach(t -> out.add(ModuleContext.stage(this, 12, "vip", t)));
+        }
+        Monitor.tasks(ctx, me, v).forEach(t -> out.add(ModuleContext.stage(this, 14, "monitor", t)));
         return out;
+    }
+
+    /** A task planned on the cluster's live leader only; elsewhere a no-op naming the leader. */
+    static Task leaderOnly(PgCluster cluster, PgInstance me, PatroniCluster section, String name, String tag,
+                           java.util.function.Consumer<FactRequest.Builder> require, BiFunction<HostFacts, PlanContext, Task> then) {
+        return new Deferred(name, tag, b -> {
+            b.sections(section.name());
+            require.accept(b);
+        }, (facts, pctx) -> {
+            String lead = leaderIp(cluster, pctx, section);
+            if (lead.equals(me.ip())) {
+                return then.apply(facts, pctx);
+            }
+            return skip(name.replaceFirst("^(unit|command) ", ""), "done on the leader " + lead, tag);
+        });
     }
 
     /**
@@ -353,6 +435,7 @@ public final class PgsqlModule implements PigModule {
         m.put("pwd_enc", v.str("pg_pwd_enc"));
         m.put("libs", v.str("pg_libs"));
         m.put("log_dir", v.str("pg_log_dir"));
+        m.put("archive_command", Backup.archiveCommand(cluster, v));
         m.put("hba", Hba.render(cluster.hbaRules(), me, aliases(ctx, cluster, v)));
         boolean offline = me.role() == PgRole.OFFLINE;
         m.put("nofailover", offline || me.role() == PgRole.DELAYED);
@@ -480,14 +563,7 @@ public final class PgsqlModule implements PigModule {
         String psql = "su -s /bin/sh " + v.str("pg_dbsu") + " -c " + Shell.quote("psql -h " + v.str("pg_localhost") + " -p "
                 + me.port() + " -d postgres -v ON_ERROR_STOP=1 -AtXq");
         Provision p = new Provision(psql, v.str("pg_pwd_enc"));
-        List<PgUser> roles = new ArrayList<>();
-        for (Object o : v.raw("pg_default_roles") instanceof List<?> l ? l : List.of()) {
-            if (o instanceof Map<?, ?> raw) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                raw.forEach((k, x) -> m.put(String.valueOf(k), x));
-                roles.add(Provision.defaultRole(m, defaultPassword(v, String.valueOf(m.get("name")))));
-            }
-        }
+        List<PgUser> roles = new ArrayList<>(defaultRoles(v));
         roles.addAll(cluster.users());
         for (PgUser u : roles) {
             out.add(ModuleContext.stage(this, 8, "roles", onLeader(cluster, me, patroni, catalog, "role " + u.name(), "pg_user",
@@ -508,6 +584,19 @@ public final class PgsqlModule implements PigModule {
             d.baseline().ifPresent(b -> out.add(ModuleContext.stage(this, 9, "databases", skip("baseline " + d.name(),
                     "baseline " + b + " of database " + d.name() + " is not run: pig does not run baseline scripts yet", "pg_db"))));
         }
+    }
+
+    /** The roles of {@code pg_default_roles}, with the passwords Pigsty gives the system ones. */
+    static List<PgUser> defaultRoles(HostVars v) {
+        List<PgUser> roles = new ArrayList<>();
+        for (Object o : v.raw("pg_default_roles") instanceof List<?> l ? l : List.of()) {
+            if (o instanceof Map<?, ?> raw) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                raw.forEach((k, x) -> m.put(String.valueOf(k), x));
+                roles.add(Provision.defaultRole(m, defaultPassword(v, String.valueOf(m.get("name")))));
+            }
+        }
+        return roles;
     }
 
     /** The passwords Pigsty gives its system roles. */

@@ -248,7 +248,9 @@ public record Provision(String psql, String pwdEnc) {
                 bool(m, "createdb", false), bool(m, "createrole", false), bool(m, "inherit", true),
                 bool(m, "replication", false), bool(m, "bypassrls", false),
                 m.get("connlimit") instanceof Number n ? n.intValue() : -1, Optional.empty(), Optional.empty(), roles, params,
-                m.get("comment") == null ? "" : String.valueOf(m.get("comment")), false, Optional.empty(), Optional.empty(),
+                m.get("comment") == null ? "" : String.valueOf(m.get("comment")), bool(m, "pgbouncer", false),
+                Optional.ofNullable(m.get("pool_mode")).map(String::valueOf),
+                m.get("pool_connlimit") instanceof Number n ? Optional.of(n.intValue()) : Optional.empty(),
                 PgUser.State.CREATE);
     }
 

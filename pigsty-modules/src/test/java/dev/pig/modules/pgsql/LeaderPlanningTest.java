@@ -46,7 +46,8 @@ class LeaderPlanningTest {
     HostFacts facts(String host, String catalog) throws IOException {
         String out = fixture("node/facts/debian12-fresh.out")
                 + "@@pig:section ext:" + PatroniCluster.nameOf("pg-test") + "\n" + fixture("pgsql/patroni-cluster.json")
-                + "@@pig:section ext:" + PgCatalog.nameOf("pg-test") + "\n" + catalog;
+                + "@@pig:section ext:" + PgCatalog.nameOf("pg-test") + "\n" + catalog
+                + "@@pig:section ext:pgsql.interfaces\n" + PgsqlAccessTest.interfaces(host);
         return new FactGatherer(pgsql.factSections(ctx)).parse(host, Planner.request(tasks(host)), out);
     }
 

@@ -1,0 +1,113 @@
+package dev.pig.modules.pgsql;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.pig.core.model.PgInstance;
+import dev.pig.core.task.DirectoryTask;
+import dev.pig.core.task.Task;
+import dev.pig.core.task.UnitTask;
+import dev.pig.modules.HostVars;
+import dev.pig.modules.ModuleContext;
+
+/**
+ * The metrics endpoints of an instance: PostgreSQL's exporter on {@code pg_exporter_port}
+ * (Debian's prometheus-postgres-exporter, logged in as {@code pg_monitor_username}) and
+ * PgBouncer's on {@code pgbouncer_exporter_port}; HAProxy serves its own on the NODE admin port.
+ *
+ * <pre>
+ * pg_exporter_port: 9630
+ * pgbouncer_exporter_port: 9631
+ * pg_exporter_exclude_database: 'template0,template1,postgres'
+ * </pre>
+ */
+final class Monitor {
+    static final String PG_EXPORTER_DEFAULTS = "/etc/default/prometheus-postgres-exporter";
+    static final String PG_EXPORTER_UNIT = "prometheus-postgres-exporter.service";
+    static final String PGB_EXPORTER_UNIT = "prometheus-pgbouncer-exporter.service";
+    static final String PGB_EXPORTER_DROPIN_DIR = "/etc/systemd/system/" + PGB_EXPORTER_UNIT + ".d";
+    static final String PGB_EXPORTER_DROPIN = PGB_EXPORTER_DROPIN_DIR + "/pig.conf";
+
+    private Monitor() {
+    }
+
+    /** The packages the enabled exporters come in. */
+    static List<String> packages(HostVars v) {
+        List<String> out = new ArrayList<>();
+        if (v.bool("pg_exporter_enabled")) {
+            out.add("prometheus-postgres-exporter");
+        }
+        if (v.bool("pgbouncer_exporter_enabled") && v.bool("pgbouncer_enabled")) {
+            out.add("prometheus-pgbouncer-exporter");
+        }
+        return out;
+    }
+
+    static List<Task> tasks(ModuleContext ctx, PgInstance me, HostVars v) {
+        List<Task> out = new ArrayList<>();
+        if (v.bool("pg_exporter_enabled")) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", me.name());
+            m.put("dsn", dsn(me, v));
+            m.put("args", args(v));
+            out.add(ctx.file(PG_EXPORTER_DEFAULTS, "pgsql/pg-exporter.default.ftl", m, "0600", "root", "root", "pg_exporter", true));
+            out.add(new UnitTask(PG_EXPORTER_UNIT, true, true, List.of(PG_EXPORTER_DEFAULTS), List.of(), "pg_exporter"));
+        } else {
+            out.add(PgsqlModule.skip("unit " + PG_EXPORTER_UNIT, "pg_exporter_enabled is false", "pg_exporter"));
+        }
+        if (v.bool("pgbouncer_exporter_enabled") && v.bool("pgbouncer_enabled")) {
+            out.add(new DirectoryTask(PGB_EXPORTER_DROPIN_DIR, "0755", "root", "root", "pgbouncer_exporter"));
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", me.name());
+            m.put("host", "0.0.0.0");
+            m.put("port", v.integer("pgbouncer_exporter_port"));
+            m.put("socket_dir", v.str("pg_localhost"));
+            m.put("pgbouncer_port", v.integer("pgbouncer_port"));
+            m.put("dbsu", v.str("pg_dbsu"));
+            out.add(ctx.file(PGB_EXPORTER_DROPIN, "pgsql/pgbouncer-exporter.conf.ftl", m, "0644", "root", "root",
+                    "pgbouncer_exporter", false));
+            out.add(new UnitTask(PGB_EXPORTER_UNIT, true, true, List.of(PGB_EXPORTER_DROPIN), List.of(), "pgbouncer_exporter"));
+        } else {
+            out.add(PgsqlModule.skip("unit " + PGB_EXPORTER_UNIT, v.bool("pgbouncer_enabled")
+                    ? "pgbouncer_exporter_enabled is false" : "pgbouncer_enabled is false", "pgbouncer_exporter"));
+        }
+        return out;
+    }
+
+    /** {@code pg_exporter_url}, else the monitor user on the instance's loopback. */
+    static String dsn(PgInstance me, HostVars v) {
+        if (!v.str("pg_exporter_url").isBlank()) {
+            return v.str("pg_exporter_url");
+        }
+        String user = enc(v.str("pg_monitor_username"));
+        String pw = enc(v.secret("pg_monitor_password").reveal());
+        int timeout = Math.max(1, (v.integer("pg_exporter_connect_timeout") + 999) / 1000);
+        String params = "connect_timeout=" + timeout + (v.str("pg_exporter_params").isBlank() ? "" : "&" + v.str("pg_exporter_params"));
+        return "postgresql://" + user + ":" + pw + "@127.0.0.1:" + me.port() + "/postgres?" + params;
+    }
+
+    static String args(HostVars v) {
+        List<String> a = new ArrayList<>();
+        a.add("--web.listen-address=:" + v.integer("pg_exporter_port"));
+        if (v.bool("pg_exporter_auto_discovery")) {
+            a.add("--auto-discover-databases");
+            if (!v.str("pg_exporter_include_database").isBlank()) {
+                a.add("--include-databases=" + v.str("pg_exporter_include_database"));
+            } else if (!v.str("pg_exporter_exclude_database").isBlank()) {
+                a.add("--exclude-databases=" + v.str("pg_exporter_exclude_database"));
+            }
+        }
+        if (!v.str("pg_exporter_options").isBlank()) {
+            a.add(v.str("pg_exporter_options"));
+        }
+        return String.join(" ", a);
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

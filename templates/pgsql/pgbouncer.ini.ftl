@@ -1,0 +1,44 @@
+#==============================================================#
+# pgbouncer.ini of ${name} (${cluster}): managed by pig (pgbouncer_config)
+# users: userlist.txt, useropts.txt; databases: database.txt; hba: pgb_hba.conf
+#==============================================================#
+[users]
+%include /etc/pgbouncer/useropts.txt
+
+[databases]
+%include /etc/pgbouncer/database.txt
+
+[pgbouncer]
+listen_addr = ${listen}
+listen_port = ${port?c}
+unix_socket_dir = ${socket_dir}
+pool_mode = ${pool_mode}
+auth_type = hba
+auth_file = /etc/pgbouncer/userlist.txt
+auth_hba_file = /etc/pgbouncer/pgb_hba.conf
+<#if auth_query>
+auth_user = ${dbsu}
+auth_query = SELECT usename, passwd FROM pg_shadow WHERE usename = $1
+</#if>
+admin_users = ${admin_users}
+stats_users = ${stats_users}
+logfile = ${log_dir}/pgbouncer.log
+server_reset_query =
+application_name_add_host = 1
+max_client_conn = 20000
+default_pool_size = 32
+min_pool_size = 0
+reserve_pool_size = 32
+reserve_pool_timeout = 1
+max_db_connections = 100
+max_user_connections = 100
+server_lifetime = 600
+server_round_robin = 0
+log_connections = 0
+log_disconnections = 0
+ignore_startup_parameters = ${ignore}
+<#if sslmode != "disable">
+client_tls_sslmode = ${sslmode}
+client_tls_cert_file = ${cert_dir}/server.crt
+client_tls_key_file = ${cert_dir}/server.key
+</#if>
