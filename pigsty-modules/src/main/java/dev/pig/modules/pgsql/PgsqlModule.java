@@ -201,7 +201,7 @@ public final class PgsqlModule implements PigModule {
             pkgs.add("pgbackrest");
         }
         if (cluster.vipAddress().isPresent()) {
-            pkgs.add("vip-manager");
+            pkgs.add("keepalived");
         }
         pkgs.addAll(Monitor.packages(v));
         out.add(ModuleContext.stage(this, 2, "install", new PackagesTask("postgresql " + version, pkgs, "pg_install")));

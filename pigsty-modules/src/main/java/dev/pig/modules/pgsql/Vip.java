@@ -7,30 +7,34 @@ import java.util.Map;
 
 import dev.pig.core.diag.PigException;
 import dev.pig.core.fact.FactSection;
-import dev.pig.core.model.EtcdCluster;
 import dev.pig.core.model.PgCluster;
 import dev.pig.core.model.PgInstance;
 import dev.pig.core.task.Deferred;
+import dev.pig.core.task.DirectoryTask;
 import dev.pig.core.task.Task;
 import dev.pig.core.task.UnitTask;
 import dev.pig.modules.HostVars;
 import dev.pig.modules.ModuleContext;
 
 /**
- * An L2 virtual IP that follows the cluster's leader ({@code pg_vip_enabled}): vip-manager on
- * every member watches the leader key Patroni keeps in etcd and holds the address while that key
- * names its own instance.
+ * An L2 virtual IP that follows the cluster's leader ({@code pg_vip_enabled}): keepalived on
+ * every member holds the address while that member's Patroni answers {@code /primary}, which
+ * only the holder of the leader key in etcd does.
  *
  * <pre>
  * pg_vip_enabled: true
  * pg_vip_address: 10.10.10.3/24
  * pg_vip_interface: eth0          # or auto: the interface that carries the instance's IP
  * </pre>
+ *
+ * Pigsty uses vip-manager on the leader key itself; the vip-manager of Debian 12 (1.0) reads
+ * only etcd's v2 API, which Patroni's etcd3 client does not write, so it would never see a
+ * leader. keepalived tracks the same leadership through Patroni and speaks VRRP by unicast to
+ * the other members; the VRRP router id is the last octet of the VIP, unique on its subnet.
  */
 final class Vip {
-    static final String CONF = "/etc/default/vip-manager.yml";
-    static final String UNIT_FILE = "/etc/systemd/system/vip-manager.service";
-    static final String UNIT = "vip-manager.service";
+    static final String CONF = "/etc/keepalived/keepalived.conf";
+    static final String UNIT = "keepalived.service";
 
     private Vip() {
     }
@@ -38,29 +42,27 @@ final class Vip {
     static List<Task> tasks(ModuleContext ctx, PgCluster cluster, PgInstance me, HostVars v) {
         List<Task> out = new ArrayList<>();
         String vip = cluster.vipAddress().orElseThrow();
-        EtcdCluster etcd = ctx.model().etcd().orElseThrow(() -> new PigException(PigException.Kind.USAGE,
-                "pg_vip_enabled needs the etcd cluster the leader key is kept in"));
+        String address = vip.substring(0, vip.indexOf('/'));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", me.name());
         m.put("cluster", cluster.name());
-        m.put("ip", vip.substring(0, vip.indexOf('/')));
+        m.put("script", cluster.name().replace('-', '_') + "_primary");
+        m.put("vip", address);
         m.put("netmask", Integer.parseInt(vip.substring(vip.indexOf('/') + 1)));
-        String ns = v.str("pg_namespace").endsWith("/") ? v.str("pg_namespace") : v.str("pg_namespace") + "/";
-        m.put("key", ns + cluster.name() + "/leader");
-        m.put("value", me.name());
-        m.put("endpoints", String.join(",", etcd.members().stream().map(x -> "http://" + x.ip() + ":" + x.port()).toList()));
-        m.put("user", cluster.name());
-        m.put("password", PgsqlModule.etcdPassword(v, cluster));
+        m.put("router_id", Integer.parseInt(address.substring(address.lastIndexOf('.') + 1)));
+        m.put("patroni_port", v.integer("patroni_port"));
+        m.put("ip", me.ip());
+        m.put("peers", cluster.instances().stream().map(PgInstance::ip).filter(ip -> !ip.equals(me.ip())).toList());
         String iface = v.str("pg_vip_interface");
         NetInterfaces section = NetInterfaces.SECTION;
-        out.add(new Deferred("file " + CONF, "pg_vip", b -> b.files(CONF).sections(section.name()), (facts, pctx) -> {
+        out.add(new DirectoryTask("/etc/keepalived", "0755", "root", "root", "pg_vip"));
+        out.add(new Deferred("file " + CONF, "pg_vip", b -> b.fileWithContent(CONF).sections(section.name()), (facts, pctx) -> {
             Map<String, Object> data = new LinkedHashMap<>(m);
             data.put("interface", iface.equals("auto") ? NetInterfaces.carrying(facts.extra(section), me.ip(), facts.host()) : iface);
-            return ctx.file(CONF, "pgsql/vip-manager.yml.ftl", data, "0600", "root", "root", "pg_vip", true);
+            return ctx.file(CONF, "pgsql/keepalived.conf.ftl", data, "0644", "root", "root", "pg_vip", false);
         }));
-        out.add(ctx.file(UNIT_FILE, "pgsql/vip-manager.service.ftl", Map.of("name", me.name(), "cluster", cluster.name(),
-                "config", CONF), "0644", "root", "root", "pg_vip", false));
-        out.add(new UnitTask(UNIT, true, true, List.of(CONF, UNIT_FILE), List.of(), "pg_vip"));
+        // keepalived rereads its configuration on a reload and keeps the address where it is
+        out.add(new UnitTask(UNIT, true, true, List.of(), List.of(CONF), "pg_vip"));
         return out;
     }
 
