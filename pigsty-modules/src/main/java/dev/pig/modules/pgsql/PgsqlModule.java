@@ -383,7 +383,10 @@ public final class PgsqlModule implements PigModule {
                 + root + " role get " + Shell.quote(user) + " >/dev/null 2>&1 || " + root + " role add " + Shell.quote(user) + "; "
                 + root + " role grant-permission " + Shell.quote(user) + " readwrite " + Shell.quote(prefix) + " --prefix=true; "
                 + root + " user grant-role " + Shell.quote(user) + " " + Shell.quote(user);
-        return CommandTask.unless("etcd user " + user, check, cmd, "pg_etcd");
+        // etcd answers 'context deadline exceeded' while it is busy (a fresh member syncing, a loaded
+        // host): each step is idempotent, so the whole is tried again before it counts as failed
+        String retried = "for i in 1 2 3; do ( " + cmd + " ) && exit 0; sleep 3; done; exit 1";
+        return CommandTask.unless("etcd user " + user, check, retried, "pg_etcd");
     }
 
     static String etcdPassword(HostVars v, PgCluster cluster) {
