@@ -14,8 +14,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -53,15 +55,56 @@ public final class Sandbox {
     public static final List<String> DOWN_TOOLS = List.of("ip", "umount");
 
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * How long {@code up} waits for a node that is already running to answer before it restarts
+     * it. A running node answers within a second; this only covers one that is still booting.
+     */
+    static final Duration RECHECK_TIMEOUT = Duration.ofSeconds(20);
 
     private final SandboxLayout layout;
     private final Consumer<String> progress;
+    private final HostCheck host;
     private final BaseImage image;
 
+    /** The sandbox of this machine. */
     public Sandbox(SandboxLayout layout, Consumer<String> progress) {
+        this(layout, progress, HostCheck.ofThisMachine());
+    }
+
+    /** The sandbox, with the host check to run before every command. */
+    public Sandbox(SandboxLayout layout, Consumer<String> progress, HostCheck host) {
         this.layout = layout;
         this.progress = progress;
+        this.host = host;
         this.image = new BaseImage(layout.cache(), AptSources.ofHost(Path.of("/etc/apt")));
+    }
+
+    public SandboxLayout layout() {
+        return layout;
+    }
+
+    /**
+     * Installs the packages of the tools {@code up} needs and this machine lacks, with
+     * {@link HostCheck#installSteps}, attached to this terminal.
+     *
+     * @return the commands that ran; empty when everything was installed
+     */
+    public List<List<String>> installDeps() {
+        List<List<String>> steps = host.installSteps(UP_TOOLS);
+        for (List<String> step : steps) {
+            progress.accept("running: " + String.join(" ", step));
+            int code = Tools.interactive(step, Map.of("DEBIAN_FRONTEND", "noninteractive"));
+            if (code != 0) {
+                throw new PigException(PigException.Kind.FAILED, "`" + String.join(" ", step) + "` failed (exit "
+                        + code + "); fix what apt-get printed above, then run pig sandbox up again");
+            }
+        }
+        if (steps.stream().anyMatch(s -> s.contains("tinyproxy")) && host.installed().test("systemctl")) {
+            // Debian starts its own tinyproxy on every address's port 8888, the port the nodes' proxy
+            // needs on the bridge; the sandbox runs its own, so the system one goes
+            Tools.run(List.of("systemctl", "disable", "--now", "tinyproxy.service"));
+        }
+        return steps;
     }
 
     /**
@@ -81,7 +124,7 @@ public final class Sandbox {
     public UpReport up(List<SandboxHost> hosts, Duration bootTimeout) {
         long t0 = System.nanoTime();
         SandboxNetwork net = SandboxNetwork.plan(hosts); // input problems first, host problems next
-        Tools.requireHost(UP_TOOLS);
+        host.require(UP_TOOLS);
         try (Lock lock = lock()) {
             List<String> changes = new ArrayList<>();
             ensureKey(changes);
@@ -395,7 +438,7 @@ public final class Sandbox {
      */
     @SuppressWarnings("try") // the lock is held, not used
     public List<String> down(List<SandboxHost> hosts, boolean purge) {
-        Tools.requireHost(DOWN_TOOLS);
+        host.require(DOWN_TOOLS);
         List<String> done = new ArrayList<>();
         try (Lock lock = lock()) {
             List<SandboxHost> all = new ArrayList<>(hosts);
@@ -591,7 +634,7 @@ public final class Sandbox {
 
     /** The state of each node: its process and whether it answers over SSH. */
     public List<NodeStatus> status(List<SandboxHost> hosts) {
-        Tools.requireHost(List.of("ssh"));
+        host.require(List.of("ssh"));
         return parallel(hosts, this::statusOf);
     }
 
@@ -642,7 +685,7 @@ public final class Sandbox {
      * empty) and returns its exit code.
      */
     public int sshInteractive(SandboxHost h, List<String> command) {
-        Tools.requireHost(List.of("ssh"));
+        host.require(List.of("ssh"));
         if (!Files.isRegularFile(layout.key())) {
             throw new PigException(PigException.Kind.UNAVAILABLE, "there is no sandbox key at " + layout.key()
                     + "; run pig sandbox up first");
