@@ -33,7 +33,7 @@ import dev.pig.core.diag.PigException;
 
 /**
  * The sandbox on this host: brings nodes up, reports on them, runs commands on them and removes
- * everything again. Every operation is safe to repeat; {@link #up} leaves running nodes alone and
+ * everything again. Every operation is safe to repeat; {@link #up} leaves healthy nodes alone and
  * {@link #down} also finds what a killed {@code up} left behind, by name, mount point and command
  * line, not only by what it recorded.
  *
@@ -59,7 +59,7 @@ public final class Sandbox {
      * How long {@code up} waits for a node that is already running to answer before it restarts
      * it. A running node answers within a second; this only covers one that is still booting.
      */
-    static final Duration RECHECK_TIMEOUT = Duration.ofSeconds(20);
+    public static final Duration RECHECK_TIMEOUT = Duration.ofSeconds(20);
 
     private final SandboxLayout layout;
     private final Consumer<String> progress;
@@ -119,7 +119,11 @@ public final class Sandbox {
 
     // ---------------------------------------------------------------------------------------- up
 
-    /** Brings every host up as a node; nodes already up are left as they are. */
+    /**
+     * Brings every host up as a node. Nodes already up are left as they are once they answer over
+     * SSH (within {@link #RECHECK_TIMEOUT}, after their veth is put back on the bridge if it fell
+     * off); a node that does not answer is restarted.
+     */
     @SuppressWarnings("try") // the lock is held, not used
     public UpReport up(List<SandboxHost> hosts, Duration bootTimeout) {
         long t0 = System.nanoTime();
@@ -135,23 +139,52 @@ public final class Sandbox {
             }
             ensureBridge(net, changes);
             ensureProxy(net, changes);
-            List<SandboxHost> started = new ArrayList<>();
+
+            // a node whose process, namespace, mount and veth are there may still be unusable: its
+            // veth off a bridge that was deleted and made again, its sshd dead. Put it back on the
+            // bridge, then give it a short while to answer; one that does not is restarted.
+            Map<SandboxHost, String> restart = new LinkedHashMap<>();
+            List<SandboxHost> seemUp = new ArrayList<>();
             for (SandboxHost h : hosts) {
                 if (runningPid(h).isPresent() && netnsExists(h) && mounted(merged(h))) {
+                    if (linkExists(SandboxNetwork.hostVeth(h))) {
+                        attachToBridge(h, changes);
+                        seemUp.add(h);
+                    } else {
+                        restart.put(h, "its veth " + SandboxNetwork.hostVeth(h) + " was gone");
+                    }
+                }
+            }
+            Map<SandboxHost, NodeStatus> answered = new LinkedHashMap<>();
+            List<Wait> waits = parallel(seemUp, h -> waitUntilUp(h, RECHECK_TIMEOUT));
+            for (Wait w : waits) {
+                if (w.status() != null) {
+                    answered.put(w.host(), w.status());
+                } else {
+                    restart.put(w.host(), w.failure());
+                }
+            }
+
+            List<SandboxHost> started = new ArrayList<>();
+            for (SandboxHost h : hosts) {
+                if (answered.containsKey(h)) {
                     continue;
                 }
-                progress.accept("starting " + h.name() + " (" + h.ip() + ")");
+                String why = restart.get(h);
+                progress.accept((why == null ? "starting " : "restarting ") + h.name() + " (" + h.ip() + ")"
+                        + (why == null ? "" : ": " + why));
                 cleanNode(h);
                 prepareDisk(h, net, rootfs, changes);
                 prepareNetwork(h, net);
                 boot(h);
-                changes.add("started " + h.name() + " (" + h.ip() + ")");
+                changes.add((why == null ? "started " : "restarted ") + h.name() + " (" + h.ip() + ")"
+                        + (why == null ? "" : ": " + why));
                 started.add(h);
             }
             writeKnownHosts(hosts);
             List<NodeStatus> nodes;
             try {
-                nodes = parallel(hosts, h -> started.contains(h) ? awaitNode(h, bootTimeout) : statusOf(h));
+                nodes = parallel(hosts, h -> started.contains(h) ? awaitNode(h, bootTimeout) : answered.get(h));
             } catch (PigException e) {
                 throw new PigException(e.kind(), e.getMessage()
                         + "\nThe other nodes were left running; `pig sandbox down` removes everything.", e);
@@ -334,6 +367,37 @@ public final class Sandbox {
         Tools.run(List.of("ip", "neigh", "flush", "to", h.ip(), "dev", SandboxNetwork.BRIDGE));
     }
 
+    /** Puts a running node's host veth back on the bridge and up, if it is not. */
+    private void attachToBridge(SandboxHost h, List<String> changes) {
+        String hv = SandboxNetwork.hostVeth(h);
+        Path link = Path.of("/sys/class/net", hv);
+        boolean onBridge = Files.exists(link.resolve("brport")) && bridgeOf(link).equals(SandboxNetwork.BRIDGE);
+        boolean up = HostParsers.linkUp(readOr(link.resolve("flags"), "0x0"));
+        if (onBridge && up) {
+            return;
+        }
+        Tools.check(List.of("ip", "link", "set", hv, "master", SandboxNetwork.BRIDGE));
+        Tools.check(List.of("ip", "link", "set", hv, "up"));
+        Tools.run(List.of("ip", "neigh", "flush", "to", h.ip(), "dev", SandboxNetwork.BRIDGE));
+        changes.add("attached " + hv + " of " + h.name() + " (" + h.ip() + ") to " + SandboxNetwork.BRIDGE + " again");
+    }
+
+    private static String bridgeOf(Path link) {
+        try {
+            return Files.readSymbolicLink(link.resolve("master")).getFileName().toString();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static String readOr(Path p, String fallback) {
+        try {
+            return Files.readString(p).strip();
+        } catch (IOException e) {
+            return fallback;
+        }
+    }
+
     private void boot(SandboxHost h) throws IOException {
         Path dir = layout.node(h);
         // setsid: the node must not get the terminal's Ctrl-C, nor die with this process
@@ -354,14 +418,30 @@ public final class Sandbox {
         Files.writeString(dir.resolve("nspawn.pid"), p.pid() + "\n");
     }
 
+    /**
+     * How waiting for one node ended: its status once it answered {@code running} or
+     * {@code degraded} over SSH, else why not.
+     */
+    private record Wait(SandboxHost host, NodeStatus status, String failure) {
+    }
+
+    /** Waits for a node that was just booted; fails with its console's tail if it does not come up. */
     private NodeStatus awaitNode(SandboxHost h, Duration timeout) {
+        Wait w = waitUntilUp(h, timeout);
+        if (w.status() == null) {
+            throw new PigException(PigException.Kind.FAILED, "node " + h.name() + " (" + h.ip() + ") " + w.failure()
+                    + ". Tail of " + console(h) + ":\n" + tailOf(console(h)));
+        }
+        return w.status();
+    }
+
+    private Wait waitUntilUp(SandboxHost h, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        String last = "no answer";
+        String last;
         while (true) {
             Optional<Long> pid = runningPid(h);
             if (pid.isEmpty()) {
-                throw new PigException(PigException.Kind.FAILED, "node " + h.name() + " (" + h.ip()
-                        + ") stopped while booting. Tail of " + console(h) + ":\n" + tailOf(console(h)));
+                return new Wait(h, null, "stopped: its systemd-nspawn process is gone");
             }
             Tools.Result r = ssh(h, List.of("systemctl", "is-system-running"), 5);
             String answer = r.out().strip();
@@ -370,13 +450,12 @@ public final class Sandbox {
                     progress.accept("node " + h.name() + " is up but degraded: see `pig sandbox ssh "
                             + h.name() + " -- systemctl --failed`");
                 }
-                return new NodeStatus(h, pid, Optional.of(answer));
+                return new Wait(h, new NodeStatus(h, pid, Optional.of(answer)), null);
             }
             last = !answer.isEmpty() ? answer : r.err().isBlank() ? "no answer" : r.err().strip();
             if (System.nanoTime() > deadline) {
-                throw new PigException(PigException.Kind.FAILED, "node " + h.name() + " (" + h.ip()
-                        + ") did not come up within " + timeout.toSeconds() + " s (last answer: " + last
-                        + "). Tail of " + console(h) + ":\n" + tailOf(console(h)));
+                return new Wait(h, null, "did not answer over SSH as running within " + timeout.toSeconds()
+                        + " s (last answer: " + last + ")");
             }
             sleep(500);
         }
