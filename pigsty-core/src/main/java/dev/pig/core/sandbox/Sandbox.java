@@ -245,6 +245,13 @@ public final class Sandbox {
             return;
         }
         stopProxy();
+        if (portOpen(net.bridgeIp(), SandboxNetwork.PROXY_PORT)) {
+            // ours is stopped, so another program answers there, and the nodes would get its replies
+            throw new PigException(PigException.Kind.UNAVAILABLE, "port " + SandboxNetwork.PROXY_PORT + " on "
+                    + net.bridgeIp() + ", where the nodes' package proxy must listen, is taken by another program"
+                    + " (the system's tinyproxy, most often: systemctl disable --now tinyproxy). Find it with: ss -ltnp"
+                    + " 'sport = :" + SandboxNetwork.PROXY_PORT + "'");
+        }
         Files.writeString(conf, text);
         Process p = new ProcessBuilder("setsid", "tinyproxy", "-d", "-c", conf.toString())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
