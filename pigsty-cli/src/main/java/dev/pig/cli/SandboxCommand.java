@@ -5,13 +5,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
+import dev.pig.core.sandbox.HostCheck;
 import dev.pig.core.sandbox.NodeStatus;
 import dev.pig.core.sandbox.Sandbox;
 import dev.pig.core.sandbox.SandboxHost;
 import dev.pig.core.sandbox.SandboxHosts;
 import dev.pig.core.sandbox.SandboxLayout;
-import dev.pig.core.sandbox.Tools;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,12 +52,18 @@ public final class SandboxCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * What the sandbox commands check this machine with before touching it; the CLI tests put a
+     * made-up machine here to see each refusal without needing one.
+     */
+    static Supplier<HostCheck> hostCheck = HostCheck::ofThisMachine;
+
     static Sandbox sandbox(CommandSpec spec) {
         var out = spec.commandLine().getOut();
         return new Sandbox(SandboxLayout.defaults(), line -> {
             out.println(line);
             out.flush();
-        });
+        }, hostCheck.get());
     }
 
     static void printTable(java.io.PrintWriter out, List<NodeStatus> nodes) {
@@ -106,8 +113,8 @@ public final class SandboxCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             List<SandboxHost> hosts = inv.hosts();
-            if (installDeps) {
-                Tools.installDeps();
+            if (installDeps && sandbox(spec).installDeps().isEmpty()) {
+                spec.commandLine().getOut().println("The sandbox's host packages are installed; nothing to install.");
             }
             if (fresh) {
                 sandbox(spec).resetDisks(hosts).forEach(c -> spec.commandLine().getOut().println("  - " + c));

@@ -9,9 +9,13 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import dev.pig.core.sandbox.HostCheck;
 
 /** The parts of {@code pig sandbox} that fail before touching the host: no root, no nodes needed. */
 class SandboxCommandTest {
@@ -27,6 +31,75 @@ class SandboxCommandTest {
         int code = PigCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Every made-up machine below fails the check, so no test here ever touches the real one. */
+    static void machine(String os, int uid, String... missingTools) {
+        Set<String> missing = Set.of(missingTools);
+        SandboxCommand.hostCheck = () -> new HostCheck(os, uid, t -> !missing.contains(t));
+    }
+
+    @AfterEach
+    void this_machine_again() {
+        SandboxCommand.hostCheck = HostCheck::ofThisMachine;
+    }
+
+    static void assertRefused(Run r, String stderr) {
+        assertEquals(ExitCodes.UNAVAILABLE, r.exit(), r.err());
+        assertEquals("", r.out());
+        assertEquals(stderr + "\n", r.err());
+    }
+
+    @Test
+    void up_on_another_os_exits_69_and_says_where_to_run_it() {
+        machine("Mac OS X", 501);
+        assertRefused(pig("sandbox", "up", "-i", FOUR), "Error: the sandbox needs Linux (systemd-nspawn, network"
+                + " namespaces, overlayfs); this is Mac OS X. Run pig sandbox on a Debian 12 machine or VM.");
+    }
+
+    @Test
+    void up_as_a_normal_user_exits_69_and_says_to_run_it_as_root() {
+        machine("Linux", 1000);
+        assertRefused(pig("sandbox", "up", "-i", FOUR), "Error: the sandbox needs root (it mounts overlays, creates"
+                + " network namespaces and boots containers). Run it as root, e.g. sudo pig sandbox ...");
+    }
+
+    @Test
+    void up_without_debootstrap_and_tinyproxy_exits_69_with_the_apt_get_line() {
+        machine("Linux", 0, "debootstrap", "tinyproxy");
+        assertRefused(pig("sandbox", "up", "-i", FOUR), "Error: the sandbox needs debootstrap, tinyproxy, which are"
+                + " not installed. Fix: apt-get install -y debootstrap tinyproxy (or run: pig sandbox up --install-deps)");
+    }
+
+    @Test
+    void down_without_ip_exits_69_naming_iproute2() {
+        machine("Linux", 0, "ip");
+        assertRefused(pig("sandbox", "down", "-i", FOUR), "Error: the sandbox needs ip, which is not installed."
+                + " Fix: apt-get install -y iproute2 (or run: pig sandbox up --install-deps)");
+    }
+
+    @Test
+    void status_and_ssh_without_an_ssh_client_exit_69_naming_openssh_client() {
+        machine("Linux", 0, "ssh");
+        String fix = "Error: the sandbox needs ssh, which is not installed. Fix: apt-get install -y openssh-client"
+                + " (or run: pig sandbox up --install-deps)";
+        assertRefused(pig("sandbox", "status", "-i", FOUR), fix);
+        assertRefused(pig("sandbox", "ssh", "-i", FOUR, "pg-test-1", "--", "true"), fix);
+    }
+
+    @Test
+    void install_deps_as_a_normal_user_exits_69_before_running_apt_get() {
+        machine("Linux", 1000, "debootstrap");
+        assertRefused(pig("sandbox", "up", "--install-deps", "-i", FOUR), "Error: the sandbox needs root (it mounts"
+                + " overlays, creates network namespaces and boots containers). Run it as root, e.g. sudo pig sandbox ...");
+    }
+
+    @Test
+    void install_deps_on_a_machine_without_apt_get_exits_69_naming_the_packages() {
+        machine("Linux", 0, "apt-get", "tinyproxy");
+        assertRefused(pig("sandbox", "up", "--install-deps", "-i", FOUR), "Error: --install-deps uses apt-get, which"
+                + " this machine does not have. Install the packages that provide tinyproxy with its own package"
+                + " manager (their Debian names: tinyproxy)");
     }
 
     @Test

@@ -10,11 +10,16 @@ import org.junit.jupiter.api.extension.ExtensionContext.Store;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
+import dev.pig.core.model.ClusterModel;
+import dev.pig.core.model.ModelLoader;
+import dev.pig.core.model.Node;
 import dev.pig.core.sandbox.Sandbox;
 import dev.pig.core.sandbox.SandboxHost;
 import dev.pig.core.sandbox.SandboxHosts;
 import dev.pig.core.sandbox.SandboxLayout;
 import dev.pig.core.sandbox.Tools;
+import dev.pig.core.ssh.SshTarget;
+import dev.pig.modules.Deployment;
 
 /**
  * Brings the sandbox of {@link #INVENTORY} up once per test JVM, hands tests a {@link Lab} to
@@ -30,6 +35,9 @@ import dev.pig.core.sandbox.Tools;
  *     }
  * }
  * </pre>
+ *
+ * <p>{@link Lab#run} uses the system's ssh client; {@link Lab#target} is how pig itself reaches a
+ * node, for tests that go through pig's own SSH transport.
  */
 public final class SandboxExtension implements BeforeAllCallback, ParameterResolver {
     /** The four-node inventory the ITs run on. */
@@ -68,17 +76,28 @@ public final class SandboxExtension implements BeforeAllCallback, ParameterResol
     /** The running sandbox, as tests see it. */
     public static final class Lab implements AutoCloseable {
         private final Sandbox sandbox;
+        private final ClusterModel model;
         private final List<SandboxHost> hosts;
         private final Thread shutdownHook;
 
-        private Lab() {
-            this.sandbox = new Sandbox(SandboxLayout.defaults(), line -> System.out.println("[sandbox] " + line));
-            this.hosts = SandboxHosts.fromInventory(INVENTORY);
+        private Lab(Path inventory, SandboxLayout layout) {
+            this.sandbox = new Sandbox(layout, line -> System.out.println("[sandbox] " + line));
+            this.model = ModelLoader.load(inventory, List.of()).model();
+            this.hosts = SandboxHosts.fromInventory(inventory);
             this.shutdownHook = new Thread(() -> sandbox.down(hosts, false), "sandbox-down");
         }
 
+        /** The lab of {@link #INVENTORY} in the standard places, as every IT class gets it. */
         static Lab start() {
-            Lab lab = new Lab();
+            return start(INVENTORY, SandboxLayout.defaults());
+        }
+
+        /**
+         * Brings up the sandbox of an inventory, with its files in {@code layout}, and registers
+         * the shutdown hook that takes it down again.
+         */
+        static Lab start(Path inventory, SandboxLayout layout) {
+            Lab lab = new Lab(inventory, layout);
             // registered before up, so even a JVM stopped mid-boot takes its nodes down
             Runtime.getRuntime().addShutdownHook(lab.shutdownHook);
             try {
@@ -106,6 +125,17 @@ public final class SandboxExtension implements BeforeAllCallback, ParameterResol
 
         public SandboxHost node(String nameOrIp) {
             return Sandbox.find(hosts, nameOrIp);
+        }
+
+        /**
+         * How pig reaches a node: the target {@link Deployment#target} builds from the inventory's
+         * host (address, port, user, {@code ansible_ssh_private_key_file}), for pig's own transport.
+         */
+        public SshTarget target(String nameOrIp) {
+            SandboxHost h = node(nameOrIp);
+            Node n = model.nodes().stream().filter(x -> x.address().equals(h.ip())).findFirst()
+                    .orElseThrow(() -> new IllegalStateException(h + " is not a host of the inventory"));
+            return Deployment.target(n);
         }
 
         /** Runs a command on a node over SSH as root, with a 5-minute timeout. */

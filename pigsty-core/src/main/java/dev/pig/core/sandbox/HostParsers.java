@@ -92,6 +92,22 @@ public final class HostParsers {
         return -1;
     }
 
+    /**
+     * Whether a link is administratively up, from {@code /sys/class/net/<link>/flags} (hex,
+     * {@code IFF_UP} is bit 0); false for anything unreadable.
+     */
+    public static boolean linkUp(String sysFlags) {
+        String f = sysFlags.strip();
+        if (f.startsWith("0x")) {
+            f = f.substring(2);
+        }
+        try {
+            return (Long.parseLong(f, 16) & 1) == 1;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
     /** The last {@code n} lines of a text, for error messages. */
     public static String tail(String text, int n) {
         String[] lines = text.split("\n");

@@ -14,8 +14,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -31,7 +33,7 @@ import dev.pig.core.diag.PigException;
 
 /**
  * The sandbox on this host: brings nodes up, reports on them, runs commands on them and removes
- * everything again. Every operation is safe to repeat; {@link #up} leaves running nodes alone and
+ * everything again. Every operation is safe to repeat; {@link #up} leaves healthy nodes alone and
  * {@link #down} also finds what a killed {@code up} left behind, by name, mount point and command
  * line, not only by what it recorded.
  *
@@ -53,15 +55,56 @@ public final class Sandbox {
     public static final List<String> DOWN_TOOLS = List.of("ip", "umount");
 
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * How long {@code up} waits for a node that is already running to answer before it restarts
+     * it. A running node answers within a second; this only covers one that is still booting.
+     */
+    public static final Duration RECHECK_TIMEOUT = Duration.ofSeconds(20);
 
     private final SandboxLayout layout;
     private final Consumer<String> progress;
+    private final HostCheck host;
     private final BaseImage image;
 
+    /** The sandbox of this machine. */
     public Sandbox(SandboxLayout layout, Consumer<String> progress) {
+        this(layout, progress, HostCheck.ofThisMachine());
+    }
+
+    /** The sandbox, with the host check to run before every command. */
+    public Sandbox(SandboxLayout layout, Consumer<String> progress, HostCheck host) {
         this.layout = layout;
         this.progress = progress;
+        this.host = host;
         this.image = new BaseImage(layout.cache(), AptSources.ofHost(Path.of("/etc/apt")));
+    }
+
+    public SandboxLayout layout() {
+        return layout;
+    }
+
+    /**
+     * Installs the packages of the tools {@code up} needs and this machine lacks, with
+     * {@link HostCheck#installSteps}, attached to this terminal.
+     *
+     * @return the commands that ran; empty when everything was installed
+     */
+    public List<List<String>> installDeps() {
+        List<List<String>> steps = host.installSteps(UP_TOOLS);
+        for (List<String> step : steps) {
+            progress.accept("running: " + String.join(" ", step));
+            int code = Tools.interactive(step, Map.of("DEBIAN_FRONTEND", "noninteractive"));
+            if (code != 0) {
+                throw new PigException(PigException.Kind.FAILED, "`" + String.join(" ", step) + "` failed (exit "
+                        + code + "); fix what apt-get printed above, then run pig sandbox up again");
+            }
+        }
+        if (steps.stream().anyMatch(s -> s.contains("tinyproxy")) && host.installed().test("systemctl")) {
+            // Debian starts its own tinyproxy on every address's port 8888, the port the nodes' proxy
+            // needs on the bridge; the sandbox runs its own, so the system one goes
+            Tools.run(List.of("systemctl", "disable", "--now", "tinyproxy.service"));
+        }
+        return steps;
     }
 
     /**
@@ -76,12 +119,16 @@ public final class Sandbox {
 
     // ---------------------------------------------------------------------------------------- up
 
-    /** Brings every host up as a node; nodes already up are left as they are. */
+    /**
+     * Brings every host up as a node. Nodes already up are left as they are once they answer over
+     * SSH (within {@link #RECHECK_TIMEOUT}, after their veth is put back on the bridge if it fell
+     * off); a node that does not answer is restarted.
+     */
     @SuppressWarnings("try") // the lock is held, not used
     public UpReport up(List<SandboxHost> hosts, Duration bootTimeout) {
         long t0 = System.nanoTime();
         SandboxNetwork net = SandboxNetwork.plan(hosts); // input problems first, host problems next
-        Tools.requireHost(UP_TOOLS);
+        host.require(UP_TOOLS);
         try (Lock lock = lock()) {
             List<String> changes = new ArrayList<>();
             ensureKey(changes);
@@ -92,23 +139,52 @@ public final class Sandbox {
             }
             ensureBridge(net, changes);
             ensureProxy(net, changes);
-            List<SandboxHost> started = new ArrayList<>();
+
+            // a node whose process, namespace, mount and veth are there may still be unusable: its
+            // veth off a bridge that was deleted and made again, its sshd dead. Put it back on the
+            // bridge, then give it a short while to answer; one that does not is restarted.
+            Map<SandboxHost, String> restart = new LinkedHashMap<>();
+            List<SandboxHost> seemUp = new ArrayList<>();
             for (SandboxHost h : hosts) {
                 if (runningPid(h).isPresent() && netnsExists(h) && mounted(merged(h))) {
+                    if (linkExists(SandboxNetwork.hostVeth(h))) {
+                        attachToBridge(h, changes);
+                        seemUp.add(h);
+                    } else {
+                        restart.put(h, "its veth " + SandboxNetwork.hostVeth(h) + " was gone");
+                    }
+                }
+            }
+            Map<SandboxHost, NodeStatus> answered = new LinkedHashMap<>();
+            List<Wait> waits = parallel(seemUp, h -> waitUntilUp(h, RECHECK_TIMEOUT));
+            for (Wait w : waits) {
+                if (w.status() != null) {
+                    answered.put(w.host(), w.status());
+                } else {
+                    restart.put(w.host(), w.failure());
+                }
+            }
+
+            List<SandboxHost> started = new ArrayList<>();
+            for (SandboxHost h : hosts) {
+                if (answered.containsKey(h)) {
                     continue;
                 }
-                progress.accept("starting " + h.name() + " (" + h.ip() + ")");
+                String why = restart.get(h);
+                progress.accept((why == null ? "starting " : "restarting ") + h.name() + " (" + h.ip() + ")"
+                        + (why == null ? "" : ": " + why));
                 cleanNode(h);
                 prepareDisk(h, net, rootfs, changes);
                 prepareNetwork(h, net);
                 boot(h);
-                changes.add("started " + h.name() + " (" + h.ip() + ")");
+                changes.add((why == null ? "started " : "restarted ") + h.name() + " (" + h.ip() + ")"
+                        + (why == null ? "" : ": " + why));
                 started.add(h);
             }
             writeKnownHosts(hosts);
             List<NodeStatus> nodes;
             try {
-                nodes = parallel(hosts, h -> started.contains(h) ? awaitNode(h, bootTimeout) : statusOf(h));
+                nodes = parallel(hosts, h -> started.contains(h) ? awaitNode(h, bootTimeout) : answered.get(h));
             } catch (PigException e) {
                 throw new PigException(e.kind(), e.getMessage()
                         + "\nThe other nodes were left running; `pig sandbox down` removes everything.", e);
@@ -169,6 +245,13 @@ public final class Sandbox {
             return;
         }
         stopProxy();
+        if (portOpen(net.bridgeIp(), SandboxNetwork.PROXY_PORT)) {
+            // ours is stopped, so another program answers there, and the nodes would get its replies
+            throw new PigException(PigException.Kind.UNAVAILABLE, "port " + SandboxNetwork.PROXY_PORT + " on "
+                    + net.bridgeIp() + ", where the nodes' package proxy must listen, is taken by another program"
+                    + " (the system's tinyproxy, most often: systemctl disable --now tinyproxy). Find it with: ss -ltnp"
+                    + " 'sport = :" + SandboxNetwork.PROXY_PORT + "'");
+        }
         Files.writeString(conf, text);
         Process p = new ProcessBuilder("setsid", "tinyproxy", "-d", "-c", conf.toString())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
@@ -291,6 +374,37 @@ public final class Sandbox {
         Tools.run(List.of("ip", "neigh", "flush", "to", h.ip(), "dev", SandboxNetwork.BRIDGE));
     }
 
+    /** Puts a running node's host veth back on the bridge and up, if it is not. */
+    private void attachToBridge(SandboxHost h, List<String> changes) {
+        String hv = SandboxNetwork.hostVeth(h);
+        Path link = Path.of("/sys/class/net", hv);
+        boolean onBridge = Files.exists(link.resolve("brport")) && bridgeOf(link).equals(SandboxNetwork.BRIDGE);
+        boolean up = HostParsers.linkUp(readOr(link.resolve("flags"), "0x0"));
+        if (onBridge && up) {
+            return;
+        }
+        Tools.check(List.of("ip", "link", "set", hv, "master", SandboxNetwork.BRIDGE));
+        Tools.check(List.of("ip", "link", "set", hv, "up"));
+        Tools.run(List.of("ip", "neigh", "flush", "to", h.ip(), "dev", SandboxNetwork.BRIDGE));
+        changes.add("attached " + hv + " of " + h.name() + " (" + h.ip() + ") to " + SandboxNetwork.BRIDGE + " again");
+    }
+
+    private static String bridgeOf(Path link) {
+        try {
+            return Files.readSymbolicLink(link.resolve("master")).getFileName().toString();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static String readOr(Path p, String fallback) {
+        try {
+            return Files.readString(p).strip();
+        } catch (IOException e) {
+            return fallback;
+        }
+    }
+
     private void boot(SandboxHost h) throws IOException {
         Path dir = layout.node(h);
         // setsid: the node must not get the terminal's Ctrl-C, nor die with this process
@@ -311,14 +425,30 @@ public final class Sandbox {
         Files.writeString(dir.resolve("nspawn.pid"), p.pid() + "\n");
     }
 
+    /**
+     * How waiting for one node ended: its status once it answered {@code running} or
+     * {@code degraded} over SSH, else why not.
+     */
+    private record Wait(SandboxHost host, NodeStatus status, String failure) {
+    }
+
+    /** Waits for a node that was just booted; fails with its console's tail if it does not come up. */
     private NodeStatus awaitNode(SandboxHost h, Duration timeout) {
+        Wait w = waitUntilUp(h, timeout);
+        if (w.status() == null) {
+            throw new PigException(PigException.Kind.FAILED, "node " + h.name() + " (" + h.ip() + ") " + w.failure()
+                    + ". Tail of " + console(h) + ":\n" + tailOf(console(h)));
+        }
+        return w.status();
+    }
+
+    private Wait waitUntilUp(SandboxHost h, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        String last = "no answer";
+        String last;
         while (true) {
             Optional<Long> pid = runningPid(h);
             if (pid.isEmpty()) {
-                throw new PigException(PigException.Kind.FAILED, "node " + h.name() + " (" + h.ip()
-                        + ") stopped while booting. Tail of " + console(h) + ":\n" + tailOf(console(h)));
+                return new Wait(h, null, "stopped: its systemd-nspawn process is gone");
             }
             Tools.Result r = ssh(h, List.of("systemctl", "is-system-running"), 5);
             String answer = r.out().strip();
@@ -327,13 +457,12 @@ public final class Sandbox {
                     progress.accept("node " + h.name() + " is up but degraded: see `pig sandbox ssh "
                             + h.name() + " -- systemctl --failed`");
                 }
-                return new NodeStatus(h, pid, Optional.of(answer));
+                return new Wait(h, new NodeStatus(h, pid, Optional.of(answer)), null);
             }
             last = !answer.isEmpty() ? answer : r.err().isBlank() ? "no answer" : r.err().strip();
             if (System.nanoTime() > deadline) {
-                throw new PigException(PigException.Kind.FAILED, "node " + h.name() + " (" + h.ip()
-                        + ") did not come up within " + timeout.toSeconds() + " s (last answer: " + last
-                        + "). Tail of " + console(h) + ":\n" + tailOf(console(h)));
+                return new Wait(h, null, "did not answer over SSH as running within " + timeout.toSeconds()
+                        + " s (last answer: " + last + ")");
             }
             sleep(500);
         }
@@ -395,7 +524,7 @@ public final class Sandbox {
      */
     @SuppressWarnings("try") // the lock is held, not used
     public List<String> down(List<SandboxHost> hosts, boolean purge) {
-        Tools.requireHost(DOWN_TOOLS);
+        host.require(DOWN_TOOLS);
         List<String> done = new ArrayList<>();
         try (Lock lock = lock()) {
             List<SandboxHost> all = new ArrayList<>(hosts);
@@ -591,7 +720,7 @@ public final class Sandbox {
 
     /** The state of each node: its process and whether it answers over SSH. */
     public List<NodeStatus> status(List<SandboxHost> hosts) {
-        Tools.requireHost(List.of("ssh"));
+        host.require(List.of("ssh"));
         return parallel(hosts, this::statusOf);
     }
 
@@ -642,7 +771,7 @@ public final class Sandbox {
      * empty) and returns its exit code.
      */
     public int sshInteractive(SandboxHost h, List<String> command) {
-        Tools.requireHost(List.of("ssh"));
+        host.require(List.of("ssh"));
         if (!Files.isRegularFile(layout.key())) {
             throw new PigException(PigException.Kind.UNAVAILABLE, "there is no sandbox key at " + layout.key()
                     + "; run pig sandbox up first");

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -16,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 import dev.pig.core.diag.PigException;
 
 /**
- * Runs the host's tools with argument lists (never through a shell) and checks, before anything
- * is touched, that the host can run a sandbox at all.
+ * Runs the host's tools with argument lists (never through a shell); {@link HostCheck} says
+ * beforehand whether they are there.
  */
 public final class Tools {
     /** Every tool the sandbox runs, and the Debian package that has it. */
@@ -34,10 +33,6 @@ public final class Tools {
         PACKAGE_OF.put("umount", "mount");
         PACKAGE_OF.put("setsid", "util-linux");
     }
-
-    /** The packages a sandbox host needs, in the order the fix names them. */
-    public static final List<String> PACKAGES =
-            List.of("debootstrap", "systemd-container", "tinyproxy", "iproute2", "openssh-client");
 
     /** What one run of a tool printed and returned. */
     public record Result(int exit, String out, String err) {
@@ -97,8 +92,15 @@ public final class Tools {
 
     /** Runs a tool attached to this terminal and returns its exit code. */
     public static int interactive(List<String> command) {
+        return interactive(command, Map.of());
+    }
+
+    /** Runs a tool attached to this terminal, with these extra environment variables. */
+    public static int interactive(List<String> command, Map<String, String> env) {
         try {
-            return new ProcessBuilder(command).inheritIO().start().waitFor();
+            ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
+            pb.environment().putAll(env);
+            return pb.start().waitFor();
         } catch (IOException e) {
             throw new PigException(PigException.Kind.FAILED, "cannot run " + command.get(0) + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -117,66 +119,5 @@ public final class Tools {
             }
         }
         return false;
-    }
-
-    /** The fix for missing sandbox packages: the exact command to run. */
-    public static String installCommand(List<String> packages) {
-        return "apt-get install -y " + String.join(" ", packages);
-    }
-
-    /**
-     * Fails with {@link PigException.Kind#UNAVAILABLE} and the exact fix unless this is Linux, we
-     * are root and every tool is installed.
-     */
-    public static void requireHost(List<String> tools) {
-        String os = System.getProperty("os.name", "");
-        if (!os.equals("Linux")) {
-            throw new PigException(PigException.Kind.UNAVAILABLE, "the sandbox needs Linux (systemd-nspawn,"
-                    + " network namespaces, overlayfs); this is " + os + ". Run pig sandbox on a Debian 12 machine or VM.");
-        }
-        int uid;
-        try {
-            uid = HostParsers.uid(Files.readString(Path.of("/proc/self/status")));
-        } catch (IOException e) {
-            uid = -1;
-        }
-        if (uid != 0) {
-            throw new PigException(PigException.Kind.UNAVAILABLE, "the sandbox needs root (it mounts overlays,"
-                    + " creates network namespaces and boots containers). Run it as root, e.g. sudo pig sandbox ...");
-        }
-        List<String> missing = new ArrayList<>();
-        Set<String> packages = new LinkedHashSet<>();
-        for (String t : tools) {
-            if (!onPath(t)) {
-                missing.add(t);
-                packages.add(PACKAGE_OF.getOrDefault(t, t));
-            }
-        }
-        if (!missing.isEmpty()) {
-            throw new PigException(PigException.Kind.UNAVAILABLE, "the sandbox needs " + String.join(", ", missing)
-                    + ", which " + (missing.size() == 1 ? "is" : "are") + " not installed. Fix: "
-                    + installCommand(List.copyOf(packages)) + " (or run: pig sandbox up --install-deps)");
-        }
-    }
-
-    /** Installs the sandbox's packages with apt-get, attached to this terminal. */
-    public static void installDeps() {
-        requireHost(List.of());
-        List<String> cmd = new ArrayList<>(List.of("apt-get", "install", "-y"));
-        cmd.addAll(PACKAGES);
-        try {
-            ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
-            pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
-            int code = pb.start().waitFor();
-            if (code != 0) {
-                throw new PigException(PigException.Kind.FAILED, "`" + String.join(" ", cmd) + "` failed (exit " + code + ")");
-            }
-        } catch (IOException e) {
-            throw new PigException(PigException.Kind.UNAVAILABLE, "cannot run apt-get: " + e.getMessage()
-                    + ". Install the packages yourself: " + installCommand(PACKAGES));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PigException(PigException.Kind.FAILED, "interrupted while installing packages");
-        }
     }
 }

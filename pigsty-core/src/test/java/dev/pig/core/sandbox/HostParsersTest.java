@@ -21,6 +21,14 @@ class HostParsersTest {
     }
 
     @Test
+    void a_link_is_up_when_bit_zero_of_its_sysfs_flags_is_set() {
+        assertEquals(true, HostParsers.linkUp("0x1003\n")); // UP, BROADCAST, MULTICAST
+        assertEquals(false, HostParsers.linkUp("0x1002\n")); // BROADCAST, MULTICAST, down
+        assertEquals(false, HostParsers.linkUp(""));
+        assertEquals(false, HostParsers.linkUp("garbage"));
+    }
+
+    @Test
     void known_hosts_loses_only_the_named_hosts() {
         String kh = """
                 10.10.10.11 ssh-ed25519 AAAA1
