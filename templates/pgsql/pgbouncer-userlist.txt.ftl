@@ -1,4 +1,4 @@
-# pgbouncer users of ${name}: managed by pig (pgbouncer_user), verifiers as PostgreSQL stores them
+<#-- no comment line: pgbouncer's auth_file has no comment syntax, an unquoted line stops its parsing -->
 <#list users as u>
 "${u.name}" "${u.verifier}"
 </#list>

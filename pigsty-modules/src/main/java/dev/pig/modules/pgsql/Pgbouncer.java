@@ -64,8 +64,8 @@ final class Pgbouncer {
         out.add(ctx.file(USEROPTS, "pgsql/pgbouncer-useropts.txt.ftl", Map.of("name", me.name(), "users", userOptions(users)),
                 "0640", dbsu, dbsu, "pgbouncer_user", false));
         out.add(new Deferred("file " + USERLIST, "pgbouncer_user", b -> b.files(USERLIST).sections(stored.name()),
-                (facts, pctx) -> ctx.file(USERLIST, "pgsql/pgbouncer-userlist.txt.ftl", Map.of("name", me.name(),
-                        "users", userlist(users, v.str("pg_pwd_enc"), facts.extra(stored))), "0600", dbsu, dbsu, "pgbouncer_user", true)));
+                (facts, pctx) -> ctx.file(USERLIST, "pgsql/pgbouncer-userlist.txt.ftl", Map.of("users",
+                        userlist(dbsu, users, v.str("pg_pwd_enc"), facts.extra(stored))), "0600", dbsu, dbsu, "pgbouncer_user", true)));
         out.add(ctx.file(HBA, "pgsql/pgb_hba.conf.ftl", Map.of("name", me.name(), "cluster", cluster.name(),
                 "lines", Hba.renderPgbouncer(cluster.pgbHbaRules(), me, PgsqlModule.aliases(ctx, cluster, v))),
                 "0640", dbsu, dbsu, "pgbouncer_hba", false));
@@ -139,8 +139,13 @@ final class Pgbouncer {
         return out;
     }
 
-    static List<Map<String, String>> userlist(List<PgUser> users, String pwdEnc, Map<String, String> stored) {
+    /**
+     * The userlist: the dbsu first, without a password (it reaches the admin console over the unix
+     * socket by peer authentication only, as pgb_hba.conf says), then every pooled user.
+     */
+    static List<Map<String, String>> userlist(String dbsu, List<PgUser> users, String pwdEnc, Map<String, String> stored) {
         List<Map<String, String>> out = new ArrayList<>();
+        out.add(Map.of("name", dbsu, "verifier", ""));
         for (PgUser u : users) {
             String pw = u.password().orElseThrow().reveal();
             String verifier = Passwords.userlistVerifier(u.name(), pw, pwdEnc, stored.get(u.name()));
