@@ -8,10 +8,15 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 import dev.pig.core.diag.PigException;
+import dev.pig.core.exec.Parallel;
+import dev.pig.core.exec.Planner;
+import dev.pig.core.fact.FactRequest;
+import dev.pig.core.fact.HostFacts;
 import dev.pig.core.model.ClusterModel;
 import dev.pig.core.model.EtcdCluster;
 import dev.pig.core.model.ModelLoader;
 import dev.pig.core.model.Node;
+import dev.pig.core.plan.HostPlan;
 import dev.pig.core.plan.Plan;
 import dev.pig.core.ssh.SshTarget;
 import dev.pig.core.task.Task;
@@ -20,6 +25,7 @@ import dev.pig.modules.Deployment;
 import dev.pig.modules.HostVars;
 import dev.pig.modules.ModuleContext;
 import dev.pig.modules.etcd.EtcdModule;
+import dev.pig.modules.etcd.EtcdQuorum;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -85,9 +91,10 @@ public final class EtcdCommand implements Runnable {
     }
 
     /**
-     * {@code pig etcd rm IP}: removes the member from the cluster through a surviving member,
-     * then stops it and cleans its host. Refused with {@code etcd_safeguard} or when the
-     * remaining members would lose quorum. Remove the host from the inventory afterwards.
+     * {@code pig etcd rm IP}: removes the member from the cluster through a surviving member that
+     * answers, then stops it and cleans its host. Refused with {@code etcd_safeguard}, or when the
+     * members left answering would not be a majority of the remaining membership. Remove the host
+     * from the inventory afterwards.
      */
     @Command(name = "rm", description = "Remove members from the running etcd cluster and clean their hosts.")
     static final class Rm implements Callable<Integer> {
@@ -120,9 +127,12 @@ public final class EtcdCommand implements Runnable {
                 }
             }
             List<String> goneIps = gone.stream().map(EtcdCluster.Member::ip).toList();
-            EtcdCluster.Member survivor = m.etcd().orElseThrow().members().stream().filter(x -> !goneIps.contains(x.ip()))
-                    .findFirst().orElseThrow(() -> new PigException(PigException.Kind.USAGE,
-                            "removing every member would destroy the etcd cluster; remove fewer members"));
+            List<Node> goneNodes = gone.stream().map(g -> m.node(g.ip()).orElseThrow()).toList();
+            List<Node> remaining = m.etcd().orElseThrow().members().stream().filter(x -> !goneIps.contains(x.ip()))
+                    .map(x -> m.node(x.ip()).orElseThrow()).toList();
+            if (remaining.isEmpty()) {
+                throw new PigException(PigException.Kind.USAGE, "removing every member would destroy the etcd cluster; remove fewer members");
+            }
             EtcdModule etcd = new EtcdModule();
             var out = spec.commandLine().getOut();
             var err = spec.commandLine().getErr();
@@ -130,23 +140,51 @@ public final class EtcdCommand implements Runnable {
             run.limit = null;
             try (EngineRun r = new EngineRun(loaded, run, Set.of("etcd"))) {
                 Map<String, SshTarget> targets = r.deployment().targets();
-                Map<SshTarget, List<Task>> work = new LinkedHashMap<>();
-                Node sv = m.node(survivor.ip()).orElseThrow();
-                List<Task> onSurvivor = new ArrayList<>();
-                for (EtcdCluster.Member g : gone) {
-                    onSurvivor.add(etcd.memberRemove(ctx, sv, m.node(g.ip()).orElseThrow()));
+                // one round trip per host: the remaining members report the member list and every
+                // member's health, the leaving ones what their removal needs
+                Map<SshTarget, List<Task>> cleanup = new LinkedHashMap<>();
+                Map<SshTarget, FactRequest> requests = new LinkedHashMap<>();
+                for (Node n : remaining) {
+                    requests.put(targets.get(Deployment.target(n).host()), EtcdModule.livenessRequest());
                 }
-                work.put(targets.get(Deployment.target(sv).host()), onSurvivor);
-                for (EtcdCluster.Member g : gone) {
-                    Node n = m.node(g.ip()).orElseThrow();
-                    work.put(targets.get(Deployment.target(n).host()), new ArrayList<>(etcd.removal(ctx, n)));
+                for (Node n : goneNodes) {
+                    SshTarget t = targets.get(Deployment.target(n).host());
+                    cleanup.put(t, new ArrayList<>(etcd.removal(ctx, n)));
+                    requests.put(t, Planner.request(cleanup.get(t)).toBuilder().merge(EtcdModule.livenessRequest()).build());
                 }
-                Plan plan = r.plan(work);
+                List<SshTarget> hosts = new ArrayList<>(requests.keySet());
+                List<Object> gathered = Parallel.map(hosts, run.forks, t -> {
+                    try {
+                        return r.gatherer().gather(r.connections().get(t), requests.get(t), EngineRun.FACTS_TIMEOUT);
+                    } catch (PigException e) {
+                        return e;
+                    }
+                });
+                Map<String, HostFacts> fleet = new LinkedHashMap<>();
+                Map<String, String> unreachable = new LinkedHashMap<>();
+                for (int i = 0; i < hosts.size(); i++) {
+                    if (gathered.get(i) instanceof HostFacts f) {
+                        fleet.put(f.host(), f);
+                    } else {
+                        unreachable.put(hosts.get(i).host(), r.deployment().masker().mask(((PigException) gathered.get(i)).getMessage()));
+                    }
+                }
+
+                Node sv = EtcdModule.survivor(ctx, goneNodes, fleet).orElseThrow(() -> noSurvivor(ctx, remaining, fleet, unreachable));
+                HostFacts svFacts = fleet.get(Deployment.target(sv).host());
+                // refused here, before anything is shown or done, with the numbers behind it
+                EtcdQuorum.Removal check = EtcdModule.removalCheck(ctx, svFacts, goneNodes);
+                out.println("Removing through " + sv.id() + ": " + check.numbers() + ".");
+
+                List<HostPlan> plans = new ArrayList<>();
+                plans.add(planHost(svFacts, List.of(etcd.memberRemove(ctx, sv, goneNodes)), r, fleet));
+                for (Map.Entry<SshTarget, List<Task>> e : cleanup.entrySet()) {
+                    HostFacts f = fleet.get(e.getKey().host());
+                    plans.add(f == null ? HostPlan.failed(e.getKey().host(), unreachable.get(e.getKey().host()))
+                            : planHost(f, e.getValue(), r, fleet));
+                }
+                Plan plan = Plan.of(plans);
                 EngineRun.show(plan, false, out);
-                int unreachable = EngineRun.unreachable(plan, err);
-                if (unreachable >= 0) {
-                    return unreachable;
-                }
                 if (plan.isEmpty() && plan.failedHosts().isEmpty()) {
                     return ExitCodes.OK;
                 }
@@ -165,6 +203,29 @@ public final class EtcdCommand implements Runnable {
                 }
                 return code;
             }
+        }
+
+        private static HostPlan planHost(HostFacts f, List<Task> tasks, EngineRun r, Map<String, HostFacts> fleet) {
+            try {
+                return Planner.planFromFacts(f, tasks, r.deployment().masker(), fleet);
+            } catch (PigException e) {
+                String msg = r.deployment().masker().mask(e.getMessage());
+                return HostPlan.failed(f.host(), msg.startsWith(f.host() + ": ") ? msg.substring(f.host().length() + 2) : msg);
+            }
+        }
+
+        /** Why no remaining member can carry the removal: none reachable, or none whose etcd answers. */
+        private static PigException noSurvivor(ModuleContext ctx, List<Node> remaining, Map<String, HostFacts> fleet,
+                                               Map<String, String> unreachable) {
+            List<String> why = new ArrayList<>();
+            for (Node n : remaining) {
+                String host = Deployment.target(n).host();
+                why.add(host + (unreachable.containsKey(host) ? " unreachable (" + unreachable.get(host) + ")" : " does not answer"));
+            }
+            boolean noneReached = remaining.stream().noneMatch(n -> fleet.containsKey(Deployment.target(n).host()));
+            return new PigException(noneReached ? PigException.Kind.UNAVAILABLE : PigException.Kind.USAGE,
+                    "no remaining etcd member answers, so the cluster has no quorum to remove a member with: "
+                            + String.join("; ", why) + ". Bring members back first.");
         }
     }
 }

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pig.core.diag.PigException;
 import dev.pig.core.exec.Planner;
 import dev.pig.core.fact.FactRequest;
+import dev.pig.core.fact.FactSection;
 import dev.pig.core.fact.HostFacts;
 import dev.pig.core.model.ModelLoader;
 import dev.pig.core.ssh.SshTarget;
@@ -69,6 +70,12 @@ public final class FactsCommand implements Callable<Integer> {
                     if (!json) {
                         out.println(t.host() + ": " + f.hostname() + ", " + f.os().id() + " " + f.os().version() + " " + f.os().arch()
                                 + ", " + f.cpus() + " CPU, " + (f.memory().totalKb() >> 10) + " MiB, facts " + f.fingerprint().substring(0, 12));
+                        for (FactSection<?> s : r.deployment().factSections()) {
+                            String line = f.request().sections().contains(s.name()) ? summary(s, f.extras().get(s.name())) : "";
+                            if (!line.isEmpty()) {
+                                out.println("  " + s.name() + ": " + line);
+                            }
+                        }
                     }
                 } else {
                     PigException e = (PigException) gathered.get(i);
@@ -89,5 +96,10 @@ public final class FactsCommand implements Callable<Integer> {
             }
             return failed > 0 ? ExitCodes.FAILURE : ExitCodes.OK;
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> String summary(FactSection<T> section, Object value) {
+        return value == null ? "" : section.summary((T) value);
     }
 }

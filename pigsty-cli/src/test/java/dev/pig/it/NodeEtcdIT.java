@@ -153,6 +153,9 @@ class NodeEtcdIT {
         assertEquals("4", sh(lab, "10.10.10.10", CTL + "member list | grep -c started"));
         assertTrue(sh(lab, "10.10.10.13", CTL + "get /pig/it").contains("hello"));
         assertEquals(before, startTimes(lab, MEMBERS), "the old members were restarted");
+        for (String m : MEMBERS) {
+            assertTrue(sh(lab, m, "cat /etc/etcd/etcd.conf").contains(",etcd-4=http://10.10.10.13:2380\n"), "config not refreshed on " + m);
+        }
         assertEquals(0, Pig.run("plan", "-i", four.toString(), "--detailed-exitcode").exit());
 
         Pig rm = Pig.run("etcd", "rm", "-i", four.toString(), "10.10.10.13", "-y");
@@ -162,6 +165,12 @@ class NodeEtcdIT {
             assertTrue(sh(lab, m, CTL + "endpoint health 2>&1").contains("is healthy"), m);
         }
         assertFalse(lab.run("10.10.10.13", "systemctl", "is-active", "-q", "etcd.service").exit() == 0, "etcd still runs on the removed member");
+        // as rm advises: the others' config without the removed member, still without a restart
+        assertEquals(0, Pig.run("deploy", "-i", INV, "-t", "etcd_config", "-y").exit());
+        for (String m : MEMBERS) {
+            assertFalse(sh(lab, m, "cat /etc/etcd/etcd.conf").contains("etcd-4"), m);
+        }
+        assertEquals(before, startTimes(lab, MEMBERS), "the old members were restarted");
         Files.delete(four);
     }
 
@@ -253,5 +262,89 @@ class NodeEtcdIT {
         assertEquals(0, r.exit(), r.out() + r.err());
         assertEquals("ii", sh(lab, "10.10.10.11", "dpkg-query -W -f='${db:Status-Abbrev}' jq").strip());
         Files.delete(more);
+    }
+
+    static final String ALL = "ETCDCTL_API=3 etcdctl --endpoints=10.10.10.10:2379,10.10.10.11:2379,10.10.10.12:2379 --user root:Etcd.Root ";
+
+    static void healthyAgain(SandboxExtension.Lab lab, String member) {
+        sh(lab, member, "for i in $(seq 60); do " + CTL + "endpoint health >/dev/null 2>&1 && exit 0; sleep 1; done; exit 1");
+    }
+
+    @Test
+    @Order(30)
+    void removing_a_member_is_refused_while_another_is_down_and_the_cluster_stays_healthy(SandboxExtension.Lab lab) {
+        assertEquals(0, Pig.run("deploy", "-i", INV, "-y").exit());
+        // the first member is down: the removal must go through one that answers, and refuse
+        sh(lab, "10.10.10.10", "systemctl stop etcd.service");
+        try {
+            long t0 = System.nanoTime();
+            Pig rm = Pig.run("etcd", "rm", "-i", INV, "10.10.10.11", "-y");
+            System.out.printf("etcd: a removal refused with one of three members down: %.1f s%n", (System.nanoTime() - t0) / 1e9);
+            assertEquals(64, rm.exit(), rm.out() + rm.err());
+            assertTrue(rm.err().contains("would break etcd's quorum"), rm.err());
+            assertTrue(rm.err().contains("1 of the 2 remaining member(s) would answer, and a majority of 2 is 2"), rm.err());
+            assertTrue(rm.err().contains("not answering: etcd-1 (http://10.10.10.10:2379)"), rm.err());
+            assertEquals("active", sh(lab, "10.10.10.11", "systemctl is-active etcd"), "the refused removal stopped etcd");
+            assertEquals("3", sh(lab, "10.10.10.12", CTL + "member list | wc -l"));
+            for (String m : List.of("10.10.10.11", "10.10.10.12")) {
+                assertTrue(sh(lab, m, CTL + "endpoint health 2>&1").contains("is healthy"), m);
+            }
+            sh(lab, "10.10.10.11", CTL + "put /pig/refused still-writable");
+
+            Pig facts = Pig.run("facts", "-i", INV);
+            assertTrue(facts.out().contains("etcd.health: 2 of 3 members healthy; unhealthy: http://10.10.10.10:2379"), facts.out());
+        } finally {
+            sh(lab, "10.10.10.10", "systemctl start etcd.service");
+        }
+        healthyAgain(lab, "10.10.10.10");
+        assertEquals("/pig/refused\nstill-writable", sh(lab, "10.10.10.10", CTL + "get /pig/refused"));
+        assertEquals(0, Pig.run("plan", "-i", INV, "--detailed-exitcode").exit());
+    }
+
+    @Test
+    @Order(31)
+    void a_changed_election_timeout_restarts_the_members_one_at_a_time_and_writes_go_on(SandboxExtension.Lab lab) throws Exception {
+        Path slow = Files.createTempFile("etcd-slow", ".yml");
+        Files.writeString(slow, Files.readString(Path.of(INV)).replace("        etcd_cluster: etcd\n",
+                "        etcd_cluster: etcd\n        etcd_election_timeout: 1500\n        etcd_heartbeat_interval: 150\n"));
+        assertEquals(0, Pig.run("plan", "-i", INV, "--detailed-exitcode").exit());
+        // a client that writes every 100 ms through any member, retrying a failed write twice
+        java.util.concurrent.CompletableFuture<String> writes = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                lab.run("10.10.10.10", "sh", "-c", "for i in $(seq 300); do ok=FAIL; for t in 1 2 3; do "
+                        + ALL + "--command-timeout=2s put /pig/rolling $i >/dev/null 2>&1 && { ok=ok; break; }; sleep 0.2; done; "
+                        + "echo $ok; sleep 0.1; done").out());
+        Thread.sleep(1000);
+        Pig deploy = Pig.run("deploy", "-i", slow.toString(), "-y");
+        String log = writes.get(5, java.util.concurrent.TimeUnit.MINUTES);
+        assertEquals(0, deploy.exit(), deploy.out() + deploy.err());
+        assertTrue(deploy.out().contains("restart etcd.service on etcd-1"), deploy.out());
+        assertFalse(log.contains("FAIL"), "writes failed during the rolling restart:\n" + log);
+        assertEquals(300, log.lines().filter(l -> l.equals("ok")).count(), log);
+
+        // each member restarted after the one before it was back (one kernel, so one monotonic clock)
+        List<Long> started = new java.util.ArrayList<>();
+        for (String m : MEMBERS) {
+            assertTrue(sh(lab, m, "cat /etc/etcd/etcd.conf").contains("election-timeout: 1500"), m);
+            started.add(Long.parseLong(sh(lab, m, "systemctl show -p ActiveEnterTimestampMonotonic --value etcd")));
+        }
+        System.out.printf("etcd: rolling restart, gaps between the members' restarts: %d ms, %d ms%n",
+                (started.get(1) - started.get(0)) / 1000, (started.get(2) - started.get(1)) / 1000);
+        // one at a time: each member up well after the one before it (all at once would be within a few ms, in any order)
+        assertTrue(started.get(1) - started.get(0) > 50_000 && started.get(2) - started.get(1) > 50_000,
+                "not restarted one at a time in etcd_seq order: " + started);
+        for (String m : MEMBERS) {
+            assertTrue(sh(lab, m, CTL + "endpoint health 2>&1").contains("is healthy"), m);
+        }
+        sh(lab, "10.10.10.12", ALL + "put /pig/after-rolling yes");
+
+        Map<String, String> before = startTimes(lab, MEMBERS);
+        Pig again = Pig.run("plan", "-i", slow.toString(), "--detailed-exitcode");
+        assertEquals(0, again.exit(), again.out() + again.err());
+        assertEquals(before, startTimes(lab, MEMBERS));
+
+        // and back to the defaults, the same way
+        assertEquals(0, Pig.run("deploy", "-i", INV, "-y").exit());
+        assertEquals(0, Pig.run("plan", "-i", INV, "--detailed-exitcode").exit());
+        Files.delete(slow);
     }
 }

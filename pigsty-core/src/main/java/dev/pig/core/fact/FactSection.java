@@ -27,4 +27,9 @@ public interface FactSection<T> {
     default boolean isVolatile() {
         return false;
     }
+
+    /** One line on the value for {@code pig facts}; empty leaves the section out of that view. */
+    default String summary(T value) {
+        return "";
+    }
 }

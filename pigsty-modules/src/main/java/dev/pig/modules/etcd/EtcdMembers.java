@@ -13,8 +13,11 @@ public final class EtcdMembers implements FactSection<EtcdMembers.View> {
     public static final String NAME = "etcd.members";
     private final String script;
 
-    /** One member: its id (hex), name (empty until it starts), peer URL, whether it started. */
-    public record Member(String id, String name, String peerUrl, boolean started, boolean learner) {
+    /**
+     * One member: its id (hex), name and client URL (empty until it first starts), peer URL,
+     * whether it ever started (a dead member stays {@code started}: see {@link EtcdHealth}).
+     */
+    public record Member(String id, String name, String peerUrl, String clientUrl, boolean started, boolean learner) {
     }
 
     /** What one host reports: whether its etcd answered, and the members it knows. */
@@ -53,9 +56,19 @@ public final class EtcdMembers implements FactSection<EtcdMembers.View> {
             String[] f = l.split(",\\s*");
             if (f.length >= 4) {
                 answered = true;
-                out.add(new Member(f[0], f[2], f[3], f[1].equals("started"), f.length > 5 && f[5].equals("true")));
+                out.add(new Member(f[0], f[2], f[3], f.length > 5 ? f[4] : "", f[1].equals("started"),
+                        f.length > 5 && f[5].equals("true")));
             }
         }
         return new View(answered, List.copyOf(out));
+    }
+
+    @Override
+    public String summary(View v) {
+        if (!v.answered()) {
+            return "etcd does not run here";
+        }
+        return v.members().size() + " listed: " + String.join(", ", v.members().stream()
+                .map(m -> (m.name().isEmpty() ? m.peerUrl() : m.name()) + (m.started() ? "" : " (unstarted)")).toList());
     }
 }

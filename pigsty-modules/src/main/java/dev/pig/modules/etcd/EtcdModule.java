@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.pig.core.diag.PigException;
+import dev.pig.core.fact.FactRequest;
 import dev.pig.core.fact.FactSection;
 import dev.pig.core.fact.FileState;
 import dev.pig.core.fact.HostFacts;
@@ -24,7 +26,7 @@ import dev.pig.core.task.PackagesTask;
 import dev.pig.core.task.PlanContext;
 import dev.pig.core.task.Staged;
 import dev.pig.core.task.Task;
-import dev.pig.core.task.UnitTask;
+import dev.pig.modules.Deployment;
 import dev.pig.modules.HostVars;
 import dev.pig.modules.ModuleContext;
 import dev.pig.modules.PigModule;
@@ -45,7 +47,11 @@ import dev.pig.modules.PigModule;
  * A new cluster's members start together; a member added to a running cluster is first added
  * with {@code member add} and starts with {@code initial-cluster-state: existing}. The
  * {@code initial-*} settings matter only when a member's data directory is created, so a change
- * to them alone (a member joined elsewhere) updates the file without restarting etcd.
+ * to them alone (a member joined elsewhere) updates the file without restarting etcd. A change
+ * etcd reads at every start (an election timeout) restarts the running members one at a time, in
+ * {@code etcd_seq} order, each once the others hold quorum and healthy again before the next
+ * ({@link EtcdService}). Whether each member answers is a fact ({@link EtcdHealth}), which
+ * {@code pig etcd rm} weighs before it removes one ({@link EtcdQuorum}).
  */
 public final class EtcdModule implements PigModule {
     static final String CONF = "/etc/etcd/etcd.conf";
@@ -77,13 +83,31 @@ public final class EtcdModule implements PigModule {
 
     @Override
     public List<FactSection<?>> factSections(ModuleContext ctx) {
-        return ctx.model().etcd().isEmpty() ? List.of() : List.of(members(ctx));
+        return ctx.model().etcd().isEmpty() ? List.of() : List.of(members(ctx), health(ctx));
     }
 
     private static EtcdMembers members(ModuleContext ctx) {
         EtcdCluster e = ctx.model().etcd().orElseThrow();
-        Node first = ctx.model().node(e.members().get(0).ip()).orElseThrow();
-        return new EtcdMembers(etcdctl(ctx.vars(first), "127.0.0.1:" + e.members().get(0).port()));
+        return new EtcdMembers(etcdctl(rootPassword(ctx), "127.0.0.1:" + e.members().get(0).port()));
+    }
+
+    private static EtcdHealth health(ModuleContext ctx) {
+        EtcdCluster e = ctx.model().etcd().orElseThrow();
+        return new EtcdHealth(e.members().stream().map(EtcdModule::clientUrl).toList(), e.members().get(0).port(), rootPassword(ctx));
+    }
+
+    /** etcd's root password: a global parameter, so any member's value. */
+    private static String rootPassword(ModuleContext ctx) {
+        EtcdCluster e = ctx.model().etcd().orElseThrow();
+        return ctx.vars(ctx.model().node(e.members().get(0).ip()).orElseThrow()).str("etcd_root_password");
+    }
+
+    static String clientUrl(EtcdCluster.Member m) {
+        return "http://" + m.ip() + ":" + m.port();
+    }
+
+    static String peerUrl(EtcdCluster.Member m) {
+        return "http://" + m.ip() + ":" + m.peerPort();
     }
 
     /**
@@ -91,20 +115,25 @@ public final class EtcdModule implements PigModule {
      * The password is masked wherever a command is shown.
      */
     static String etcdctl(HostVars v, String endpoints) {
+        return etcdctl(v.str("etcd_root_password"), endpoints);
+    }
+
+    static String etcdctl(String rootPassword, String endpoints) {
         String base = "ETCDCTL_API=3 etcdctl --endpoints=" + endpoints + " --command-timeout=5s";
         return "etcdctl_() { " + base + " \"$@\" 2>/dev/null || " + base + " --user "
-                + Shell.quote("root:" + v.str("etcd_root_password")) + " \"$@\"; }; etcdctl_";
+                + Shell.quote("root:" + rootPassword) + " \"$@\"; }; etcdctl_";
     }
 
     @Override
     public List<Staged> tasks(ModuleContext ctx, Node node) {
         EtcdCluster cluster = ctx.model().etcd().orElseThrow();
-        EtcdCluster.Member me = cluster.members().stream().filter(m -> m.ip().equals(node.id())).findFirst().orElseThrow();
+        EtcdCluster.Member me = member(cluster, node);
         HostVars v = ctx.vars(node);
         String data = v.str("etcd_data");
-        String peerUrl = "http://" + me.ip() + ":" + me.peerPort();
+        String peerUrl = peerUrl(me);
         String local = etcdctl(v, "127.0.0.1:" + me.port());
         EtcdMembers section = members(ctx);
+        EtcdHealth health = health(ctx);
         List<Staged> out = new ArrayList<>();
 
         out.add(ModuleContext.stage(this, 1, "install", new PackagesTask("etcd", PACKAGES, "etcd_install")));
@@ -137,22 +166,35 @@ public final class EtcdModule implements PigModule {
 
         // joining a running cluster: announce the member first, from the member itself
         out.add(ModuleContext.stage(this, 4, "member", new Deferred("command etcd member add " + me.name(), "etcd_member",
-                b -> b.files(memberDir).sections(EtcdMembers.NAME),
-                (facts, pctx) -> join(facts, pctx, section, v, me, memberDir, peerUrl))));
+                b -> b.files(memberDir).sections(EtcdMembers.NAME, EtcdHealth.NAME),
+                (facts, pctx) -> join(facts, pctx, section, health, v, me, memberDir, peerUrl))));
 
-        out.add(ModuleContext.stage(this, 5, "launch", new UnitTask("etcd.service", true, true,
-                List.of(UNIT, RUNTIME_CHANGED), List.of(), "etcd_launch")));
-        out.add(ModuleContext.stage(this, 6, "health", CommandTask.unless("etcd health " + me.name(),
-                local + " endpoint health >/dev/null",
-                "for i in $(seq 60); do " + local + " endpoint health >/dev/null 2>&1 && exit 0; sleep 1; done; "
-                        + local + " endpoint health",
-                "etcd_launch")));
+        // stopped members start together (a new cluster's members wait for each other); running
+        // ones restart one at a time, in etcd_seq order, each in a stage of its own
+        out.add(ModuleContext.stage(this, 5, "launch", new EtcdService.Launch(me.name())));
+        List<String> others = cluster.members().stream().filter(m -> m != me).map(EtcdModule::clientUrl).toList();
+        out.add(ModuleContext.stage(this, 6, String.format("restart %04d", me.seq()),
+                new EtcdService.Restart(me.name(), local, others, v.str("etcd_root_password"))));
+
+        out.add(ModuleContext.stage(this, 7, "health", new Deferred("command etcd health " + me.name(), "etcd_launch",
+                b -> b.sections(EtcdHealth.NAME),
+                (facts, pctx) -> {
+                    EtcdHealth.View h = facts.extra(health);
+                    String url = clientUrl(me);
+                    if (h.healthy(url)) {
+                        return CommandTask.unlessFacts("etcd health " + me.name(), b -> { }, f -> true,
+                                me.name() + " answers at " + url + "; " + health.summary(h), "true", "etcd_launch");
+                    }
+                    return CommandTask.unlessFacts("etcd health " + me.name(), b -> { }, f -> false, "",
+                            "for i in $(seq 60); do " + local + " endpoint health >/dev/null 2>&1 && exit 0; sleep 1; done; "
+                                    + local + " endpoint health", "etcd_launch");
+                })));
 
         EtcdCluster.Member firstMember = cluster.members().stream().min(Comparator.comparingInt(EtcdCluster.Member::seq)).orElseThrow();
         if (firstMember == me) {
             String pw = Shell.quote(v.str("etcd_root_password"));
             String plain = "ETCDCTL_API=3 etcdctl --endpoints=127.0.0.1:" + me.port() + " --command-timeout=5s";
-            out.add(ModuleContext.stage(this, 7, "auth", CommandTask.unless("etcd auth enable",
+            out.add(ModuleContext.stage(this, 8, "auth", CommandTask.unless("etcd auth enable",
                     // auth is on when an anonymous request is refused and root can log in
                     "! " + plain + " user list >/dev/null 2>&1 && " + plain + " --user root:" + pw + " user get root >/dev/null 2>&1",
                     "set -e; " + plain + " user get root >/dev/null 2>&1 || " + plain + " user add root --new-user-password=" + pw
@@ -162,41 +204,71 @@ public final class EtcdModule implements PigModule {
         return out;
     }
 
+    private static EtcdCluster.Member member(EtcdCluster cluster, Node node) {
+        return cluster.members().stream().filter(m -> m.ip().equals(node.id())).findFirst().orElseThrow();
+    }
+
+    /** The facts a host must report to be weighed as the member a removal goes through. */
+    public static FactRequest livenessRequest() {
+        return FactRequest.builder().sections(EtcdMembers.NAME, EtcdHealth.NAME).build();
+    }
+
     /**
-     * Taking {@code removed} out of the cluster, planned on a surviving member: {@code member
-     * remove} when the cluster still lists it, refused when it would leave the cluster without
-     * quorum.
+     * The member a removal goes through: the first remaining one, by {@code etcd_seq}, whose own
+     * etcd lists the members and answers its health probe. Empty when none does.
+     *
+     * @param fleet the facts of the hosts that could be reached, by host, gathered with
+     *              {@link #livenessRequest()}
      */
-    public Staged memberRemove(ModuleContext ctx, Node survivor, Node removed) {
+    public static Optional<Node> survivor(ModuleContext ctx, List<Node> removed, Map<String, HostFacts> fleet) {
         EtcdCluster cluster = ctx.model().etcd().orElseThrow();
-        EtcdCluster.Member gone = cluster.members().stream().filter(m -> m.ip().equals(removed.id())).findFirst().orElseThrow();
-        String peerUrl = "http://" + gone.ip() + ":" + gone.peerPort();
-        EtcdMembers section = members(ctx);
-        HostVars v = ctx.vars(survivor);
-        String local = etcdctl(v, "127.0.0.1:" + cluster.members().get(0).port());
-        return ModuleContext.stage(this, 1, "member remove", new Deferred("command etcd member remove " + gone.name(), "etcd_member",
-                b -> b.sections(EtcdMembers.NAME),
+        List<String> goneIds = removed.stream().map(Node::id).toList();
+        return cluster.members().stream().sorted(Comparator.comparingInt(EtcdCluster.Member::seq))
+                .filter(m -> !goneIds.contains(m.ip()))
+                .map(m -> ctx.model().node(m.ip()).orElseThrow())
+                .filter(n -> {
+                    HostFacts f = fleet.get(Deployment.target(n).host());
+                    return f != null && f.extra(members(ctx)).answered()
+                            && f.extra(health(ctx)).healthy(clientUrl(member(cluster, n)));
+                })
+                .findFirst();
+    }
+
+    /**
+     * Whether {@code removed} can leave the cluster, judged on what {@code survivorFacts} report;
+     * see {@link EtcdQuorum}.
+     *
+     * @throws PigException ({@code USAGE}) when it would break quorum
+     */
+    public static EtcdQuorum.Removal removalCheck(ModuleContext ctx, HostFacts survivorFacts, List<Node> removed) {
+        EtcdCluster cluster = ctx.model().etcd().orElseThrow();
+        return EtcdQuorum.removal(survivorFacts.extra(members(ctx)), survivorFacts.extra(health(ctx)),
+                removed.stream().map(n -> peerUrl(member(cluster, n))).toList());
+    }
+
+    /**
+     * Taking {@code removed} out of the cluster, planned on the surviving member: one {@code member
+     * remove} per member the cluster still lists, those that do not answer first; refused when the
+     * members left answering would not be a majority of those that remain.
+     */
+    public Staged memberRemove(ModuleContext ctx, Node survivor, List<Node> removed) {
+        EtcdCluster cluster = ctx.model().etcd().orElseThrow();
+        String names = String.join(", ", removed.stream().map(n -> member(cluster, n).name()).toList());
+        String local = etcdctl(ctx.vars(survivor), "127.0.0.1:" + member(cluster, survivor).port());
+        return ModuleContext.stage(this, 1, "member remove", new Deferred("command etcd member remove " + names, "etcd_member",
+                b -> b.sections(EtcdMembers.NAME, EtcdHealth.NAME),
                 (facts, pctx) -> {
-                    EtcdMembers.View view = facts.extra(section);
-                    if (!view.answered()) {
-                        throw new dev.pig.core.diag.PigException(dev.pig.core.diag.PigException.Kind.FAILED,
-                                facts.host() + ": etcd does not answer here, so " + gone.name() + " cannot be removed through it");
+                    if (!facts.extra(members(ctx)).answered()) {
+                        throw new PigException(PigException.Kind.FAILED,
+                                facts.host() + ": etcd does not answer here, so " + names + " cannot be removed through it");
                     }
-                    Optional<EtcdMembers.Member> m = view.members().stream().filter(x -> x.peerUrl().equals(peerUrl)).findFirst();
-                    if (m.isEmpty()) {
-                        return CommandTask.unlessFacts("etcd member remove " + gone.name(), b -> { }, f -> true,
-                                "the cluster does not list " + peerUrl, "true", "etcd_member");
+                    EtcdQuorum.Removal r = removalCheck(ctx, facts, removed);
+                    if (r.nothingToDo()) {
+                        return CommandTask.unlessFacts("etcd member remove " + names, b -> { }, f -> true,
+                                "the cluster does not list " + String.join(", ", r.notListed()), "true", "etcd_member");
                     }
-                    int remaining = view.members().size() - 1;
-                    long started = view.members().stream().filter(x -> x.started() && !x.peerUrl().equals(peerUrl)).count();
-                    int quorum = remaining / 2 + 1;
-                    if (remaining < 1 || started < quorum) {
-                        throw new dev.pig.core.diag.PigException(dev.pig.core.diag.PigException.Kind.FAILED,
-                                "removing " + gone.name() + " would leave " + started + " running member(s) of " + remaining
-                                        + ", below the quorum of " + quorum + "; bring members back first");
-                    }
-                    return CommandTask.unlessFacts("etcd member remove " + gone.name(), b -> { }, f -> false, "",
-                            local + " member remove " + m.get().id(), "etcd_member");
+                    String cmd = String.join(" && ", r.order().stream().map(m -> local + " member remove " + m.id()).toList());
+                    return CommandTask.unlessFacts("etcd member remove " + names, b -> { }, f -> false, "", cmd, "etcd_member");
                 }));
     }
 
@@ -239,40 +311,54 @@ public final class EtcdModule implements PigModule {
         return runningElsewhere(facts, ctx, section).isPresent() ? "existing" : configured;
     }
 
-    /** The member list of a running cluster, as another host of the run reports it. */
-    static Optional<EtcdMembers.View> runningElsewhere(HostFacts facts, PlanContext ctx, EtcdMembers section) {
-        for (HostFacts other : ctx.fleet().values()) {
+    /**
+     * Another host of the run whose etcd answers with the member list of a running cluster; the
+     * first by host name, so every run of the same facts makes the same plan.
+     */
+    static Optional<HostFacts> runningElsewhere(HostFacts facts, PlanContext ctx, EtcdMembers section) {
+        for (HostFacts other : ctx.fleet().values().stream().sorted(Comparator.comparing(HostFacts::host)).toList()) {
             if (other.host().equals(facts.host()) || !other.request().sections().contains(EtcdMembers.NAME)) {
                 continue;
             }
             EtcdMembers.View view = other.extra(section);
             if (view.answered() && view.members().stream().anyMatch(EtcdMembers.Member::started)) {
-                return Optional.of(view);
+                return Optional.of(other);
             }
         }
         return Optional.empty();
     }
 
-    private Task join(HostFacts facts, PlanContext ctx, EtcdMembers section, HostVars v, EtcdCluster.Member me,
-                      String memberDir, String peerUrl) {
-        Optional<EtcdMembers.View> running = facts.file(memberDir).exists() ? Optional.empty() : runningElsewhere(facts, ctx, section);
+    private Task join(HostFacts facts, PlanContext ctx, EtcdMembers section, EtcdHealth health, HostVars v,
+                      EtcdCluster.Member me, String memberDir, String peerUrl) {
+        String name = "etcd member add " + me.name();
+        EtcdHealth.View mine = facts.extra(health);
+        String state = mine.probed() ? " (" + (mine.healthy(clientUrl(me)) ? "answering" : "not answering")
+                + "; " + health.summary(mine) + ")" : "";
+        if (facts.file(memberDir).exists()) {
+            return CommandTask.unlessFacts(name, b -> { }, f -> true,
+                    "member " + me.name() + " has its data; it is part of the cluster" + state, "true", "etcd_member");
+        }
+        Optional<HostFacts> running = runningElsewhere(facts, ctx, section);
         if (running.isEmpty()) {
-            String why = facts.file(memberDir).exists() ? "member " + me.name() + " has its data; it is part of the cluster"
-                    : "no running cluster to join: the members start together";
-            return CommandTask.unlessFacts("etcd member add " + me.name(), b -> { }, f -> true, why, "true", "etcd_member");
+            return CommandTask.unlessFacts(name, b -> { }, f -> true,
+                    "no running cluster to join: the members start together", "true", "etcd_member");
         }
-        if (running.get().has(peerUrl)) {
-            return CommandTask.unlessFacts("etcd member add " + me.name(), b -> { }, f -> true,
-                    "the cluster already lists " + peerUrl, "true", "etcd_member");
+        EtcdMembers.View view = running.get().extra(section);
+        if (view.has(peerUrl)) {
+            return CommandTask.unlessFacts(name, b -> { }, f -> true,
+                    "the cluster already lists " + peerUrl + ", as " + running.get().host() + " reports" + state, "true", "etcd_member");
         }
-        String endpoints = String.join(",", running.get().members().stream().filter(EtcdMembers.Member::started)
-                .map(m -> m.peerUrl().replace(":" + peerPort(m.peerUrl()), ":" + me.port()).replace("http://", "")).toList());
-        return CommandTask.unlessFacts("etcd member add " + me.name(), b -> { }, f -> false, "",
-                etcdctl(v, endpoints) + " member add " + me.name() + " --peer-urls=" + peerUrl, "etcd_member");
-    }
-
-    private static String peerPort(String url) {
-        return url.substring(url.lastIndexOf(':') + 1);
+        // through the members that answer, as the host that sees the cluster reports them
+        EtcdHealth.View seen = running.get().request().sections().contains(EtcdHealth.NAME) ? running.get().extra(health) : null;
+        List<String> endpoints = view.members().stream().filter(EtcdMembers.Member::started)
+                .map(EtcdMembers.Member::clientUrl).filter(u -> !u.isEmpty() && (seen == null || seen.healthy(u))).toList();
+        if (endpoints.isEmpty()) {
+            throw new PigException(PigException.Kind.FAILED, facts.host() + ": no member of the running etcd cluster answers ("
+                    + (seen == null ? "none lists a client URL" : health.summary(seen) + ", as " + running.get().host() + " sees it")
+                    + "), so " + me.name() + " cannot join it; bring the members back first");
+        }
+        return CommandTask.unlessFacts(name, b -> { }, f -> false, "",
+                etcdctl(v, String.join(",", endpoints)) + " member add " + me.name() + " --peer-urls=" + peerUrl, "etcd_member");
     }
 
     /**

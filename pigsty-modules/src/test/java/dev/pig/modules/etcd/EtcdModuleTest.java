@@ -59,12 +59,31 @@ class EtcdModuleTest {
     }
 
     @Test
-    void every_member_gets_the_same_stages_and_only_the_first_enables_auth() {
+    void every_member_gets_the_same_stages_but_its_own_restart_and_only_the_first_enables_auth() {
         List<String> first = etcd.tasks(ctx, trio.node("10.10.10.10").orElseThrow()).stream().map(Staged::stage).distinct().toList();
         List<String> second = etcd.tasks(ctx, trio.node("10.10.10.11").orElseThrow()).stream().map(Staged::stage).distinct().toList();
-        assertTrue(first.contains("30.07 etcd auth"));
-        assertFalse(second.contains("30.07 etcd auth"));
-        assertEquals(first.subList(0, first.size() - 1), second);
+        assertEquals(List.of("30.01 etcd install", "30.02 etcd dirs", "30.03 etcd config", "30.04 etcd member", "30.05 etcd launch",
+                "30.06 etcd restart 0001", "30.07 etcd health", "30.08 etcd auth"), first);
+        assertEquals(List.of("30.01 etcd install", "30.02 etcd dirs", "30.03 etcd config", "30.04 etcd member", "30.05 etcd launch",
+                "30.06 etcd restart 0002", "30.07 etcd health"), second);
+    }
+
+    @Test
+    void restarts_follow_etcd_seq_and_each_member_has_a_stage_of_its_own() {
+        List<String> restarts = trio.etcd().orElseThrow().members().stream()
+                .flatMap(m -> etcd.tasks(ctx, trio.node(m.ip()).orElseThrow()).stream())
+                .filter(s -> s.task() instanceof EtcdService.Restart).map(Staged::stage).toList();
+        assertEquals(List.of("30.06 etcd restart 0001", "30.06 etcd restart 0002", "30.06 etcd restart 0003"), restarts);
+        assertEquals(restarts, restarts.stream().sorted().toList());
+    }
+
+    @Test
+    void a_restart_needs_a_majority_of_the_cluster_among_the_others_or_all_of_them_when_there_is_none() {
+        assertEquals(0, new EtcdService.Restart("etcd-1", "etcdctl", List.of(), "pw").needed());
+        assertEquals(1, new EtcdService.Restart("etcd-1", "etcdctl", List.of("a"), "pw").needed());
+        assertEquals(2, new EtcdService.Restart("etcd-1", "etcdctl", List.of("a", "b"), "pw").needed());
+        assertEquals(3, new EtcdService.Restart("etcd-1", "etcdctl", List.of("a", "b", "c"), "pw").needed());
+        assertEquals(3, new EtcdService.Restart("etcd-1", "etcdctl", List.of("a", "b", "c", "d"), "pw").needed());
     }
 
     @Test
@@ -90,5 +109,7 @@ class EtcdModuleTest {
         assertTrue(v.has("http://10.10.10.13:2380"));
         assertFalse(new EtcdMembers("etcdctl").parse("@@unanswered\n").answered());
         assertFalse(new EtcdMembers("etcdctl").parse("").answered());
+        assertEquals("http://10.10.10.10:2379", v.members().get(0).clientUrl());
+        assertEquals("", v.members().get(1).clientUrl());
     }
 }

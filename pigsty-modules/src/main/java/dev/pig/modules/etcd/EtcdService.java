@@ -1,0 +1,168 @@
+package dev.pig.modules.etcd;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.pig.core.fact.FactRequest;
+import dev.pig.core.fact.HostFacts;
+import dev.pig.core.fact.UnitState;
+import dev.pig.core.plan.Action;
+import dev.pig.core.plan.Change;
+import dev.pig.core.plan.Step;
+import dev.pig.core.ssh.Shell;
+import dev.pig.core.task.PlanContext;
+import dev.pig.core.task.Task;
+
+/**
+ * etcd's systemd unit, split in two so that a config change never takes several members down at
+ * once: {@link Launch} enables and starts stopped members (together, as a new cluster's members
+ * must start), and {@link Restart} restarts a running member whose settings changed, in a stage of
+ * its own per member, after checking that the others hold quorum and waiting until it is healthy
+ * again before the next member's stage.
+ */
+final class EtcdService {
+    static final String UNIT = "etcd.service";
+
+    private EtcdService() {
+    }
+
+    /** The files whose change needs a restart: the unit file and the settings etcd reads at every start. */
+    static final List<String> RESTART_ON = List.of(EtcdModule.UNIT, EtcdModule.RUNTIME_CHANGED);
+
+    /** Enabled and running; a running member is left alone here, whatever changed. */
+    static final class Launch implements Task {
+        private final String member;
+
+        Launch(String member) {
+            this.member = member;
+        }
+
+        @Override
+        public String name() {
+            return "unit " + UNIT;
+        }
+
+        @Override
+        public String tag() {
+            return "etcd_launch";
+        }
+
+        @Override
+        public void require(FactRequest.Builder facts) {
+            facts.units(UNIT);
+        }
+
+        @Override
+        public Change plan(HostFacts facts, PlanContext ctx) {
+            UnitState s = facts.unit(UNIT);
+            List<Step> steps = new ArrayList<>();
+            List<String> what = new ArrayList<>();
+            boolean unitChanged = ctx.firstChanged(List.of(EtcdModule.UNIT)) != null;
+            // a running member reloads its unit file in its own restart stage
+            if (!s.exists() || (unitChanged && !s.active())) {
+                steps.add(Step.Exec.of("systemctl daemon-reload", ctx.masker()));
+            }
+            if (!s.enabled()) {
+                what.add("enable");
+                steps.add(Step.Exec.of("systemctl enable " + UNIT, ctx.masker()));
+            }
+            if (!s.active()) {
+                boolean failed = s.activeState().equals("failed");
+                what.add(failed ? "start (it had failed)" : "start");
+                steps.add(Step.Exec.of((failed ? "systemctl reset-failed " + UNIT + "; " : "") + "systemctl start " + UNIT, ctx.masker()));
+            }
+            if (what.isEmpty()) {
+                String cause = ctx.firstChanged(RESTART_ON);
+                return new Change.NoOp(name(), tag(), "unit " + UNIT + " is " + s.activeState() + " and " + s.unitFileState()
+                        + (cause == null ? "; none of its files changed"
+                        : "; " + member + " restarts in its own stage, one member at a time (" + cause + " changed)"));
+            }
+            return new Change.Act(name(), tag(), Action.UPDATE, "unit " + UNIT + ": " + String.join(", ", what), steps, "");
+        }
+    }
+
+    /**
+     * The restart of one running member whose unit file or start-time settings changed. The
+     * command first counts the other members that answer and refuses when they could not keep
+     * quorum while this one is down; after the restart it waits until the member is healthy, so
+     * the next member's stage starts from a whole cluster.
+     */
+    static final class Restart implements Task {
+        private final String member;
+        private final String local;
+        private final String rootPassword;
+        private final List<String> others;
+        private final int size;
+
+        /**
+         * @param local        etcdctl against this member
+         * @param others       the client URLs of the other members
+         * @param rootPassword for probes that need a user
+         */
+        Restart(String member, String local, List<String> others, String rootPassword) {
+            this.member = member;
+            this.local = local;
+            this.others = List.copyOf(others);
+            this.rootPassword = rootPassword;
+            this.size = others.size() + 1;
+        }
+
+        @Override
+        public String name() {
+            return "restart " + UNIT + " on " + member;
+        }
+
+        @Override
+        public String tag() {
+            return "etcd_launch";
+        }
+
+        @Override
+        public void require(FactRequest.Builder facts) {
+            facts.units(UNIT);
+        }
+
+        /**
+         * How many other members must answer before this one goes down: a majority of the whole
+         * cluster; with fewer than three members there is no majority without this one, so then
+         * every other member.
+         */
+        int needed() {
+            return Math.min(size / 2 + 1, size - 1);
+        }
+
+        @Override
+        public Change plan(HostFacts facts, PlanContext ctx) {
+            UnitState s = facts.unit(UNIT);
+            String cause = ctx.firstChanged(RESTART_ON);
+            if (!s.active()) {
+                return new Change.NoOp(name(), tag(), member + " is not running: it starts with the new settings in the launch stage");
+            }
+            if (cause == null) {
+                return new Change.NoOp(name(), tag(), member + " runs; neither its unit file nor the settings etcd reads at start changed");
+            }
+            List<Step> steps = new ArrayList<>();
+            if (ctx.firstChanged(List.of(EtcdModule.UNIT)) != null) {
+                steps.add(Step.Exec.of("systemctl daemon-reload", ctx.masker()));
+            }
+            if (needed() > 0) {
+                steps.add(Step.Exec.of(quorumCheck(), ctx.masker()));
+            }
+            steps.add(Step.Exec.of("systemctl restart " + UNIT, ctx.masker()));
+            steps.add(Step.Exec.of("for i in $(seq 60); do " + local + " endpoint health >/dev/null 2>&1 && exit 0; sleep 1; done; "
+                    + local + " endpoint health", ctx.masker()));
+            return new Change.Act(name(), tag(), Action.UPDATE, "restart " + UNIT + " on " + member
+                    + " (" + cause + " changed), once " + needed() + " of the other " + others.size()
+                    + " members answer, then wait until it is healthy", steps, "");
+        }
+
+        private String quorumCheck() {
+            String probe = "ETCDCTL_API=3 timeout 5 etcdctl --endpoints=$ep --dial-timeout=1s --command-timeout=2s";
+            return "ok=0; for ep in " + String.join(" ", others) + "; do "
+                    + "{ " + probe + " endpoint health || " + probe + " --user " + Shell.quote("root:" + rootPassword)
+                    + " endpoint health; } >/dev/null 2>&1 && ok=$((ok+1)); done; "
+                    + "[ $ok -ge " + needed() + " ] || { echo \"only $ok of the other " + others.size() + " members answer, "
+                    + needed() + " must while " + member + " restarts: not restarting it; bring the others back first\" >&2; exit 1; }";
+        }
+    }
+}
