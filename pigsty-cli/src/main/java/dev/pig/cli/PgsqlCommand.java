@@ -9,7 +9,8 @@ import dev.pig.core.diag.PigException;
 import dev.pig.core.model.ClusterModel;
 import dev.pig.core.model.PgCluster;
 import dev.pig.core.model.PgInstance;
-import dev.pig.core.model.PgRole;
+import dev.pig.core.model.ModelLoader;
+import dev.pig.core.plan.Plan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -91,11 +92,11 @@ public final class PgsqlCommand implements Runnable {
     }
 
     /**
-     * {@code pig pgsql rm CLUSTER [IP...]}: replicas are stopped before the leader; the data goes
-     * with {@code pg_rm_data} (or {@code --rm-data}), stays with {@code --keep-data}. Refused when
-     * {@code pg_safeguard} is set.
+     * {@code pig pgsql rm CLUSTER [IP...]}: replicas are stopped before the leader, and the leader
+     * Patroni reports goes only with the whole cluster; the data goes with {@code pg_rm_data} (or
+     * {@code --rm-data}), stays with {@code --keep-data}. Refused when {@code pg_safeguard} is set.
      */
-    @Command(name = "rm", description = "Remove instances, or the whole cluster: replicas first, data only with pg_rm_data.")
+    @Command(name = "rm", description = "Remove replicas, or the whole cluster: replicas first, data only with pg_rm_data.")
     static final class Rm implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -131,13 +132,36 @@ public final class PgsqlCommand implements Runnable {
                             + ": refusing to remove it (override with -e pg_safeguard=false)");
                 }
             }
-            boolean primaryGoes = gone.stream().anyMatch(i -> i.role() == PgRole.PRIMARY);
-            if (primaryGoes && gone.size() < c.instances().size()) {
-                throw new PigException(PigException.Kind.USAGE, "removing the primary of " + c.name()
-                        + " while replicas stay would fail the cluster over to them; remove the replicas first, or the whole cluster");
-            }
             limitTo(run, gone);
-            return ApplyCommand.applyWith(spec, inventory, run, null, yes, Set.of("pgsql"), true);
+            return remove(spec, inventory, run, yes);
+        }
+    }
+
+    /**
+     * Plans the removal and applies it only when every instance could be planned: the leader
+     * refuses to go while replicas stay (as the live cluster says, not the inventory), and an
+     * instance that cannot be reached must not be left running while the rest is removed.
+     */
+    static int remove(CommandSpec spec, InventoryOptions inventory, RunOptions run, boolean yes) {
+        ModelLoader.Loaded loaded = inventory.load();
+        var out = spec.commandLine().getOut();
+        var err = spec.commandLine().getErr();
+        InventoryCommand.printWarnings(err, loaded);
+        try (EngineRun r = new EngineRun(loaded, run, Set.of("pgsql"), true)) {
+            Plan plan = r.plan();
+            EngineRun.show(plan, false, out);
+            if (!plan.failedHosts().isEmpty()) {
+                err.println("Error: the removal cannot be planned on every instance it removes (see above); nothing was changed.");
+                return ExitCodes.FAILURE;
+            }
+            if (plan.isEmpty()) {
+                return ExitCodes.OK;
+            }
+            if (!EngineRun.confirm(yes, out)) {
+                err.println("Removal cancelled; nothing was changed.");
+                return ExitCodes.FAILURE;
+            }
+            return r.apply(plan, false, out, err);
         }
     }
 

@@ -40,13 +40,6 @@ class PgsqlCommandTest {
     }
 
     @Test
-    void the_primary_does_not_go_before_its_replicas() {
-        PigRunner.Result r = PigRunner.run("pgsql", "rm", "-i", INV, "pg-test", "10.10.10.11", "-y");
-        assertEquals(ExitCodes.USAGE, r.code(), r.toString());
-        assertTrue(r.err().contains("remove the replicas first"), r.err());
-    }
-
-    @Test
     void rm_data_and_keep_data_contradict() {
         PigRunner.Result r = PigRunner.run("pgsql", "rm", "-i", INV, "pg-test", "--rm-data", "--keep-data");
         assertEquals(ExitCodes.USAGE, r.code(), r.toString());

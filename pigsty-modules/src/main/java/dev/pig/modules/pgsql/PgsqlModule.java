@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
 
+import dev.pig.core.diag.PigException;
 import dev.pig.core.fact.FactRequest;
 import dev.pig.core.fact.FactSection;
 import dev.pig.core.fact.HostFacts;
@@ -235,10 +236,13 @@ public final class PgsqlModule implements PigModule {
     }
 
     /**
-     * What removing an instance takes: Patroni stopped (replicas in the first stage, the leader in
+     * What removing instances takes: Patroni stopped (replicas in the first stage, the leader in
      * the next, so the cluster never fails over to a host being removed), its files, and with
-     * {@code pg_rm_data} its data directory. Removing the leader also clears the cluster's
-     * keys in etcd, as the cluster is gone.
+     * {@code pg_rm_data} its data directory. Who leads is what Patroni says, not the inventory's
+     * {@code pg_role}: the live leader goes only with the whole cluster (a leader stopped under
+     * running replicas would hand the cluster to one of them while its files are deleted), and
+     * only then are the cluster's keys in etcd cleared, from the inventory's primary, which has
+     * etcdctl since it made the cluster's etcd user.
      */
     @Override
     public List<Staged> removal(ModuleContext ctx, Node node) {
@@ -256,16 +260,36 @@ public final class PgsqlModule implements PigModule {
         out.add(ModuleContext.stage(this, 1, "stop replicas", whenLeader(cluster, me, section, false, "command stop patroni",
                 "pg_launch", stopped, (f, c) -> CommandTask.unless("stop patroni on " + me.name(), stopped, stop, "pg_launch"))));
         out.add(ModuleContext.stage(this, 2, "stop leader", whenLeader(cluster, me, section, true, "command stop patroni",
-                "pg_launch", stopped, (f, c) -> CommandTask.unless("stop patroni on " + me.name(), stopped, stop, "pg_launch"))));
-        if (ctx.model().etcd().isPresent()) {
+                "pg_launch", stopped, (f, c) -> {
+                    List<String> staying = staying(ctx, cluster, c);
+                    if (!staying.isEmpty()) {
+                        throw new PigException(PigException.Kind.USAGE, me.name() + " leads " + cluster.name() + " (as Patroni reports) and "
+                                + String.join(", ", staying) + (staying.size() == 1 ? " stays" : " stay")
+                                + " (not removed in this run, or not reachable): removing the leader would fail the cluster over."
+                                + " Switch over first (patronictl switchover), then remove " + me.name() + " as a replica,"
+                                + " or remove the whole cluster: pig pgsql rm " + cluster.name());
+                    }
+                    return CommandTask.unless("stop patroni on " + me.name(), stopped, stop, "pg_launch");
+                })));
+        if (ctx.model().etcd().isPresent() && me.role() == PgRole.PRIMARY) {
             EtcdCluster e = ctx.model().etcd().get();
             String prefix = v.str("pg_namespace") + "/" + cluster.name() + "/";
             String ctl = "ETCDCTL_API=3 etcdctl --endpoints=" + String.join(",", e.members().stream().map(m -> m.ip() + ":" + m.port()).toList())
                     + " --command-timeout=5s --user " + Shell.quote(cluster.name() + ":" + etcdPassword(v, cluster));
-            out.add(ModuleContext.stage(this, 2, "stop leader", whenLeader(cluster, me, section, true, "command clear etcd keys",
-                    "pg_launch", null, (f, c) -> CommandTask.unless("clear the etcd keys of " + cluster.name(),
-                            "! command -v etcdctl >/dev/null || [ -z \"$(" + ctl + " get " + Shell.quote(prefix) + " --prefix --keys-only 2>/dev/null)\" ]",
-                            ctl + " del " + Shell.quote(prefix) + " --prefix", "pg_launch"))));
+            // a failed read is not "no keys": the command then runs and says what is wrong
+            String cleared = "command -v etcdctl >/dev/null && keys=$(" + ctl + " get " + Shell.quote(prefix)
+                    + " --prefix --keys-only) && [ -z \"$keys\" ]";
+            String clear = "command -v etcdctl >/dev/null || { echo 'etcdctl is missing on " + me.name() + ": install etcd-client, or delete "
+                    + prefix + " from etcd by hand' >&2; exit 1; }; " + ctl + " del " + Shell.quote(prefix) + " --prefix";
+            out.add(ModuleContext.stage(this, 3, "clean", new Deferred("command clear the etcd keys of " + cluster.name(), "pg_launch", b -> b.checks(cleared),
+                    (f, c) -> {
+                        List<String> staying = staying(ctx, cluster, c);
+                        if (!staying.isEmpty()) {
+                            return skip("clear the etcd keys of " + cluster.name(), String.join(", ", staying)
+                                    + (staying.size() == 1 ? " stays" : " stay") + " in " + cluster.name() + ": its keys in etcd are still used", "pg_launch");
+                        }
+                        return CommandTask.unless("clear the etcd keys of " + cluster.name(), cleared, clear, "pg_launch");
+                    })));
         }
         List<String> paths = new ArrayList<>(List.of(PATRONI_CONF, PATRONI_UNIT));
         if (v.bool("pg_rm_data")) {
@@ -275,6 +299,18 @@ public final class PgsqlModule implements PigModule {
         for (String p : paths) {
             out.add(ModuleContext.stage(this, 3, "clean", CommandTask.unless("remove " + p, "! test -e " + Shell.quote(p) + " -a ! -L " + Shell.quote(p),
                     "rm -rf " + Shell.quote(p) + (p.equals(PATRONI_UNIT) ? " && systemctl daemon-reload" : ""), "pg_launch")));
+        }
+        return out;
+    }
+
+    /** The instances of {@code cluster} this run does not remove: those without facts in it. */
+    static List<String> staying(ModuleContext ctx, PgCluster cluster, PlanContext pctx) {
+        List<String> out = new ArrayList<>();
+        for (PgInstance i : cluster.instances()) {
+            String host = ctx.model().node(i.ip()).map(Node::address).orElse(i.ip());
+            if (!pctx.fleet().containsKey(host) && !pctx.fleet().containsKey(i.ip())) {
+                out.add(i.name());
+            }
         }
         return out;
     }
