@@ -57,6 +57,8 @@ public record Provision(String psql, String pwdEnc) {
             }
             if (u.password().isPresent() && !Passwords.matches(r.password(), u.name(), u.password().get().reveal())) {
                 diffs.add("password");
+            } else if (weakVerifier(u, r)) {
+                diffs.add("password (md5 -> scram-sha-256)");
             }
             for (String g : u.roles()) {
                 if (!r.memberOf().contains(g)) {
@@ -89,7 +91,8 @@ public record Provision(String psql, String pwdEnc) {
         sql.append(alter);
         shown.append(alter);
         boolean setPassword = u.password().isPresent()
-                && (now.isEmpty() || !Passwords.matches(now.get().password(), u.name(), u.password().get().reveal()));
+                && (now.isEmpty() || !Passwords.matches(now.get().password(), u.name(), u.password().get().reveal())
+                || weakVerifier(u, now.get()));
         if (setPassword) {
             sql.append(" PASSWORD ").append(lit(Passwords.verifier(u.name(), u.password().get().reveal(), pwdEnc)));
             shown.append(" PASSWORD '***'");
@@ -218,6 +221,16 @@ public record Provision(String psql, String pwdEnc) {
         String command = "cd /tmp && " + psql + " <<'PIG_SQL'\n" + sql + "PIG_SQL";
         String shownCommand = "cd /tmp && " + psql + " <<'PIG_SQL'\n" + shown + "PIG_SQL";
         return new Change.Act(task, tag, a, summary, List.of(new Step.Exec(command, shownCommand)), "");
+    }
+
+    /**
+     * An md5 verifier that matches the plain password of the inventory while {@code pg_pwd_enc}
+     * asks for scram-sha-256: stored again as scram, or it would stay md5 forever. A verifier given
+     * in the inventory is stored as it is.
+     */
+    private boolean weakVerifier(PgUser u, PgCatalog.Role r) {
+        return pwdEnc.equals("scram-sha-256") && r.password().startsWith("md5") && u.password().isPresent()
+                && !Passwords.isHashed(u.password().get().reveal());
     }
 
     private static void flag(List<String> diffs, String name, boolean want, boolean have) {

@@ -74,8 +74,24 @@ class ProvisionTest {
 
     @Test
     void an_md5_password_is_compared_too() {
-        assertInstanceOf(Change.NoOp.class, p.role("role legacy", "pg_user", user("legacy", "test", List.of(), PgUser.State.CREATE), converged));
+        Provision md5 = new Provision("psql", "md5");
+        assertInstanceOf(Change.NoOp.class, md5.role("role legacy", "pg_user", user("legacy", "test", List.of(), PgUser.State.CREATE), converged));
+        assertInstanceOf(Change.Act.class, md5.role("role legacy", "pg_user", user("legacy", "other", List.of(), PgUser.State.CREATE), converged));
         assertInstanceOf(Change.NoOp.class, p.role("role test", "pg_user", user("test", SCRAM_TEST, List.of(), PgUser.State.CREATE), converged));
+    }
+
+    @Test
+    void an_md5_verifier_is_upgraded_to_scram_when_pg_pwd_enc_asks_for_it() {
+        Change.Act a = assertInstanceOf(Change.Act.class,
+                p.role("role legacy", "pg_user", user("legacy", "test", List.of(), PgUser.State.CREATE), converged));
+        assertEquals(Action.UPDATE, a.action());
+        assertEquals("role legacy: password (md5 -> scram-sha-256)", a.summary());
+        String command = ((Step.Exec) a.steps().get(0)).command();
+        assertTrue(command.contains("PASSWORD 'SCRAM-SHA-256$4096:"), command);
+        assertTrue(shown(a).contains("PASSWORD '***'"), shown(a));
+        // the inventory holds the md5 verifier itself: there is no password to make a scram one from
+        assertInstanceOf(Change.NoOp.class, p.role("role legacy", "pg_user",
+                user("legacy", "md55f1f47f1e5e9eea64c1b6369958119e9", List.of(), PgUser.State.CREATE), converged));
     }
 
     @Test
