@@ -433,6 +433,17 @@ public final class ModelBuilder {
                 diags.error("user '" + name.get() + "': state must be create or absent, got '" + state + "'",
                         f.node("state").source(), "Use 'state: absent' to drop the user, or leave it out.");
             }
+            f.string("expire_at").ifPresent(at -> {
+                try {
+                    java.time.LocalDate.parse(at);
+                } catch (java.time.format.DateTimeParseException e) {
+                    diags.error("user '" + name.get() + "': expire_at must be a date like 2030-12-31, got '" + at + "'",
+                            f.node("expire_at").source(), "Write the day the user expires on as YYYY-MM-DD, or use expire_in: DAYS.");
+                }
+            });
+            f.integer("expire_in").filter(n -> n < 0).ifPresent(n -> diags.error("user '" + name.get()
+                    + "': expire_in must be 0 or more days, got " + n, f.node("expire_in").source(),
+                    "expire_in counts the days from the run; give expire_at for a fixed day."));
             out.add(new PgUser(name.get(), f.string("password").map(Secret::new), f.bool("login", true),
                     f.bool("superuser", false), f.bool("createdb", false), f.bool("createrole", false),
                     f.bool("inherit", true), f.bool("replication", false), f.bool("bypassrls", false),

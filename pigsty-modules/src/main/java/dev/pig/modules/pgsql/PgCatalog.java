@@ -19,10 +19,14 @@ public final class PgCatalog implements FactSection<PgCatalog.View> {
     private final String cluster;
     private final String script;
 
-    /** A role as {@code pg_authid} has it; {@code password} is the stored verifier or empty. */
+    /**
+     * A role as {@code pg_authid} has it; {@code password} is the stored verifier or empty,
+     * {@code validUntil} the day {@code rolvaliduntil} falls on (the server's time zone),
+     * {@code infinity}, or empty for none.
+     */
     public record Role(String name, boolean superuser, boolean inherit, boolean createrole, boolean createdb, boolean login,
                        boolean replication, boolean bypassrls, int connlimit, String password, Set<String> memberOf,
-                       String comment, Map<String, String> settings) {
+                       String comment, Map<String, String> settings, String validUntil) {
     }
 
     /** A database with the schemas and extensions (name -> schema) found in it. */
@@ -64,7 +68,8 @@ public final class PgCatalog implements FactSection<PgCatalog.View> {
                 + " JOIN pg_roles g ON g.oid = m.roleid WHERE m.member = r.oid), ''),"
                 + " translate(coalesce(shobj_description(r.oid, 'pg_authid'), ''), E'|\\n', '  '),"
                 + " coalesce((SELECT array_to_string(s.setconfig, chr(31)) FROM pg_db_role_setting s"
-                + " WHERE s.setrole = r.oid AND s.setdatabase = 0), '')"
+                + " WHERE s.setrole = r.oid AND s.setdatabase = 0), ''),"
+                + " coalesce(CASE WHEN r.rolvaliduntil = 'infinity' THEN 'infinity' ELSE to_char(r.rolvaliduntil, 'YYYY-MM-DD') END, '')"
                 + " FROM pg_authid r WHERE r.rolname !~ '^pg_';\n"
                 + "SELECT 'db', d.datname, pg_get_userbyid(d.datdba), pg_encoding_to_char(d.encoding), d.datcollate,"
                 + " d.datconnlimit, translate(coalesce(shobj_description(d.oid, 'pg_database'), ''), E'|\\n', '  ')"
@@ -126,7 +131,7 @@ public final class PgCatalog implements FactSection<PgCatalog.View> {
                             }
                         }
                         roles.put(f[1], new Role(f[1], t(f[2]), t(f[3]), t(f[4]), t(f[5]), t(f[6]), t(f[7]), t(f[8]),
-                                Integer.parseInt(f[9]), f[10], member, f[12], Map.copyOf(settings)));
+                                Integer.parseInt(f[9]), f[10], member, f[12], Map.copyOf(settings), f.length > 14 ? f[14] : ""));
                     }
                 }
                 case "db" -> {

@@ -1,5 +1,6 @@
 package dev.pig.modules.pgsql;
 
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,10 +18,15 @@ import dev.pig.core.plan.Step;
  * so. The SQL converges from any state (it checks before it creates), so a plan made before the
  * cluster ran still applies once it does.
  *
- * @param psql  the psql invocation on the leader, reading SQL from stdin
+ * @param psql   the psql invocation on the leader, reading SQL from stdin
  * @param pwdEnc {@code pg_pwd_enc}
+ * @param today  the day {@code expire_in} counts from
  */
-public record Provision(String psql, String pwdEnc) {
+public record Provision(String psql, String pwdEnc, LocalDate today) {
+
+    public Provision(String psql, String pwdEnc) {
+        this(psql, pwdEnc, LocalDate.now());
+    }
 
     /** A default schema or extension every business database gets ({@code pg_default_extensions}). */
     public record Ext(String name, String schema, boolean optional) {
@@ -55,6 +61,11 @@ public record Provision(String psql, String pwdEnc) {
             if (u.connlimit() != r.connlimit()) {
                 diffs.add("connlimit " + r.connlimit() + " -> " + u.connlimit());
             }
+            String until = validUntil(u);
+            String had = r.validUntil().isEmpty() ? NEVER : r.validUntil();
+            if (!until.equals(had)) {
+                diffs.add("valid until " + shownDay(had) + " -> " + shownDay(until));
+            }
             if (u.password().isPresent() && !Passwords.matches(r.password(), u.name(), u.password().get().reveal())) {
                 diffs.add("password");
             } else if (weakVerifier(u, r)) {
@@ -74,7 +85,12 @@ public record Provision(String psql, String pwdEnc) {
                 }
             });
             if (diffs.isEmpty()) {
-                return new Change.NoOp(task, tag, "role " + u.name() + " exists with the same attributes");
+                String same = "role " + u.name() + " exists with the same attributes";
+                if (u.expireIn().isPresent()) {
+                    same += "; it expires on " + until + ", expire_in " + u.expireIn().get() + " days from today ("
+                            + today + "): a run on a later day moves that date";
+                }
+                return new Change.NoOp(task, tag, same);
             }
         }
         StringBuilder sql = new StringBuilder();
@@ -88,6 +104,11 @@ public record Provision(String psql, String pwdEnc) {
                 + (u.createrole() ? " CREATEROLE" : " NOCREATEROLE") + (u.inherit() ? " INHERIT" : " NOINHERIT")
                 + (u.superuser() ? "" : (u.replication() ? " REPLICATION" : " NOREPLICATION") + (u.bypassrls() ? " BYPASSRLS" : " NOBYPASSRLS"))
                 + " CONNECTION LIMIT " + u.connlimit();
+        String until = validUntil(u);
+        if (!until.equals(NEVER) || now.isPresent() && !now.get().validUntil().isEmpty()) {
+            // 'infinity' lifts an expiry the inventory no longer sets
+            alter += " VALID UNTIL " + lit(until);
+        }
         sql.append(alter);
         shown.append(alter);
         boolean setPassword = u.password().isPresent()
@@ -221,6 +242,24 @@ public record Provision(String psql, String pwdEnc) {
         String command = "cd /tmp && " + psql + " <<'PIG_SQL'\n" + sql + "PIG_SQL";
         String shownCommand = "cd /tmp && " + psql + " <<'PIG_SQL'\n" + shown + "PIG_SQL";
         return new Change.Act(task, tag, a, summary, List.of(new Step.Exec(command, shownCommand)), "");
+    }
+
+    static final String NEVER = "infinity";
+
+    private static String shownDay(String day) {
+        return day.equals(NEVER) ? "never" : day;
+    }
+
+    /**
+     * The day a role expires on, as {@code rolvaliduntil} is compared: {@code expire_in} days
+     * from today (it wins over {@code expire_at}, as in Pigsty), else {@code expire_at}, else
+     * never. Days, not instants: a run later the same day finds the same date.
+     */
+    String validUntil(PgUser u) {
+        if (u.expireIn().isPresent()) {
+            return today.plusDays(u.expireIn().get()).toString();
+        }
+        return u.expireAt().map(d -> LocalDate.parse(d).toString()).orElse(NEVER);
     }
 
     /**

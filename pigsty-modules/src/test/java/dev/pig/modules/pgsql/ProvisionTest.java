@@ -43,6 +43,11 @@ class ProvisionTest {
                 Optional.empty(), Optional.empty(), roles, Map.of(), "", false, Optional.empty(), Optional.empty(), state);
     }
 
+    static PgUser expiring(String name, Integer expireIn, String expireAt) {
+        return new PgUser(name, Optional.empty(), true, false, false, false, true, false, false, -1, Optional.ofNullable(expireIn),
+                Optional.ofNullable(expireAt), List.of(), Map.of(), "", false, Optional.empty(), Optional.empty(), PgUser.State.CREATE);
+    }
+
     static PgDatabase db(String name, String owner, List<String> schemas, PgDatabase.State state) {
         return new PgDatabase(name, Optional.ofNullable(owner), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty(), true, false, -1, schemas, List.of(), "", Optional.empty(), true, Optional.empty(),
@@ -56,7 +61,9 @@ class ProvisionTest {
     @Test
     void parses_the_recorded_catalog() {
         assertTrue(converged.primary());
-        assertEquals(6, converged.roles().size());
+        assertEquals(8, converged.roles().size());
+        assertEquals("2030-12-31", converged.role("dbuser_temp").orElseThrow().validUntil());
+        assertEquals("", converged.role("test").orElseThrow().validUntil());
         assertEquals(Map.of("log_min_duration_statement", "1000"), converged.role("dbuser_monitor").orElseThrow().settings());
         assertEquals(java.util.Set.of("dbrole_readwrite", "pg_monitor"), converged.role("dbrole_admin").orElseThrow().memberOf());
         assertEquals(Map.of("plpgsql", "pg_catalog", "pg_stat_statements", "monitor", "pg_trgm", "public"),
@@ -114,6 +121,45 @@ class ProvisionTest {
         Change.Act a = assertInstanceOf(Change.Act.class, c);
         assertEquals(Action.UPDATE, a.action());
         assertEquals("role test: password, +member of dbrole_offline", a.summary());
+    }
+
+    @Test
+    void expire_at_is_compared_by_day_and_set_with_valid_until() {
+        assertEquals("role dbuser_temp exists with the same attributes",
+                assertInstanceOf(Change.NoOp.class, p.role("role dbuser_temp", "pg_user", expiring("dbuser_temp", null, "2030-12-31"), converged))
+                        .reason());
+        Change.Act a = assertInstanceOf(Change.Act.class,
+                p.role("role dbuser_temp", "pg_user", expiring("dbuser_temp", null, "2031-06-30"), converged));
+        assertEquals("role dbuser_temp: valid until 2030-12-31 -> 2031-06-30", a.summary());
+        assertTrue(shown(a).contains("CONNECTION LIMIT -1 VALID UNTIL '2031-06-30';"), shown(a));
+        Change.Act created = assertInstanceOf(Change.Act.class, p.role("role app", "pg_user", expiring("app", null, "2031-01-15"), converged));
+        assertTrue(shown(created).contains("VALID UNTIL '2031-01-15'"), shown(created));
+    }
+
+    @Test
+    void expire_in_counts_days_from_today_so_a_run_the_same_day_is_a_noop() {
+        Provision onDec1 = new Provision("psql", "scram-sha-256", java.time.LocalDate.of(2030, 12, 1));
+        Change.NoOp same = assertInstanceOf(Change.NoOp.class,
+                onDec1.role("role dbuser_temp", "pg_user", expiring("dbuser_temp", 30, null), converged));
+        assertEquals("role dbuser_temp exists with the same attributes; it expires on 2030-12-31, expire_in 30 days from today"
+                + " (2030-12-01): a run on a later day moves that date", same.reason());
+        Provision onDec2 = new Provision("psql", "scram-sha-256", java.time.LocalDate.of(2030, 12, 2));
+        Change.Act later = assertInstanceOf(Change.Act.class,
+                onDec2.role("role dbuser_temp", "pg_user", expiring("dbuser_temp", 30, null), converged));
+        assertEquals("role dbuser_temp: valid until 2030-12-31 -> 2031-01-01", later.summary());
+        assertTrue(shown(later).contains("VALID UNTIL '2031-01-01'"), shown(later));
+        assertInstanceOf(Change.NoOp.class, onDec1.role("role dbuser_temp", "pg_user", expiring("dbuser_temp", 30, "2040-01-01"), converged),
+                "expire_in wins over expire_at, as in Pigsty");
+    }
+
+    @Test
+    void an_expiry_the_inventory_no_longer_sets_is_lifted() {
+        Change.Act a = assertInstanceOf(Change.Act.class, p.role("role dbuser_temp", "pg_user", expiring("dbuser_temp", null, null), converged));
+        assertEquals("role dbuser_temp: valid until 2030-12-31 -> never", a.summary());
+        assertTrue(shown(a).contains("VALID UNTIL 'infinity'"), shown(a));
+        assertInstanceOf(Change.NoOp.class, p.role("role dbuser_lifted", "pg_user", expiring("dbuser_lifted", null, null), converged));
+        assertFalse(shown(p.role("role app", "pg_user", expiring("app", null, null), converged)).contains("VALID UNTIL"),
+                "a new role without expiry needs no VALID UNTIL");
     }
 
     @Test
