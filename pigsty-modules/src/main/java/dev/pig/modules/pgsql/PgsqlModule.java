@@ -12,6 +12,7 @@ import dev.pig.core.fact.FactRequest;
 import dev.pig.core.fact.FactSection;
 import dev.pig.core.fact.HostFacts;
 import dev.pig.core.model.ClusterModel;
+import dev.pig.core.model.DefaultPrivilege;
 import dev.pig.core.model.EtcdCluster;
 import dev.pig.core.model.InfraNode;
 import dev.pig.core.model.Node;
@@ -529,20 +530,60 @@ public final class PgsqlModule implements PigModule {
             out.add(ModuleContext.stage(this, 8, "roles", onLeader(cluster, me, patroni, catalog, "role " + u.name(), "pg_user",
                     (cat, name) -> p.role(name, "pg_user", u, cat))));
         }
-        List<String> creators = List.of(v.str("pg_dbsu"), v.str("pg_admin_username"));
-        out.add(ModuleContext.stage(this, 8, "roles", onLeader(cluster, me, patroni, catalog, "default privileges", "pg_privilege",
-                (cat, name) -> p.defaultPrivileges(name, "pg_privilege", v.strings("pg_default_privileges"), creators, cat))));
+        // objects these make get pg_default_privileges; other admins SET ROLE dbrole_admin first, as in Pigsty
+        List<String> creators = new ArrayList<>(new java.util.LinkedHashSet<>(List.of(v.str("pg_dbsu"), v.str("pg_admin_username"),
+                "dbrole_admin")));
+        List<DefaultPrivilege> privileges = v.strings("pg_default_privileges").stream().map(DefaultPrivilege::parse).toList();
+        List<String> privilegeDbs = new ArrayList<>(List.of("template1", "postgres"));
+        for (PgDatabase d : cluster.databases()) {
+            if (!privilegeDbs.contains(d.name())) {
+                privilegeDbs.add(d.name());
+            }
+        }
+        for (String db : privilegeDbs) {
+            Optional<PgDatabase> entry = cluster.databases().stream().filter(d -> d.name().equals(db)).findFirst();
+            out.add(ModuleContext.stage(this, 8, "roles", onLeader(cluster, me, patroni, catalog, "default privileges in " + db, "pg_privilege",
+                    (cat, name) -> {
+                        if (entry.isPresent() && entry.get().state() == PgDatabase.State.ABSENT) {
+                            return new Change.NoOp(name, "pg_privilege", "database " + db + " is to be absent");
+                        }
+                        if (entry.isPresent() && (cat.database(db).isEmpty() || entry.get().state() == PgDatabase.State.RECREATE)) {
+                            return new Change.NoOp(name, "pg_privilege", "database " + db + " gets them when it is created");
+                        }
+                        return p.defaultPrivileges(name, "pg_privilege", db, privileges, creators, cat);
+                    })));
+        }
         List<Provision.Ext> exts = new ArrayList<>();
         for (Object o : v.raw("pg_default_extensions") instanceof List<?> l ? l : List.of()) {
             if (o instanceof Map<?, ?> m) {
                 exts.add(new Provision.Ext(String.valueOf(m.get("name")), m.get("schema") == null ? "" : String.valueOf(m.get("schema"))));
             }
         }
+        Provision.Defaults defaults = new Provision.Defaults(v.strings("pg_default_schemas"), exts, privileges, creators);
+        String tmp = v.str("pg_fs_main") + "/" + cluster.name() + "-" + v.integer("pg_version") + "/tmp";
         for (PgDatabase d : cluster.databases()) {
             out.add(ModuleContext.stage(this, 9, "databases", onLeader(cluster, me, patroni, catalog, "database " + d.name(), "pg_db",
-                    (cat, name) -> p.database(name, "pg_db", d, v.strings("pg_default_schemas"), exts, cat))));
-            d.baseline().ifPresent(b -> out.add(ModuleContext.stage(this, 9, "databases", skip("baseline " + d.name(),
-                    "baseline " + b + " of database " + d.name() + " is not run: pig does not run baseline scripts yet", "pg_db"))));
+                    (cat, name) -> p.database(name, "pg_db", d, defaults, baseline(ctx, d, tmp, v.str("pg_dbsu"), cat), cat))));
+        }
+    }
+
+    /**
+     * The baseline file of a database, read at plan time when the database is to be created;
+     * a file the inventory names but that is not there fails the plan, since the database
+     * cannot be made as declared (inventory loading warns about it already).
+     */
+    static Optional<Provision.Baseline> baseline(ModuleContext ctx, PgDatabase d, String tmpDir, String dbsu, PgCatalog.View cat) {
+        if (d.baseline().isEmpty() || cat.database(d.name()).isPresent() && d.state() != PgDatabase.State.RECREATE) {
+            return Optional.empty();
+        }
+        java.nio.file.Path file = java.nio.file.Path.of(d.baseline().get());
+        try {
+            return Optional.of(new Provision.Baseline(file.getFileName().toString(), java.nio.file.Files.readAllBytes(file),
+                    tmpDir + "/baseline-" + d.name() + ".sql", dbsu));
+        } catch (java.io.IOException e) {
+            throw new PigException(PigException.Kind.INVALID_INPUT, "database " + d.name() + ": its baseline " + d.baseline().get()
+                    + " cannot be read (" + e.getClass().getSimpleName() + "): put the file there, or drop 'baseline' from the entry in "
+                    + ctx.model().file());
         }
     }
 
