@@ -1,16 +1,20 @@
 package dev.pig.cli;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
 import dev.pig.core.diag.PigException;
 import dev.pig.core.model.ClusterModel;
+import dev.pig.core.model.ModelLoader;
 import dev.pig.core.model.PgCluster;
 import dev.pig.core.model.PgInstance;
-import dev.pig.core.model.ModelLoader;
 import dev.pig.core.plan.Plan;
+import dev.pig.core.ssh.SshTarget;
+import dev.pig.core.task.Task;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -166,21 +170,52 @@ public final class PgsqlCommand implements Runnable {
     }
 
     /**
-     * {@code pgsql user} and {@code pgsql db}: the named entry must be in the inventory; then the
-     * cluster's roles or databases are planned against its leader's catalog and applied.
+     * {@code pgsql user} and {@code pgsql db}: the named entry must be in the inventory; then
+     * only it is planned against the leader's catalog and applied, never the cluster's other
+     * roles or databases (an other entry's {@code state: absent} or {@code recreate} waits for
+     * its own command or a deploy).
+     *
+     * @param kind {@code role} or {@code database}: the task names of the entries are {@code "<kind> <name>"}
      */
     static int provision(CommandSpec spec, InventoryOptions inventory, RunOptions run, boolean yes, PgCluster c,
                          String kind, String name, String param, java.util.List<String> names, String tag) {
         if (!names.contains(name)) {
-            throw new PigException(PigException.Kind.USAGE, kind + " " + name + " is not in the " + param + " of " + c.name()
-                    + ": add it there first");
+            throw new PigException(PigException.Kind.USAGE, (kind.equals("role") ? "user" : kind) + " " + name + " is not in the "
+                    + param + " of " + c.name() + ": add it there first");
         }
         limitTo(run, c.instances());
         tagsTo(run, tag);
-        return ApplyCommand.applyWith(spec, inventory, run, null, yes, Set.of("pgsql"));
+        ModelLoader.Loaded loaded = inventory.load();
+        var out = spec.commandLine().getOut();
+        var err = spec.commandLine().getErr();
+        InventoryCommand.printWarnings(err, loaded);
+        try (EngineRun r = new EngineRun(loaded, run, Set.of("pgsql"))) {
+            Plan plan = r.plan(only(r.deployment().work(), kind, name));
+            boolean any = EngineRun.show(plan, false, out);
+            int unreachable = EngineRun.unreachable(plan, err);
+            if (unreachable >= 0) {
+                return unreachable;
+            }
+            if (!any && plan.failedHosts().isEmpty()) {
+                return ExitCodes.OK;
+            }
+            if (!EngineRun.confirm(yes, out)) {
+                err.println("Apply cancelled; nothing was changed.");
+                return ExitCodes.FAILURE;
+            }
+            return r.apply(plan, false, out, err);
+        }
     }
 
-    /** {@code pig pgsql user CLUSTER USER}: the roles of the cluster against its leader's catalog. */
+    /** The work without the tasks of the other entries of the same kind ({@code role x}, {@code database x}). */
+    static Map<SshTarget, List<Task>> only(Map<SshTarget, List<Task>> work, String kind, String name) {
+        Map<SshTarget, List<Task>> out = new LinkedHashMap<>();
+        work.forEach((host, tasks) -> out.put(host, tasks.stream()
+                .filter(t -> !t.name().startsWith(kind + " ") || t.name().equals(kind + " " + name)).toList()));
+        return out;
+    }
+
+    /** {@code pig pgsql user CLUSTER USER}: that role of the cluster against its leader's catalog. */
     @Command(name = "user", description = "Create or change a user of pg_users on the cluster's leader.")
     static final class User implements Callable<Integer> {
         @Spec
@@ -199,12 +234,12 @@ public final class PgsqlCommand implements Runnable {
         @Override
         public Integer call() {
             PgCluster c = cluster(inventory.load().model(), cluster);
-            return provision(spec, inventory, run, yes, c, "user", user, "pg_users",
+            return provision(spec, inventory, run, yes, c, "role", user, "pg_users",
                     c.users().stream().map(u -> u.name()).toList(), "pg_user");
         }
     }
 
-    /** {@code pig pgsql db CLUSTER DB}: the databases of the cluster against its leader's catalog. */
+    /** {@code pig pgsql db CLUSTER DB}: that database of the cluster against its leader's catalog. */
     @Command(name = "db", description = "Create or change a database of pg_databases on the cluster's leader.")
     static final class Db implements Callable<Integer> {
         @Spec
