@@ -89,6 +89,9 @@ postgresql:
     hot_standby_feedback: 'on'
     wal_compression: 'on'
     wal_keep_size: '1GB'
+    ssl: 'on'
+    ssl_cert_file: '/pg/cert/server.crt'
+    ssl_key_file: '/pg/cert/server.key'
 <#list local as k, v>
     ${k}: ${q(v)}
 </#list>

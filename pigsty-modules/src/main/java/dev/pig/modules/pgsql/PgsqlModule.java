@@ -85,7 +85,7 @@ public final class PgsqlModule implements PigModule {
 
     @Override
     public List<String> tags() {
-        return List.of("pg_dbsu", "pg_install", "pg_dir", "pg_etcd", "pg_conf", "pg_reload", "pg_launch", "pg_user",
+        return List.of("pg_dbsu", "pg_install", "pg_dir", "pg_cert", "pg_etcd", "pg_conf", "pg_reload", "pg_launch", "pg_user",
                 "pg_db", "pg_privilege");
     }
 
@@ -181,6 +181,7 @@ public final class PgsqlModule implements PigModule {
             out.add(ModuleContext.stage(this, 3, "dirs", new DirectoryTask(log, "0750", dbsu, dbsu, "pg_dir")));
         }
         out.add(ModuleContext.stage(this, 3, "dirs", new DirectoryTask("/etc/patroni", "0750", dbsu, dbsu, "pg_conf")));
+        out.add(ModuleContext.stage(this, 3, "dirs", serverCert(dir + "/cert", dbsu, me)));
 
         // 4. the cluster's own etcd user, made once through etcd's root
         if (me.role() == PgRole.PRIMARY) {
@@ -314,6 +315,23 @@ public final class PgsqlModule implements PigModule {
             }
         }
         return out;
+    }
+
+    /**
+     * The instance's own TLS certificate, so the {@code ssl} and {@code cert} HBA rules can match:
+     * self-signed, made on the host with openssl once (the key never leaves it), with the
+     * instance name as CN and its IP as subject alternative name. patroni.yml points
+     * {@code ssl_cert_file} and {@code ssl_key_file} at it.
+     */
+    static Task serverCert(String certDir, String dbsu, PgInstance me) {
+        String crt = certDir + "/server.crt";
+        String key = certDir + "/server.key";
+        String made = "test -s " + crt + " -a -s " + key;
+        String make = "set -e; command -v openssl >/dev/null || { echo 'openssl is missing: apt-get install openssl' >&2; exit 1; }; "
+                + "umask 077; openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 3650 -subj " + Shell.quote("/CN=" + me.name())
+                + " -addext " + Shell.quote("subjectAltName=IP:" + me.ip()) + " -keyout " + key + " -out " + crt + " 2>/dev/null; "
+                + "chown " + dbsu + ":" + dbsu + " " + crt + " " + key + "; chmod 0600 " + crt + " " + key;
+        return CommandTask.unless("server certificate of " + me.name(), made, make, "pg_cert");
     }
 
     /** Pigsty's rule: 26 is the tape group on Debian, so a Debian dbsu asked for 26 gets 543. */
