@@ -1,7 +1,11 @@
 package dev.pig.modules.pgsql;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -549,7 +553,7 @@ public final class PgsqlModule implements PigModule {
                     (cat, name) -> p.role(name, "pg_user", u, cat))));
         }
         // objects these make get pg_default_privileges; other admins SET ROLE dbrole_admin first, as in Pigsty
-        List<String> creators = new ArrayList<>(new java.util.LinkedHashSet<>(List.of(v.str("pg_dbsu"), v.str("pg_admin_username"),
+        List<String> creators = new ArrayList<>(new LinkedHashSet<>(List.of(v.str("pg_dbsu"), v.str("pg_admin_username"),
                 "dbrole_admin")));
         List<DefaultPrivilege> privileges = v.strings("pg_default_privileges").stream().map(DefaultPrivilege::parse).toList();
         List<String> privilegeDbs = new ArrayList<>(List.of("template1", "postgres"));
@@ -591,14 +595,16 @@ public final class PgsqlModule implements PigModule {
      * cannot be made as declared (inventory loading warns about it already).
      */
     static Optional<Provision.Baseline> baseline(ModuleContext ctx, PgDatabase d, String tmpDir, String dbsu, PgCatalog.View cat) {
-        if (d.baseline().isEmpty() || cat.database(d.name()).isPresent() && d.state() != PgDatabase.State.RECREATE) {
+        boolean created = d.state() == PgDatabase.State.RECREATE
+                || d.state() == PgDatabase.State.CREATE && cat.database(d.name()).isEmpty();
+        if (d.baseline().isEmpty() || !created) {
             return Optional.empty();
         }
-        java.nio.file.Path file = java.nio.file.Path.of(d.baseline().get());
+        Path file = Path.of(d.baseline().get());
         try {
-            return Optional.of(new Provision.Baseline(file.getFileName().toString(), java.nio.file.Files.readAllBytes(file),
+            return Optional.of(new Provision.Baseline(file.getFileName().toString(), Files.readAllBytes(file),
                     tmpDir + "/baseline-" + d.name() + ".sql", dbsu));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new PigException(PigException.Kind.INVALID_INPUT, "database " + d.name() + ": its baseline " + d.baseline().get()
                     + " cannot be read (" + e.getClass().getSimpleName() + "): put the file there, or drop 'baseline' from the entry in "
                     + ctx.model().file());

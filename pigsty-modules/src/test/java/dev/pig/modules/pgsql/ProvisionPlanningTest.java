@@ -108,6 +108,11 @@ class ProvisionPlanningTest {
         String meta = "@@primary\ndb|meta|postgres|UTF8|C|-1|pigsty meta database\nschema|meta|public\nschema|meta|pigsty\nschema|meta|monitor\n";
         HostPlan p = planProvisioning(inv, "pg-meta", "10.10.10.10", PG_META_PATRONI, meta);
         assertTrue(change(p, "database meta") instanceof Change.NoOp n && n.reason().startsWith("database meta exists"), p.changes().toString());
+        // nor for a database to be dropped
+        Files.writeString(inv, Files.readString(sandbox()).replace("baseline: cmdb.sql,", "baseline: cmdb.sql, state: absent,"));
+        HostPlan absent = planProvisioning(inv, "pg-meta", "10.10.10.10", PG_META_PATRONI, "");
+        assertTrue(change(absent, "database meta") instanceof Change.NoOp n && n.reason().equals("database meta does not exist"),
+                absent.changes().toString());
     }
 
     static Change change(HostPlan p, String task) {
