@@ -303,10 +303,15 @@ public final class PgsqlModule implements PigModule {
             paths.add("/pg");
         }
         for (String p : paths) {
-            out.add(ModuleContext.stage(this, 3, "clean", CommandTask.unless("remove " + p, "! test -e " + Shell.quote(p) + " -a ! -L " + Shell.quote(p),
+            out.add(ModuleContext.stage(this, 3, "clean", CommandTask.unless("remove " + p, gone(p),
                     "rm -rf " + Shell.quote(p) + (p.equals(PATRONI_UNIT) ? " && systemctl daemon-reload" : ""), "pg_launch")));
         }
         return out;
+    }
+
+    /** A check that passes once nothing is at {@code path}: no file or directory, and no link, dangling or not. */
+    static String gone(String path) {
+        return "[ ! -e " + Shell.quote(path) + " ] && [ ! -L " + Shell.quote(path) + " ]";
     }
 
     /** The instances of {@code cluster} this run does not remove: those without facts in it. */

@@ -146,4 +146,23 @@ class RemovalPlanningTest {
         assertInstanceOf(Change.NoOp.class, old.changes().get(1));
         assertInstanceOf(Change.Act.class, change(old, "command clear the etcd keys of pg-test"), "the keys go once every instance is stopped");
     }
+
+    static int shell(String command) throws IOException, InterruptedException {
+        return new ProcessBuilder("sh", "-c", command).inheritIO().start().waitFor();
+    }
+
+    @Test
+    void a_path_is_gone_only_without_a_file_a_directory_or_a_link(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws IOException, InterruptedException {
+        java.nio.file.Path data = Files.createDirectory(dir.resolve("data"));
+        java.nio.file.Path link = Files.createSymbolicLink(dir.resolve("pg"), data);
+        assertEquals(1, shell(PgsqlModule.gone(data.toString())), "a directory is there");
+        assertEquals(1, shell(PgsqlModule.gone(link.toString())), "a link to a directory is there");
+        Files.delete(data);
+        assertEquals(1, shell(PgsqlModule.gone(link.toString())), "a dangling link is there: /pg must go with --rm-data");
+        Files.delete(link);
+        assertEquals(0, shell(PgsqlModule.gone(link.toString())));
+        HostPlan p = plan("patroni-cluster-initial.json", "10.10.10.13").get("10.10.10.13");
+        assertTrue(p.request().checks().contains("[ ! -e /pg ] && [ ! -L /pg ]"), p.request().checks().toString());
+    }
 }
