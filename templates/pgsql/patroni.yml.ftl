@@ -93,6 +93,9 @@ postgresql:
     archive_mode: 'on'
     archive_command: ${q(archive_command)}
 </#if>
+    ssl: 'on'
+    ssl_cert_file: '/pg/cert/server.crt'
+    ssl_key_file: '/pg/cert/server.key'
 <#list local as k, v>
     ${k}: ${q(v)}
 </#list>

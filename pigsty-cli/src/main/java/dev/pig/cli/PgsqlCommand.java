@@ -20,9 +20,12 @@ import dev.pig.modules.Deployment;
 import dev.pig.modules.ModuleContext;
 import dev.pig.modules.pgsql.Operations;
 import dev.pig.core.model.ClusterModel;
+import dev.pig.core.model.ModelLoader;
 import dev.pig.core.model.PgCluster;
 import dev.pig.core.model.PgInstance;
-import dev.pig.core.model.PgRole;
+import dev.pig.core.plan.Plan;
+import dev.pig.core.ssh.SshTarget;
+import dev.pig.core.task.Task;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -104,11 +107,11 @@ public final class PgsqlCommand implements Runnable {
     }
 
     /**
-     * {@code pig pgsql rm CLUSTER [IP...]}: replicas are stopped before the leader; the data goes
-     * with {@code pg_rm_data} (or {@code --rm-data}), stays with {@code --keep-data}. Refused when
-     * {@code pg_safeguard} is set.
+     * {@code pig pgsql rm CLUSTER [IP...]}: replicas are stopped before the leader, and the leader
+     * Patroni reports goes only with the whole cluster; the data goes with {@code pg_rm_data} (or
+     * {@code --rm-data}), stays with {@code --keep-data}. Refused when {@code pg_safeguard} is set.
      */
-    @Command(name = "rm", description = "Remove instances, or the whole cluster: replicas first, data only with pg_rm_data.")
+    @Command(name = "rm", description = "Remove replicas, or the whole cluster: replicas first, data only with pg_rm_data.")
     static final class Rm implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -144,32 +147,86 @@ public final class PgsqlCommand implements Runnable {
                             + ": refusing to remove it (override with -e pg_safeguard=false)");
                 }
             }
-            boolean primaryGoes = gone.stream().anyMatch(i -> i.role() == PgRole.PRIMARY);
-            if (primaryGoes && gone.size() < c.instances().size()) {
-                throw new PigException(PigException.Kind.USAGE, "removing the primary of " + c.name()
-                        + " while replicas stay would fail the cluster over to them; remove the replicas first, or the whole cluster");
-            }
             limitTo(run, gone);
-            return ApplyCommand.applyWith(spec, inventory, run, null, yes, Set.of("pgsql"), true);
+            return remove(spec, inventory, run, yes);
         }
     }
 
     /**
-     * {@code pgsql user} and {@code pgsql db}: the named entry must be in the inventory; then the
-     * cluster's roles or databases are planned against its leader's catalog and applied.
+     * Plans the removal and applies it only when every instance could be planned: the leader
+     * refuses to go while replicas stay (as the live cluster says, not the inventory), and an
+     * instance that cannot be reached must not be left running while the rest is removed.
+     */
+    static int remove(CommandSpec spec, InventoryOptions inventory, RunOptions run, boolean yes) {
+        ModelLoader.Loaded loaded = inventory.load();
+        var out = spec.commandLine().getOut();
+        var err = spec.commandLine().getErr();
+        InventoryCommand.printWarnings(err, loaded);
+        try (EngineRun r = new EngineRun(loaded, run, Set.of("pgsql"), true)) {
+            Plan plan = r.plan();
+            EngineRun.show(plan, false, out);
+            if (!plan.failedHosts().isEmpty()) {
+                err.println("Error: the removal cannot be planned on every instance it removes (see above); nothing was changed.");
+                return ExitCodes.FAILURE;
+            }
+            if (plan.isEmpty()) {
+                return ExitCodes.OK;
+            }
+            if (!EngineRun.confirm(yes, out)) {
+                err.println("Removal cancelled; nothing was changed.");
+                return ExitCodes.FAILURE;
+            }
+            return r.apply(plan, false, out, err);
+        }
+    }
+
+    /**
+     * {@code pgsql user} and {@code pgsql db}: the named entry must be in the inventory; then
+     * only it is planned against the leader's catalog and applied, never the cluster's other
+     * roles or databases (an other entry's {@code state: absent} or {@code recreate} waits for
+     * its own command or a deploy).
+     *
+     * @param kind {@code role} or {@code database}: the task names of the entries are {@code "<kind> <name>"}
      */
     static int provision(CommandSpec spec, InventoryOptions inventory, RunOptions run, boolean yes, PgCluster c,
                          String kind, String name, String param, java.util.List<String> names, String tag) {
         if (!names.contains(name)) {
-            throw new PigException(PigException.Kind.USAGE, kind + " " + name + " is not in the " + param + " of " + c.name()
-                    + ": add it there first");
+            throw new PigException(PigException.Kind.USAGE, (kind.equals("role") ? "user" : kind) + " " + name + " is not in the "
+                    + param + " of " + c.name() + ": add it there first");
         }
         limitTo(run, c.instances());
         tagsTo(run, tag);
-        return ApplyCommand.applyWith(spec, inventory, run, null, yes, Set.of("pgsql"));
+        ModelLoader.Loaded loaded = inventory.load();
+        var out = spec.commandLine().getOut();
+        var err = spec.commandLine().getErr();
+        InventoryCommand.printWarnings(err, loaded);
+        try (EngineRun r = new EngineRun(loaded, run, Set.of("pgsql"))) {
+            Plan plan = r.plan(only(r.deployment().work(), kind, name));
+            boolean any = EngineRun.show(plan, false, out);
+            int unreachable = EngineRun.unreachable(plan, err);
+            if (unreachable >= 0) {
+                return unreachable;
+            }
+            if (!any && plan.failedHosts().isEmpty()) {
+                return ExitCodes.OK;
+            }
+            if (!EngineRun.confirm(yes, out)) {
+                err.println("Apply cancelled; nothing was changed.");
+                return ExitCodes.FAILURE;
+            }
+            return r.apply(plan, false, out, err);
+        }
     }
 
-    /** {@code pig pgsql user CLUSTER USER}: the roles of the cluster against its leader's catalog. */
+    /** The work without the tasks of the other entries of the same kind ({@code role x}, {@code database x}). */
+    static Map<SshTarget, List<Task>> only(Map<SshTarget, List<Task>> work, String kind, String name) {
+        Map<SshTarget, List<Task>> out = new LinkedHashMap<>();
+        work.forEach((host, tasks) -> out.put(host, tasks.stream()
+                .filter(t -> !t.name().startsWith(kind + " ") || t.name().equals(kind + " " + name)).toList()));
+        return out;
+    }
+
+    /** {@code pig pgsql user CLUSTER USER}: that role of the cluster against its leader's catalog. */
     @Command(name = "user", description = "Create or change a user of pg_users on the cluster's leader.")
     static final class User implements Callable<Integer> {
         @Spec
@@ -188,12 +245,12 @@ public final class PgsqlCommand implements Runnable {
         @Override
         public Integer call() {
             PgCluster c = cluster(inventory.load().model(), cluster);
-            return provision(spec, inventory, run, yes, c, "user", user, "pg_users",
+            return provision(spec, inventory, run, yes, c, "role", user, "pg_users",
                     c.users().stream().map(u -> u.name()).toList(), "pg_user");
         }
     }
 
-    /** {@code pig pgsql db CLUSTER DB}: the databases of the cluster against its leader's catalog. */
+    /** {@code pig pgsql db CLUSTER DB}: that database of the cluster against its leader's catalog. */
     @Command(name = "db", description = "Create or change a database of pg_databases on the cluster's leader.")
     static final class Db implements Callable<Integer> {
         @Spec

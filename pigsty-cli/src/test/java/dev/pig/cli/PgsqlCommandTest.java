@@ -3,7 +3,22 @@ package dev.pig.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
 import org.junit.jupiter.api.Test;
+
+import dev.pig.core.model.ClusterModel;
+import dev.pig.core.model.ModelLoader;
+import dev.pig.core.ssh.SshTarget;
+import dev.pig.core.task.Task;
+import dev.pig.core.template.Templates;
+import dev.pig.modules.Deployment;
+import dev.pig.modules.ModuleContext;
+import dev.pig.modules.Modules;
+import dev.pig.modules.Selection;
 
 /** {@code pig pgsql ...}: the checks made before any host is reached; what they plan is tested with the PGSQL module. */
 class PgsqlCommandTest {
@@ -40,13 +55,6 @@ class PgsqlCommandTest {
     }
 
     @Test
-    void the_primary_does_not_go_before_its_replicas() {
-        PigRunner.Result r = PigRunner.run("pgsql", "rm", "-i", INV, "pg-test", "10.10.10.11", "-y");
-        assertEquals(ExitCodes.USAGE, r.code(), r.toString());
-        assertTrue(r.err().contains("remove the replicas first"), r.err());
-    }
-
-    @Test
     void rm_data_and_keep_data_contradict() {
         PigRunner.Result r = PigRunner.run("pgsql", "rm", "-i", INV, "pg-test", "--rm-data", "--keep-data");
         assertEquals(ExitCodes.USAGE, r.code(), r.toString());
@@ -60,5 +68,30 @@ class PgsqlCommandTest {
         PigRunner.Result d = PigRunner.run("pgsql", "db", "-i", INV, "pg-test", "nodb");
         assertEquals(ExitCodes.USAGE, d.code(), d.toString());
         assertTrue(d.err().contains("not in the pg_databases of pg-test"), d.err());
+    }
+
+    static final String USERS = "{pg_users: [{name: test}, {name: other}, {name: old, state: absent}]}";
+    static final String DBS = "{pg_databases: [{name: app}, {name: test, state: recreate}, {name: legacy, state: absent}]}";
+
+    /** The names of the tasks of pg-test under {@code tags}, of the given kind, before and after the name filter. */
+    static List<String> planned(String tags, String kind, String name, String extra) {
+        ClusterModel m = ModelLoader.load(Path.of(INV), List.of(extra)).model();
+        Deployment d = Deployment.of(m, Modules.all(), new ModuleContext(m, Templates.builtIn()),
+                Selection.of("pg-test", tags, Set.of("pgsql")));
+        Map<SshTarget, List<Task>> work = name == null ? d.work() : PgsqlCommand.only(d.work(), kind, name);
+        return work.values().stream().flatMap(List::stream).map(Task::name).filter(n -> n.startsWith(kind + " ")).distinct().toList();
+    }
+
+    @Test
+    void pgsql_user_plans_the_named_role_only() {
+        assertTrue(planned("pg_user", "role", null, USERS).containsAll(List.of("role test", "role other", "role old", "role dbuser_dba")));
+        assertEquals(List.of("role test"), planned("pg_user", "role", "test", USERS));
+        assertEquals(List.of("role old"), planned("pg_user", "role", "old", USERS), "dropping one user drops no other");
+    }
+
+    @Test
+    void pgsql_db_plans_the_named_database_only_and_drops_or_recreates_no_other() {
+        assertEquals(List.of("database app", "database test", "database legacy"), planned("pg_db", "database", null, DBS));
+        assertEquals(List.of("database app"), planned("pg_db", "database", "app", DBS));
     }
 }

@@ -1,5 +1,7 @@
 package dev.pig.core.model;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -377,6 +379,9 @@ public final class ModelBuilder {
         String h = first == null ? "" : first;
         List<PgUser> users = first == null ? List.of() : users(h, "pg_users");
         List<PgDatabase> dbs = first == null ? List.of() : databases(h);
+        if (first != null) {
+            checkDefaultPrivileges(h);
+        }
         List<HbaRule> hba = new ArrayList<>();
         List<HbaRule> pgbHba = new ArrayList<>();
         List<PgService> services = new ArrayList<>();
@@ -398,6 +403,50 @@ public final class ModelBuilder {
         instances.sort(java.util.Comparator.comparingInt(PgInstance::seq));
         return new PgCluster(name, g.name(), version, List.copyOf(instances), users, dbs, List.copyOf(hba),
                 List.copyOf(pgbHba), List.copyOf(services), vip);
+    }
+
+    /**
+     * A database's {@code baseline} as the file to run: an absolute path as it is, a relative one
+     * under the inventory's {@code files/} directory (Pigsty's layout), else next to the
+     * inventory. A missing file is a warning here, since a database that exists never runs it;
+     * creating one without it fails at plan time.
+     */
+    private Optional<String> baseline(String db, Fields f) {
+        Optional<String> given = f.string("baseline");
+        if (given.isEmpty()) {
+            return given;
+        }
+        Path named = Path.of(given.get());
+        Path dir = Optional.ofNullable(Path.of(inv.file()).toAbsolutePath().getParent()).orElse(Path.of("").toAbsolutePath());
+        List<Path> candidates = named.isAbsolute() ? List.of(named) : List.of(dir.resolve("files").resolve(named), dir.resolve(named));
+        for (Path c : candidates) {
+            if (Files.isRegularFile(c)) {
+                return Optional.of(c.normalize().toString());
+            }
+        }
+        diags.warning("baseline '" + given.get() + "' of database '" + db + "' is not found (looked for "
+                        + String.join(", ", candidates.stream().map(c -> c.normalize().toString()).toList()) + ")",
+                f.node("baseline").source(), "Put the SQL file there, or remove 'baseline': creating the database fails without it.");
+        return Optional.of(candidates.get(0).normalize().toString());
+    }
+
+    /** Each entry of {@code pg_default_privileges} must be a GRANT pig can compare with the catalog. */
+    private void checkDefaultPrivileges(String host) {
+        Var v = var(host, "pg_default_privileges");
+        if (v == null || !(v.node() instanceof YNode.Seq seq)) {
+            return;
+        }
+        for (YNode item : seq.items()) {
+            if (item instanceof YNode.Scalar sc && sc.value() != null) {
+                try {
+                    DefaultPrivilege.parse(String.valueOf(sc.value()));
+                } catch (IllegalArgumentException e) {
+                    diags.error("pg_default_privileges entry '" + sc.value() + "' is not a grant pig can apply: " + e.getMessage(),
+                            item.source(), "Write each entry as Pigsty does, e.g. 'GRANT SELECT ON TABLES TO dbrole_readonly';"
+                                    + " pig runs it as ALTER DEFAULT PRIVILEGES FOR ROLE <creator> <entry>.");
+                }
+            }
+        }
     }
 
     /** The entries of a list parameter as mappings, each entry not a mapping reported. */
@@ -436,6 +485,17 @@ public final class ModelBuilder {
                 diags.error("user '" + name.get() + "': state must be create or absent, got '" + state + "'",
                         f.node("state").source(), "Use 'state: absent' to drop the user, or leave it out.");
             }
+            f.string("expire_at").ifPresent(at -> {
+                try {
+                    java.time.LocalDate.parse(at);
+                } catch (java.time.format.DateTimeParseException e) {
+                    diags.error("user '" + name.get() + "': expire_at must be a date like 2030-12-31, got '" + at + "'",
+                            f.node("expire_at").source(), "Write the day the user expires on as YYYY-MM-DD, or use expire_in: DAYS.");
+                }
+            });
+            f.integer("expire_in").filter(n -> n < 0).ifPresent(n -> diags.error("user '" + name.get()
+                    + "': expire_in must be 0 or more days, got " + n, f.node("expire_in").source(),
+                    "expire_in counts the days from the run; give expire_at for a fixed day."));
             out.add(new PgUser(name.get(), f.string("password").map(Secret::new), f.bool("login", true),
                     f.bool("superuser", false), f.bool("createdb", false), f.bool("createrole", false),
                     f.bool("inherit", true), f.bool("replication", false), f.bool("bypassrls", false),
@@ -500,7 +560,7 @@ public final class ModelBuilder {
             out.add(new PgDatabase(name.get(), f.string("owner"), f.string("template"), f.string("encoding"),
                     f.string("locale"), f.string("lc_collate"), f.string("lc_ctype"), f.string("tablespace"),
                     f.bool("allowconn", true), f.bool("revokeconn", false), f.integer("connlimit", -1),
-                    List.copyOf(schemas), List.copyOf(exts), f.string("comment", ""), f.string("baseline"),
+                    List.copyOf(schemas), List.copyOf(exts), f.string("comment", ""), baseline(name.get(), f),
                     f.bool("pgbouncer", true), f.string("pool_mode"), f.integer("pool_size"),
                     f.integer("pool_size_reserve").or(() -> f.integer("pool_reserve")), f.integer("pool_size_min"),
                     f.integer("pool_max_db_conn").or(() -> f.integer("pool_connlimit")), st));

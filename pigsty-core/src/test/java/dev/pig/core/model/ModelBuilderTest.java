@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 import dev.pig.core.Fixtures;
+import dev.pig.core.diag.Diagnostic;
 import dev.pig.core.diag.Diagnostics;
 import dev.pig.core.inventory.InventoryLoader;
 import dev.pig.core.param.ParamCatalog;
@@ -68,7 +69,50 @@ class ModelBuilderTest {
         PgDatabase db = meta.databases().get(0);
         assertEquals("meta", db.name());
         assertEquals(List.of("pigsty"), db.schemas());
-        assertEquals(Optional.of("cmdb.sql"), db.baseline());
+        assertEquals(Optional.of(Fixtures.repo("inventory-examples/files/cmdb.sql").toAbsolutePath().normalize().toString()), db.baseline(),
+                "a relative baseline is looked for in files/ beside the inventory, as in Pigsty");
+    }
+
+    static final String BASELINE_INV = """
+            all:
+              children:
+                etcd: { hosts: { 10.10.10.10: { etcd_seq: 1 } }, vars: { etcd_cluster: etcd } }
+                pg-meta:
+                  hosts: { 10.10.10.10: { pg_seq: 1, pg_role: primary } }
+                  vars:
+                    pg_cluster: pg-meta
+                    pg_databases:
+                      - { name: meta, baseline: %s }
+            """;
+
+    static Optional<String> baselineOf(java.nio.file.Path inventory, Diagnostics d) throws java.io.IOException {
+        return InventoryLoader.load(inventory, List.of(), d).map(inv -> ModelBuilder.build(inv, ParamCatalog.builtIn(), d))
+                .orElseThrow().pgCluster("pg-meta").orElseThrow().databases().get(0).baseline();
+    }
+
+    @Test
+    void a_baseline_is_found_beside_the_inventory_or_at_an_absolute_path(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Path beside = java.nio.file.Files.writeString(dir.resolve("meta.sql"), "SELECT 1;\n");
+        java.nio.file.Path inv = java.nio.file.Files.writeString(dir.resolve("pigsty.yml"), BASELINE_INV.formatted("meta.sql"));
+        Diagnostics d = new Diagnostics();
+        assertEquals(Optional.of(beside.toString()), baselineOf(inv, d));
+        assertTrue(d.warnings().isEmpty(), d.render());
+        java.nio.file.Files.writeString(inv, BASELINE_INV.formatted(beside.toString()));
+        assertEquals(Optional.of(beside.toString()), baselineOf(inv, new Diagnostics()));
+    }
+
+    @Test
+    void a_missing_baseline_is_reported_at_its_line(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        java.nio.file.Path inv = java.nio.file.Files.writeString(dir.resolve("pigsty.yml"), BASELINE_INV.formatted("nope.sql"));
+        Diagnostics d = new Diagnostics();
+        baselineOf(inv, d);
+        assertEquals(1, d.warnings().size(), d.render());
+        Diagnostic w = d.warnings().get(0);
+        assertEquals("baseline 'nope.sql' of database 'meta' is not found (looked for " + dir.resolve("files/nope.sql") + ", "
+                + dir.resolve("nope.sql") + ")", w.summary());
+        assertEquals(9, w.source().line());
+        assertFalse(d.hasErrors(), "a database that exists never needs its baseline");
     }
 
     @Test

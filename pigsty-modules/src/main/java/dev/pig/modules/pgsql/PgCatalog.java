@@ -12,17 +12,22 @@ import dev.pig.core.fact.FactSection;
 
 /**
  * The catalog of a cluster's primary, read with one psql session per database as the dbsu:
- * roles with their attributes, memberships and stored password, databases, and the schemas and
- * extensions of each. Only a primary answers, so a replica's section is empty.
+ * roles with their attributes, memberships and stored password, databases, and the schemas,
+ * extensions and default privileges of each (template1's too). Only a primary answers, so a
+ * replica's section is empty.
  */
 public final class PgCatalog implements FactSection<PgCatalog.View> {
     private final String cluster;
     private final String script;
 
-    /** A role as {@code pg_authid} has it; {@code password} is the stored verifier or empty. */
+    /**
+     * A role as {@code pg_authid} has it; {@code password} is the stored verifier or empty,
+     * {@code validUntil} the day {@code rolvaliduntil} falls on (the server's time zone),
+     * {@code infinity}, or empty for none.
+     */
     public record Role(String name, boolean superuser, boolean inherit, boolean createrole, boolean createdb, boolean login,
                        boolean replication, boolean bypassrls, int connlimit, String password, Set<String> memberOf,
-                       String comment, Map<String, String> settings) {
+                       String comment, Map<String, String> settings, String validUntil) {
     }
 
     /** A database with the schemas and extensions (name -> schema) found in it. */
@@ -31,10 +36,19 @@ public final class PgCatalog implements FactSection<PgCatalog.View> {
     }
 
     /**
-     * @param primary whether a running primary answered here; without it the rest is empty
+     * One privilege of a global {@code pg_default_acl} entry of a database, as {@code aclexplode}
+     * gives it: objects {@code creator} makes of {@code objtype} grant {@code privilege} to
+     * {@code grantee} ({@code PUBLIC} for everyone).
+     */
+    public record DefaultAcl(String creator, char objtype, String grantee, String privilege, boolean grantable) {
+    }
+
+    /**
+     * @param primary     whether a running primary answered here; without it the rest is empty
+     * @param defaultAcls the global default privileges of each database read (template1 included)
      */
     public record View(boolean primary, Map<String, Role> roles, Map<String, Database> databases, Set<String> available,
-                       int defaultAcls) {
+                       Map<String, Set<DefaultAcl>> defaultAcls) {
         public Optional<Role> role(String name) {
             return Optional.ofNullable(roles.get(name));
         }
@@ -43,8 +57,13 @@ public final class PgCatalog implements FactSection<PgCatalog.View> {
             return Optional.ofNullable(databases.get(name));
         }
 
+        /** The default privileges set in {@code database}; empty when none are, or it was not read. */
+        public Set<DefaultAcl> defaultAcls(String database) {
+            return defaultAcls.getOrDefault(database, Set.of());
+        }
+
         static View none() {
-            return new View(false, Map.of(), Map.of(), Set.of(), 0);
+            return new View(false, Map.of(), Map.of(), Set.of(), Map.of());
         }
     }
 
@@ -64,20 +83,24 @@ public final class PgCatalog implements FactSection<PgCatalog.View> {
                 + " JOIN pg_roles g ON g.oid = m.roleid WHERE m.member = r.oid), ''),"
                 + " translate(coalesce(shobj_description(r.oid, 'pg_authid'), ''), E'|\\n', '  '),"
                 + " coalesce((SELECT array_to_string(s.setconfig, chr(31)) FROM pg_db_role_setting s"
-                + " WHERE s.setrole = r.oid AND s.setdatabase = 0), '')"
+                + " WHERE s.setrole = r.oid AND s.setdatabase = 0), ''),"
+                + " coalesce(CASE WHEN r.rolvaliduntil = 'infinity' THEN 'infinity' ELSE to_char(r.rolvaliduntil, 'YYYY-MM-DD') END, '')"
                 + " FROM pg_authid r WHERE r.rolname !~ '^pg_';\n"
                 + "SELECT 'db', d.datname, pg_get_userbyid(d.datdba), pg_encoding_to_char(d.encoding), d.datcollate,"
                 + " d.datconnlimit, translate(coalesce(shobj_description(d.oid, 'pg_database'), ''), E'|\\n', '  ')"
                 + " FROM pg_database d WHERE NOT d.datistemplate;\n"
                 + "SELECT 'avail', name FROM pg_available_extensions;\n"
-                + "SELECT 'defacl', count(*) FROM pg_default_acl;\n"
                 + "SQL\n"
-                + "for db in $(echo 'SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate' | q postgres); do\n"
+                // template1 too: the default privileges of every database made later come from it
+                + "for db in $(echo \"SELECT datname FROM pg_database WHERE datallowconn AND (NOT datistemplate OR datname = 'template1')\" | q postgres); do\n"
                 + "q \"$db\" <<'SQL'\n"
                 + "SELECT 'schema', current_database(), nspname FROM pg_namespace"
                 + " WHERE nspname !~ '^pg_' AND nspname <> 'information_schema';\n"
                 + "SELECT 'ext', current_database(), e.extname, n.nspname FROM pg_extension e"
                 + " JOIN pg_namespace n ON n.oid = e.extnamespace;\n"
+                + "SELECT 'defacl', current_database(), pg_get_userbyid(d.defaclrole), d.defaclobjtype,"
+                + " CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END, a.privilege_type, a.is_grantable"
+                + " FROM pg_default_acl d, aclexplode(d.defaclacl) a WHERE d.defaclnamespace = 0;\n"
                 + "SQL\n"
                 + "done\n";
     }
@@ -106,7 +129,7 @@ public final class PgCatalog implements FactSection<PgCatalog.View> {
         Map<String, Set<String>> schemas = new LinkedHashMap<>();
         Map<String, Map<String, String>> exts = new LinkedHashMap<>();
         Set<String> avail = new LinkedHashSet<>();
-        int defacl = 0;
+        Map<String, Set<DefaultAcl>> defacl = new LinkedHashMap<>();
         for (String line : output.split("\n")) {
             String[] f = line.split("\\|", -1);
             switch (f[0]) {
@@ -126,7 +149,7 @@ public final class PgCatalog implements FactSection<PgCatalog.View> {
                             }
                         }
                         roles.put(f[1], new Role(f[1], t(f[2]), t(f[3]), t(f[4]), t(f[5]), t(f[6]), t(f[7]), t(f[8]),
-                                Integer.parseInt(f[9]), f[10], member, f[12], Map.copyOf(settings)));
+                                Integer.parseInt(f[9]), f[10], member, f[12], Map.copyOf(settings), f.length > 14 ? f[14] : ""));
                     }
                 }
                 case "db" -> {
@@ -150,8 +173,9 @@ public final class PgCatalog implements FactSection<PgCatalog.View> {
                     }
                 }
                 case "defacl" -> {
-                    if (f.length >= 2) {
-                        defacl = Integer.parseInt(f[1].trim());
+                    if (f.length >= 7 && f[3].length() == 1) {
+                        defacl.computeIfAbsent(f[1], k -> new LinkedHashSet<>())
+                                .add(new DefaultAcl(f[2], f[3].charAt(0), f[4], f[5], t(f[6])));
                     }
                 }
                 default -> { }
@@ -160,7 +184,9 @@ public final class PgCatalog implements FactSection<PgCatalog.View> {
         Map<String, Database> out = new LinkedHashMap<>();
         dbs.forEach((name, f) -> out.put(name, new Database(name, f[2], f[3], f[4], Integer.parseInt(f[5]), f[6],
                 Set.copyOf(schemas.getOrDefault(name, Set.of())), Map.copyOf(exts.getOrDefault(name, Map.of())))));
-        return new View(true, Map.copyOf(roles), out, Set.copyOf(avail), defacl);
+        Map<String, Set<DefaultAcl>> acls = new LinkedHashMap<>();
+        defacl.forEach((db, set) -> acls.put(db, Set.copyOf(set)));
+        return new View(true, Map.copyOf(roles), out, Set.copyOf(avail), Map.copyOf(acls));
     }
 
     private static boolean t(String s) {

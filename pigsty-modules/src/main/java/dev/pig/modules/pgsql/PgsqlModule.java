@@ -1,16 +1,22 @@
 package dev.pig.modules.pgsql;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
 
+import dev.pig.core.diag.PigException;
 import dev.pig.core.fact.FactRequest;
 import dev.pig.core.fact.FactSection;
 import dev.pig.core.fact.HostFacts;
 import dev.pig.core.model.ClusterModel;
+import dev.pig.core.model.DefaultPrivilege;
 import dev.pig.core.model.EtcdCluster;
 import dev.pig.core.model.InfraNode;
 import dev.pig.core.model.Node;
@@ -83,7 +89,7 @@ public final class PgsqlModule implements PigModule {
 
     @Override
     public List<String> tags() {
-        return List.of("pg_dbsu", "pg_install", "pg_dir", "pg_etcd", "pg_conf", "pg_reload", "pg_launch", "pg_user",
+        return List.of("pg_dbsu", "pg_install", "pg_dir", "pg_cert", "pg_etcd", "pg_conf", "pg_reload", "pg_launch", "pg_user",
                 "pg_db", "pg_privilege", "pgbackrest_config", "pgbackrest_init", "pgbackrest_backup", "pg_crontab",
                 "pgbouncer_dir", "pgbouncer_config", "pgbouncer_user", "pgbouncer_db", "pgbouncer_hba", "pgbouncer_launch",
                 "pg_vip", "pg_service", "pg_exporter", "pgbouncer_exporter");
@@ -221,6 +227,7 @@ public final class PgsqlModule implements PigModule {
             out.add(ModuleContext.stage(this, 3, "dirs", new DirectoryTask(log, "0750", dbsu, dbsu, "pg_dir")));
         }
         out.add(ModuleContext.stage(this, 3, "dirs", new DirectoryTask("/etc/patroni", "0750", dbsu, dbsu, "pg_conf")));
+        out.add(ModuleContext.stage(this, 3, "dirs", serverCert(dir + "/cert", dbsu, me)));
 
         // 4. the cluster's own etcd user, made once through etcd's root
         if (me.role() == PgRole.PRIMARY) {
@@ -317,10 +324,13 @@ public final class PgsqlModule implements PigModule {
     }
 
     /**
-     * What removing an instance takes: Patroni stopped (replicas in the first stage, the leader in
+     * What removing instances takes: Patroni stopped (replicas in the first stage, the leader in
      * the next, so the cluster never fails over to a host being removed), its files, and with
-     * {@code pg_rm_data} its data directory. Removing the leader also clears the cluster's
-     * keys in etcd, as the cluster is gone.
+     * {@code pg_rm_data} its data directory. Who leads is what Patroni says, not the inventory's
+     * {@code pg_role}: the live leader goes only with the whole cluster (a leader stopped under
+     * running replicas would hand the cluster to one of them while its files are deleted), and
+     * only then are the cluster's keys in etcd cleared, from the inventory's primary, which has
+     * etcdctl since it made the cluster's etcd user.
      */
     @Override
     public List<Staged> removal(ModuleContext ctx, Node node) {
@@ -338,16 +348,36 @@ public final class PgsqlModule implements PigModule {
         out.add(ModuleContext.stage(this, 1, "stop replicas", whenLeader(cluster, me, section, false, "command stop patroni",
                 "pg_launch", stopped, (f, c) -> CommandTask.unless("stop patroni on " + me.name(), stopped, stop, "pg_launch"))));
         out.add(ModuleContext.stage(this, 2, "stop leader", whenLeader(cluster, me, section, true, "command stop patroni",
-                "pg_launch", stopped, (f, c) -> CommandTask.unless("stop patroni on " + me.name(), stopped, stop, "pg_launch"))));
-        if (ctx.model().etcd().isPresent()) {
+                "pg_launch", stopped, (f, c) -> {
+                    List<String> staying = staying(ctx, cluster, c);
+                    if (!staying.isEmpty()) {
+                        throw new PigException(PigException.Kind.USAGE, me.name() + " leads " + cluster.name() + " (as Patroni reports) and "
+                                + String.join(", ", staying) + (staying.size() == 1 ? " stays" : " stay")
+                                + " (not removed in this run, or not reachable): removing the leader would fail the cluster over."
+                                + " Switch over first (patronictl switchover), then remove " + me.name() + " as a replica,"
+                                + " or remove the whole cluster: pig pgsql rm " + cluster.name());
+                    }
+                    return CommandTask.unless("stop patroni on " + me.name(), stopped, stop, "pg_launch");
+                })));
+        if (ctx.model().etcd().isPresent() && me.role() == PgRole.PRIMARY) {
             EtcdCluster e = ctx.model().etcd().get();
             String prefix = v.str("pg_namespace") + "/" + cluster.name() + "/";
             String ctl = "ETCDCTL_API=3 etcdctl --endpoints=" + String.join(",", e.members().stream().map(m -> m.ip() + ":" + m.port()).toList())
                     + " --command-timeout=5s --user " + Shell.quote(cluster.name() + ":" + etcdPassword(v, cluster));
-            out.add(ModuleContext.stage(this, 2, "stop leader", whenLeader(cluster, me, section, true, "command clear etcd keys",
-                    "pg_launch", null, (f, c) -> CommandTask.unless("clear the etcd keys of " + cluster.name(),
-                            "! command -v etcdctl >/dev/null || [ -z \"$(" + ctl + " get " + Shell.quote(prefix) + " --prefix --keys-only 2>/dev/null)\" ]",
-                            ctl + " del " + Shell.quote(prefix) + " --prefix", "pg_launch"))));
+            // a failed read is not "no keys": the command then runs and says what is wrong
+            String cleared = "command -v etcdctl >/dev/null && keys=$(" + ctl + " get " + Shell.quote(prefix)
+                    + " --prefix --keys-only) && [ -z \"$keys\" ]";
+            String clear = "command -v etcdctl >/dev/null || { echo 'etcdctl is missing on " + me.name() + ": install etcd-client, or delete "
+                    + prefix + " from etcd by hand' >&2; exit 1; }; " + ctl + " del " + Shell.quote(prefix) + " --prefix";
+            out.add(ModuleContext.stage(this, 3, "clean", new Deferred("command clear the etcd keys of " + cluster.name(), "pg_launch", b -> b.checks(cleared),
+                    (f, c) -> {
+                        List<String> staying = staying(ctx, cluster, c);
+                        if (!staying.isEmpty()) {
+                            return skip("clear the etcd keys of " + cluster.name(), String.join(", ", staying)
+                                    + (staying.size() == 1 ? " stays" : " stay") + " in " + cluster.name() + ": its keys in etcd are still used", "pg_launch");
+                        }
+                        return CommandTask.unless("clear the etcd keys of " + cluster.name(), cleared, clear, "pg_launch");
+                    })));
         }
         List<String> paths = new ArrayList<>(List.of(PATRONI_CONF, PATRONI_UNIT));
         if (v.bool("pg_rm_data")) {
@@ -355,10 +385,44 @@ public final class PgsqlModule implements PigModule {
             paths.add("/pg");
         }
         for (String p : paths) {
-            out.add(ModuleContext.stage(this, 3, "clean", CommandTask.unless("remove " + p, "! test -e " + Shell.quote(p) + " -a ! -L " + Shell.quote(p),
+            out.add(ModuleContext.stage(this, 3, "clean", CommandTask.unless("remove " + p, gone(p),
                     "rm -rf " + Shell.quote(p) + (p.equals(PATRONI_UNIT) ? " && systemctl daemon-reload" : ""), "pg_launch")));
         }
         return out;
+    }
+
+    /** A check that passes once nothing is at {@code path}: no file or directory, and no link, dangling or not. */
+    static String gone(String path) {
+        return "[ ! -e " + Shell.quote(path) + " ] && [ ! -L " + Shell.quote(path) + " ]";
+    }
+
+    /** The instances of {@code cluster} this run does not remove: those without facts in it. */
+    static List<String> staying(ModuleContext ctx, PgCluster cluster, PlanContext pctx) {
+        List<String> out = new ArrayList<>();
+        for (PgInstance i : cluster.instances()) {
+            String host = ctx.model().node(i.ip()).map(Node::address).orElse(i.ip());
+            if (!pctx.fleet().containsKey(host) && !pctx.fleet().containsKey(i.ip())) {
+                out.add(i.name());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The instance's own TLS certificate, so the {@code ssl} and {@code cert} HBA rules can match:
+     * self-signed, made on the host with openssl once (the key never leaves it), with the
+     * instance name as CN and its IP as subject alternative name. patroni.yml points
+     * {@code ssl_cert_file} and {@code ssl_key_file} at it.
+     */
+    static Task serverCert(String certDir, String dbsu, PgInstance me) {
+        String crt = certDir + "/server.crt";
+        String key = certDir + "/server.key";
+        String made = "test -s " + crt + " -a -s " + key;
+        String make = "set -e; command -v openssl >/dev/null || { echo 'openssl is missing: apt-get install openssl' >&2; exit 1; }; "
+                + "umask 077; openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 3650 -subj " + Shell.quote("/CN=" + me.name())
+                + " -addext " + Shell.quote("subjectAltName=IP:" + me.ip()) + " -keyout " + key + " -out " + crt + " 2>/dev/null; "
+                + "chown " + dbsu + ":" + dbsu + " " + crt + " " + key + "; chmod 0600 " + crt + " " + key;
+        return CommandTask.unless("server certificate of " + me.name(), made, make, "pg_cert");
     }
 
     /** Pigsty's rule: 26 is the tape group on Debian, so a Debian dbsu asked for 26 gets 543. */
@@ -572,20 +636,62 @@ public final class PgsqlModule implements PigModule {
             out.add(ModuleContext.stage(this, 8, "roles", onLeader(cluster, me, patroni, catalog, "role " + u.name(), "pg_user",
                     (cat, name) -> p.role(name, "pg_user", u, cat))));
         }
-        List<String> creators = List.of(v.str("pg_dbsu"), v.str("pg_admin_username"));
-        out.add(ModuleContext.stage(this, 8, "roles", onLeader(cluster, me, patroni, catalog, "default privileges", "pg_privilege",
-                (cat, name) -> p.defaultPrivileges(name, "pg_privilege", v.strings("pg_default_privileges"), creators, cat))));
+        // objects these make get pg_default_privileges; other admins SET ROLE dbrole_admin first, as in Pigsty
+        List<String> creators = new ArrayList<>(new LinkedHashSet<>(List.of(v.str("pg_dbsu"), v.str("pg_admin_username"),
+                "dbrole_admin")));
+        List<DefaultPrivilege> privileges = v.strings("pg_default_privileges").stream().map(DefaultPrivilege::parse).toList();
+        List<String> privilegeDbs = new ArrayList<>(List.of("template1", "postgres"));
+        for (PgDatabase d : cluster.databases()) {
+            if (!privilegeDbs.contains(d.name())) {
+                privilegeDbs.add(d.name());
+            }
+        }
+        for (String db : privilegeDbs) {
+            Optional<PgDatabase> entry = cluster.databases().stream().filter(d -> d.name().equals(db)).findFirst();
+            out.add(ModuleContext.stage(this, 8, "roles", onLeader(cluster, me, patroni, catalog, "default privileges in " + db, "pg_privilege",
+                    (cat, name) -> {
+                        if (entry.isPresent() && entry.get().state() == PgDatabase.State.ABSENT) {
+                            return new Change.NoOp(name, "pg_privilege", "database " + db + " is to be absent");
+                        }
+                        if (entry.isPresent() && (cat.database(db).isEmpty() || entry.get().state() == PgDatabase.State.RECREATE)) {
+                            return new Change.NoOp(name, "pg_privilege", "database " + db + " gets them when it is created");
+                        }
+                        return p.defaultPrivileges(name, "pg_privilege", db, privileges, creators, cat);
+                    })));
+        }
         List<Provision.Ext> exts = new ArrayList<>();
         for (Object o : v.raw("pg_default_extensions") instanceof List<?> l ? l : List.of()) {
             if (o instanceof Map<?, ?> m) {
                 exts.add(new Provision.Ext(String.valueOf(m.get("name")), m.get("schema") == null ? "" : String.valueOf(m.get("schema"))));
             }
         }
+        Provision.Defaults defaults = new Provision.Defaults(v.strings("pg_default_schemas"), exts, privileges, creators);
+        String tmp = v.str("pg_fs_main") + "/" + cluster.name() + "-" + v.integer("pg_version") + "/tmp";
         for (PgDatabase d : cluster.databases()) {
             out.add(ModuleContext.stage(this, 9, "databases", onLeader(cluster, me, patroni, catalog, "database " + d.name(), "pg_db",
-                    (cat, name) -> p.database(name, "pg_db", d, v.strings("pg_default_schemas"), exts, cat))));
-            d.baseline().ifPresent(b -> out.add(ModuleContext.stage(this, 9, "databases", skip("baseline " + d.name(),
-                    "baseline " + b + " of database " + d.name() + " is not run: pig does not run baseline scripts yet", "pg_db"))));
+                    (cat, name) -> p.database(name, "pg_db", d, defaults, baseline(ctx, d, tmp, v.str("pg_dbsu"), cat), cat))));
+        }
+    }
+
+    /**
+     * The baseline file of a database, read at plan time when the database is to be created;
+     * a file the inventory names but that is not there fails the plan, since the database
+     * cannot be made as declared (inventory loading warns about it already).
+     */
+    static Optional<Provision.Baseline> baseline(ModuleContext ctx, PgDatabase d, String tmpDir, String dbsu, PgCatalog.View cat) {
+        boolean created = d.state() == PgDatabase.State.RECREATE
+                || d.state() == PgDatabase.State.CREATE && cat.database(d.name()).isEmpty();
+        if (d.baseline().isEmpty() || !created) {
+            return Optional.empty();
+        }
+        Path file = Path.of(d.baseline().get());
+        try {
+            return Optional.of(new Provision.Baseline(file.getFileName().toString(), Files.readAllBytes(file),
+                    tmpDir + "/baseline-" + d.name() + ".sql", dbsu));
+        } catch (IOException e) {
+            throw new PigException(PigException.Kind.INVALID_INPUT, "database " + d.name() + ": its baseline " + d.baseline().get()
+                    + " cannot be read (" + e.getClass().getSimpleName() + "): put the file there, or drop 'baseline' from the entry in "
+                    + ctx.model().file());
         }
     }
 

@@ -1,10 +1,14 @@
 package dev.pig.modules.pgsql;
 
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
+import dev.pig.core.model.DefaultPrivilege;
 import dev.pig.core.model.PgDatabase;
 import dev.pig.core.model.PgUser;
 import dev.pig.core.plan.Action;
@@ -17,10 +21,15 @@ import dev.pig.core.plan.Step;
  * so. The SQL converges from any state (it checks before it creates), so a plan made before the
  * cluster ran still applies once it does.
  *
- * @param psql  the psql invocation on the leader, reading SQL from stdin
+ * @param psql   the psql invocation on the leader, reading SQL from stdin
  * @param pwdEnc {@code pg_pwd_enc}
+ * @param today  the day {@code expire_in} counts from
  */
-public record Provision(String psql, String pwdEnc) {
+public record Provision(String psql, String pwdEnc, LocalDate today) {
+
+    public Provision(String psql, String pwdEnc) {
+        this(psql, pwdEnc, LocalDate.now());
+    }
 
     /** A default schema or extension every business database gets ({@code pg_default_extensions}). */
     public record Ext(String name, String schema, boolean optional) {
@@ -55,8 +64,15 @@ public record Provision(String psql, String pwdEnc) {
             if (u.connlimit() != r.connlimit()) {
                 diffs.add("connlimit " + r.connlimit() + " -> " + u.connlimit());
             }
+            String until = validUntil(u);
+            String had = r.validUntil().isEmpty() ? NEVER : r.validUntil();
+            if (!until.equals(had)) {
+                diffs.add("valid until " + shownDay(had) + " -> " + shownDay(until));
+            }
             if (u.password().isPresent() && !Passwords.matches(r.password(), u.name(), u.password().get().reveal())) {
                 diffs.add("password");
+            } else if (weakVerifier(u, r)) {
+                diffs.add("password (md5 -> scram-sha-256)");
             }
             for (String g : u.roles()) {
                 if (!r.memberOf().contains(g)) {
@@ -72,7 +88,12 @@ public record Provision(String psql, String pwdEnc) {
                 }
             });
             if (diffs.isEmpty()) {
-                return new Change.NoOp(task, tag, "role " + u.name() + " exists with the same attributes");
+                String same = "role " + u.name() + " exists with the same attributes";
+                if (u.expireIn().isPresent()) {
+                    same += "; it expires on " + until + ", expire_in " + u.expireIn().get() + " days from today ("
+                            + today + "): a run on a later day moves that date";
+                }
+                return new Change.NoOp(task, tag, same);
             }
         }
         StringBuilder sql = new StringBuilder();
@@ -86,10 +107,16 @@ public record Provision(String psql, String pwdEnc) {
                 + (u.createrole() ? " CREATEROLE" : " NOCREATEROLE") + (u.inherit() ? " INHERIT" : " NOINHERIT")
                 + (u.superuser() ? "" : (u.replication() ? " REPLICATION" : " NOREPLICATION") + (u.bypassrls() ? " BYPASSRLS" : " NOBYPASSRLS"))
                 + " CONNECTION LIMIT " + u.connlimit();
+        String until = validUntil(u);
+        if (!until.equals(NEVER) || now.isPresent() && !now.get().validUntil().isEmpty()) {
+            // 'infinity' lifts an expiry the inventory no longer sets
+            alter += " VALID UNTIL " + lit(until);
+        }
         sql.append(alter);
         shown.append(alter);
         boolean setPassword = u.password().isPresent()
-                && (now.isEmpty() || !Passwords.matches(now.get().password(), u.name(), u.password().get().reveal()));
+                && (now.isEmpty() || !Passwords.matches(now.get().password(), u.name(), u.password().get().reveal())
+                || weakVerifier(u, now.get()));
         if (setPassword) {
             sql.append(" PASSWORD ").append(lit(Passwords.verifier(u.name(), u.password().get().reveal(), pwdEnc)));
             shown.append(" PASSWORD '***'");
@@ -115,9 +142,39 @@ public record Provision(String psql, String pwdEnc) {
                 : act(task, tag, Action.UPDATE, "role " + u.name() + ": " + String.join(", ", diffs), sql.toString(), shown.toString());
     }
 
+    /**
+     * What every business database gets: {@code pg_default_schemas}, {@code pg_default_extensions},
+     * and, when it is created, {@code pg_default_privileges} for the {@code creators}.
+     */
+    public record Defaults(List<String> schemas, List<Ext> extensions, List<DefaultPrivilege> privileges, List<String> creators) {
+        public Defaults(List<String> schemas, List<Ext> extensions) {
+            this(schemas, extensions, List.of(), List.of());
+        }
+    }
+
+    /**
+     * A database's {@code baseline} SQL file, uploaded to {@code remote} (owned by {@code owner})
+     * and run in the database right after it is created, and never again.
+     *
+     * @param source the file as the inventory names it, for the plan
+     */
+    public record Baseline(String source, byte[] content, String remote, String owner) {
+    }
+
     /** The change for one {@code pg_databases} entry, with the default schemas and extensions it gets. */
     public Change database(String task, String tag, PgDatabase d, List<String> defaultSchemas, List<Ext> defaultExts,
                            PgCatalog.View cat) {
+        return database(task, tag, d, new Defaults(defaultSchemas, defaultExts), Optional.empty(), cat);
+    }
+
+    /**
+     * The change for one {@code pg_databases} entry. A database that is created (or recreated)
+     * gets its schemas, extensions, default privileges and then its baseline in the same psql
+     * session, so the baseline runs exactly once per creation.
+     */
+    public Change database(String task, String tag, PgDatabase d, Defaults defaults, Optional<Baseline> baseline, PgCatalog.View cat) {
+        List<String> defaultSchemas = defaults.schemas();
+        List<Ext> defaultExts = defaults.extensions();
         Optional<PgCatalog.Database> now = cat.database(d.name());
         if (d.state() == PgDatabase.State.ABSENT) {
             if (now.isEmpty()) {
@@ -161,17 +218,25 @@ public record Provision(String psql, String pwdEnc) {
         if (recreate) {
             sql.append("DROP DATABASE IF EXISTS ").append(ident(d.name())).append(" WITH (FORCE);\n");
         }
-        if (now.isEmpty()) {
+        boolean create = now.isEmpty();
+        if (create) {
             // planned from a catalog that lacks it: a re-plan after a partial run sees it
             sql.append("CREATE DATABASE ").append(ident(d.name()));
             d.owner().ifPresent(o -> sql.append(" OWNER ").append(ident(o)));
             sql.append(" TEMPLATE ").append(ident(d.template().orElse("template1")));
             d.encoding().ifPresent(e -> sql.append(" ENCODING ").append(lit(e)));
-            d.locale().ifPresent(l -> sql.append(" LOCALE ").append(lit(l)));
-            sql.append(";\n");
+            if (d.locale().isPresent()) {
+                sql.append(" LOCALE ").append(lit(d.locale().get())); // LOCALE sets both; PostgreSQL refuses it with either
+            } else {
+                d.lcCollate().ifPresent(l -> sql.append(" LC_COLLATE ").append(lit(l)));
+                d.lcCtype().ifPresent(l -> sql.append(" LC_CTYPE ").append(lit(l)));
+            }
+            d.tablespace().ifPresent(t -> sql.append(" TABLESPACE ").append(ident(t)));
+            sql.append(" CONNECTION LIMIT ").append(d.connlimit()).append(";\n");
+        } else {
+            d.owner().ifPresent(o -> sql.append("ALTER DATABASE ").append(ident(d.name())).append(" OWNER TO ").append(ident(o)).append(";\n"));
+            sql.append("ALTER DATABASE ").append(ident(d.name())).append(" CONNECTION LIMIT ").append(d.connlimit()).append(";\n");
         }
-        d.owner().ifPresent(o -> sql.append("ALTER DATABASE ").append(ident(d.name())).append(" OWNER TO ").append(ident(o)).append(";\n"));
-        sql.append("ALTER DATABASE ").append(ident(d.name())).append(" CONNECTION LIMIT ").append(d.connlimit()).append(";\n");
         if (!d.comment().isEmpty()) {
             sql.append("COMMENT ON DATABASE ").append(ident(d.name())).append(" IS ").append(lit(d.comment())).append(";\n");
         }
@@ -182,42 +247,129 @@ public record Provision(String psql, String pwdEnc) {
             sql.append(";\n");
         }
         for (Ext e : exts) {
-            String create = "CREATE EXTENSION IF NOT EXISTS " + ident(e.name()) + (e.schema().isEmpty() ? "" : " SCHEMA " + ident(e.schema()));
+            String ext = "CREATE EXTENSION IF NOT EXISTS " + ident(e.name()) + (e.schema().isEmpty() ? "" : " SCHEMA " + ident(e.schema()));
             if (e.optional()) {
                 // a default extension is made only where its package is installed
                 sql.append("DO $$BEGIN IF EXISTS (SELECT FROM pg_available_extensions WHERE name = ").append(lit(e.name()))
-                        .append(") THEN ").append(create).append("; END IF; END$$;\n");
+                        .append(") THEN ").append(ext).append("; END IF; END$$;\n");
             } else {
-                sql.append(create).append(";\n");
+                sql.append(ext).append(";\n");
+            }
+        }
+        List<Step> before = new ArrayList<>();
+        String extra = "";
+        if (create) {
+            sql.append(defaultPrivilegesSql(defaults.privileges(), defaults.creators()));
+            if (baseline.isPresent()) {
+                Baseline b = baseline.get();
+                before.add(Step.Upload.of(b.remote(), b.content(), "0600", b.owner(), b.owner()));
+                sql.append("\\i ").append(lit(b.remote())).append('\n');
+                extra = " with baseline " + b.source();
             }
         }
         String s = sql.toString();
+        Change c;
         if (recreate) {
-            return act(task, tag, Action.UPDATE, "database " + d.name() + ": recreate (state: recreate drops it and creates it again)", s, s);
+            c = act(task, tag, Action.UPDATE, "database " + d.name() + ": recreate (state: recreate drops it and creates it again)" + extra, s, s);
+        } else if (create) {
+            c = act(task, tag, Action.CREATE, "database " + d.name() + extra, s, s);
+        } else {
+            c = act(task, tag, Action.UPDATE, "database " + d.name() + ": " + String.join(", ", diffs), s, s);
         }
-        return now.isEmpty() ? act(task, tag, Action.CREATE, "database " + d.name(), s, s)
-                : act(task, tag, Action.UPDATE, "database " + d.name() + ": " + String.join(", ", diffs), s, s);
+        if (before.isEmpty()) {
+            return c;
+        }
+        Change.Act a = (Change.Act) c;
+        before.addAll(a.steps());
+        return new Change.Act(a.task(), a.tag(), a.action(), a.summary(), before, a.diff());
     }
 
-    /** {@code pg_default_privileges} for objects the admin user and the dbsu create, once. */
-    public Change defaultPrivileges(String task, String tag, List<String> privileges, List<String> creators, PgCatalog.View cat) {
-        if (cat.primary() && cat.defaultAcls() > 0) {
-            return new Change.NoOp(task, tag, "default privileges are set (" + cat.defaultAcls() + " entries)");
-        }
-        StringBuilder sql = new StringBuilder();
+    /**
+     * {@code pg_default_privileges} in one database, for objects each of {@code creators} makes
+     * there (the dbsu, the admin user and dbrole_admin, as in Pigsty): each wanted grant is
+     * compared with that database's {@code pg_default_acl}, and only the statements of a
+     * creator that lacks a grant are run. Default privileges are per database: template1 passes
+     * them on to the databases made from it later.
+     */
+    public Change defaultPrivileges(String task, String tag, String database, List<DefaultPrivilege> privileges, List<String> creators,
+                                    PgCatalog.View cat) {
+        Set<PgCatalog.DefaultAcl> have = cat.defaultAcls(database);
+        int wanted = 0;
+        int missing = 0;
+        Set<String> lacking = new LinkedHashSet<>();
+        StringBuilder sql = new StringBuilder("\\connect ").append(ident(database)).append('\n');
         for (String who : creators) {
-            for (String p : privileges) {
-                sql.append("ALTER DEFAULT PRIVILEGES FOR ROLE ").append(ident(who)).append(' ').append(p).append(";\n");
+            for (DefaultPrivilege p : privileges) {
+                int gaps = 0;
+                for (String grantee : p.grantees()) {
+                    for (String priv : p.privileges()) {
+                        wanted++;
+                        boolean set = have.contains(new PgCatalog.DefaultAcl(who, p.objtype(), grantee, priv, true))
+                                || !p.grantOption() && have.contains(new PgCatalog.DefaultAcl(who, p.objtype(), grantee, priv, false));
+                        if (!cat.primary() || !set) {
+                            gaps++;
+                        }
+                    }
+                }
+                if (gaps > 0) {
+                    missing += gaps;
+                    lacking.add(who);
+                    sql.append("ALTER DEFAULT PRIVILEGES FOR ROLE ").append(ident(who)).append(' ').append(p.statement()).append(";\n");
+                }
             }
         }
+        if (missing == 0) {
+            return new Change.NoOp(task, tag, "default privileges in " + database + " are set: " + wanted + " grants for "
+                    + String.join(", ", creators));
+        }
         String s = sql.toString();
-        return act(task, tag, Action.UPDATE, "default privileges for " + String.join(", ", creators), s, s);
+        return act(task, tag, Action.UPDATE, "default privileges in " + database + ": " + missing + " of " + wanted
+                + " grants missing (for " + String.join(", ", lacking) + ")", s, s);
+    }
+
+    /** The statements that give a new database the default privileges, after {@code \connect} to it. */
+    static String defaultPrivilegesSql(List<DefaultPrivilege> privileges, List<String> creators) {
+        StringBuilder sql = new StringBuilder();
+        for (String who : creators) {
+            for (DefaultPrivilege p : privileges) {
+                sql.append("ALTER DEFAULT PRIVILEGES FOR ROLE ").append(ident(who)).append(' ').append(p.statement()).append(";\n");
+            }
+        }
+        return sql.toString();
     }
 
     private Change act(String task, String tag, Action a, String summary, String sql, String shown) {
         String command = "cd /tmp && " + psql + " <<'PIG_SQL'\n" + sql + "PIG_SQL";
         String shownCommand = "cd /tmp && " + psql + " <<'PIG_SQL'\n" + shown + "PIG_SQL";
         return new Change.Act(task, tag, a, summary, List.of(new Step.Exec(command, shownCommand)), "");
+    }
+
+    static final String NEVER = "infinity";
+
+    private static String shownDay(String day) {
+        return day.equals(NEVER) ? "never" : day;
+    }
+
+    /**
+     * The day a role expires on, as {@code rolvaliduntil} is compared: {@code expire_in} days
+     * from today (it wins over {@code expire_at}, as in Pigsty), else {@code expire_at}, else
+     * never. Days, not instants: a run later the same day finds the same date.
+     */
+    String validUntil(PgUser u) {
+        if (u.expireIn().isPresent()) {
+            return today.plusDays(u.expireIn().get()).toString();
+        }
+        return u.expireAt().map(d -> LocalDate.parse(d).toString()).orElse(NEVER);
+    }
+
+    /**
+     * An md5 verifier that matches the plain password of the inventory while {@code pg_pwd_enc}
+     * asks for scram-sha-256: stored again as scram, or it would stay md5 forever. A verifier given
+     * in the inventory is stored as it is.
+     */
+    private boolean weakVerifier(PgUser u, PgCatalog.Role r) {
+        return pwdEnc.equals("scram-sha-256") && r.password().startsWith("md5") && u.password().isPresent()
+                && !Passwords.isHashed(u.password().get().reveal());
     }
 
     private static void flag(List<String> diffs, String name, boolean want, boolean have) {
