@@ -126,6 +126,18 @@ class PgsqlAccessTest {
     }
 
     @Test
+    void pg_vip_interface_auto_takes_the_interface_carrying_the_instance_ip() throws IOException {
+        ModuleContext auto = new ModuleContext(load(List.of("pg_vip_interface=auto")), Templates.builtIn());
+        String conf = uploads(plan(auto, "10.10.10.12", freshFleet(auto))).get("/etc/keepalived/keepalived.conf");
+        assertTrue(conf.contains("    interface eth0\n") && conf.contains("10.10.10.3/24 dev eth0"), conf);
+        HostFacts bare = new FactGatherer(pgsql.factSections(auto)).parse("10.10.10.12",
+                Planner.request(tasks(auto, "10.10.10.12")), fixture("node/facts/debian12-fresh.out"));
+        PigException e = assertThrows(PigException.class, () -> Planner.planFromFacts(bare, tasks(auto, "10.10.10.12"), Masker.none(),
+                Map.of("10.10.10.12", bare)));
+        assertTrue(e.getMessage().contains("no interface carries 10.10.10.12"), e.getMessage());
+    }
+
+    @Test
     void the_offline_service_routes_to_the_offline_replica_with_ordinary_replicas_as_backup() throws IOException {
         String offline = uploads(plan(ctx, "10.10.10.11", freshFleet(ctx))).get("/etc/haproxy/pg-test-offline.cfg");
         assertTrue(offline.contains("    bind *:5438\n"), offline);
