@@ -48,9 +48,10 @@ import dev.pig.modules.PigModule;
  * </pre>
  *
  * Stages follow Pigsty's tags: {@code node_name}, {@code node_hosts}, {@code node_repo},
- * {@code node_pkg}, {@code node_tune}, {@code node_admin}, {@code node_time},
- * {@code node_crontab}, {@code node_data}, {@code node_exporter}, {@code haproxy}. What differs
- * between distributions is in {@link NodeOs}, chosen from each host's facts at plan time.
+ * {@code node_pkg}, {@code node_tune}, {@code node_ulimit}, {@code node_admin},
+ * {@code node_timezone}, {@code node_ntp}, {@code node_crontab}, {@code node_data},
+ * {@code node_exporter}, {@code haproxy}. What differs between distributions is in
+ * {@link NodeOs}, chosen from each host's facts at plan time.
  */
 public final class NodeModule implements PigModule {
     static final String HOSTS = "/etc/hosts";
@@ -90,8 +91,8 @@ public final class NodeModule implements PigModule {
 
     @Override
     public List<String> tags() {
-        return List.of("node_name", "node_hosts", "node_repo", "node_pkg", "node_tune", "node_admin", "node_time",
-                "node_crontab", "node_data", "node_exporter", "haproxy");
+        return List.of("node_name", "node_hosts", "node_repo", "node_pkg", "node_tune", "node_ulimit", "node_admin",
+                "node_timezone", "node_ntp", "node_crontab", "node_data", "node_exporter", "haproxy");
     }
 
     @Override
@@ -114,7 +115,7 @@ public final class NodeModule implements PigModule {
         out.add(ModuleContext.stage(this, 4, "node_pkg", packages(v)));
         tune(ctx, v).forEach(t -> out.add(ModuleContext.stage(this, 5, "node_tune", t)));
         admin(ctx, node, v).forEach(t -> out.add(ModuleContext.stage(this, 6, "node_admin", t)));
-        time(ctx, v).forEach(t -> out.add(ModuleContext.stage(this, 7, "node_time", t)));
+        time(ctx, v).forEach(t -> out.add(ModuleContext.stage(this, 7, "time", t)));
         crontab(ctx, v).forEach(t -> out.add(ModuleContext.stage(this, 8, "node_crontab", t)));
         // Pigsty makes node_data 0777; pig keeps it 0755 root: a world-writable directory without
         // the sticky bit lets any local user replace what databases keep under it, and every
@@ -239,7 +240,7 @@ public final class NodeModule implements PigModule {
                     "node_tune", false);
         }));
         out.add(new SysctlApply(TUNE, "node_tune"));
-        out.add(ctx.file(LIMITS, "node/limits.conf.ftl", Map.of("nofile", NOFILE), "0644", "root", "root", "node_tune", false));
+        out.add(ctx.file(LIMITS, "node/limits.conf.ftl", Map.of("nofile", NOFILE), "0644", "root", "root", "node_ulimit", false));
         return out;
     }
 
@@ -306,28 +307,28 @@ public final class NodeModule implements PigModule {
         return f.length >= 2 ? f[1] : line.strip();
     }
 
-    // ---------------------------------------------------------------- node_time
+    // ---------------------------------------------------------------- node_timezone, node_ntp
 
     private List<Task> time(ModuleContext ctx, HostVars v) {
         List<Task> out = new ArrayList<>();
         String tz = v.str("node_timezone");
         if (tz.isEmpty()) {
-            out.add(skip("timezone", "node_timezone is empty: the timezone stays", "node_time"));
+            out.add(skip("timezone", "node_timezone is empty: the timezone stays", "node_timezone"));
         } else {
-            out.add(perOs("file timezone", "node_time", os -> os.timezoneFile() == null
-                    ? skip("timezone file", os.family() + " keeps the zone only in /etc/localtime", "node_time")
-                    : ctx.file(os.timezoneFile(), "node/timezone.ftl", Map.of("timezone", tz), "0644", "root", "root", "node_time", false)));
-            out.add(new SymlinkTask("/etc/localtime", "/usr/share/zoneinfo/" + tz, "node_time"));
+            out.add(perOs("file timezone", "node_timezone", os -> os.timezoneFile() == null
+                    ? skip("timezone file", os.family() + " keeps the zone only in /etc/localtime", "node_timezone")
+                    : ctx.file(os.timezoneFile(), "node/timezone.ftl", Map.of("timezone", tz), "0644", "root", "root", "node_timezone", false)));
+            out.add(new SymlinkTask("/etc/localtime", "/usr/share/zoneinfo/" + tz, "node_timezone"));
         }
         if (!v.bool("node_ntp_enabled")) {
-            out.add(skip("chrony", "node_ntp_enabled is false: time synchronisation is left as it is", "node_time"));
+            out.add(skip("chrony", "node_ntp_enabled is false: time synchronisation is left as it is", "node_ntp"));
             return out;
         }
         List<String> servers = v.strings("node_ntp_servers").stream().map(s -> adminIp(s, v)).toList();
-        out.add(perOs("file chrony config", "node_time", os -> ctx.file(os.chronyConf(), "node/chrony.conf.ftl",
+        out.add(perOs("file chrony config", "node_ntp", os -> ctx.file(os.chronyConf(), "node/chrony.conf.ftl",
                 Map.of("servers", servers, "drift", os.chronyDrift(), "keys", os.chronyKeys()), "0644", "root", "root",
-                "node_time", false)));
-        out.add(new Deferred("unit chrony", "node_time", b -> {
+                "node_ntp", false)));
+        out.add(new Deferred("unit chrony", "node_ntp", b -> {
             b.sections(Virt.NAME);
             NodeOs.known().forEach(os -> chronyUnit(os).require(b));
         }, (facts, pctx) -> {
@@ -335,7 +336,7 @@ public final class NodeModule implements PigModule {
             Virt.View virt = facts.extra(Virt.SECTION);
             if (virt.inContainer()) {
                 return skip("unit " + os.chronyUnit(), "in a container (" + virt.container()
-                        + "): the host sets the clock and chrony skips itself without CAP_SYS_TIME; configured, not started", "node_time");
+                        + "): the host sets the clock and chrony skips itself without CAP_SYS_TIME; configured, not started", "node_ntp");
             }
             return chronyUnit(os);
         }));
@@ -343,7 +344,7 @@ public final class NodeModule implements PigModule {
     }
 
     private static Task chronyUnit(NodeOs os) {
-        return new UnitTask(os.chronyUnit(), true, true, List.of(os.chronyConf()), List.of(), "node_time");
+        return new UnitTask(os.chronyUnit(), true, true, List.of(os.chronyConf()), List.of(), "node_ntp");
     }
 
     // ---------------------------------------------------------------- node_crontab

@@ -186,4 +186,17 @@ class NodePlanningTest {
             assertTrue(proxy.diff().contains("+Acquire::http::Proxy \"http://10.10.10.1:8888\";"), proxy.diff());
         }
     }
+
+    @Test
+    void tasks_carry_pigstys_tags() {
+        var byTask = f.plan("10.10.10.12", "debian12-fresh.out").changes().stream()
+                .collect(Collectors.toMap(Change::task, Change::tag, (a, b) -> a));
+        assertEquals("node_timezone", byTask.get("file /etc/timezone"));
+        assertEquals("node_timezone", byTask.get("symlink /etc/localtime"));
+        assertEquals("node_ntp", byTask.get("file /etc/chrony/chrony.conf"));
+        assertEquals("node_ntp", byTask.get("unit chrony.service"));
+        assertEquals("node_ulimit", byTask.get("file /etc/security/limits.d/pig.conf"));
+        assertTrue(f.module.tags().containsAll(byTask.values()), byTask.values() + " not all in " + f.module.tags());
+        assertTrue(!f.module.tags().contains("node_time"), "node_time is not one of Pigsty's tags");
+    }
 }
