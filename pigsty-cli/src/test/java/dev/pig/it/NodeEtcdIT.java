@@ -69,6 +69,9 @@ class NodeEtcdIT {
             assertTrue(sh(lab, m, "curl -sf http://" + m + ":9100/metrics").contains("node_cpu_seconds_total"), m);
             assertTrue(sh(lab, m, "curl -sf http://" + m + ":9101/metrics").contains("haproxy_process_"), m);
             assertEquals("401", sh(lab, m, "curl -s -o /dev/null -w '%{http_code}' http://" + m + ":9101/"), m);
+            assertEquals("200", sh(lab, m, "curl -s -o /dev/null -w '%{http_code}' -u admin:pigsty http://" + m + ":9101/"), m);
+            // it holds the admin password
+            assertEquals("640 root:haproxy", sh(lab, m, "stat -c '%a %U:%G' /etc/haproxy/haproxy.cfg"), m);
             assertEquals("88", sh(lab, m, "id -u dba"));
             assertTrue(sh(lab, m, "sudo -l -U dba").contains("NOPASSWD: ALL"), m);
             assertTrue(sh(lab, m, "cat /etc/hosts").contains(m), m);

@@ -390,8 +390,8 @@ public final class NodeModule implements PigModule {
         return List.of(
                 new PackagesTask("haproxy", List.of("haproxy"), "haproxy"),
                 new DirectoryTask(HAPROXY_DIR, "0755", "root", "root", "haproxy"),
-                // the admin password is in it: no diff, no content fetched
-                ctx.file(HAPROXY_CFG, "node/haproxy.cfg.ftl", cfg, "0644", "root", "root", "haproxy", auth),
+                // the admin password is in it: no diff, no content fetched, readable by haproxy's group only
+                ctx.file(HAPROXY_CFG, "node/haproxy.cfg.ftl", cfg, "0640", "root", "haproxy", "haproxy", auth),
                 perOs("file haproxy defaults", "haproxy", os -> ctx.file(os.haproxyDefaults(), "node/haproxy.default.ftl",
                         Map.of("config", HAPROXY_DIR), "0644", "root", "root", "haproxy", false)),
                 perOs("unit haproxy", "haproxy", os -> new Guarded(new UnitTask(HAPROXY_UNIT, true, true,

@@ -127,7 +127,8 @@ class NodePlanningTest {
     @Test
     void the_haproxy_config_holds_the_admin_password_so_no_diff_is_shown_and_a_reload_is_checked_first() {
         String converged = NodeFixtures.read(CONVERGED);
-        String changed = converged.replaceAll("(?m)^(/etc/haproxy/haproxy.cfg\tfile\t644\troot\troot\t\\d+\t)[0-9a-f]+\t$", "$1" + "0".repeat(64) + "\t");
+        String changed = converged.replaceAll("(?m)^(/etc/haproxy/haproxy.cfg\tfile\t640\troot\thaproxy\t\\d+\t)[0-9a-f]+\t$", "$1" + "0".repeat(64) + "\t");
+        assertTrue(!changed.equals(converged), "the converged fixture has haproxy.cfg 0640 root:haproxy");
         List<Change.Act> acts = acts(f.planText(HOST, changed));
         assertEquals(List.of("file /etc/haproxy/haproxy.cfg", "unit haproxy.service"), acts.stream().map(Change.Act::task).toList());
         assertEquals("", acts.get(0).diff());
