@@ -67,6 +67,8 @@ public final class NodeModule implements PigModule {
     /** What {@code node_admin_sudo: limited} allows: looking at and driving services, nothing else. */
     static final List<String> LIMITED_SUDO = List.of("/usr/bin/systemctl", "/usr/bin/journalctl", "/usr/bin/ss");
 
+    static final String THP_TMPFILES = "/etc/tmpfiles.d/pig-thp.conf";
+
     private final Function<Node, List<String>> currentKeys;
 
     /** Authorizes, for {@code node_admin_pk_current}, the public key next to the private key pig connects with. */
@@ -102,7 +104,13 @@ public final class NodeModule implements PigModule {
 
     @Override
     public List<FactSection<?>> factSections(ModuleContext ctx) {
-        return List.of(Virt.SECTION, HaproxyConfigs.SECTION);
+        Set<String> keys = new java.util.TreeSet<>();
+        for (Node n : ctx.model().nodes()) {
+            HostVars v = ctx.vars(n);
+            keys.addAll(Tune.keys(v.str("node_tune"), v.integer("node_overcommit_ratio"), v.integer("node_hugepage_count"),
+                    v.number("node_hugepage_ratio"), v.dict("node_sysctl_params")));
+        }
+        return List.of(Virt.SECTION, HaproxyConfigs.SECTION, new KernelState(keys));
     }
 
     @Override
@@ -239,7 +247,23 @@ public final class NodeModule implements PigModule {
             return ctx.file(TUNE, "node/sysctl-tune.conf.ftl", Map.of("profile", profile, "settings", rows), "0644", "root", "root",
                     "node_tune", false);
         }));
-        out.add(new SysctlApply(TUNE, "node_tune"));
+        out.add(new Deferred("sysctl " + TUNE, "node_tune", b -> b.sections(KernelState.NAME, Virt.NAME), (facts, pctx) ->
+                new SysctlApply(TUNE, Tune.settings(profile, overcommit, count, ratio, facts.memory().totalKb(), extra), "node_tune")));
+        if (!Tune.disablesThp(profile)) {
+            out.add(skip("transparent huge pages", "node_tune is none: transparent huge pages are left as they are", "node_tune"));
+        } else {
+            // systemd-tmpfiles sets it again at every boot; in a container the host's kernel decides
+            out.add(new Deferred("file " + THP_TMPFILES, "node_tune", b -> b.fileWithContent(THP_TMPFILES).sections(Virt.NAME), (facts, pctx) -> {
+                Virt.View virt = facts.extra(Virt.SECTION);
+                if (virt.inContainer()) {
+                    return skip("file " + THP_TMPFILES, "in a container (" + virt.container() + "): " + SysctlApply.IN_CONTAINER
+                            + ", transparent huge pages included", "node_tune");
+                }
+                return ctx.file(THP_TMPFILES, "node/thp.tmpfiles.ftl", Map.of("profile", profile, "path", Tune.THP), "0644", "root", "root",
+                        "node_tune", false);
+            }));
+            out.add(new ThpApply("node_tune"));
+        }
         out.add(ctx.file(LIMITS, "node/limits.conf.ftl", Map.of("nofile", NOFILE), "0644", "root", "root", "node_ulimit", false));
         return out;
     }

@@ -25,6 +25,7 @@ final class ConvergedFacts {
     private static final Pattern HOSTNAME = Pattern.compile("^hostname '?([^' ]+)'?$");
     private static final Pattern USERADD = Pattern.compile("useradd -m -u (\\d+) -g '?([^' ]+)'? -d '?([^' ]+)'? -s '?([^' ]+)'? '?([^' ]+)'?$");
     private static final Pattern GROUPADD = Pattern.compile("groupadd -g (\\d+) '?([^' ]+)'?$");
+    private static final Pattern SYSCTL_PAIR = Pattern.compile("'([^'=]+)=([^']*)'|([^\\s'=]+)=(\\S+)");
 
     private ConvergedFacts() {
     }
@@ -35,6 +36,11 @@ final class ConvergedFacts {
         Map<String, String> files = new TreeMap<>();
         Map<String, String> users = new TreeMap<>();
         Map<String, String> groups = new TreeMap<>();
+        Map<String, String> kernel = new LinkedHashMap<>();
+        for (String line : sections.getOrDefault("ext:node.kernel", "").lines().toList()) {
+            String[] f = line.split("\t", 4);
+            kernel.put(f[0] + "\t" + f[1], line);
+        }
         for (Change c : plan.changes()) {
             if (!(c instanceof Change.Act a)) {
                 continue;
@@ -56,6 +62,15 @@ final class ConvergedFacts {
                         users.put(m.group(5), m.group(5) + ":x:" + m.group(1) + ":" + m.group(1) + "::" + m.group(3) + ":" + m.group(4) + "\n");
                     } else if ((m = GROUPADD.matcher(e.command())).find()) {
                         groups.put(m.group(2), m.group(2) + ":x:" + m.group(1) + ":\n");
+                    } else if (e.command().startsWith("sysctl -q -w ")) {
+                        Matcher kv = SYSCTL_PAIR.matcher(e.command().substring(0, e.command().indexOf(';')));
+                        while (kv.find()) {
+                            String k = kv.group(1) != null ? kv.group(1) : kv.group(3);
+                            String val = kv.group(1) != null ? kv.group(2) : kv.group(4);
+                            kernel.put("sysctl\t" + k, "sysctl\t" + k + "\trw\t" + val);
+                        }
+                    } else if (e.command().startsWith("echo never > ")) {
+                        kernel.put("thp\tenabled", "thp\tenabled\trw\talways madvise [never]");
                     }
                 }
             }
@@ -77,6 +92,9 @@ final class ConvergedFacts {
         out.put("users", String.join("", users.values()));
         out.put("groups", String.join("", groups.values()));
         out.put("sysctl", "");
+        if (out.containsKey("ext:node.kernel")) {
+            out.put("ext:node.kernel", kernel.values().stream().map(l -> l + "\n").reduce("", String::concat));
+        }
         StringBuilder b = new StringBuilder();
         out.forEach((name, body) -> b.append(FactParsers.SECTION).append(name).append('\n').append(body));
         return b.append(FactParsers.END).append('\n').toString();
