@@ -81,6 +81,18 @@ class NodeEtcdIT {
     }
 
     @Test
+    @Order(2)
+    void the_admin_user_reaches_every_node_from_every_node(SandboxExtension.Lab lab) {
+        for (String from : MEMBERS) {
+            for (String to : MEMBERS) {
+                assertEquals("", sh(lab, from, "sudo -u dba ssh -o StrictHostKeyChecking=accept-new -o BatchMode=yes " + to + " true"),
+                        from + " -> " + to);
+            }
+            assertEquals("600 dba:dba", sh(lab, from, "stat -c '%a %U:%G' /home/dba/.ssh/id_ed25519"), from);
+        }
+    }
+
+    @Test
     @Order(3)
     void node_rm_removes_monitoring_and_a_deploy_brings_it_back(SandboxExtension.Lab lab) {
         Pig rm = Pig.run("node", "rm", "-i", INV, "10.10.10.12", "-y");

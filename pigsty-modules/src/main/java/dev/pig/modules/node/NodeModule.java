@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -70,6 +71,7 @@ public final class NodeModule implements PigModule {
     static final String THP_TMPFILES = "/etc/tmpfiles.d/pig-thp.conf";
 
     private final Function<Node, List<String>> currentKeys;
+    private final AdminKeys adminKeys;
 
     /** Authorizes, for {@code node_admin_pk_current}, the public key next to the private key pig connects with. */
     public NodeModule() {
@@ -78,7 +80,16 @@ public final class NodeModule implements PigModule {
 
     /** @param currentKeys the public keys pig itself connects to a node with */
     public NodeModule(Function<Node, List<String>> currentKeys) {
+        this(currentKeys, comment -> new SecureRandom());
+    }
+
+    /**
+     * @param currentKeys the public keys pig itself connects to a node with
+     * @param random      the randomness of the admin user's new key pairs, by key comment
+     */
+    NodeModule(Function<Node, List<String>> currentKeys, Function<String, SecureRandom> random) {
         this.currentKeys = currentKeys;
+        this.adminKeys = new AdminKeys(random);
     }
 
     @Override
@@ -294,28 +305,77 @@ public final class NodeModule implements PigModule {
             keys.addAll(currentKeys.apply(node));
         }
         keys.removeIf(String::isBlank);
+        boolean exchange = v.bool("node_admin_ssh_exchange");
         String ssh = home + "/.ssh";
         String authorized = ssh + "/authorized_keys";
-        if (keys.isEmpty()) {
-            out.add(skip("file " + authorized, "no key to authorize: node_admin_pk_list is empty and pig's own public key is not at hand",
-                    "node_admin"));
+        if (keys.isEmpty() && !exchange) {
+            out.add(skip("file " + authorized, "no key to authorize: node_admin_pk_list is empty, pig's own public key is not at hand "
+                    + "and node_admin_ssh_exchange is false", "node_admin"));
             return out;
         }
         out.add(new DirectoryTask(ssh, "0700", user, user, "node_admin"));
+        if (exchange) {
+            out.add(adminKeys.pair(node.address(), user, keyComment(user, node), "node_admin"));
+        }
         // keys are added, never removed, as Pigsty does: a key someone put there by hand keeps working
-        out.add(new Deferred("file " + authorized, "node_admin", b -> b.fileWithContent(authorized),
-                (facts, pctx) -> ctx.file(authorized, "node/authorized_keys.ftl", Map.of("keys", mergeKeys(facts, authorized, keys)),
-                        "0600", user, user, "node_admin", false)));
+        out.add(new Deferred("file " + authorized, "node_admin", b -> b.fileWithContent(authorized), (facts, pctx) -> {
+            List<String> wanted = new ArrayList<>(keys);
+            Map<String, String> exchanged = new LinkedHashMap<>();
+            if (exchange) {
+                exchangeKeys(ctx, facts, pctx).forEach((label, line) -> {
+                    wanted.add(line);
+                    exchanged.put(label, keyBlob(line));
+                });
+            }
+            return ctx.file(authorized, "node/authorized_keys.ftl", Map.of("keys", mergeKeys(facts, authorized, wanted, exchanged)),
+                    "0600", user, user, "node_admin", false);
+        }));
         return out;
+    }
+
+    /**
+     * {@code node_admin_ssh_exchange}: the admin key of every host of this run that exchanges
+     * keys, by {@code user@host}, as the line that authorizes it.
+     */
+    private Map<String, String> exchangeKeys(ModuleContext ctx, HostFacts self, dev.pig.core.task.PlanContext pctx) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Node n : ctx.model().nodes()) {
+            HostVars nv = ctx.vars(n);
+            if (!nv.bool("node_admin_enabled") || !nv.bool("node_admin_ssh_exchange")) {
+                continue;
+            }
+            HostFacts facts = n.address().equals(self.host()) ? self : pctx.fleet().get(n.address());
+            if (facts == null) {
+                continue; // not part of this run (-l), or unreachable
+            }
+            String nu = nv.str("node_admin_username");
+            adminKeys.publicKey(n.address(), facts, nu, keyComment(nu, n))
+                    .ifPresent(k -> out.put(AdminKeys.label(nu, n.id()), AdminKeys.exchanged(k, nu, n.id())));
+        }
+        return out;
+    }
+
+    private static String keyComment(String user, Node n) {
+        return user + "@" + (n.nodename().isEmpty() ? n.id() : n.nodename());
     }
 
     /** The keys already authorized, in their order, then every wanted key not among them. */
     static List<String> mergeKeys(HostFacts facts, String path, List<String> wanted) {
+        return mergeKeys(facts, path, wanted, Map.of());
+    }
+
+    /**
+     * As {@link #mergeKeys(HostFacts, String, List)}, and an exchanged key of a host whose key
+     * changed ({@code replaced}: {@code user@host} to its current key) gives way to the new one.
+     */
+    static List<String> mergeKeys(HostFacts facts, String path, List<String> wanted, Map<String, String> replaced) {
         List<String> out = new ArrayList<>();
         FileState s = facts.file(path);
         if (s.exists() && s.content() != null) {
             new String(s.content(), StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).forEach(out::add);
         }
+        out.removeIf(l -> replaced.entrySet().stream().anyMatch(r -> l.strip().endsWith(" " + r.getKey() + " " + AdminKeys.MARK)
+                && !keyBlob(l).equals(r.getValue())));
         for (String k : wanted) {
             String blob = keyBlob(k);
             if (out.stream().noneMatch(l -> keyBlob(l).equals(blob) || l.contains(" " + blob))) {

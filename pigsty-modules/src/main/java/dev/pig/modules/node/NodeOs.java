@@ -21,7 +21,7 @@ public record NodeOs(String family, List<String> defaultPackages, String aptProx
     /** Debian and Ubuntu: their own packages of chrony, node_exporter and haproxy. */
     public static final NodeOs DEBIAN = new NodeOs("debian",
             List.of("chrony", "cron", "sudo", "curl", "lsof", "procps", "iproute2", "ca-certificates", "python3", "rsync",
-                    "acl", "tzdata", "gnupg"),
+                    "acl", "tzdata", "gnupg", "openssh-client"),
             "/etc/apt/apt.conf.d/80pig-proxy",
             "/etc/chrony/chrony.conf", "chrony.service", "/etc/chrony/chrony.keys", "/var/lib/chrony/chrony.drift",
             "prometheus-node-exporter", "prometheus-node-exporter.service", "/etc/default/prometheus-node-exporter",

@@ -48,8 +48,10 @@ final class ConvergedFacts {
             for (Step s : a.steps()) {
                 if (s instanceof Step.Upload u) {
                     String path = u.path().replaceAll("/\\.([^/]+)\\.pig-new$", "/$1");
+                    // facts carry a file's content only when asked for it (never a private key's)
                     files.put(path, path + "\tfile\t" + statMode(u.mode()) + "\t" + u.owner() + "\t" + u.group() + "\t"
-                            + u.content().length + "\t" + u.sha256() + "\t\n@@content " + Base64.getEncoder().encodeToString(u.content()) + "\n");
+                            + u.content().length + "\t" + u.sha256() + "\t\n"
+                            + (request.fileContents().contains(path) ? "@@content " + Base64.getEncoder().encodeToString(u.content()) + "\n" : ""));
                 } else if (s instanceof Step.Exec e) {
                     Matcher m;
                     if ((m = MKDIR.matcher(e.command())).find()) {

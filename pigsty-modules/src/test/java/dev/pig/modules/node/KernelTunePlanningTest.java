@@ -50,7 +50,7 @@ class KernelTunePlanningTest {
         Files.writeString(inv, "all:\n  hosts: { " + HOST + ": {} }\n  vars: " + vars + "\n");
         var model = ModelLoader.load(inv, List.of()).model();
         var ctx = new ModuleContext(model, Templates.builtIn());
-        NodeModule module = new NodeModule(n -> List.of());
+        NodeModule module = new NodeModule(n -> List.of(), NodeFixtures::random);
         List<Task> tasks = List.copyOf(module.tasks(ctx, model.node(HOST).orElseThrow()));
         return Planner.planFromFacts(new FactGatherer(module.factSections(ctx)).parse(HOST, Planner.request(tasks), FRESH), tasks, Masker.none());
     }

@@ -63,6 +63,7 @@ class NodePlanningTest {
         assertEquals(Action.UPDATE, byTask.get("sysctl /etc/sysctl.d/60-pig-tune.conf"));
         assertEquals(Action.CREATE, byTask.get("file /etc/tmpfiles.d/pig-thp.conf"));
         assertEquals(Action.UPDATE, byTask.get("transparent huge pages"));
+        assertEquals(Action.CREATE, byTask.get("ssh key pair /home/dba/.ssh/id_ed25519"));
         assertEquals(Action.CREATE, byTask.get("user dba"));
         assertEquals(Action.CREATE, byTask.get("group dba"));
         assertEquals(Action.CREATE, byTask.get("file /etc/sudoers.d/dba"));
@@ -75,7 +76,7 @@ class NodePlanningTest {
 
         Change.Act pkgs = (Change.Act) change(p, "packages node");
         // node_packages adds openssh-server, which the recorded host already has
-        assertEquals("install chrony cron sudo curl lsof procps iproute2 ca-certificates python3 rsync acl tzdata gnupg",
+        assertEquals("install chrony cron sudo curl lsof procps iproute2 ca-certificates python3 rsync acl tzdata gnupg openssh-client",
                 pkgs.summary());
         // the packages come after the proxy, in a later stage
         assertTrue(p.stages().get(p.changes().indexOf(change(p, "file /etc/apt/apt.conf.d/80pig-proxy")))
@@ -166,7 +167,9 @@ class NodePlanningTest {
                         + "\t\n@@content " + Base64.getEncoder().encodeToString(content.getBytes(StandardCharsets.UTF_8)));
         Change.Act a = (Change.Act) change(f.planText(HOST, changed), "file " + path);
         Step.Upload u = (Step.Upload) a.steps().get(0);
-        assertEquals(content + "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFixtureListKeyForTests0000000000000000 ops@example\n",
+        String own = NodeFixtures.read("node/golden/10.10.10.11/home_dba_.ssh_id_ed25519.pub").strip().split(" ")[1];
+        assertEquals(content + "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFixtureListKeyForTests0000000000000000 ops@example\n"
+                        + "ssh-ed25519 " + own + " dba@10.10.10.11 (pig ssh exchange)\n",
                 new String(u.content(), StandardCharsets.UTF_8));
     }
 
