@@ -121,7 +121,7 @@ public final class NodeModule implements PigModule {
             keys.addAll(Tune.keys(v.str("node_tune"), v.integer("node_overcommit_ratio"), v.integer("node_hugepage_count"),
                     v.number("node_hugepage_ratio"), v.dict("node_sysctl_params")));
         }
-        return List.of(Virt.SECTION, HaproxyConfigs.SECTION, new KernelState(keys));
+        return List.of(Virt.SECTION, HaproxyConfigs.SECTION, PackageSources.Files.SECTION, new KernelState(keys));
     }
 
     @Override
@@ -220,12 +220,49 @@ public final class NodeModule implements PigModule {
                     ? skip("apt proxy", "no package proxy file on " + os.family(), "node_repo")
                     : ctx.file(os.aptProxy(), "node/apt-proxy.ftl", m, "0644", "root", "root", "node_repo", false)));
         }
-        List<String> modules = v.strings("node_repo_modules");
-        if (modules.contains("local")) {
-            out.add(skip("repo local", "node_repo_modules has 'local', the infra node's repo, which pig does not build yet: "
-                    + "the host's own package sources are kept", "node_repo"));
+        PackageSources sources = new PackageSources(v);
+        if (sources.modules().isEmpty()) {
+            out.add(skip("package sources", "node_repo_modules is empty: the host's own package sources are kept", "node_repo"));
+            return out;
         }
+        for (String m : sources.modules()) {
+            out.add(new Deferred("package sources " + m, "node_repo", b -> NodeOs.known().forEach(os -> b.fileWithContent(os.repo().file(m))),
+                    (facts, pctx) -> {
+                        NodeOs os = NodeOs.of(facts.os(), facts.host());
+                        PackageSources.Module mod = sources.resolve(os, facts.os()).stream().filter(x -> x.name().equals(m)).findFirst().orElseThrow();
+                        if (mod.repos().isEmpty()) {
+                            return skip("file " + mod.path(), mod.none() + ": pig writes no package sources of module " + m, "node_repo");
+                        }
+                        return new FileTask(mod.path(), sourcesFile(ctx, os, mod), "0644", "root", "root", "node_repo", false);
+                    }));
+        }
+        out.add(new Deferred("package sources aside", "node_repo", b -> b.sections(PackageSources.Files.NAME), (facts, pctx) -> {
+            NodeOs os = NodeOs.of(facts.os(), facts.host());
+            Map<String, byte[]> written = PackageSources.written(sources.resolve(os, facts.os()), mod -> sourcesFile(ctx, os, mod));
+            if (written.isEmpty()) {
+                return skip("package sources", "pig writes no package sources here (node_repo_modules: " + String.join(",", sources.modules())
+                        + "), so the host's own are kept whatever node_repo_remove says", "node_repo");
+            }
+            if (!v.bool("node_repo_remove")) {
+                return skip("package sources", "node_repo_remove is false: the host's other package sources stay beside pig's", "node_repo");
+            }
+            return new PackageSources.Remove(os.repo(), List.copyOf(written.keySet()), "node_repo");
+        }));
+        out.add(new Deferred("refresh package lists", "node_repo", b -> b.fileWithContent(PackageSources.STAMP).sections(PackageSources.Files.NAME),
+                (facts, pctx) -> {
+                    NodeOs os = NodeOs.of(facts.os(), facts.host());
+                    Map<String, byte[]> written = PackageSources.written(sources.resolve(os, facts.os()), mod -> sourcesFile(ctx, os, mod));
+                    if (written.isEmpty()) {
+                        return skip("refresh package lists", "pig writes no package sources here: lists are fetched when packages need them",
+                                "node_repo");
+                    }
+                    return new PackageSources.Refresh(written, "node_repo");
+                }));
         return out;
+    }
+
+    private static byte[] sourcesFile(ModuleContext ctx, NodeOs os, PackageSources.Module mod) {
+        return ctx.render(os.repo().template(), Map.of("module", mod.name(), "repos", mod.repos())).getBytes(StandardCharsets.UTF_8);
     }
 
     // ---------------------------------------------------------------- node_pkg

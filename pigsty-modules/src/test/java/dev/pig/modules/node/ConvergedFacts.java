@@ -25,6 +25,8 @@ final class ConvergedFacts {
     private static final Pattern HOSTNAME = Pattern.compile("^hostname '?([^' ]+)'?$");
     private static final Pattern USERADD = Pattern.compile("useradd -m -u (\\d+) -g '?([^' ]+)'? -d '?([^' ]+)'? -s '?([^' ]+)'? '?([^' ]+)'?$");
     private static final Pattern GROUPADD = Pattern.compile("groupadd -g (\\d+) '?([^' ]+)'?$");
+    private static final Pattern STAMP = Pattern.compile("printf '%s\\\\n' '?([0-9a-f]{64})'? > (\\S+)$");
+    private static final Pattern MOVE = Pattern.compile("mv -f --backup=numbered -- (.+) \\S+/$");
     private static final Pattern SYSCTL_PAIR = Pattern.compile("'([^'=]+)=([^']*)'|([^\\s'=]+)=(\\S+)");
 
     private ConvergedFacts() {
@@ -41,6 +43,7 @@ final class ConvergedFacts {
             String[] f = line.split("\t", 4);
             kernel.put(f[0] + "\t" + f[1], line);
         }
+        java.util.Set<String> repoFiles = new java.util.TreeSet<>(sections.getOrDefault("ext:node.repo-files", "").lines().toList());
         for (Change c : plan.changes()) {
             if (!(c instanceof Change.Act a)) {
                 continue;
@@ -52,6 +55,9 @@ final class ConvergedFacts {
                     files.put(path, path + "\tfile\t" + statMode(u.mode()) + "\t" + u.owner() + "\t" + u.group() + "\t"
                             + u.content().length + "\t" + u.sha256() + "\t\n"
                             + (request.fileContents().contains(path) ? "@@content " + Base64.getEncoder().encodeToString(u.content()) + "\n" : ""));
+                    if (path.startsWith("/etc/apt/sources.list.d/")) {
+                        repoFiles.add(path);
+                    }
                 } else if (s instanceof Step.Exec e) {
                     Matcher m;
                     if ((m = MKDIR.matcher(e.command())).find()) {
@@ -73,6 +79,16 @@ final class ConvergedFacts {
                         }
                     } else if (e.command().startsWith("echo never > ")) {
                         kernel.put("thp\tenabled", "thp\tenabled\trw\talways madvise [never]");
+                    } else if ((m = MOVE.matcher(e.command())).find()) {
+                        for (String moved : m.group(1).split(" ")) {
+                            repoFiles.remove(moved.replace("'", ""));
+                        }
+                    }
+                    if ((m = STAMP.matcher(e.command())).find()) {
+                        String stamp = m.group(1) + "\n";
+                        files.put(m.group(2), m.group(2) + "\tfile\t644\troot\troot\t" + stamp.length() + "\t"
+                                + Step.Hashes.sha256(stamp.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "\t\n@@content "
+                                + Base64.getEncoder().encodeToString(stamp.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "\n");
                     }
                 }
             }
@@ -96,6 +112,9 @@ final class ConvergedFacts {
         out.put("sysctl", "");
         if (out.containsKey("ext:node.kernel")) {
             out.put("ext:node.kernel", kernel.values().stream().map(l -> l + "\n").reduce("", String::concat));
+        }
+        if (out.containsKey("ext:node.repo-files")) {
+            out.put("ext:node.repo-files", repoFiles.stream().map(l -> l + "\n").reduce("", String::concat));
         }
         StringBuilder b = new StringBuilder();
         out.forEach((name, body) -> b.append(FactParsers.SECTION).append(name).append('\n').append(body));

@@ -59,6 +59,10 @@ class NodePlanningTest {
         assertEquals(Action.CREATE, byTask.get("packages node"));
         assertEquals(Action.CREATE, byTask.get("file /etc/hosts"));
         assertEquals(Action.CREATE, byTask.get("file /etc/apt/apt.conf.d/80pig-proxy"));
+        assertEquals(Action.CREATE, byTask.get("file /etc/apt/sources.list.d/local.list"));
+        assertEquals(Action.CREATE, byTask.get("file /etc/apt/sources.list.d/node.list"));
+        assertEquals(Action.RUN, byTask.get("command move package sources to /etc/apt/backup"));
+        assertEquals(Action.RUN, byTask.get("command refresh package lists"));
         assertEquals(Action.CREATE, byTask.get("file /etc/sysctl.d/60-pig-tune.conf"));
         assertEquals(Action.UPDATE, byTask.get("sysctl /etc/sysctl.d/60-pig-tune.conf"));
         assertEquals(Action.CREATE, byTask.get("file /etc/tmpfiles.d/pig-thp.conf"));
@@ -78,9 +82,11 @@ class NodePlanningTest {
         // node_packages adds openssh-server, which the recorded host already has
         assertEquals("install chrony cron sudo curl lsof procps iproute2 ca-certificates python3 rsync acl tzdata gnupg openssh-client",
                 pkgs.summary());
-        // the packages come after the proxy, in a later stage
-        assertTrue(p.stages().get(p.changes().indexOf(change(p, "file /etc/apt/apt.conf.d/80pig-proxy")))
-                .compareTo(p.stages().get(p.changes().indexOf(pkgs))) < 0);
+        // the packages come after the proxy and the sources, in a later stage
+        for (String before : List.of("file /etc/apt/apt.conf.d/80pig-proxy", "file /etc/apt/sources.list.d/node.list",
+                "command refresh package lists")) {
+            assertTrue(p.stages().get(p.changes().indexOf(change(p, before))).compareTo(p.stages().get(p.changes().indexOf(pkgs))) < 0, before);
+        }
     }
 
     @Test
@@ -89,6 +95,8 @@ class NodePlanningTest {
         assertEquals(List.of(), acts(p).stream().map(Change.Act::summary).toList());
         assertEquals("the running kernel has all 29 settings of /etc/sysctl.d/60-pig-tune.conf",
                 ((Change.NoOp) change(p, "sysctl /etc/sysctl.d/60-pig-tune.conf")).reason());
+        assertEquals("the package lists were fetched after pig's sources last changed",
+                ((Change.NoOp) change(p, "command refresh package lists")).reason());
     }
 
     @Test
@@ -198,19 +206,13 @@ class NodePlanningTest {
             assertEquals(Action.RUN, ((Change.Act) change(p, "command hostname " + node.nodename())).action());
             Change.Act proxy = (Change.Act) change(p, "file /etc/apt/apt.conf.d/80pig-proxy");
             assertTrue(proxy.diff().contains("+Acquire::http::Proxy \"http://10.10.10.1:8888\";"), proxy.diff());
+            // the default node_repo_modules 'local' names the infra node's repo, which pig does not build:
+            // the sandbox's own sources stay, and with them the packages the proxy reaches
+            Change.NoOp local = (Change.NoOp) change(p, "command file /etc/apt/sources.list.d/local.list");
+            assertTrue(local.reason().contains(": module local is the infra node's repo, which pig does not build and the inventory "
+                    + "does not name"), local.reason());
+            assertTrue(((Change.NoOp) change(p, "command package sources")).reason().contains("the host's own are kept"));
+            assertInstanceOf(Change.NoOp.class, change(p, "command refresh package lists"));
         }
-    }
-
-    @Test
-    void tasks_carry_pigstys_tags() {
-        var byTask = f.plan("10.10.10.12", "debian12-fresh.out").changes().stream()
-                .collect(Collectors.toMap(Change::task, Change::tag, (a, b) -> a));
-        assertEquals("node_timezone", byTask.get("file /etc/timezone"));
-        assertEquals("node_timezone", byTask.get("symlink /etc/localtime"));
-        assertEquals("node_ntp", byTask.get("file /etc/chrony/chrony.conf"));
-        assertEquals("node_ntp", byTask.get("unit chrony.service"));
-        assertEquals("node_ulimit", byTask.get("file /etc/security/limits.d/pig.conf"));
-        assertTrue(f.module.tags().containsAll(byTask.values()), byTask.values() + " not all in " + f.module.tags());
-        assertTrue(!f.module.tags().contains("node_time"), "node_time is not one of Pigsty's tags");
     }
 }
