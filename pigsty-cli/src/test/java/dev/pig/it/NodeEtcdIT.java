@@ -286,7 +286,7 @@ class NodeEtcdIT {
                 "10.10.10.12: { etcd_seq: 3, node_repo_modules: node, repo_upstream: [ " + upstream + " ], node_packages: [ openssh-server, pv ] }"));
         Pig r = Pig.run("deploy", "-i", inv.toString(), "-l", "10.10.10.12", "-y");
         assertEquals(0, r.exit(), r.out() + r.err());
-        String list = sh(lab, "10.10.10.12", "cat /etc/apt/sources.list.d/node.list");
+        String list = sh(lab, "10.10.10.12", "cat /etc/apt/sources.list.d/node.list") + "\n";
         urls.forEach(u -> assertTrue(list.contains("deb " + u + "\n"), list));
         assertFalse(lab.run("10.10.10.12", "test", "-e", "/etc/apt/sources.list").exit() == 0, "the node's own sources are still in place");
         assertEquals(own, sh(lab, "10.10.10.12", "cat /etc/apt/backup/sources.list"), "node_repo_remove keeps what it moves");
