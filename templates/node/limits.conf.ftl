@@ -1,4 +1,4 @@
-# resource limits: managed by pig (node_tune)
+# resource limits: managed by pig (node_ulimit)
 *           soft    nofile      ${nofile}
 *           hard    nofile      ${nofile}
 *           soft    nproc       unlimited

@@ -69,11 +69,26 @@ class NodeEtcdIT {
             assertTrue(sh(lab, m, "curl -sf http://" + m + ":9100/metrics").contains("node_cpu_seconds_total"), m);
             assertTrue(sh(lab, m, "curl -sf http://" + m + ":9101/metrics").contains("haproxy_process_"), m);
             assertEquals("401", sh(lab, m, "curl -s -o /dev/null -w '%{http_code}' http://" + m + ":9101/"), m);
+            assertEquals("200", sh(lab, m, "curl -s -o /dev/null -w '%{http_code}' -u admin:pigsty http://" + m + ":9101/"), m);
+            // it holds the admin password
+            assertEquals("640 root:haproxy", sh(lab, m, "stat -c '%a %U:%G' /etc/haproxy/haproxy.cfg"), m);
             assertEquals("88", sh(lab, m, "id -u dba"));
             assertTrue(sh(lab, m, "sudo -l -U dba").contains("NOPASSWD: ALL"), m);
             assertTrue(sh(lab, m, "cat /etc/hosts").contains(m), m);
             assertTrue(sh(lab, m, "cat /etc/apt/apt.conf.d/80pig-proxy").contains("10.10.10.1:8888"), m);
             assertEquals("active", sh(lab, m, "systemctl is-active prometheus-node-exporter haproxy | sort -u"));
+        }
+    }
+
+    @Test
+    @Order(2)
+    void the_admin_user_reaches_every_node_from_every_node(SandboxExtension.Lab lab) {
+        for (String from : MEMBERS) {
+            for (String to : MEMBERS) {
+                assertEquals("", sh(lab, from, "sudo -u dba ssh -o StrictHostKeyChecking=accept-new -o BatchMode=yes " + to + " true"),
+                        from + " -> " + to);
+            }
+            assertEquals("600 dba:dba", sh(lab, from, "stat -c '%a %U:%G' /home/dba/.ssh/id_ed25519"), from);
         }
     }
 
@@ -346,5 +361,60 @@ class NodeEtcdIT {
         assertEquals(0, Pig.run("deploy", "-i", INV, "-y").exit());
         assertEquals(0, Pig.run("plan", "-i", INV, "--detailed-exitcode").exit());
         Files.delete(slow);
+    }
+
+    @Test
+    @Order(15)
+    void package_sources_from_repo_upstream_replace_the_nodes_own_and_packages_still_install(SandboxExtension.Lab lab) throws IOException {
+        // the sandbox's upstream is whatever its image was built from, reachable through the proxy
+        String own = sh(lab, "10.10.10.12", "cat /etc/apt/sources.list");
+        List<String> urls = own.lines().filter(l -> l.startsWith("deb ")).map(l -> l.substring(4).strip()).toList();
+        assertFalse(urls.isEmpty(), own);
+        StringBuilder upstream = new StringBuilder();
+        for (int i = 0; i < urls.size(); i++) {
+            upstream.append(i == 0 ? "" : ", ").append("{ name: image-").append(i + 1).append(", module: node, baseurl: { default: '")
+                    .append(urls.get(i)).append("' } }");
+        }
+        Path inv = Files.createTempFile("node-repo", ".yml");
+        Files.writeString(inv, Files.readString(Path.of(INV)).replace("10.10.10.12: { etcd_seq: 3 }",
+                "10.10.10.12: { etcd_seq: 3, node_repo_modules: node, repo_upstream: [ " + upstream + " ], node_packages: [ openssh-server, pv ] }"));
+        Pig r = Pig.run("deploy", "-i", inv.toString(), "-l", "10.10.10.12", "-y");
+        assertEquals(0, r.exit(), r.out() + r.err());
+        String list = sh(lab, "10.10.10.12", "cat /etc/apt/sources.list.d/node.list") + "\n";
+        urls.forEach(u -> assertTrue(list.contains("deb " + u + "\n"), list));
+        assertFalse(lab.run("10.10.10.12", "test", "-e", "/etc/apt/sources.list").exit() == 0, "the node's own sources are still in place");
+        assertEquals(own, sh(lab, "10.10.10.12", "cat /etc/apt/backup/sources.list"), "node_repo_remove keeps what it moves");
+        assertEquals("ii", sh(lab, "10.10.10.12", "dpkg-query -W -f='${db:Status-Abbrev}' pv").strip());
+        Pig again = Pig.run("plan", "-i", inv.toString(), "--detailed-exitcode");
+        assertEquals(0, again.exit(), again.out() + again.err());
+        Files.delete(inv);
+    }
+
+    @Test
+    @Order(16)
+    void an_unreachable_proxy_fails_its_host_naming_the_proxy_and_a_run_with_the_right_one_converges(SandboxExtension.Lab lab)
+            throws IOException {
+        String fixed = Files.readString(Path.of(INV))
+                .replace("10.10.10.12: { etcd_seq: 3 }", "10.10.10.12: { etcd_seq: 3, node_packages: [ openssh-server, tree ] }")
+                .replace("  vars:\n    admin_ip: 10.10.10.10\n", "  vars:\n    admin_ip: 10.10.10.10\n    node_crontab: [ '00 02 * * * root /bin/true' ]\n");
+        Path bad = Files.createTempFile("node-bad-proxy", ".yml");
+        Files.writeString(bad, fixed.replace("node_packages: [ openssh-server, tree ] }",
+                "node_packages: [ openssh-server, tree ], proxy_env: { http_proxy: 'http://10.10.10.1:1', https_proxy: 'http://10.10.10.1:1' } }"));
+        Pig r = Pig.run("deploy", "-i", bad.toString(), "-y");
+        assertEquals(1, r.exit(), r.out() + r.err());
+        assertTrue(r.err().contains("10.10.10.12: packages node"), r.err());
+        assertTrue(r.err().contains("could not fetch the package lists through the proxy http://10.10.10.1:1 (proxy_env)"), r.err());
+        for (String m : List.of("10.10.10.10", "10.10.10.11")) {
+            assertTrue(sh(lab, m, "cat /etc/cron.d/pig").contains("00 02 * * * root /bin/true"), m);
+        }
+
+        Path good = Files.createTempFile("node-good-proxy", ".yml");
+        Files.writeString(good, fixed);
+        Pig again = Pig.run("deploy", "-i", good.toString(), "-y");
+        assertEquals(0, again.exit(), again.out() + again.err());
+        assertEquals("ii", sh(lab, "10.10.10.12", "dpkg-query -W -f='${db:Status-Abbrev}' tree").strip());
+        assertEquals(0, Pig.run("plan", "-i", good.toString(), "--detailed-exitcode").exit());
+        Files.delete(bad);
+        Files.delete(good);
     }
 }

@@ -32,6 +32,11 @@ import dev.pig.core.diag.Source;
  */
 public final class Inventory {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+    /**
+     * Placeholders that name a fact of the host, not a variable: Pigsty's {@code repo_upstream}
+     * URLs use them, and the NODE module fills them in at plan time from the host's OS.
+     */
+    public static final Set<String> HOST_FACT_PLACEHOLDERS = Set.of("distro_codename", "distro_name");
 
     private final String file;
     private final YNode.Map allVars;
@@ -166,6 +171,10 @@ public final class Inventory {
             Object wholeValue = null;
             while (m.find()) {
                 Var ref = vars.get(m.group(1));
+                if (ref == null && HOST_FACT_PLACEHOLDERS.contains(m.group(1))) {
+                    m.appendReplacement(b, Matcher.quoteReplacement(m.group()));
+                    continue;
+                }
                 if (ref == null || !(ref.node() instanceof YNode.Scalar rs) || depth > 8) {
                     diags.warning("placeholder '" + m.group() + "' has no value for this host", s.source(),
                             "Set '" + m.group(1) + "' in all.vars (or on the group or host), or write the value out.");

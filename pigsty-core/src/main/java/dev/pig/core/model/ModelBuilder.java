@@ -105,6 +105,9 @@ public final class ModelBuilder {
                             + "for example: etcd: { hosts: { 10.10.10.10: { etcd_seq: 1 } }, vars: { etcd_cluster: etcd } }");
         }
         checkPorts(pg, redis, etcd, minio);
+        for (String h : hostVars.keySet()) {
+            RepoUpstream.check(value(h, "node_repo_modules"), var(h, "node_repo_modules"), var(h, "repo_upstream"), diags);
+        }
 
         Map<String, ClusterModel.HostVars> vars = new LinkedHashMap<>();
         Map<String, Object> sharedDefaults = java.util.Collections.unmodifiableMap(defaults);

@@ -16,7 +16,9 @@ import dev.pig.core.plan.Step;
  * A set of OS packages installed in one package-manager run (one apt or dnf transaction is much
  * faster than one per package). On Debian, a dpkg left half-done by an interrupted run is
  * finished first, package lists are fetched when missing, and services are kept from starting
- * on install: pig starts what it manages when its configuration is in place.
+ * on install: pig starts what it manages when its configuration is in place. A package list
+ * that cannot be fetched (an unreachable proxy or repository) fails the task with the
+ * repository and the proxy named, instead of a later "Unable to locate package".
  *
  * <pre>
  * node_packages: [ openssh-server, chrony ]
@@ -56,6 +58,31 @@ public final class PackagesTask extends BaseTask {
                 List.of(Step.Exec.of(installCommand(facts.os(), facts.host(), missing), ctx.masker())), "");
     }
 
+    /**
+     * A shell function {@code pig_apt_update}: {@code apt-get update} that fails when any list
+     * cannot be fetched. apt only warns about fetch failures and goes on with old or no lists, so
+     * an unreachable proxy would surface later as "Unable to locate package"; this names the
+     * repository, apt's reason and the proxy apt was configured with.
+     */
+    static final String APT_UPDATE = "pig_apt_update() { "
+            + "pig_out=$(apt-get update -q -o APT::Update::Error-Mode=any 2>&1); pig_rc=$?; printf '%s\\n' \"$pig_out\"; "
+            + "if [ \"$pig_rc\" -eq 0 ] && ! printf '%s\\n' \"$pig_out\" | grep -q '^[WE]: Failed to fetch'; then return 0; fi; "
+            + "printf '%s\\n' \"$pig_out\" | grep -m 2 -e '^[WE]: Failed to fetch' -e '^E: ' >&2; "
+            + "pig_proxy=$(apt-config dump 2>/dev/null | sed -n 's/^Acquire::https*::Proxy \"\\(.*\\)\";$/\\1/p' | sort -u | paste -sd ' ' -); "
+            + "echo \"apt-get update could not fetch the package lists${pig_proxy:+ through the proxy $pig_proxy (proxy_env)}: "
+            + "check that the proxy and the repositories named above answer from this host\" >&2; return 1; }";
+
+    /** Fetches the package lists, failing with the repository and proxy named when any cannot be fetched. */
+    public static String updateCommand(OsInfo os, String host) {
+        if (os.isDebianLike()) {
+            return "export DEBIAN_FRONTEND=noninteractive; " + APT_UPDATE + "; pig_apt_update";
+        }
+        if (os.isRhelLike()) {
+            return "dnf makecache -q";
+        }
+        throw new PigException(PigException.Kind.FAILED, host + ": no package manager known for " + os.id() + " " + os.version());
+    }
+
     static String installCommand(OsInfo os, String host, List<String> missing) {
         String pkgs = String.join(" ", missing.stream().map(BaseTask::q).toList());
         if (os.isDebianLike()) {
@@ -66,8 +93,9 @@ public final class PackagesTask extends BaseTask {
                     // services start when pig has configured them, not on install
                     + "printf '#!/bin/sh\\nexit 101\\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d; "
                     + "trap 'rm -f /usr/sbin/policy-rc.d' EXIT; "
+                    + APT_UPDATE + "; "
                     + "{ [ -n \"$(ls -A /var/lib/apt/lists 2>/dev/null | grep -v -e lock -e partial)\" ] && " + install + "; } "
-                    + "|| { apt-get update -q && " + install + "; }";
+                    + "|| { pig_apt_update && " + install + "; }";
         }
         if (os.isRhelLike()) {
             return "dnf install -y -q " + pkgs;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -51,9 +52,10 @@ import dev.pig.modules.PigModule;
  * </pre>
  *
  * Stages follow Pigsty's tags: {@code node_name}, {@code node_hosts}, {@code node_repo},
- * {@code node_pkg}, {@code node_tune}, {@code node_admin}, {@code node_time},
- * {@code node_crontab}, {@code node_data}, {@code node_exporter}, {@code haproxy}. What differs
- * between distributions is in {@link NodeOs}, chosen from each host's facts at plan time.
+ * {@code node_pkg}, {@code node_tune}, {@code node_ulimit}, {@code node_admin},
+ * {@code node_timezone}, {@code node_ntp}, {@code node_crontab}, {@code node_data},
+ * {@code node_exporter}, {@code haproxy}. What differs between distributions is in
+ * {@link NodeOs}, chosen from each host's facts at plan time.
  */
 public final class NodeModule implements PigModule {
     static final String HOSTS = "/etc/hosts";
@@ -69,7 +71,10 @@ public final class NodeModule implements PigModule {
     /** What {@code node_admin_sudo: limited} allows: looking at and driving services, nothing else. */
     static final List<String> LIMITED_SUDO = List.of("/usr/bin/systemctl", "/usr/bin/journalctl", "/usr/bin/ss");
 
+    static final String THP_TMPFILES = "/etc/tmpfiles.d/pig-thp.conf";
+
     private final Function<Node, List<String>> currentKeys;
+    private final AdminKeys adminKeys;
 
     /** Authorizes, for {@code node_admin_pk_current}, the public key next to the private key pig connects with. */
     public NodeModule() {
@@ -78,7 +83,16 @@ public final class NodeModule implements PigModule {
 
     /** @param currentKeys the public keys pig itself connects to a node with */
     public NodeModule(Function<Node, List<String>> currentKeys) {
+        this(currentKeys, comment -> new SecureRandom());
+    }
+
+    /**
+     * @param currentKeys the public keys pig itself connects to a node with
+     * @param random      the randomness of the admin user's new key pairs, by key comment
+     */
+    NodeModule(Function<Node, List<String>> currentKeys, Function<String, SecureRandom> random) {
         this.currentKeys = currentKeys;
+        this.adminKeys = new AdminKeys(random);
     }
 
     @Override
@@ -93,8 +107,8 @@ public final class NodeModule implements PigModule {
 
     @Override
     public List<String> tags() {
-        return List.of("node_name", "node_hosts", "node_repo", "node_pkg", "node_tune", "node_admin", "node_time",
-                "node_crontab", "node_data", "node_exporter", "haproxy");
+        return List.of("node_name", "node_hosts", "node_repo", "node_pkg", "node_tune", "node_ulimit", "node_admin",
+                "node_timezone", "node_ntp", "node_crontab", "node_data", "node_exporter", "haproxy");
     }
 
     @Override
@@ -104,7 +118,13 @@ public final class NodeModule implements PigModule {
 
     @Override
     public List<FactSection<?>> factSections(ModuleContext ctx) {
-        return List.of(Virt.SECTION, HaproxyConfigs.SECTION);
+        Set<String> keys = new java.util.TreeSet<>();
+        for (Node n : ctx.model().nodes()) {
+            HostVars v = ctx.vars(n);
+            keys.addAll(Tune.keys(v.str("node_tune"), v.integer("node_overcommit_ratio"), v.integer("node_hugepage_count"),
+                    v.number("node_hugepage_ratio"), v.dict("node_sysctl_params")));
+        }
+        return List.of(Virt.SECTION, HaproxyConfigs.SECTION, PackageSources.Files.SECTION, new KernelState(keys));
     }
 
     @Override
@@ -117,7 +137,7 @@ public final class NodeModule implements PigModule {
         out.add(ModuleContext.stage(this, 4, "node_pkg", packages(v)));
         tune(ctx, v).forEach(t -> out.add(ModuleContext.stage(this, 5, "node_tune", t)));
         admin(ctx, node, v).forEach(t -> out.add(ModuleContext.stage(this, 6, "node_admin", t)));
-        time(ctx, v).forEach(t -> out.add(ModuleContext.stage(this, 7, "node_time", t)));
+        time(ctx, v).forEach(t -> out.add(ModuleContext.stage(this, 7, "time", t)));
         crontab(ctx, v).forEach(t -> out.add(ModuleContext.stage(this, 8, "node_crontab", t)));
         // Pigsty makes node_data 0777; pig keeps it 0755 root: a world-writable directory without
         // the sticky bit lets any local user replace what databases keep under it, and every
@@ -203,12 +223,49 @@ public final class NodeModule implements PigModule {
                     ? skip("apt proxy", "no package proxy file on " + os.family(), "node_repo")
                     : ctx.file(os.aptProxy(), "node/apt-proxy.ftl", m, "0644", "root", "root", "node_repo", false)));
         }
-        List<String> modules = v.strings("node_repo_modules");
-        if (modules.contains("local")) {
-            out.add(skip("repo local", "node_repo_modules has 'local', the infra node's repo, which pig does not build yet: "
-                    + "the host's own package sources are kept", "node_repo"));
+        PackageSources sources = new PackageSources(v);
+        if (sources.modules().isEmpty()) {
+            out.add(skip("package sources", "node_repo_modules is empty: the host's own package sources are kept", "node_repo"));
+            return out;
         }
+        for (String m : sources.modules()) {
+            out.add(new Deferred("package sources " + m, "node_repo", b -> NodeOs.known().forEach(os -> b.fileWithContent(os.repo().file(m))),
+                    (facts, pctx) -> {
+                        NodeOs os = NodeOs.of(facts.os(), facts.host());
+                        PackageSources.Module mod = sources.resolve(os, facts.os()).stream().filter(x -> x.name().equals(m)).findFirst().orElseThrow();
+                        if (mod.repos().isEmpty()) {
+                            return skip("file " + mod.path(), mod.none() + ": pig writes no package sources of module " + m, "node_repo");
+                        }
+                        return new FileTask(mod.path(), sourcesFile(ctx, os, mod), "0644", "root", "root", "node_repo", false);
+                    }));
+        }
+        out.add(new Deferred("package sources aside", "node_repo", b -> b.sections(PackageSources.Files.NAME), (facts, pctx) -> {
+            NodeOs os = NodeOs.of(facts.os(), facts.host());
+            Map<String, byte[]> written = PackageSources.written(sources.resolve(os, facts.os()), mod -> sourcesFile(ctx, os, mod));
+            if (written.isEmpty()) {
+                return skip("package sources", "pig writes no package sources here (node_repo_modules: " + String.join(",", sources.modules())
+                        + "), so the host's own are kept whatever node_repo_remove says", "node_repo");
+            }
+            if (!v.bool("node_repo_remove")) {
+                return skip("package sources", "node_repo_remove is false: the host's other package sources stay beside pig's", "node_repo");
+            }
+            return new PackageSources.Remove(os.repo(), List.copyOf(written.keySet()), "node_repo");
+        }));
+        out.add(new Deferred("refresh package lists", "node_repo", b -> b.fileWithContent(PackageSources.STAMP).sections(PackageSources.Files.NAME),
+                (facts, pctx) -> {
+                    NodeOs os = NodeOs.of(facts.os(), facts.host());
+                    Map<String, byte[]> written = PackageSources.written(sources.resolve(os, facts.os()), mod -> sourcesFile(ctx, os, mod));
+                    if (written.isEmpty()) {
+                        return skip("refresh package lists", "pig writes no package sources here: lists are fetched when packages need them",
+                                "node_repo");
+                    }
+                    return new PackageSources.Refresh(written, "node_repo");
+                }));
         return out;
+    }
+
+    private static byte[] sourcesFile(ModuleContext ctx, NodeOs os, PackageSources.Module mod) {
+        return ctx.render(os.repo().template(), Map.of("module", mod.name(), "repos", mod.repos())).getBytes(StandardCharsets.UTF_8);
     }
 
     // ---------------------------------------------------------------- node_pkg
@@ -241,8 +298,24 @@ public final class NodeModule implements PigModule {
             return ctx.file(TUNE, "node/sysctl-tune.conf.ftl", Map.of("profile", profile, "settings", rows), "0644", "root", "root",
                     "node_tune", false);
         }));
-        out.add(new SysctlApply(TUNE, "node_tune"));
-        out.add(ctx.file(LIMITS, "node/limits.conf.ftl", Map.of("nofile", NOFILE), "0644", "root", "root", "node_tune", false));
+        out.add(new Deferred("sysctl " + TUNE, "node_tune", b -> b.sections(KernelState.NAME, Virt.NAME), (facts, pctx) ->
+                new SysctlApply(TUNE, Tune.settings(profile, overcommit, count, ratio, facts.memory().totalKb(), extra), "node_tune")));
+        if (!Tune.disablesThp(profile)) {
+            out.add(skip("transparent huge pages", "node_tune is none: transparent huge pages are left as they are", "node_tune"));
+        } else {
+            // systemd-tmpfiles sets it again at every boot; in a container the host's kernel decides
+            out.add(new Deferred("file " + THP_TMPFILES, "node_tune", b -> b.fileWithContent(THP_TMPFILES).sections(Virt.NAME), (facts, pctx) -> {
+                Virt.View virt = facts.extra(Virt.SECTION);
+                if (virt.inContainer()) {
+                    return skip("file " + THP_TMPFILES, "in a container (" + virt.container() + "): " + SysctlApply.IN_CONTAINER
+                            + ", transparent huge pages included", "node_tune");
+                }
+                return ctx.file(THP_TMPFILES, "node/thp.tmpfiles.ftl", Map.of("profile", profile, "path", Tune.THP), "0644", "root", "root",
+                        "node_tune", false);
+            }));
+            out.add(new ThpApply("node_tune"));
+        }
+        out.add(ctx.file(LIMITS, "node/limits.conf.ftl", Map.of("nofile", NOFILE), "0644", "root", "root", "node_ulimit", false));
         return out;
     }
 
@@ -272,28 +345,77 @@ public final class NodeModule implements PigModule {
             keys.addAll(currentKeys.apply(node));
         }
         keys.removeIf(String::isBlank);
+        boolean exchange = v.bool("node_admin_ssh_exchange");
         String ssh = home + "/.ssh";
         String authorized = ssh + "/authorized_keys";
-        if (keys.isEmpty()) {
-            out.add(skip("file " + authorized, "no key to authorize: node_admin_pk_list is empty and pig's own public key is not at hand",
-                    "node_admin"));
+        if (keys.isEmpty() && !exchange) {
+            out.add(skip("file " + authorized, "no key to authorize: node_admin_pk_list is empty, pig's own public key is not at hand "
+                    + "and node_admin_ssh_exchange is false", "node_admin"));
             return out;
         }
         out.add(new DirectoryTask(ssh, "0700", user, user, "node_admin"));
+        if (exchange) {
+            out.add(adminKeys.pair(node.address(), user, keyComment(user, node), "node_admin"));
+        }
         // keys are added, never removed, as Pigsty does: a key someone put there by hand keeps working
-        out.add(new Deferred("file " + authorized, "node_admin", b -> b.fileWithContent(authorized),
-                (facts, pctx) -> ctx.file(authorized, "node/authorized_keys.ftl", Map.of("keys", mergeKeys(facts, authorized, keys)),
-                        "0600", user, user, "node_admin", false)));
+        out.add(new Deferred("file " + authorized, "node_admin", b -> b.fileWithContent(authorized), (facts, pctx) -> {
+            List<String> wanted = new ArrayList<>(keys);
+            Map<String, String> exchanged = new LinkedHashMap<>();
+            if (exchange) {
+                exchangeKeys(ctx, facts, pctx).forEach((label, line) -> {
+                    wanted.add(line);
+                    exchanged.put(label, keyBlob(line));
+                });
+            }
+            return ctx.file(authorized, "node/authorized_keys.ftl", Map.of("keys", mergeKeys(facts, authorized, wanted, exchanged)),
+                    "0600", user, user, "node_admin", false);
+        }));
         return out;
+    }
+
+    /**
+     * {@code node_admin_ssh_exchange}: the admin key of every host of this run that exchanges
+     * keys, by {@code user@host}, as the line that authorizes it.
+     */
+    private Map<String, String> exchangeKeys(ModuleContext ctx, HostFacts self, dev.pig.core.task.PlanContext pctx) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Node n : ctx.model().nodes()) {
+            HostVars nv = ctx.vars(n);
+            if (!nv.bool("node_admin_enabled") || !nv.bool("node_admin_ssh_exchange")) {
+                continue;
+            }
+            HostFacts facts = n.address().equals(self.host()) ? self : pctx.fleet().get(n.address());
+            if (facts == null) {
+                continue; // not part of this run (-l), or unreachable
+            }
+            String nu = nv.str("node_admin_username");
+            adminKeys.publicKey(n.address(), facts, nu, keyComment(nu, n))
+                    .ifPresent(k -> out.put(AdminKeys.label(nu, n.id()), AdminKeys.exchanged(k, nu, n.id())));
+        }
+        return out;
+    }
+
+    private static String keyComment(String user, Node n) {
+        return user + "@" + (n.nodename().isEmpty() ? n.id() : n.nodename());
     }
 
     /** The keys already authorized, in their order, then every wanted key not among them. */
     static List<String> mergeKeys(HostFacts facts, String path, List<String> wanted) {
+        return mergeKeys(facts, path, wanted, Map.of());
+    }
+
+    /**
+     * As {@link #mergeKeys(HostFacts, String, List)}, and an exchanged key of a host whose key
+     * changed ({@code replaced}: {@code user@host} to its current key) gives way to the new one.
+     */
+    static List<String> mergeKeys(HostFacts facts, String path, List<String> wanted, Map<String, String> replaced) {
         List<String> out = new ArrayList<>();
         FileState s = facts.file(path);
         if (s.exists() && s.content() != null) {
             new String(s.content(), StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).forEach(out::add);
         }
+        out.removeIf(l -> replaced.entrySet().stream().anyMatch(r -> l.strip().endsWith(" " + r.getKey() + " " + AdminKeys.MARK)
+                && !keyBlob(l).equals(r.getValue())));
         for (String k : wanted) {
             String blob = keyBlob(k);
             if (out.stream().noneMatch(l -> keyBlob(l).equals(blob) || l.contains(" " + blob))) {
@@ -309,28 +431,28 @@ public final class NodeModule implements PigModule {
         return f.length >= 2 ? f[1] : line.strip();
     }
 
-    // ---------------------------------------------------------------- node_time
+    // ---------------------------------------------------------------- node_timezone, node_ntp
 
     private List<Task> time(ModuleContext ctx, HostVars v) {
         List<Task> out = new ArrayList<>();
         String tz = v.str("node_timezone");
         if (tz.isEmpty()) {
-            out.add(skip("timezone", "node_timezone is empty: the timezone stays", "node_time"));
+            out.add(skip("timezone", "node_timezone is empty: the timezone stays", "node_timezone"));
         } else {
-            out.add(perOs("file timezone", "node_time", os -> os.timezoneFile() == null
-                    ? skip("timezone file", os.family() + " keeps the zone only in /etc/localtime", "node_time")
-                    : ctx.file(os.timezoneFile(), "node/timezone.ftl", Map.of("timezone", tz), "0644", "root", "root", "node_time", false)));
-            out.add(new SymlinkTask("/etc/localtime", "/usr/share/zoneinfo/" + tz, "node_time"));
+            out.add(perOs("file timezone", "node_timezone", os -> os.timezoneFile() == null
+                    ? skip("timezone file", os.family() + " keeps the zone only in /etc/localtime", "node_timezone")
+                    : ctx.file(os.timezoneFile(), "node/timezone.ftl", Map.of("timezone", tz), "0644", "root", "root", "node_timezone", false)));
+            out.add(new SymlinkTask("/etc/localtime", "/usr/share/zoneinfo/" + tz, "node_timezone"));
         }
         if (!v.bool("node_ntp_enabled")) {
-            out.add(skip("chrony", "node_ntp_enabled is false: time synchronisation is left as it is", "node_time"));
+            out.add(skip("chrony", "node_ntp_enabled is false: time synchronisation is left as it is", "node_ntp"));
             return out;
         }
         List<String> servers = v.strings("node_ntp_servers").stream().map(s -> adminIp(s, v)).toList();
-        out.add(perOs("file chrony config", "node_time", os -> ctx.file(os.chronyConf(), "node/chrony.conf.ftl",
+        out.add(perOs("file chrony config", "node_ntp", os -> ctx.file(os.chronyConf(), "node/chrony.conf.ftl",
                 Map.of("servers", servers, "drift", os.chronyDrift(), "keys", os.chronyKeys()), "0644", "root", "root",
-                "node_time", false)));
-        out.add(new Deferred("unit chrony", "node_time", b -> {
+                "node_ntp", false)));
+        out.add(new Deferred("unit chrony", "node_ntp", b -> {
             b.sections(Virt.NAME);
             NodeOs.known().forEach(os -> chronyUnit(os).require(b));
         }, (facts, pctx) -> {
@@ -338,7 +460,7 @@ public final class NodeModule implements PigModule {
             Virt.View virt = facts.extra(Virt.SECTION);
             if (virt.inContainer()) {
                 return skip("unit " + os.chronyUnit(), "in a container (" + virt.container()
-                        + "): the host sets the clock and chrony skips itself without CAP_SYS_TIME; configured, not started", "node_time");
+                        + "): the host sets the clock and chrony skips itself without CAP_SYS_TIME; configured, not started", "node_ntp");
             }
             return chronyUnit(os);
         }));
@@ -346,7 +468,7 @@ public final class NodeModule implements PigModule {
     }
 
     private static Task chronyUnit(NodeOs os) {
-        return new UnitTask(os.chronyUnit(), true, true, List.of(os.chronyConf()), List.of(), "node_time");
+        return new UnitTask(os.chronyUnit(), true, true, List.of(os.chronyConf()), List.of(), "node_ntp");
     }
 
     // ---------------------------------------------------------------- node_crontab
@@ -392,8 +514,8 @@ public final class NodeModule implements PigModule {
         return List.of(
                 new PackagesTask("haproxy", List.of("haproxy"), "haproxy"),
                 new DirectoryTask(HAPROXY_DIR, "0755", "root", "root", "haproxy"),
-                // the admin password is in it: no diff, no content fetched
-                ctx.file(HAPROXY_CFG, "node/haproxy.cfg.ftl", cfg, "0644", "root", "root", "haproxy", auth),
+                // the admin password is in it: no diff, no content fetched, readable by haproxy's group only
+                ctx.file(HAPROXY_CFG, "node/haproxy.cfg.ftl", cfg, "0640", "root", "haproxy", "haproxy", auth),
                 perOs("file haproxy defaults", "haproxy", os -> ctx.file(os.haproxyDefaults(), "node/haproxy.default.ftl",
                         Map.of("config", HAPROXY_DIR), "0644", "root", "root", "haproxy", false)),
                 perOs("unit haproxy", "haproxy", os -> new Guarded(new UnitTask(HAPROXY_UNIT, true, true,

@@ -14,11 +14,13 @@ import java.util.Map;
  * <li>{@code none}: no profile, only the explicit settings below.</li>
  * </ul>
  * On top come strict overcommit ({@code node_overcommit_ratio}), huge pages
- * ({@code node_hugepage_count}, else {@code node_hugepage_ratio} of RAM) and, last and winning,
- * {@code node_sysctl_params}.
+ * ({@code node_hugepage_count}, else {@code node_hugepage_ratio} of RAM, else 0) and, last and
+ * winning, {@code node_sysctl_params}. Every profile but {@code none} also turns transparent huge
+ * pages off, as Pigsty's tuned profiles do: their compaction stalls hurt a database's latency.
  */
 final class Tune {
     static final long HUGEPAGE_KB = 2048;
+    static final String THP = "/sys/kernel/mm/transparent_hugepage/enabled";
 
     private Tune() {
     }
@@ -88,12 +90,24 @@ final class Tune {
             m.put("vm.overcommit_memory", "2");
             m.put("vm.overcommit_ratio", String.valueOf(overcommitRatio));
         }
-        long pages = hugepages(hugepageCount, hugepageRatio, memoryKb);
-        if (pages > 0) {
-            m.put("vm.nr_hugepages", String.valueOf(pages));
+        // with huge pages off the count is still written, as 0: a kernel that had them from an
+        // earlier setting gives them back (none leaves them alone, like every other setting)
+        if (!profile.equals("none") || hugepageCount > 0 || hugepageRatio > 0) {
+            m.put("vm.nr_hugepages", String.valueOf(hugepages(hugepageCount, hugepageRatio, memoryKb)));
         }
         extra.forEach((k, v) -> m.put(k, String.valueOf(v)));
         return m;
+    }
+
+    /** The keys of {@link #settings}, which do not depend on the host's memory. */
+    static java.util.Set<String> keys(String profile, int overcommitRatio, int hugepageCount, double hugepageRatio,
+                                      Map<String, Object> extra) {
+        return settings(profile, overcommitRatio, hugepageCount, hugepageRatio, 0, extra).keySet();
+    }
+
+    /** Whether the profile turns transparent huge pages off. */
+    static boolean disablesThp(String profile) {
+        return !profile.equals("none");
     }
 
     /** Huge pages of 2 MiB: an explicit count wins; a ratio of RAM is capped at 40% as Pigsty does. */

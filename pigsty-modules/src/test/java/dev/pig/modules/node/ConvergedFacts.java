@@ -25,6 +25,9 @@ final class ConvergedFacts {
     private static final Pattern HOSTNAME = Pattern.compile("^hostname '?([^' ]+)'?$");
     private static final Pattern USERADD = Pattern.compile("useradd -m -u (\\d+) -g '?([^' ]+)'? -d '?([^' ]+)'? -s '?([^' ]+)'? '?([^' ]+)'?$");
     private static final Pattern GROUPADD = Pattern.compile("groupadd -g (\\d+) '?([^' ]+)'?$");
+    private static final Pattern STAMP = Pattern.compile("printf '%s\\\\n' '?([0-9a-f]{64})'? > (\\S+)$");
+    private static final Pattern MOVE = Pattern.compile("mv -f --backup=numbered -- (.+) \\S+/$");
+    private static final Pattern SYSCTL_PAIR = Pattern.compile("'([^'=]+)=([^']*)'|([^\\s'=]+)=(\\S+)");
 
     private ConvergedFacts() {
     }
@@ -35,6 +38,12 @@ final class ConvergedFacts {
         Map<String, String> files = new TreeMap<>();
         Map<String, String> users = new TreeMap<>();
         Map<String, String> groups = new TreeMap<>();
+        Map<String, String> kernel = new LinkedHashMap<>();
+        for (String line : sections.getOrDefault("ext:node.kernel", "").lines().toList()) {
+            String[] f = line.split("\t", 4);
+            kernel.put(f[0] + "\t" + f[1], line);
+        }
+        java.util.Set<String> repoFiles = new java.util.TreeSet<>(sections.getOrDefault("ext:node.repo-files", "").lines().toList());
         for (Change c : plan.changes()) {
             if (!(c instanceof Change.Act a)) {
                 continue;
@@ -42,8 +51,13 @@ final class ConvergedFacts {
             for (Step s : a.steps()) {
                 if (s instanceof Step.Upload u) {
                     String path = u.path().replaceAll("/\\.([^/]+)\\.pig-new$", "/$1");
+                    // facts carry a file's content only when asked for it (never a private key's)
                     files.put(path, path + "\tfile\t" + statMode(u.mode()) + "\t" + u.owner() + "\t" + u.group() + "\t"
-                            + u.content().length + "\t" + u.sha256() + "\t\n@@content " + Base64.getEncoder().encodeToString(u.content()) + "\n");
+                            + u.content().length + "\t" + u.sha256() + "\t\n"
+                            + (request.fileContents().contains(path) ? "@@content " + Base64.getEncoder().encodeToString(u.content()) + "\n" : ""));
+                    if (path.startsWith("/etc/apt/sources.list.d/")) {
+                        repoFiles.add(path);
+                    }
                 } else if (s instanceof Step.Exec e) {
                     Matcher m;
                     if ((m = MKDIR.matcher(e.command())).find()) {
@@ -56,6 +70,25 @@ final class ConvergedFacts {
                         users.put(m.group(5), m.group(5) + ":x:" + m.group(1) + ":" + m.group(1) + "::" + m.group(3) + ":" + m.group(4) + "\n");
                     } else if ((m = GROUPADD.matcher(e.command())).find()) {
                         groups.put(m.group(2), m.group(2) + ":x:" + m.group(1) + ":\n");
+                    } else if (e.command().startsWith("sysctl -q -w ")) {
+                        Matcher kv = SYSCTL_PAIR.matcher(e.command().substring(0, e.command().indexOf(';')));
+                        while (kv.find()) {
+                            String k = kv.group(1) != null ? kv.group(1) : kv.group(3);
+                            String val = kv.group(1) != null ? kv.group(2) : kv.group(4);
+                            kernel.put("sysctl\t" + k, "sysctl\t" + k + "\trw\t" + val);
+                        }
+                    } else if (e.command().startsWith("echo never > ")) {
+                        kernel.put("thp\tenabled", "thp\tenabled\trw\talways madvise [never]");
+                    } else if ((m = MOVE.matcher(e.command())).find()) {
+                        for (String moved : m.group(1).split(" ")) {
+                            repoFiles.remove(moved.replace("'", ""));
+                        }
+                    }
+                    if ((m = STAMP.matcher(e.command())).find()) {
+                        String stamp = m.group(1) + "\n";
+                        files.put(m.group(2), m.group(2) + "\tfile\t644\troot\troot\t" + stamp.length() + "\t"
+                                + Step.Hashes.sha256(stamp.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "\t\n@@content "
+                                + Base64.getEncoder().encodeToString(stamp.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "\n");
                     }
                 }
             }
@@ -77,6 +110,12 @@ final class ConvergedFacts {
         out.put("users", String.join("", users.values()));
         out.put("groups", String.join("", groups.values()));
         out.put("sysctl", "");
+        if (out.containsKey("ext:node.kernel")) {
+            out.put("ext:node.kernel", kernel.values().stream().map(l -> l + "\n").reduce("", String::concat));
+        }
+        if (out.containsKey("ext:node.repo-files")) {
+            out.put("ext:node.repo-files", repoFiles.stream().map(l -> l + "\n").reduce("", String::concat));
+        }
         StringBuilder b = new StringBuilder();
         out.forEach((name, body) -> b.append(FactParsers.SECTION).append(name).append('\n').append(body));
         return b.append(FactParsers.END).append('\n').toString();

@@ -32,7 +32,27 @@ final class NodeFixtures {
 
     final ClusterModel model = ModelLoader.load(path("node/inventory.yml"), List.of()).model();
     final ModuleContext ctx = new ModuleContext(model, Templates.builtIn());
-    final NodeModule module = new NodeModule(n -> List.of(PIG_KEY));
+    final NodeModule module = new NodeModule(n -> List.of(PIG_KEY), NodeFixtures::random);
+
+    /** Randomness that repeats for the same seed, so the key pairs pig makes are the same on every test run. */
+    static java.security.SecureRandom random(String seed) {
+        return new java.security.SecureRandom() {
+            private long counter;
+
+            @Override
+            public void nextBytes(byte[] out) {
+                try {
+                    java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+                    for (int i = 0; i < out.length; i += 32) {
+                        byte[] block = md.digest((seed + "#" + counter++).getBytes(StandardCharsets.UTF_8));
+                        System.arraycopy(block, 0, out, i, Math.min(32, out.length - i));
+                    }
+                } catch (java.security.NoSuchAlgorithmException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        };
+    }
 
     static boolean update() {
         return Boolean.getBoolean("pig.fixtures.update");

@@ -59,8 +59,15 @@ class NodePlanningTest {
         assertEquals(Action.CREATE, byTask.get("packages node"));
         assertEquals(Action.CREATE, byTask.get("file /etc/hosts"));
         assertEquals(Action.CREATE, byTask.get("file /etc/apt/apt.conf.d/80pig-proxy"));
+        assertEquals(Action.CREATE, byTask.get("file /etc/apt/sources.list.d/local.list"));
+        assertEquals(Action.CREATE, byTask.get("file /etc/apt/sources.list.d/node.list"));
+        assertEquals(Action.RUN, byTask.get("command move package sources to /etc/apt/backup"));
+        assertEquals(Action.RUN, byTask.get("command refresh package lists"));
         assertEquals(Action.CREATE, byTask.get("file /etc/sysctl.d/60-pig-tune.conf"));
-        assertEquals(Action.RUN, byTask.get("command sysctl -p /etc/sysctl.d/60-pig-tune.conf"));
+        assertEquals(Action.UPDATE, byTask.get("sysctl /etc/sysctl.d/60-pig-tune.conf"));
+        assertEquals(Action.CREATE, byTask.get("file /etc/tmpfiles.d/pig-thp.conf"));
+        assertEquals(Action.UPDATE, byTask.get("transparent huge pages"));
+        assertEquals(Action.CREATE, byTask.get("ssh key pair /home/dba/.ssh/id_ed25519"));
         assertEquals(Action.CREATE, byTask.get("user dba"));
         assertEquals(Action.CREATE, byTask.get("group dba"));
         assertEquals(Action.CREATE, byTask.get("file /etc/sudoers.d/dba"));
@@ -73,19 +80,23 @@ class NodePlanningTest {
 
         Change.Act pkgs = (Change.Act) change(p, "packages node");
         // node_packages adds openssh-server, which the recorded host already has
-        assertEquals("install chrony cron sudo curl lsof procps iproute2 ca-certificates python3 rsync acl tzdata gnupg",
+        assertEquals("install chrony cron sudo curl lsof procps iproute2 ca-certificates python3 rsync acl tzdata gnupg openssh-client",
                 pkgs.summary());
-        // the packages come after the proxy, in a later stage
-        assertTrue(p.stages().get(p.changes().indexOf(change(p, "file /etc/apt/apt.conf.d/80pig-proxy")))
-                .compareTo(p.stages().get(p.changes().indexOf(pkgs))) < 0);
+        // the packages come after the proxy and the sources, in a later stage
+        for (String before : List.of("file /etc/apt/apt.conf.d/80pig-proxy", "file /etc/apt/sources.list.d/node.list",
+                "command refresh package lists")) {
+            assertTrue(p.stages().get(p.changes().indexOf(change(p, before))).compareTo(p.stages().get(p.changes().indexOf(pkgs))) < 0, before);
+        }
     }
 
     @Test
     void a_converged_host_plans_no_change_at_all() {
         HostPlan p = f.plan(HOST, "debian12-converged.out");
         assertEquals(List.of(), acts(p).stream().map(Change.Act::summary).toList());
-        assertEquals("/etc/sysctl.d/60-pig-tune.conf is unchanged: its settings were loaded when it was written",
-                ((Change.NoOp) change(p, "command sysctl -p /etc/sysctl.d/60-pig-tune.conf")).reason());
+        assertEquals("the running kernel has all 29 settings of /etc/sysctl.d/60-pig-tune.conf",
+                ((Change.NoOp) change(p, "sysctl /etc/sysctl.d/60-pig-tune.conf")).reason());
+        assertEquals("the package lists were fetched after pig's sources last changed",
+                ((Change.NoOp) change(p, "command refresh package lists")).reason());
     }
 
     @Test
@@ -111,8 +122,16 @@ class NodePlanningTest {
     void in_a_container_the_tune_file_is_written_but_not_loaded_and_chrony_is_not_started() {
         HostPlan p = f.plan(HOST, "debian12-container.out");
         assertInstanceOf(Change.Act.class, change(p, "file /etc/sysctl.d/60-pig-tune.conf"));
-        Change.NoOp sysctl = assertInstanceOf(Change.NoOp.class, change(p, "command sysctl -p /etc/sysctl.d/60-pig-tune.conf"));
-        assertTrue(sysctl.reason().startsWith("in a container: kernel settings belong to the host (systemd-nspawn)"), sysctl.reason());
+        Change.NoOp sysctl = assertInstanceOf(Change.NoOp.class, change(p, "sysctl /etc/sysctl.d/60-pig-tune.conf"));
+        // four of them the kernel has already (vm.nr_hugepages 0 ...)
+        assertTrue(sysctl.reason().startsWith("the running kernel has 4 of the 29 settings of /etc/sysctl.d/60-pig-tune.conf; "
+                + "read-only here (in a container, systemd-nspawn: kernel settings belong to the host), left as the kernel has them: "
+                + "fs.file-max fs.aio-max-nr"), sysctl.reason());
+        // the container's network namespace has no such key: captured on a sandbox node
+        assertTrue(sysctl.reason().endsWith("; not in this kernel: net.core.netdev_max_backlog"), sysctl.reason());
+        Change.NoOp thp = assertInstanceOf(Change.NoOp.class, change(p, "transparent huge pages"));
+        assertTrue(thp.reason().contains("read-only here (in a container, systemd-nspawn"), thp.reason());
+        assertInstanceOf(Change.NoOp.class, change(p, "command file /etc/tmpfiles.d/pig-thp.conf"));
         Change.NoOp chrony = assertInstanceOf(Change.NoOp.class, change(p, "command unit chrony.service"));
         assertTrue(chrony.reason().contains("CAP_SYS_TIME"), chrony.reason());
     }
@@ -127,7 +146,8 @@ class NodePlanningTest {
     @Test
     void the_haproxy_config_holds_the_admin_password_so_no_diff_is_shown_and_a_reload_is_checked_first() {
         String converged = NodeFixtures.read(CONVERGED);
-        String changed = converged.replaceAll("(?m)^(/etc/haproxy/haproxy.cfg\tfile\t644\troot\troot\t\\d+\t)[0-9a-f]+\t$", "$1" + "0".repeat(64) + "\t");
+        String changed = converged.replaceAll("(?m)^(/etc/haproxy/haproxy.cfg\tfile\t640\troot\thaproxy\t\\d+\t)[0-9a-f]+\t$", "$1" + "0".repeat(64) + "\t");
+        assertTrue(!changed.equals(converged), "the converged fixture has haproxy.cfg 0640 root:haproxy");
         List<Change.Act> acts = acts(f.planText(HOST, changed));
         assertEquals(List.of("file /etc/haproxy/haproxy.cfg", "unit haproxy.service"), acts.stream().map(Change.Act::task).toList());
         assertEquals("", acts.get(0).diff());
@@ -155,7 +175,9 @@ class NodePlanningTest {
                         + "\t\n@@content " + Base64.getEncoder().encodeToString(content.getBytes(StandardCharsets.UTF_8)));
         Change.Act a = (Change.Act) change(f.planText(HOST, changed), "file " + path);
         Step.Upload u = (Step.Upload) a.steps().get(0);
-        assertEquals(content + "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFixtureListKeyForTests0000000000000000 ops@example\n",
+        String own = NodeFixtures.read("node/golden/10.10.10.11/home_dba_.ssh_id_ed25519.pub").strip().split(" ")[1];
+        assertEquals(content + "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFixtureListKeyForTests0000000000000000 ops@example\n"
+                        + "ssh-ed25519 " + own + " dba@10.10.10.11 (pig ssh exchange)\n",
                 new String(u.content(), StandardCharsets.UTF_8));
     }
 
@@ -184,6 +206,13 @@ class NodePlanningTest {
             assertEquals(Action.RUN, ((Change.Act) change(p, "command hostname " + node.nodename())).action());
             Change.Act proxy = (Change.Act) change(p, "file /etc/apt/apt.conf.d/80pig-proxy");
             assertTrue(proxy.diff().contains("+Acquire::http::Proxy \"http://10.10.10.1:8888\";"), proxy.diff());
+            // the default node_repo_modules 'local' names the infra node's repo, which pig does not build:
+            // the sandbox's own sources stay, and with them the packages the proxy reaches
+            Change.NoOp local = (Change.NoOp) change(p, "command file /etc/apt/sources.list.d/local.list");
+            assertTrue(local.reason().contains(": module local is the infra node's repo, which pig does not build and the inventory "
+                    + "does not name"), local.reason());
+            assertTrue(((Change.NoOp) change(p, "command package sources")).reason().contains("the host's own are kept"));
+            assertInstanceOf(Change.NoOp.class, change(p, "command refresh package lists"));
         }
     }
 }

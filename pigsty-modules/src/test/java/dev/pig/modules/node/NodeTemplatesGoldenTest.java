@@ -26,14 +26,17 @@ import dev.pig.core.plan.Step;
 class NodeTemplatesGoldenTest {
     private final NodeFixtures f = new NodeFixtures();
 
-    /** What a fresh host receives: every uploaded file by the golden name of its path. */
+    /**
+     * What a fresh host receives: every uploaded file by the golden name of its path, but the
+     * admin user's private key (made from test randomness; {@code SshKeysTest} checks its form).
+     */
     private Map<String, String> rendered(String host) {
         HostPlan plan = f.plan(host, "debian12-fresh.out");
         Map<String, String> out = new TreeMap<>();
         for (Change c : plan.changes()) {
             if (c instanceof Change.Act a) {
                 for (Step s : a.steps()) {
-                    if (s instanceof Step.Upload u) {
+                    if (s instanceof Step.Upload u && !u.path().equals(AdminKeys.privatePath("dba"))) {
                         out.put(host + "/" + u.path().replaceAll("/\\.([^/]+)\\.pig-new$", "/$1").substring(1).replace('/', '_'), new String(u.content(), StandardCharsets.UTF_8));
                     }
                 }
@@ -61,11 +64,12 @@ class NodeTemplatesGoldenTest {
         for (String expected : new String[] {"etc_hostname", "etc_hosts", "etc_apt_apt.conf.d_80pig-proxy", "etc_sysctl.d_60-pig-tune.conf",
                 "etc_security_limits.d_pig.conf", "etc_sudoers.d_dba", "home_dba_.ssh_authorized_keys", "etc_timezone",
                 "etc_chrony_chrony.conf", "etc_cron.d_pig", "etc_default_prometheus-node-exporter", "etc_haproxy_haproxy.cfg",
-                "etc_default_haproxy"}) {
+                "etc_default_haproxy", "etc_apt_sources.list.d_node.list", "etc_apt_sources.list.d_local.list",
+                "etc_tmpfiles.d_pig-thp.conf", "home_dba_.ssh_id_ed25519.pub"}) {
             assertTrue(all.contains("/" + expected), "no rendered " + expected + " in " + all);
         }
         try (Stream<java.nio.file.Path> templates = Files.list(NodeFixtures.path("../templates/node"))) {
-            assertEquals(13, templates.count(), "a new template needs a golden copy above");
+            assertEquals(15, templates.count(), "a new template needs a golden copy above");
         }
     }
 

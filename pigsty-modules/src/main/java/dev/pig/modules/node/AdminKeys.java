@@ -1,0 +1,155 @@
+package dev.pig.modules.node;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+import dev.pig.core.diag.PigException;
+import dev.pig.core.fact.FactRequest;
+import dev.pig.core.fact.FileState;
+import dev.pig.core.fact.HostFacts;
+import dev.pig.core.plan.Action;
+import dev.pig.core.plan.Change;
+import dev.pig.core.plan.Step;
+import dev.pig.core.ssh.Shell;
+import dev.pig.core.task.PlanContext;
+import dev.pig.core.task.Task;
+
+/**
+ * The admin user's own ssh key pair on each host, and {@code node_admin_ssh_exchange}: every
+ * host's public key authorized on every host of the run, so {@code dba} can hop between nodes.
+ *
+ * <pre>
+ * node_admin_username: dba
+ * node_admin_ssh_exchange: true
+ * </pre>
+ *
+ * A host that has a key pair reports its public key with its facts. A host without one gets a
+ * pair made by pig at plan time, so its public key is in the plan of every other host of the same
+ * run: one deploy exchanges all keys, and the next one finds them in place and plans nothing. The
+ * private key then travels only in the plan's upload over pig's SSH connection (a saved plan file
+ * is mode 0600, like every plan holding secrets). Exchanged keys carry the comment
+ * {@code user@host (pig ssh exchange)}, so a host whose key pair was made again has its old key
+ * replaced everywhere, and nothing else in {@code authorized_keys} is touched.
+ */
+final class AdminKeys {
+    static final String MARK = "(pig ssh exchange)";
+    private final Function<String, SecureRandom> random;
+    private final Map<String, SshKeys.Pair> made = new ConcurrentHashMap<>();
+
+    /** @param random the randomness of a new key pair, by the key's comment (tests make it repeatable) */
+    AdminKeys(Function<String, SecureRandom> random) {
+        this.random = random;
+    }
+
+    static String privatePath(String user) {
+        return "/home/" + user + "/.ssh/id_ed25519";
+    }
+
+    static String publicPath(String user) {
+        return privatePath(user) + ".pub";
+    }
+
+    /** The key pair pig makes for a host without one; the same for every plan of this run. */
+    SshKeys.Pair made(String host, String comment) {
+        return made.computeIfAbsent(host, h -> SshKeys.ed25519(comment, random.apply(comment)));
+    }
+
+    /**
+     * The public key the host's admin user has once this run's plan is applied; empty when that
+     * is not known yet (a private key without its {@code .pub}, restored by this run), or when the
+     * host's facts do not cover the admin user (its NODE tasks are not part of this run).
+     */
+    Optional<String> publicKey(String host, HostFacts facts, String user, String comment) {
+        String priv = privatePath(user);
+        if (!facts.request().files().contains(priv) || !facts.request().fileContents().contains(publicPath(user))) {
+            return Optional.empty();
+        }
+        if (!facts.file(priv).exists()) {
+            return Optional.of(made(host, comment).publicLine());
+        }
+        FileState pub = facts.file(publicPath(user));
+        if (!pub.exists() || pub.content() == null) {
+            return Optional.empty();
+        }
+        return new String(pub.content(), StandardCharsets.UTF_8).lines().map(String::strip)
+                .filter(l -> l.startsWith("ssh-") || l.startsWith("ecdsa-")).findFirst();
+    }
+
+    /** The line authorizing host's key: its type and key, and the exchange's own comment. */
+    static String exchanged(String key, String user, String host) {
+        String[] f = key.strip().split("\\s+");
+        return f[0] + " " + (f.length > 1 ? f[1] : "") + " " + label(user, host) + " " + MARK;
+    }
+
+    static String label(String user, String host) {
+        return user + "@" + host;
+    }
+
+    /** The key pair task of one host. */
+    Task pair(String host, String user, String comment, String tag) {
+        return new Pair(host, user, comment, tag);
+    }
+
+    private final class Pair implements Task {
+        private final String host;
+        private final String user;
+        private final String comment;
+        private final String tag;
+
+        Pair(String host, String user, String comment, String tag) {
+            this.host = host;
+            this.user = user;
+            this.comment = comment;
+            this.tag = tag;
+        }
+
+        @Override
+        public String name() {
+            return "ssh key pair " + privatePath(user);
+        }
+
+        @Override
+        public String tag() {
+            return tag;
+        }
+
+        @Override
+        public void require(FactRequest.Builder facts) {
+            facts.files(privatePath(user)).fileWithContent(publicPath(user));
+        }
+
+        @Override
+        public Change plan(HostFacts facts, PlanContext ctx) {
+            String priv = privatePath(user);
+            String pub = publicPath(user);
+            FileState p = facts.file(priv);
+            if (!p.exists()) {
+                SshKeys.Pair k = made(host, comment);
+                ctx.changed(priv);
+                ctx.changed(pub);
+                return new Change.Act(name(), tag, Action.CREATE, "ssh key pair " + priv + " for " + user + " (ed25519, made by pig)",
+                        List.of(Step.Upload.of(priv, k.privateFile(), "0600", user, user),
+                                Step.Upload.of(pub, (k.publicLine() + "\n").getBytes(StandardCharsets.UTF_8), "0644", user, user)), "");
+            }
+            if (p.type() != FileState.Type.FILE) {
+                throw new PigException(PigException.Kind.FAILED, facts.host() + ": " + priv + " is a "
+                        + p.type().name().toLowerCase() + ", not a private key");
+            }
+            FileState q = facts.file(pub);
+            if (!q.exists() || q.content() == null || q.content().length == 0) {
+                ctx.changed(pub);
+                String tmp = Shell.quote(pub + ".pig-new");
+                return new Change.Act(name(), tag, Action.UPDATE, "restore " + pub + " from " + priv,
+                        List.of(Step.Exec.of("ssh-keygen -y -f " + Shell.quote(priv) + " > " + tmp + " && chown " + Shell.quote(user + ":" + user)
+                                + " " + tmp + " && chmod 0644 " + tmp + " && mv -f " + tmp + " " + Shell.quote(pub), ctx.masker())), "");
+            }
+            String key = new String(q.content(), StandardCharsets.UTF_8).strip().split("\\s+")[0];
+            return new Change.NoOp(name(), tag, user + " has an ssh key pair (" + key + ", " + pub + ")");
+        }
+    }
+}
