@@ -49,7 +49,7 @@ final class EngineRun implements AutoCloseable {
         Selection sel = Selection.of(run.limit, run.tags, modules);
         this.deployment = removal ? Deployment.removal(loaded.model(), Modules.all(), ctx, sel)
                 : Deployment.of(loaded.model(), Modules.all(), ctx, sel);
-        this.pool = new Connections(run.connectOptions());
+        this.pool = run.connections();
         this.gatherer = new FactGatherer(deployment.factSections());
     }
 
