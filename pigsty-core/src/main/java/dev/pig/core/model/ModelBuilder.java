@@ -115,6 +115,9 @@ public final class ModelBuilder {
 
     private void checkLayer(YNode.Map layer, String where) {
         for (YNode.Entry e : layer.entries().values()) {
+            redactSecrets(e);
+        }
+        for (YNode.Entry e : layer.entries().values()) {
             Optional<Param> p = catalog.find(e.key());
             if (p.isEmpty()) {
                 List<String> close = catalog.suggestions(e.key());
@@ -134,6 +137,27 @@ public final class ModelBuilder {
             param.type().check(value, param.values()).ifPresent(problem ->
                     diags.error("parameter '" + param.name() + "' has the wrong type: " + problem, e.value().source(),
                             "Set it to " + expected(param) + "; see 'pig params " + param.name() + "'."));
+        }
+    }
+
+    /**
+     * Registers the secrets of an entry so no excerpt shows them: values of secret parameters, of
+     * keys that name a password (a misspelt parameter too), and {@code password} fields of entries
+     * such as {@code pg_users}.
+     */
+    private void redactSecrets(YNode.Entry e) {
+        boolean secret = catalog.find(e.key()).map(p -> p.type() == dev.pig.core.param.ParamType.SECRET)
+                .orElse(false) || e.key().toLowerCase(Locale.ROOT).contains("password");
+        if (secret && e.value() instanceof YNode.Scalar s) {
+            diags.redact(s.source(), s.raw());
+        } else if (e.value() instanceof YNode.Map m) {
+            m.entries().values().forEach(this::redactSecrets);
+        } else if (e.value() instanceof YNode.Seq seq) {
+            for (YNode item : seq.items()) {
+                if (item instanceof YNode.Map m) {
+                    m.entries().values().forEach(this::redactSecrets);
+                }
+            }
         }
     }
 
