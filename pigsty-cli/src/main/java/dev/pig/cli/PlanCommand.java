@@ -42,6 +42,7 @@ public final class PlanCommand implements Callable<Integer> {
     public Integer call() {
         ModelLoader.Loaded loaded = inventory.load();
         InventoryCommand.printWarnings(spec.commandLine().getErr(), loaded);
+        EngineRun.warnSkipped(loaded, run, Set.of(), spec.commandLine().getErr());
         if (out != null) {
             PlanJson.checkWritable(out);
         }

@@ -26,6 +26,11 @@ import dev.pig.core.ssh.Transport;
  */
 final class FakeHosts implements Connections.Opener {
     private final Map<String, Host> hosts = new ConcurrentHashMap<>();
+    /** Commands running at once across all hosts, and the most seen, for --forks. */
+    private final AtomicInteger running = new AtomicInteger();
+    final AtomicInteger mostAtOnce = new AtomicInteger();
+    /** How long each applied command takes, so commands of several hosts overlap when they may. */
+    volatile long commandMillis = 0;
 
     /** One fake machine, by the address pig connects to. */
     static final class Host {
@@ -92,6 +97,15 @@ final class FakeHosts implements Connections.Opener {
                     return ok(h.journal);
                 }
                 h.commands.add(command);
+                int now = running.incrementAndGet();
+                mostAtOnce.accumulateAndGet(now, Math::max);
+                try {
+                    Thread.sleep(commandMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    running.decrementAndGet();
+                }
                 if (h.fails.test(command)) {
                     return new CommandResult(1, new byte[0], h.failure.getBytes(StandardCharsets.UTF_8));
                 }
