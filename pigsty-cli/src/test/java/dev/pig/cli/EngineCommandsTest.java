@@ -227,6 +227,33 @@ class EngineCommandsTest {
         assertTrue(v.err().startsWith("Error: " + view + " is the masked view printed by 'pig plan --json', not a plan file"), v.err());
     }
 
+    // ---- connections
+
+    @Test
+    void the_host_key_policy_reaches_every_connection_and_a_wrong_one_is_a_usage_error() {
+        assertEquals(ExitCodes.OK, pig("facts", "-i", INV, "--host-key-policy", "off").code());
+        assertEquals(dev.pig.core.ssh.HostKeyPolicy.OFF, hosts.lastOptions.hostKeyPolicy());
+        assertEquals(ExitCodes.OK, pig("facts", "-i", INV).code());
+        assertEquals(dev.pig.core.ssh.HostKeyPolicy.ACCEPT_NEW, hosts.lastOptions.hostKeyPolicy());
+        PigRunner.Result bad = pig("facts", "-i", INV, "--host-key-policy", "trust-all");
+        assertEquals(ExitCodes.USAGE, bad.code(), bad.toString());
+        assertTrue(bad.err().contains("unknown host key policy 'trust-all' (expected accept-new, strict or off)"), bad.err());
+    }
+
+    @Test
+    void hosts_are_reached_as_the_inventory_says(@TempDir Path tmp) throws Exception {
+        Path inv = Files.writeString(tmp.resolve("inv.yml"), Files.readString(Path.of(INV))
+                .replace("10.10.10.22: { pg_seq: 2, pg_role: replica }",
+                        "10.10.10.22: { pg_seq: 2, pg_role: replica, ansible_user: dba, ansible_port: 2222, ansible_become: false }"));
+        assertEquals(ExitCodes.OK, pig("facts", "-i", inv.toString(), "--private-key", tmp.resolve("key").toString()).code());
+        dev.pig.core.ssh.SshTarget t = hosts.targets.get("10.10.10.22");
+        assertEquals("dba", t.user());
+        assertEquals(2222, t.port());
+        assertFalse(t.needsSudo());
+        assertTrue(hosts.targets.get("10.10.10.21").needsSudo() == false && hosts.targets.get("10.10.10.21").user().equals("root"));
+        assertEquals(List.of(tmp.resolve("key")), hosts.lastOptions.defaultKeys());
+    }
+
     // ---- facts
 
     @Test

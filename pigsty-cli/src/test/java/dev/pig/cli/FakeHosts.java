@@ -71,8 +71,15 @@ final class FakeHosts implements Connections.Opener {
         return hosts.computeIfAbsent(address, Host::new);
     }
 
+    /** The options of the last connection opened, as the command line set them. */
+    volatile ConnectOptions lastOptions;
+    /** The target of each host as pig meant to reach it. */
+    final Map<String, SshTarget> targets = new ConcurrentHashMap<>();
+
     @Override
     public Transport open(SshTarget target, ConnectOptions opts) {
+        lastOptions = opts;
+        targets.put(target.host(), target);
         Host h = host(target.host());
         if (!h.reachable) {
             throw new HostException(PigException.Kind.UNAVAILABLE, target.host(), "connection refused (port " + target.port() + ")");
