@@ -8,7 +8,7 @@ import dev.pig.modules.etcd.EtcdModule;
 import dev.pig.modules.node.NodeModule;
 import dev.pig.modules.pgsql.PgsqlModule;
 
-/** The modules pig knows, in Pigsty's deployment order (infra, node, etcd, minio, pgsql, redis). */
+/** The modules pig deploys, in Pigsty's deployment order (infra, node, etcd, minio, pgsql, redis; pig has node, etcd and pgsql). */
 public final class Modules {
     private Modules() {
     }
