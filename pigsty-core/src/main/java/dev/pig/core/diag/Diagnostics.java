@@ -59,6 +59,7 @@ public final class Diagnostics {
 
     public void addAll(Diagnostics other) {
         items.addAll(other.items);
+        other.redactions.forEach((line, rs) -> redactions.computeIfAbsent(line, k -> new ArrayList<>()).addAll(rs));
     }
 
     public boolean hasErrors() {
