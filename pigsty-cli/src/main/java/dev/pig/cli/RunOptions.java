@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 import dev.pig.core.ssh.ConnectOptions;
-import dev.pig.core.ssh.HostKeyPolicy;
 import dev.pig.core.ssh.Connections;
+import dev.pig.core.ssh.HostKeyPolicy;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;

@@ -56,10 +56,17 @@ public final class PackagesTask extends BaseTask {
                 List.of(Step.Exec.of(installCommand(facts.os(), facts.host(), missing), ctx.masker())), "");
     }
 
+    /**
+     * Waits for another apt (a fresh Debian host runs apt-daily at boot, an operator may be in
+     * apt too) instead of failing at once with "Could not get lock", as Ansible's apt module does.
+     */
+    static final String APT_WAIT = "-o DPkg::Lock::Timeout=300";
+
     static String installCommand(OsInfo os, String host, List<String> missing) {
         String pkgs = String.join(" ", missing.stream().map(BaseTask::q).toList());
         if (os.isDebianLike()) {
-            String install = "apt-get install -y -q --no-install-recommends -o Dpkg::Options::=--force-confold " + pkgs;
+            String install = "apt-get install -y -q --no-install-recommends -o Dpkg::Options::=--force-confold "
+                    + APT_WAIT + " " + pkgs;
             return "export DEBIAN_FRONTEND=noninteractive; "
                     // an earlier run killed mid-install leaves dpkg half-configured
                     + "if [ -n \"$(ls -A /var/lib/dpkg/updates 2>/dev/null)\" ]; then dpkg --configure -a; fi; "
@@ -67,7 +74,7 @@ public final class PackagesTask extends BaseTask {
                     + "printf '#!/bin/sh\\nexit 101\\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d; "
                     + "trap 'rm -f /usr/sbin/policy-rc.d' EXIT; "
                     + "{ [ -n \"$(ls -A /var/lib/apt/lists 2>/dev/null | grep -v -e lock -e partial)\" ] && " + install + "; } "
-                    + "|| { apt-get update -q && " + install + "; }";
+                    + "|| { apt-get update -q " + APT_WAIT + " && " + install + "; }";
         }
         if (os.isRhelLike()) {
             return "dnf install -y -q " + pkgs;
