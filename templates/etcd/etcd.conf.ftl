@@ -3,7 +3,7 @@
 name: ${name}
 data-dir: ${data}
 listen-peer-urls: http://${ip}:${peer_port?c}
-listen-client-urls: http://${ip}:${port?c},http://127.0.0.1:${port?c}
+listen-client-urls: ${client_urls?join(",")}
 initial-advertise-peer-urls: http://${ip}:${peer_port?c}
 advertise-client-urls: http://${ip}:${port?c}
 initial-cluster: <#list members as m>${m.name}=http://${m.ip}:${m.peer_port?c}<#sep>,</#list>

@@ -36,9 +36,12 @@ public final class ApplyCommand implements Callable<Integer> {
     @Option(names = {"-y", "--yes"}, description = "Apply without asking.")
     boolean yes;
 
+    @Option(names = "--detailed-exitcode", description = "Exit 0 when nothing changed, 2 when changes were applied, 1 on error.")
+    boolean detailedExitCode;
+
     @Override
     public Integer call() {
-        return applyWith(spec, inventory, run, planFile, yes, Set.of());
+        return applyWith(spec, inventory, run, planFile, yes, Set.of(), false, detailedExitCode);
     }
 
     /** Shared by apply, deploy and the module commands. */
@@ -50,10 +53,19 @@ public final class ApplyCommand implements Callable<Integer> {
     /** @param removal plan and apply the removal of the modules rather than their deployment */
     static int applyWith(CommandSpec spec, InventoryOptions inventory, RunOptions run, Path planFile, boolean yes,
                          Set<String> modules, boolean removal) {
+        return applyWith(spec, inventory, run, planFile, yes, modules, removal, false);
+    }
+
+    /** @param detailed {@code --detailed-exitcode}: 0 when nothing changed, 2 when changes were applied, 1 on error */
+    static int applyWith(CommandSpec spec, InventoryOptions inventory, RunOptions run, Path planFile, boolean yes,
+                         Set<String> modules, boolean removal, boolean detailed) {
         ModelLoader.Loaded loaded = inventory.load();
         InventoryCommand.printWarnings(spec.commandLine().getErr(), loaded);
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
+        if (!removal && planFile == null) {
+            EngineRun.warnSkipped(loaded, run, modules, err);
+        }
         try (EngineRun r = new EngineRun(loaded, run, modules, removal)) {
             Plan plan = planFile != null ? PlanJson.load(planFile) : r.plan();
             boolean any = EngineRun.show(plan, false, out);
@@ -61,14 +73,19 @@ public final class ApplyCommand implements Callable<Integer> {
             if (unreachable >= 0) {
                 return unreachable;
             }
-            if (!any && plan.failedHosts().isEmpty()) {
-                return ExitCodes.OK;
+            if (!any) {
+                if (plan.failedHosts().isEmpty()) {
+                    return ExitCodes.OK;
+                }
+                err.println("Error: nothing to apply on the hosts planned; " + plan.failedHosts().size()
+                        + " host(s) could not be planned: " + String.join(", ", plan.failedHosts().stream().map(h -> h.host()).toList()));
+                return ExitCodes.FAILURE;
             }
             if (!EngineRun.confirm(yes, out)) {
                 err.println("Apply cancelled; nothing was changed.");
                 return ExitCodes.FAILURE;
             }
-            return r.apply(plan, planFile != null, out, err);
+            return r.apply(plan, planFile != null, detailed, out, err);
         }
     }
 }

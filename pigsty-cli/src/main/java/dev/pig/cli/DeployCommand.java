@@ -9,8 +9,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code pig deploy}: plan and apply every module the inventory uses, in Pigsty's order. */
-@Command(name = "deploy", description = "Plan and apply every module of the inventory (infra, node, etcd, minio, pgsql, redis).")
+/**
+ * {@code pig deploy}: plan and apply every module the inventory uses, in Pigsty's order. Groups
+ * of modules pig does not deploy yet (infra, minio, redis) are validated, then skipped with a
+ * warning.
+ */
+@Command(name = "deploy", description = {
+        "Plan and apply every module of the inventory, in Pigsty's order: node, etcd, pgsql.",
+        "Groups of the infra, minio and redis modules are validated, then skipped with a warning: pig does not deploy them yet."})
 public final class DeployCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -24,8 +30,11 @@ public final class DeployCommand implements Callable<Integer> {
     @Option(names = {"-y", "--yes"}, description = "Apply without asking.")
     boolean yes;
 
+    @Option(names = "--detailed-exitcode", description = "Exit 0 when nothing changed, 2 when changes were applied, 1 on error.")
+    boolean detailedExitCode;
+
     @Override
     public Integer call() {
-        return ApplyCommand.applyWith(spec, inventory, run, null, yes, Set.of());
+        return ApplyCommand.applyWith(spec, inventory, run, null, yes, Set.of(), false, detailedExitCode);
     }
 }

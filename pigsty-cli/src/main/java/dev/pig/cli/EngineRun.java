@@ -46,11 +46,22 @@ final class EngineRun implements AutoCloseable {
     EngineRun(ModelLoader.Loaded loaded, RunOptions run, Set<String> modules, boolean removal) {
         this.run = run;
         ModuleContext ctx = new ModuleContext(loaded.model(), Templates.create(run.templateDir()));
-        Selection sel = Selection.of(run.limit, run.tags, modules);
+        Selection sel = Selection.of(run.limit, run.tags, modules).checkTags(Modules.all());
         this.deployment = removal ? Deployment.removal(loaded.model(), Modules.all(), ctx, sel)
                 : Deployment.of(loaded.model(), Modules.all(), ctx, sel);
-        this.pool = new Connections(run.connectOptions());
+        this.pool = run.connections();
         this.gatherer = new FactGatherer(deployment.factSections());
+    }
+
+    /**
+     * Warns, one line per group, about inventory groups of modules pig does not deploy yet, when
+     * a run covers every module (no -t, no module command).
+     */
+    static void warnSkipped(ModelLoader.Loaded loaded, RunOptions run, Set<String> modules, PrintWriter err) {
+        if (modules.isEmpty() && (run.tags == null || run.tags.isBlank())) {
+            Modules.skipped(loaded.model()).forEach(w -> err.println("Warning: " + w + "."));
+            err.flush();
+        }
     }
 
     Deployment deployment() {
@@ -84,8 +95,24 @@ final class EngineRun implements AutoCloseable {
 
     /** Applies a plan, printing a line per step; returns the exit code. */
     int apply(Plan plan, boolean checkFresh, PrintWriter out, PrintWriter err) {
+        return apply(plan, checkFresh, false, out, err);
+    }
+
+    /**
+     * Applies a plan, printing a line when a step starts and one when it is done.
+     *
+     * @param detailed {@code --detailed-exitcode}: exit 2 when changes were applied, 0 when none
+     * @return the exit code
+     */
+    int apply(Plan plan, boolean checkFresh, boolean detailed, PrintWriter out, PrintWriter err) {
         long start = System.nanoTime();
         ProgressListener progress = new ProgressListener() {
+            @Override
+            public void stepStarted(int index, int total, String task, int hosts) {
+                out.println(dev.pig.core.exec.StepReport.startLine(index, total, task, hosts));
+                out.flush();
+            }
+
             @Override
             public void stepDone(dev.pig.core.exec.StepReport r) {
                 out.println(r.line());
@@ -105,7 +132,7 @@ final class EngineRun implements AutoCloseable {
         if (r.ok()) {
             out.println("Apply complete: " + changes + " change(s) on " + r.changed().values().stream().filter(n -> n > 0).count()
                     + " host(s) in " + took + ".");
-            return ExitCodes.OK;
+            return detailed && changes > 0 ? ExitCodes.CHANGES_PENDING : ExitCodes.OK;
         }
         err.println();
         err.println("Apply failed on " + r.failures().size() + " host(s); " + changes + " change(s) were made elsewhere in " + took + ":");

@@ -8,7 +8,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 
 import dev.pig.core.diag.PigException;
 import dev.pig.core.exec.Planner;
@@ -16,6 +20,7 @@ import dev.pig.core.fact.FactRequest;
 import dev.pig.core.fact.FactSection;
 import dev.pig.core.fact.HostFacts;
 import dev.pig.core.model.ModelLoader;
+import dev.pig.core.plan.Masker;
 import dev.pig.core.ssh.SshTarget;
 import dev.pig.core.task.Task;
 import picocli.CommandLine.Command;
@@ -38,6 +43,39 @@ public final class FactsCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
+
+    /**
+     * The facts as JSON with every text masked: guard commands carry passwords, and file contents
+     * (shown as text, not base64) may too.
+     */
+    static String maskedJson(Object facts, Masker masker) {
+        SimpleModule texts = new SimpleModule();
+        texts.addSerializer(byte[].class, new JsonSerializer<byte[]>() {
+            @Override
+            public void serialize(byte[] b, JsonGenerator g, SerializerProvider p) throws java.io.IOException {
+                g.writeString(masker.mask(new String(b, java.nio.charset.StandardCharsets.UTF_8)));
+            }
+        });
+        texts.addSerializer(String.class, new JsonSerializer<String>() {
+            @Override
+            public void serialize(String s, JsonGenerator g, SerializerProvider p) throws java.io.IOException {
+                g.writeString(masker.mask(s));
+            }
+        });
+        // the checks are keyed by their command
+        texts.addKeySerializer(String.class, new JsonSerializer<String>() {
+            @Override
+            public void serialize(String s, JsonGenerator g, SerializerProvider p) throws java.io.IOException {
+                g.writeFieldName(masker.mask(s));
+            }
+        });
+        try {
+            return new ObjectMapper().findAndRegisterModules().registerModule(texts)
+                    .writerWithDefaultPrettyPrinter().writeValueAsString(facts);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     @Override
     public Integer call() {
@@ -80,16 +118,13 @@ public final class FactsCommand implements Callable<Integer> {
                 } else {
                     PigException e = (PigException) gathered.get(i);
                     failed++;
-                    err.println("Error: " + e.getMessage());
-                    all.put(t.host(), Map.of("error", e.getMessage()));
+                    String message = r.deployment().masker().mask(e.getMessage());
+                    err.println("Error: " + message);
+                    all.put(t.host(), Map.of("error", message));
                 }
             }
             if (json) {
-                try {
-                    out.println(new ObjectMapper().findAndRegisterModules().writerWithDefaultPrettyPrinter().writeValueAsString(all));
-                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                    throw new IllegalStateException(e);
-                }
+                out.println(maskedJson(all, r.deployment().masker()));
             }
             if (failed == hosts.size() && failed > 0) {
                 return ExitCodes.UNAVAILABLE;

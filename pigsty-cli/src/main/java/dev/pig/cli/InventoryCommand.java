@@ -206,10 +206,29 @@ public final class InventoryCommand implements Runnable {
             return v;
         }
 
-        /** Passwords are shown as *** unless they are Pigsty's well-known defaults' placeholders. */
-        private static Object masked(String name, Object value) {
-            return value != null && dev.pig.core.param.ParamCatalog.builtIn().find(name)
-                    .map(p -> p.type() == dev.pig.core.param.ParamType.SECRET).orElse(false) ? "***" : value;
+        /**
+         * Secrets are shown as ***: secret parameters, and every {@code password} (or
+         * {@code *_password}) inside a value, such as the passwords of {@code pg_users} entries.
+         */
+        static Object masked(String name, Object value) {
+            if (value == null) {
+                return null;
+            }
+            boolean secret = dev.pig.core.param.ParamCatalog.builtIn().find(name)
+                    .map(p -> p.type() == dev.pig.core.param.ParamType.SECRET).orElse(false)
+                    || name.toLowerCase(java.util.Locale.ROOT).contains("password");
+            if (secret && !(value instanceof Map) && !(value instanceof List)) {
+                return "***";
+            }
+            if (value instanceof Map<?, ?> m) {
+                Map<String, Object> out = new LinkedHashMap<>();
+                m.forEach((k, v) -> out.put(String.valueOf(k), masked(String.valueOf(k), v)));
+                return out;
+            }
+            if (value instanceof List<?> l) {
+                return l.stream().map(x -> x instanceof Map || x instanceof List ? masked("", x) : x).toList();
+            }
+            return value;
         }
 
         @SuppressWarnings("unchecked")

@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.util.Properties;
 
 import dev.pig.core.diag.PigException;
+import dev.pig.core.ssh.Connections;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,13 +50,21 @@ public final class PigCommand implements Runnable {
      * {@link Main} and, in-process, by the CLI tests.
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, null);
+    }
+
+    /**
+     * Runs pig with connections opened by {@code opener} instead of SSH (null for the usual
+     * transports): the in-process CLI tests reach fake hosts this way.
+     */
+    static int run(String[] args, PrintStream out, PrintStream err, Connections.Opener opener) {
         PrintWriter outWriter = new PrintWriter(out, true);
         PrintWriter errWriter = new PrintWriter(err, true);
         boolean debug = java.util.Arrays.asList(args).contains("--debug");
-        if (debug && System.getProperty("pig.log") == null) {
-            System.setProperty("pig.log", "debug"); // read by logback.xml when logging starts
-        }
-        CommandLine cli = new CommandLine(new PigCommand());
+        Logging.configure(debug || "debug".equalsIgnoreCase(System.getProperty("pig.log")));
+        CommandLine cli = new CommandLine(new PigCommand(), new Factory(opener));
+        // '-e @vars.yml' is Ansible's extra-vars file, not a picocli argument file
+        cli.setExpandAtFiles(false);
         cli.setOut(outWriter);
         cli.setErr(errWriter);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
@@ -100,6 +109,17 @@ public final class PigCommand implements Runnable {
 
     static int exitCodeOf(Throwable ex) {
         return ex instanceof PigException pe ? ExitCodes.of(pe.kind()) : ExitCodes.INTERNAL;
+    }
+
+    /** Creates commands and mixins; {@link RunOptions} get the run's connection opener. */
+    private record Factory(Connections.Opener opener) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> cls) throws Exception {
+            if (cls == RunOptions.class) {
+                return cls.cast(new RunOptions(opener));
+            }
+            return CommandLine.defaultFactory().create(cls);
+        }
     }
 
     /** Reads the version Maven wrote into the jar. */

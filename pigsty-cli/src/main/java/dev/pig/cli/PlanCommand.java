@@ -25,10 +25,11 @@ public final class PlanCommand implements Callable<Integer> {
     @Mixin
     RunOptions run;
 
-    @Option(names = "--json", description = "Print the plan as JSON.")
+    @Option(names = "--json", description = "Print the plan as JSON, secrets masked (a view: apply only takes a file saved with -o).")
     boolean json;
 
-    @Option(names = {"-o", "--out"}, paramLabel = "PLANFILE", description = "Save the plan for 'pig apply PLANFILE'.")
+    @Option(names = {"-o", "--out"}, paramLabel = "PLANFILE",
+            description = "Save the plan for 'pig apply PLANFILE' (mode 0600: it holds the commands as they will run, secrets included).")
     Path out;
 
     @Option(names = "--detailed-exitcode", description = "Exit 0 when there are no changes, 2 when there are, 1 on error.")
@@ -41,12 +42,16 @@ public final class PlanCommand implements Callable<Integer> {
     public Integer call() {
         ModelLoader.Loaded loaded = inventory.load();
         InventoryCommand.printWarnings(spec.commandLine().getErr(), loaded);
+        EngineRun.warnSkipped(loaded, run, Set.of(), spec.commandLine().getErr());
+        if (out != null) {
+            PlanJson.checkWritable(out);
+        }
         try (EngineRun r = new EngineRun(loaded, run, Set.of())) {
             long t0 = System.nanoTime();
             Plan plan = r.plan();
             spec.commandLine().getErr().println(EngineRun.factsLine(r.connections().roundTrips(), System.nanoTime() - t0));
             if (json) {
-                spec.commandLine().getOut().println(PlanJson.write(plan));
+                spec.commandLine().getOut().println(PlanJson.view(plan, r.deployment().masker()));
             } else {
                 EngineRun.show(plan, verbose, spec.commandLine().getOut());
             }

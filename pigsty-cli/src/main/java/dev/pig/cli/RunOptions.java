@@ -4,8 +4,12 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 import dev.pig.core.ssh.ConnectOptions;
+import dev.pig.core.ssh.Connections;
 import dev.pig.core.ssh.HostKeyPolicy;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** Options of every command that reaches hosts: which hosts and tasks, and how to connect. */
 public final class RunOptions {
@@ -17,8 +21,10 @@ public final class RunOptions {
             description = "Only tasks with these Pigsty tags (or whole modules: node, etcd ...), comma-separated.")
     String tags;
 
-    @Option(names = "--forks", defaultValue = "20", description = "Hosts worked on at once (default: ${DEFAULT-VALUE}).")
-    int forks;
+    int forks = 20;
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
 
     @Option(names = "--private-key", paramLabel = "FILE", description = "SSH key for hosts whose inventory entry names none.")
     Path privateKey;
@@ -29,6 +35,30 @@ public final class RunOptions {
 
     @Option(names = "--templates", paramLabel = "DIR", description = "Templates here override the built-in ones by relative path.")
     Path templates;
+
+    /** How connections are opened: null for SSH (and the local transport for this machine). */
+    private final Connections.Opener opener;
+
+    public RunOptions() {
+        this(null);
+    }
+
+    RunOptions(Connections.Opener opener) {
+        this.opener = opener;
+    }
+
+    @Option(names = "--forks", defaultValue = "20", paramLabel = "N", description = "Hosts worked on at once, at least 1 (default: ${DEFAULT-VALUE}).")
+    void forks(int n) {
+        if (n < 1) {
+            throw new ParameterException(spec.commandLine(), "--forks must be at least 1, got " + n);
+        }
+        forks = n;
+    }
+
+    /** The connection pool of one run. */
+    Connections connections() {
+        return opener == null ? new Connections(connectOptions()) : new Connections(connectOptions(), opener);
+    }
 
     ConnectOptions connectOptions() {
         return ConnectOptions.forHome(Path.of(System.getProperty("user.home")), privateKey)

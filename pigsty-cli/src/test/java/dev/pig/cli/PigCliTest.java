@@ -111,6 +111,50 @@ class PigCliTest {
     }
 
     @Test
+    void extra_vars_from_a_file_are_read_by_pig_not_expanded_by_the_option_parser(@org.junit.jupiter.api.io.TempDir Path tmp)
+            throws Exception {
+        Path vars = Files.writeString(tmp.resolve("vars.yml"), "pg_port: 6543\n");
+        PigRunner.Result r = PigRunner.run("inventory", "show", "-i", PigRunner.path("inventory-examples/sandbox.yml"),
+                "10.10.10.12", "--json", "-e", "@" + vars);
+        assertEquals(0, r.code(), r.toString());
+        JsonNode port = new ObjectMapper().readTree(r.out()).path("hosts").path("10.10.10.12").path("vars").path("pg_port");
+        assertEquals(6543, port.path("value").asInt());
+        assertEquals("-e", port.path("origin").asText());
+        assertTrue(port.path("source").asText().startsWith(vars + ":1"), port.toString());
+    }
+
+    @Test
+    void a_missing_extra_vars_file_says_how_to_give_one() {
+        PigRunner.Result r = PigRunner.run("inventory", "validate", "-i", PigRunner.path("inventory-examples/meta.yml"),
+                "-e", "@/nonexistent/vars.yml");
+        assertEquals(ExitCodes.USAGE, r.code(), r.toString());
+        assertEquals("Error: extra vars file not found: /nonexistent/vars.yml\n"
+                + "  Give an existing YAML file of parameters with -e @FILE.\n", r.err());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-3"})
+    void forks_below_one_are_a_usage_error(String forks) {
+        PigRunner.Result r = PigRunner.run("plan", "-i", PigRunner.path("inventory-examples/meta.yml"), "--forks", forks);
+        assertEquals(ExitCodes.USAGE, r.code(), r.toString());
+        assertTrue(r.err().startsWith("Error: --forks must be at least 1, got " + forks), r.err());
+    }
+
+    @Test
+    void the_ssh_library_stays_silent_and_even_debug_shows_only_its_warnings() {
+        org.slf4j.Logger ssh = org.slf4j.LoggerFactory.getLogger("net.schmizz.sshj.transport.TransportImpl");
+        try {
+            PigRunner.run("--debug", "params", "pg_port");
+            assertTrue(ssh.isWarnEnabled(), "sshj warnings show with --debug");
+            assertFalse(ssh.isDebugEnabled() || ssh.isInfoEnabled(), "sshj debug lines print commands unmasked");
+            PigRunner.run("params", "pg_port");
+            assertFalse(ssh.isErrorEnabled(), "without --debug an unreachable host is one line, not a library trace");
+        } finally {
+            PigRunner.run("params", "pg_port");
+        }
+    }
+
+    @Test
     void show_of_an_unknown_target_names_the_clusters() {
         PigRunner.Result r = PigRunner.run("inventory", "show", "-i", PigRunner.path("inventory-examples/sandbox.yml"), "pg-nope");
         assertEquals(ExitCodes.USAGE, r.code());

@@ -20,10 +20,15 @@ public final class PigRunner {
     }
 
     public static Result run(String... args) {
+        return runWith(null, args);
+    }
+
+    /** Runs pig with hosts reached through {@code opener} (see {@link FakeHosts}). */
+    public static Result runWith(dev.pig.core.ssh.Connections.Opener opener, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = PigCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+                new PrintStream(err, true, StandardCharsets.UTF_8), opener);
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 

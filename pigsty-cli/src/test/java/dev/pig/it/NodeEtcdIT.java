@@ -52,10 +52,11 @@ class NodeEtcdIT {
     @Order(1)
     void a_first_deploy_brings_up_a_healthy_three_member_cluster(SandboxExtension.Lab lab) {
         long t0 = System.nanoTime();
-        Pig r = Pig.run("deploy", "-i", INV, "-y");
+        Pig r = Pig.run("deploy", "-i", INV, "-y", "--detailed-exitcode");
         System.out.printf("node+etcd: first deploy of 3 nodes: %.1f s%n", (System.nanoTime() - t0) / 1e9);
-        assertEquals(0, r.exit(), r.err());
+        assertEquals(2, r.exit(), r.out() + r.err()); // changes were applied
         assertTrue(r.out().contains("Apply complete"), r.out());
+        assertTrue(r.out().contains("running on 3 host(s)..."), "progress before each step: " + r.out());
         for (String m : MEMBERS) {
             assertTrue(sh(lab, m, CTL + "endpoint health 2>&1").contains("is healthy"), m);
             assertEquals("3", sh(lab, m, CTL + "member list | wc -l"));
@@ -132,9 +133,9 @@ class NodeEtcdIT {
         assertEquals(0, plan.exit(), plan.out() + plan.err());
         assertTrue(plan.out().contains("No changes. The hosts match the inventory."), plan.out());
         t0 = System.nanoTime();
-        Pig deploy = Pig.run("deploy", "-i", INV, "-y");
+        Pig deploy = Pig.run("deploy", "-i", INV, "-y", "--detailed-exitcode");
         System.out.printf("node+etcd: no-op deploy of 3 nodes: %.1f s%n", (System.nanoTime() - t0) / 1e9);
-        assertEquals(0, deploy.exit(), deploy.err());
+        assertEquals(0, deploy.exit(), deploy.out() + deploy.err()); // nothing changed
         assertTrue(deploy.out().contains("No changes."), deploy.out());
         assertEquals(before, startTimes(lab, MEMBERS));
     }

@@ -53,7 +53,7 @@ public final class Deployment {
             }
         }
         for (Node n : model.nodes()) {
-            SshTarget t = target(n);
+            SshTarget t = target(n, model.varsOf(n.id()));
             targets.put(t.host(), t);
             if (byHost.containsKey(n.id())) {
                 work.put(t, byHost.get(n.id()));
@@ -101,11 +101,36 @@ public final class Deployment {
         return masker;
     }
 
-    /** How pig reaches a node: {@code ansible_host}, {@code ansible_port}, {@code ansible_user}, the key file. */
+    /**
+     * Where pig reaches a node and with which key: {@code ansible_host}, {@code ansible_port},
+     * {@code ansible_user}, {@code ansible_ssh_private_key_file}; for how, see
+     * {@link #target(Node, ClusterModel.HostVars)}.
+     */
     public static SshTarget target(Node n) {
         List<Path> keys = n.privateKeyFile().map(k -> List.of(expandHome(k))).orElse(List.of());
-        boolean local = n.address().equals("127.0.0.1") || n.address().equals("localhost");
-        return new SshTarget(n.address(), n.sshPort(), n.sshUser(), keys, true, local);
+        return new SshTarget(n.address(), n.sshPort(), n.sshUser(), keys, true, isLoopback(n.address()));
+    }
+
+    /**
+     * How pig reaches a node, as Ansible would: {@code ansible_connection: local} (or a loopback
+     * address with no connection set) runs commands on this machine as the user running pig;
+     * {@code ansible_become: false} runs them as the login user, without sudo.
+     *
+     * <pre>
+     * all: { hosts: { 127.0.0.1: { ansible_connection: local, ansible_become: false } } }
+     * </pre>
+     */
+    public static SshTarget target(Node n, ClusterModel.HostVars vars) {
+        SshTarget t = target(n);
+        Object connection = vars == null ? null : vars.value("ansible_connection");
+        boolean local = connection == null ? t.local() : "local".equals(String.valueOf(connection));
+        boolean become = vars == null || !Boolean.FALSE.equals(vars.value("ansible_become"));
+        String user = local ? System.getProperty("user.name") : t.user();
+        return new SshTarget(t.host(), t.port(), user, t.privateKeys(), become, local);
+    }
+
+    private static boolean isLoopback(String address) {
+        return address.equals("127.0.0.1") || address.equals("localhost");
     }
 
     static Path expandHome(String p) {

@@ -32,6 +32,43 @@ public record Selection(List<String> limit, Set<String> tags, Set<String> module
         return Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
     }
 
+    /**
+     * Refuses {@code -t} terms that are neither a tag of one of {@code modules} nor a module name,
+     * with the closest known name: a misspelt tag would otherwise select nothing and report
+     * "No changes".
+     */
+    public Selection checkTags(List<PigModule> modules) {
+        List<String> known = new ArrayList<>();
+        modules.forEach(m -> {
+            known.add(m.name());
+            known.addAll(m.tags());
+        });
+        for (String t : tags) {
+            if (known.contains(t)) {
+                continue;
+            }
+            if (Modules.NOT_IMPLEMENTED.contains(t)) {
+                throw new PigException(PigException.Kind.USAGE, "-t " + t + ": pig does not implement the "
+                        + t.toUpperCase(java.util.Locale.ROOT) + " module yet\n  pig deploys " + String.join(", ",
+                        modules.stream().map(PigModule::name).toList()) + ".");
+            }
+            StringBuilder msg = new StringBuilder("-t " + t + " is neither a tag nor a module pig knows");
+            closest(t, known).ifPresent(c -> msg.append("\n  Did you mean '").append(c).append("'?"));
+            msg.append("\n  Modules and their tags:");
+            modules.forEach(m -> msg.append("\n    ").append(m.name()).append(": ").append(String.join(", ", m.tags())));
+            throw new PigException(PigException.Kind.USAGE, msg.toString());
+        }
+        return this;
+    }
+
+    private static java.util.Optional<String> closest(String unknown, List<String> known) {
+        int limit = Math.max(1, Math.min(3, unknown.length() / 4));
+        return known.stream()
+                .filter(k -> dev.pig.core.param.ParamCatalog.distance(unknown, k) <= limit)
+                .min(java.util.Comparator.comparingInt((String k) -> dev.pig.core.param.ParamCatalog.distance(unknown, k))
+                        .thenComparing(k -> k));
+    }
+
     public Selection withModules(Set<String> m) {
         return new Selection(limit, tags, Set.copyOf(m));
     }

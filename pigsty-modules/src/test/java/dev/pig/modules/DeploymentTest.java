@@ -37,6 +37,55 @@ class DeploymentTest {
         assertFalse(t.privateKeys().get(0).toString().startsWith("~"));
     }
 
+    private static ClusterModel connections() {
+        return ModelLoader.load(Golden.root().resolve("src-test-fixtures/inventory/valid/connections.yml"), List.of()).model();
+    }
+
+    private static SshTarget targetOf(ClusterModel m, String host) {
+        return Deployment.target(m.node(host).orElseThrow(), m.varsOf(m.node(host).orElseThrow().id()));
+    }
+
+    @Test
+    void ansible_connection_local_runs_on_this_machine_as_the_user_running_pig() {
+        ClusterModel m = connections();
+        SshTarget t = targetOf(m, "10.10.10.21");
+        assertTrue(t.local());
+        assertEquals(System.getProperty("user.name"), t.user());
+        assertTrue(targetOf(m, "127.0.0.1").local(), "a loopback address is local when no connection is set");
+        assertFalse(targetOf(m, "localhost").local(), "ansible_connection: ssh on a loopback address goes over SSH");
+        assertFalse(targetOf(m, "10.10.10.22").local());
+    }
+
+    @Test
+    void ansible_become_false_runs_commands_as_the_login_user() {
+        ClusterModel m = connections();
+        SshTarget plain = targetOf(m, "10.10.10.22");
+        assertEquals("dba", plain.user());
+        assertFalse(plain.become());
+        assertFalse(plain.needsSudo());
+        SshTarget sudo = targetOf(m, "10.10.10.23");
+        assertEquals("dba", sudo.user());
+        assertTrue(sudo.needsSudo(), "become is Ansible's default for pig's tasks");
+        Deployment d = Deployment.of(m, Modules.all(), new ModuleContext(m, Templates.builtIn()), Selection.all());
+        assertFalse(d.targets().get("10.10.10.22").become());
+        assertTrue(d.targets().get("10.10.10.21").local());
+    }
+
+    @Test
+    void every_task_carries_a_tag_its_module_lists_for_minus_t() {
+        for (PigModule m : Modules.all()) {
+            for (var n : m.hosts(sandbox)) {
+                for (var st : m.tasks(ctx, n)) {
+                    assertTrue(m.tags().contains(st.task().tag()), m.name() + " task " + st.task().name() + " has tag "
+                            + st.task().tag() + ", not among " + m.tags());
+                }
+                for (var st : m.removal(ctx, n)) {
+                    assertTrue(m.tags().contains(st.task().tag()), m.name() + " removal " + st.task().name() + ": " + st.task().tag());
+                }
+            }
+        }
+    }
+
     @Test
     void limits_by_cluster_and_modules_by_name() {
         Deployment d = Deployment.of(sandbox, Modules.all(), ctx, Selection.of("pg-test", null, Set.of("node")));

@@ -21,10 +21,25 @@ public final class Diagnostics {
     private final List<Diagnostic> items = new ArrayList<>();
     private final Map<String, List<String>> fileLines = new HashMap<>();
     private final java.util.Set<String> seen = new java.util.HashSet<>();
+    /** Secret values written in the input, by file and line: they never show in an excerpt. */
+    private final Map<String, List<Redaction>> redactions = new HashMap<>();
+
+    private record Redaction(int column, String text) {
+    }
 
     /** Makes the lines of a file available for excerpts without reading it again. */
     public void registerText(String file, String text) {
         fileLines.put(file, List.of(text.split("\r?\n", -1)));
+    }
+
+    /**
+     * Keeps a secret written at {@code at} out of every excerpt of its line: a warning about the
+     * parameter, or any problem on the same line, shows {@code ***} in its place.
+     */
+    public void redact(Source at, String text) {
+        if (at.known() && text != null && !text.isEmpty()) {
+            redactions.computeIfAbsent(at.file() + ":" + at.line(), k -> new ArrayList<>()).add(new Redaction(at.column(), text));
+        }
     }
 
     /** Adds a diagnostic; the same problem at the same place (seen from many hosts) is kept once. */
@@ -44,6 +59,7 @@ public final class Diagnostics {
 
     public void addAll(Diagnostics other) {
         items.addAll(other.items);
+        other.redactions.forEach((line, rs) -> redactions.computeIfAbsent(line, k -> new ArrayList<>()).addAll(rs));
     }
 
     public boolean hasErrors() {
@@ -52,7 +68,8 @@ public final class Diagnostics {
 
     /** Every diagnostic, ordered by file and position (the order a reader fixes them in). */
     public List<Diagnostic> all() {
-        List<Diagnostic> sorted = new ArrayList<>(items);
+        List<Diagnostic> sorted = new ArrayList<>(items.size());
+        items.forEach(d -> sorted.add(redacted(d)));
         sorted.sort(BY_POSITION);
         return Collections.unmodifiableList(sorted);
     }
@@ -78,6 +95,25 @@ public final class Diagnostics {
             b.append(d.render()).append('\n');
         }
         return b.toString();
+    }
+
+    private Diagnostic redacted(Diagnostic d) {
+        List<Redaction> rs = d.excerpt().isEmpty() ? null : redactions.get(d.source().file() + ":" + d.source().line());
+        if (rs == null) {
+            return d;
+        }
+        String line = d.excerpt();
+        for (Redaction r : rs) {
+            // the value starts at its column (after a quote when quoted)
+            int at = line.indexOf(r.text(), Math.max(0, Math.min(line.length(), r.column() - 1)));
+            if (at < 0) {
+                at = line.indexOf(r.text());
+            }
+            if (at >= 0) {
+                line = line.substring(0, at) + "***" + line.substring(at + r.text().length());
+            }
+        }
+        return d.withExcerpt(line);
     }
 
     private Diagnostic withExcerpt(Diagnostic d) {

@@ -55,8 +55,10 @@ public final class Executor {
 
     /**
      * @param targets     how to reach each host of the plan, by host name
-     * @param checkFresh  re-gather facts first and refuse hosts whose fingerprint changed; use it for
-     *                    a saved plan, skip it right after planning in the same run
+     * @param checkFresh  re-gather facts first and refuse the whole plan when a host's fingerprint
+     *                    changed; use it for a saved plan, skip it right after planning in the same run
+     * @throws PigException ({@code FAILED}) naming every stale host when the plan is stale; then
+     *                      nothing was applied
      */
     public ApplyResult apply(Plan plan, Map<String, SshTarget> targets, boolean checkFresh) {
         List<HostFailure> failures = new ArrayList<>();
@@ -71,12 +73,16 @@ public final class Executor {
             }
         }
         if (checkFresh) {
-            List<HostFailure> stale = Parallel.map(live, forks, h -> freshness(h, targets.get(h.host())));
-            for (int i = live.size() - 1; i >= 0; i--) {
-                if (stale.get(i) != null) {
-                    fail(failures, stale.get(i));
-                    live.remove(i);
-                }
+            // stages run across hosts in order (the etcd leader before its members, the primary
+            // before its replicas): applying a plan to some hosts only can break that order, so
+            // one stale host refuses the whole plan
+            List<HostFailure> stale = Parallel.map(live, forks, h -> freshness(h, targets.get(h.host())))
+                    .stream().filter(java.util.Objects::nonNull).toList();
+            if (!stale.isEmpty()) {
+                throw new PigException(PigException.Kind.FAILED, "the saved plan is stale on " + stale.size() + " of "
+                        + live.size() + " host(s) with changes; nothing was applied:\n"
+                        + String.join("\n", stale.stream().map(f -> "  " + f.host() + ": " + f.detail()).toList())
+                        + "\n  Make a new plan with 'pig plan -o PLANFILE', review it, and apply that.");
             }
         }
         Map<String, Integer> changed = new LinkedHashMap<>();
@@ -95,6 +101,10 @@ public final class Executor {
             List<List<Change>> work = now.stream().map(h -> changesIn(h, stage)).toList();
             String label = work.stream().flatMap(List::stream).filter(c -> c instanceof Change.Act)
                     .map(Change::task).findFirst().orElse(work.get(0).get(0).task());
+            int busy = (int) work.stream().filter(cs -> cs.stream().anyMatch(c -> c instanceof Change.Act)).count();
+            if (busy > 0) {
+                listener.stepStarted(index, total, label, busy);
+            }
             List<Integer> positions = java.util.stream.IntStream.range(0, now.size()).boxed().toList();
             List<HostFailure> results = Parallel.map(positions, forks, k -> {
                 for (Change c : work.get(k)) {
@@ -149,11 +159,25 @@ public final class Executor {
         try {
             HostFacts now = gatherer.gather(pool.get(target), h.request(), stepTimeout);
             if (!now.fingerprint().equals(h.factsFingerprint())) {
-                return new HostFailure(h.host(), "stale plan", "the host changed since the plan was made; run plan again");
+                return new HostFailure(h.host(), "stale plan", "the host changed since the plan was made");
             }
             return null;
         } catch (PigException e) {
-            return new HostFailure(h.host(), "facts", Planner.stripHost(h.host(), masker.mask(e.getMessage())));
+            return new HostFailure(h.host(), "stale plan", "cannot check the host: "
+                    + Planner.stripHost(h.host(), masker.mask(e.getMessage())));
+        }
+    }
+
+    /**
+     * The last lines of a unit's journal on the host, over the connection the failed step used:
+     * systemd's own message only says "see journalctl".
+     */
+    private String journal(Transport t, String unit) {
+        try {
+            CommandResult r = t.run(UnitJournal.command(unit), null, Duration.ofSeconds(30));
+            return r.ok() ? r.out() : "(journalctl exited " + r.exitCode() + ": " + r.tail(1) + ")";
+        } catch (PigException e) {
+            return "(journalctl failed: " + e.getMessage() + ")";
         }
     }
 
@@ -171,8 +195,9 @@ public final class Executor {
                     if (!r.ok()) {
                         // a long command (a package install with its guards) is named by what it does
                         String what = e.shown().length() <= 100 ? "`" + e.shown() + "`" : a.summary();
-                        return new HostFailure(host, a.task(), what + " exited " + r.exitCode()
-                                + ": " + masker.mask(r.tail(5)));
+                        String detail = what + " exited " + r.exitCode() + ": " + masker.mask(r.tail(5));
+                        return new HostFailure(host, a.task(), detail + UnitJournal.of(e.command())
+                                .map(unit -> UnitJournal.section(unit, masker.mask(journal(t, unit)))).orElse(""));
                     }
                 } else if (s instanceof Step.Upload u) {
                     t.upload(u.content(), u.path(), u.mode(), u.owner(), u.group(), stepTimeout);

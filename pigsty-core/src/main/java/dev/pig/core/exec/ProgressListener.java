@@ -7,6 +7,13 @@ public interface ProgressListener {
 
     void stepDone(StepReport report);
 
+    /**
+     * Step {@code index} of {@code total} starts on the hosts that have work in it; a step can run
+     * for minutes (a package install), so the run says so before it waits.
+     */
+    default void stepStarted(int index, int total, String task, int hosts) {
+    }
+
     /** A host failed; by default nothing beyond the step line. */
     default void hostFailed(HostFailure failure) {
     }

@@ -33,7 +33,8 @@ public final class InventoryLoader {
      */
     public static Optional<Inventory> load(Path file, List<String> extra, Diagnostics diags) {
         String name = file.toString();
-        String text = read(file, "inventory", "-i");
+        String text = read(file, "inventory",
+                "Give the file with -i FILE (pig looks for pigsty.yml in the current directory by default).");
         Map<String, YNode.Map> extraVars = extraVars(extra, diags);
         return parse(name, text, extraVars, diags);
     }
@@ -212,7 +213,7 @@ public final class InventoryLoader {
             String label = "-e #" + i;
             if (arg.startsWith("@")) {
                 Path p = Path.of(arg.substring(1));
-                Optional<YNode> n = YamlTree.parse(p.toString(), read(p, "extra vars", "-e @FILE"), diags);
+                Optional<YNode> n = YamlTree.parse(p.toString(), read(p, "extra vars", "Give an existing YAML file of parameters with -e @FILE."), diags);
                 n.ifPresent(y -> {
                     if (y instanceof YNode.Map m) {
                         out.put(p.toString(), m);
@@ -242,13 +243,12 @@ public final class InventoryLoader {
         return out;
     }
 
-    /** Reads a user's file, turning the usual failures into clear errors. */
-    static String read(Path file, String what, String option) {
+    /** Reads a user's file, turning the usual failures into clear errors; {@code hint} says how to give it. */
+    static String read(Path file, String what, String hint) {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            throw new PigException(PigException.Kind.USAGE, what + " file not found: " + file
-                    + "\n  Give the file with " + option + " FILE (pig looks for pigsty.yml in the current directory by default).");
+            throw new PigException(PigException.Kind.USAGE, what + " file not found: " + file + "\n  " + hint);
         } catch (MalformedInputException e) {
             throw new PigException(PigException.Kind.INVALID_INPUT, what + " file " + file + " is not UTF-8 text");
         } catch (IOException e) {

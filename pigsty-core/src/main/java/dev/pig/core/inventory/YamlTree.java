@@ -25,13 +25,17 @@ import dev.pig.core.diag.Source;
 /**
  * Parses YAML into {@link YNode}s with positions, reporting problems as diagnostics: syntax
  * errors, duplicate keys, non-string keys, and alias expansions large enough to be an attack
- * ("billion laughs"), which are refused before they are expanded.
+ * ("billion laughs"), which are measured without expanding them (see {@link Expansion}) and
+ * refused before anything is converted.
  */
 public final class YamlTree {
     /** Aliases of collections a document may use; Pigsty inventories use few or none. */
     static final int MAX_COLLECTION_ALIASES = 100;
-    /** Nodes a document may expand to, aliases included; a 1,000-host inventory is far below. */
-    static final int MAX_NODES = 2_000_000;
+    /**
+     * Values a document may expand to, aliases included: a 1,000-host inventory has about 10,000;
+     * more than this is an alias bomb, refused before anything is expanded.
+     */
+    static final int MAX_NODES = 100_000;
     /** Characters a file may hold. */
     static final int MAX_CODE_POINTS = 64 * 1024 * 1024;
 
@@ -43,8 +47,6 @@ public final class YamlTree {
 
     private final String file;
     private final Diagnostics diags;
-    private int budget = MAX_NODES;
-    private boolean budgetReported;
     private final IdentityHashMap<NodeTuple, Boolean> mergedTuples = new IdentityHashMap<>();
 
     private YamlTree(String file, Diagnostics diags) {
@@ -58,13 +60,7 @@ public final class YamlTree {
      */
     public static Optional<YNode> parse(String file, String text, Diagnostics diags) {
         diags.registerText(file, text);
-        LoadSettings settings = LoadSettings.builder()
-                .setLabel(file)
-                .setAllowDuplicateKeys(true) // reported by us, with both positions
-                .setAllowRecursiveKeys(false)
-                .setMaxAliasesForCollections(MAX_COLLECTION_ALIASES)
-                .setCodePointLimit(MAX_CODE_POINTS)
-                .build();
+        LoadSettings settings = settings(file);
         Optional<Node> root;
         try {
             root = new Compose(settings).composeString(text);
@@ -91,7 +87,85 @@ public final class YamlTree {
             return Optional.empty();
         }
         YamlTree t = new YamlTree(file, diags);
+        Expansion size = new Expansion(MAX_NODES);
+        if (size.of(root.get()) > MAX_NODES) {
+            diags.error("the file expands to more than " + MAX_NODES + " values through YAML aliases", t.at(size.culprit()),
+                    "Refusing to expand it: this looks like an alias bomb. Write the values out instead of using anchors.");
+            return Optional.empty();
+        }
         return Optional.ofNullable(t.convert(root.get(), new IdentityHashMap<>()));
+    }
+
+    static LoadSettings settings(String file) {
+        return LoadSettings.builder()
+                .setLabel(file)
+                .setAllowDuplicateKeys(true) // reported by us, with both positions
+                .setAllowRecursiveKeys(false)
+                .setMaxAliasesForCollections(MAX_COLLECTION_ALIASES)
+                .setCodePointLimit(MAX_CODE_POINTS)
+                .build();
+    }
+
+    /**
+     * How many values a composed document expands to, aliases included, counted without expanding
+     * it: an aliased node is measured once and its size reused wherever it appears, so a
+     * billion-laughs document costs one visit per node as written. Sizes stop growing past the
+     * limit, so they never overflow.
+     */
+    static final class Expansion {
+        private final long limit;
+        private final IdentityHashMap<Node, Long> sizes = new IdentityHashMap<>();
+        private final IdentityHashMap<Node, Boolean> inProgress = new IdentityHashMap<>();
+        private int visits;
+        private Node culprit;
+
+        Expansion(long limit) {
+            this.limit = limit;
+        }
+
+        /** Values the node expands to, at most {@code limit + 1}. */
+        long of(Node n) {
+            Long known = sizes.get(n);
+            if (known != null) {
+                return known;
+            }
+            if (inProgress.containsKey(n)) {
+                return 1; // a recursive alias: reported when converting
+            }
+            visits++;
+            inProgress.put(n, Boolean.TRUE);
+            long size = 1;
+            boolean childOver = false;
+            if (n instanceof SequenceNode seq) {
+                for (Node c : seq.getValue()) {
+                    long cs = of(c);
+                    childOver |= cs > limit;
+                    size = Math.min(limit + 1, size + cs);
+                }
+            } else if (n instanceof MappingNode map) {
+                for (NodeTuple t : map.getValue()) {
+                    long cs = of(t.getValueNode());
+                    childOver |= cs > limit;
+                    size = Math.min(limit + 1, size + cs);
+                }
+            }
+            inProgress.remove(n);
+            if (size > limit && !childOver && culprit == null) {
+                culprit = n; // the innermost value too large by itself, where the error points
+            }
+            sizes.put(n, size);
+            return size;
+        }
+
+        /** Nodes measured (each once). */
+        int visits() {
+            return visits;
+        }
+
+        /** The innermost node that expands past the limit, or null. */
+        Node culprit() {
+            return culprit;
+        }
     }
 
     private static boolean isNullScalar(Node n) {
@@ -111,14 +185,6 @@ public final class YamlTree {
     }
 
     private YNode convert(Node n, IdentityHashMap<Node, Boolean> path) {
-        if (--budget < 0) {
-            if (!budgetReported) {
-                budgetReported = true;
-                diags.error("the file expands to more than " + MAX_NODES + " values through YAML aliases", at(n),
-                        "Refusing to expand it: this looks like an alias bomb. Write the values out instead of using anchors.");
-            }
-            return null;
-        }
         if (path.containsKey(n)) {
             diags.error("a YAML alias refers to a value that contains itself", at(n),
                     "Remove the recursive alias: an inventory value cannot contain itself.");
@@ -133,9 +199,6 @@ public final class YamlTree {
                 List<YNode> items = new ArrayList<>();
                 for (Node c : seq.getValue()) {
                     YNode y = convert(c, path);
-                    if (y == null && budgetReported) {
-                        return null;
-                    }
                     items.add(y == null ? new YNode.Scalar(null, "", false, at(c)) : y);
                 }
                 return new YNode.Seq(items, at(n));
@@ -161,9 +224,6 @@ public final class YamlTree {
                     continue;
                 }
                 YNode v = convert(t.getValueNode(), path);
-                if (v == null && budgetReported) {
-                    return null;
-                }
                 entries.put(key, new YNode.Entry(key, at(k),
                         v == null ? new YNode.Scalar(null, "", false, at(t.getValueNode())) : v));
             }

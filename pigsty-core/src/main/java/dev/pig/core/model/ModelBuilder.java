@@ -73,7 +73,7 @@ public final class ModelBuilder {
         }
         inv.extraVars().forEach((src, vars) -> checkLayer(vars, src));
         for (String h : inv.hosts().keySet()) {
-            hostVars.put(h, inv.resolve(h, diags));
+            hostVars.put(h, typed(inv.resolve(h, diags)));
         }
 
         List<Node> nodes = new ArrayList<>();
@@ -120,6 +120,9 @@ public final class ModelBuilder {
 
     private void checkLayer(YNode.Map layer, String where) {
         for (YNode.Entry e : layer.entries().values()) {
+            redactSecrets(e);
+        }
+        for (YNode.Entry e : layer.entries().values()) {
             Optional<Param> p = catalog.find(e.key());
             if (p.isEmpty()) {
                 List<String> close = catalog.suggestions(e.key());
@@ -142,10 +145,59 @@ public final class ModelBuilder {
         }
     }
 
+    /**
+     * Registers the secrets of an entry so no excerpt shows them: values of secret parameters, of
+     * keys that name a password (a misspelt parameter too), and {@code password} fields of entries
+     * such as {@code pg_users}.
+     */
+    private void redactSecrets(YNode.Entry e) {
+        boolean secret = catalog.find(e.key()).map(p -> p.type() == dev.pig.core.param.ParamType.SECRET)
+                .orElse(false) || e.key().toLowerCase(Locale.ROOT).contains("password");
+        if (secret && e.value() instanceof YNode.Scalar s) {
+            diags.redact(s.source(), s.raw());
+        } else if (e.value() instanceof YNode.Map m) {
+            m.entries().values().forEach(this::redactSecrets);
+        } else if (e.value() instanceof YNode.Seq seq) {
+            for (YNode item : seq.items()) {
+                if (item instanceof YNode.Map m) {
+                    m.entries().values().forEach(this::redactSecrets);
+                }
+            }
+        }
+    }
+
+    /**
+     * A host's resolved variables as the modules read them: a value that came from a
+     * {@code ${...}} placeholder is type-checked now that it is known (the file could not be), and
+     * quoted integers of integer parameters become numbers.
+     */
+    private Map<String, Var> typed(Map<String, Var> vars) {
+        Map<String, Var> out = new LinkedHashMap<>();
+        for (Var v : vars.values()) {
+            Optional<Param> p = catalog.find(v.name());
+            if (p.isEmpty() || !(v.node() instanceof YNode.Scalar s)) {
+                out.put(v.name(), v);
+                continue;
+            }
+            Param param = p.get();
+            if (s.raw().contains("${") && !(s.value() instanceof String str && str.contains("${"))) {
+                param.type().check(s.value(), param.values()).ifPresent(problem ->
+                        diags.error("parameter '" + param.name() + "' has the wrong type once '" + s.raw() + "' is resolved: "
+                                + problem, s.source(), "Set it, or the variables it refers to, to " + expected(param) + "."));
+            }
+            Object typedValue = param.type().normalise(s.value());
+            out.put(v.name(), typedValue == s.value() ? v
+                    : new Var(v.name(), new YNode.Scalar(typedValue, s.raw(), s.quoted(), s.source()), v.origin(), v.detail(), v.source()));
+        }
+        return out;
+    }
+
     private static String expected(Param p) {
         return switch (p.type()) {
             case ENUM -> "one of " + String.join(", ", p.values());
             case PORT -> "a port number such as " + (p.defaultValue() == null ? "5432" : p.defaultValue());
+            case IP -> "an IP address such as " + (p.defaultValue() == null ? "10.10.10.10" : p.defaultValue());
+            case CIDR -> "an address with prefix length such as 10.10.10.2/24";
             default -> "a value of type " + p.type().name().toLowerCase(Locale.ROOT);
         };
     }
@@ -324,13 +376,19 @@ public final class ModelBuilder {
         String first = inv.members(g).stream().findFirst().orElse(null);
         List<PgInstance> instances = new ArrayList<>();
         Map<Integer, String> seen = new HashMap<>();
-        List<PgInstance> primaries = new ArrayList<>();
+        // hosts meant as primaries, counted before a host in two clusters is left out, so one
+        // error does not hide the other
+        List<String> primaries = new ArrayList<>();
         for (String h : inv.members(g)) {
             String other = clusterOfHost.putIfAbsent(h, g.name());
             if (other != null) {
                 diags.error("host " + h + " is in two PostgreSQL clusters: '" + other + "' and '" + g.name() + "'",
                         g.hostSources().getOrDefault(h, inv.hosts().get(h)),
                         "A host runs one PostgreSQL instance; remove it from one of the two groups.");
+                Var r = var(h, "pg_role");
+                if (r != null && "primary".equals(String.valueOf(r.value()))) {
+                    primaries.add(h);
+                }
                 continue;
             }
             Optional<Integer> seq = requiredSeq(h, "pg_seq", g, seen);
@@ -363,17 +421,17 @@ public final class ModelBuilder {
                     integer(h, "pg_weight", 100), integer(h, "pg_port", 5432));
             instances.add(inst);
             if (role == PgRole.PRIMARY) {
-                primaries.add(inst);
+                primaries.add(h);
             }
         }
         if (primaries.isEmpty() && !instances.isEmpty()) {
             diags.error("PostgreSQL cluster '" + name + "' has no primary", g.source(),
                     "Set 'pg_role: primary' on exactly one of its hosts.");
         } else if (primaries.size() > 1) {
-            PgInstance second = primaries.get(1);
+            String second = primaries.get(1);
             diags.error("PostgreSQL cluster '" + name + "' has " + primaries.size() + " primaries: "
-                            + String.join(", ", primaries.stream().map(PgInstance::ip).toList()),
-                    sourceOf(second.ip(), "pg_role", g.source()),
+                            + String.join(", ", primaries),
+                    primarySource(g, second),
                     "Exactly one host of a cluster is the primary; make the others 'replica'.");
         }
         if (inv.members(g).isEmpty()) {
@@ -450,6 +508,18 @@ public final class ModelBuilder {
                 }
             }
         }
+    }
+
+    /**
+     * Where a host of a group says {@code pg_role: primary}: in the group's own entry for the host
+     * when it is there (a host in two clusters resolves one role for both), else where it resolved.
+     */
+    private Source primarySource(Group g, String host) {
+        YNode.Map own = g.hostVars().get(host);
+        if (own != null && own.entries().get("pg_role") != null) {
+            return own.entries().get("pg_role").keySource();
+        }
+        return sourceOf(host, "pg_role", g.source());
     }
 
     /** The entries of a list parameter as mappings, each entry not a mapping reported. */
@@ -706,17 +776,38 @@ public final class ModelBuilder {
     private record PortUse(String what, Source source) {
     }
 
+    /**
+     * Every port a deployment opens on a host, checked for clashes: NODE's exporters on every
+     * host, etcd, MinIO, PostgreSQL with Patroni, PgBouncer, their exporters and the HAProxy
+     * services, and Redis instances.
+     */
     private void checkPorts(List<PgCluster> pg, List<RedisCluster> redis, Optional<EtcdCluster> etcd, List<MinioCluster> minio) {
         Map<String, Map<Integer, List<PortUse>>> byHost = new TreeMap<>();
+        for (String h : inv.hosts().keySet()) {
+            if (bool(h, "node_exporter_enabled", true)) {
+                use(byHost, h, "node_exporter_port", "node_exporter (node_exporter_port)");
+            }
+            if (bool(h, "haproxy_enabled", true)) {
+                use(byHost, h, "haproxy_exporter_port", "HAProxy admin and metrics (haproxy_exporter_port)");
+            }
+        }
         for (PgCluster c : pg) {
             for (PgInstance i : c.instances()) {
                 String h = i.ip();
                 use(byHost, h, "pg_port", "PostgreSQL (pg_port)");
-                if (bool(h, "pgbouncer_enabled", true)) {
+                boolean pgbouncer = bool(h, "pgbouncer_enabled", true);
+                if (pgbouncer) {
                     use(byHost, h, "pgbouncer_port", "PgBouncer (pgbouncer_port)");
                 }
-                use(byHost, h, "patroni_port", "Patroni (patroni_port)");
-                use(byHost, h, "pg_exporter_port", "pg_exporter (pg_exporter_port)");
+                if (bool(h, "patroni_enabled", true)) {
+                    use(byHost, h, "patroni_port", "Patroni (patroni_port)");
+                }
+                if (bool(h, "pg_exporter_enabled", true)) {
+                    use(byHost, h, "pg_exporter_port", "pg_exporter (pg_exporter_port)");
+                }
+                if (pgbouncer && bool(h, "pgbouncer_exporter_enabled", true)) {
+                    use(byHost, h, "pgbouncer_exporter_port", "pgbouncer_exporter (pgbouncer_exporter_port)");
+                }
                 for (PgService s : c.services()) {
                     add(byHost, h, s.port(), "service " + c.name() + "-" + s.name(), Source.NONE);
                 }

@@ -12,6 +12,7 @@ public enum ParamType {
     BOOL, INT, FLOAT, PORT, STRING, ENUM, IP, CIDR, PATH, URL, SIZE, INTERVAL, LIST, DICT, SECRET, ANY;
 
     private static final Pattern SIZE_RE = Pattern.compile("\\d+(\\.\\d+)?\\s*([kKmMgGtTpP]i?[bB]?|[bB])?");
+    private static final Pattern QUOTED_INT = Pattern.compile("[-+]?[0-9]{1,18}");
     private static final Pattern INTERVAL_RE = Pattern.compile("\\d+(\\.\\d+)?\\s*(ms|s|m|min|h|d|w|y)?");
 
     static ParamType of(String name) {
@@ -29,9 +30,9 @@ public enum ParamType {
         }
         return switch (this) {
             case BOOL -> v instanceof Boolean ? ok() : bad("a boolean (true or false)", v);
-            case INT -> v instanceof Long ? ok() : bad("an integer", v);
+            case INT -> integer(v).isPresent() ? ok() : bad("an integer", v);
             case FLOAT -> v instanceof Long || v instanceof Double ? ok() : bad("a number", v);
-            case PORT -> v instanceof Long p && p >= 1 && p <= 65535 ? ok() : bad("a port number (1-65535)", v);
+            case PORT -> integer(v).filter(p -> p >= 1 && p <= 65535).isPresent() ? ok() : bad("a port number (1-65535)", v);
             case STRING, PATH, URL, SECRET -> isScalar(v) ? ok() : bad("a string", v);
             case ENUM -> isScalar(v) && values.contains(String.valueOf(v)) ? ok()
                     : bad("one of " + String.join(", ", values), v);
@@ -45,6 +46,32 @@ public enum ParamType {
             case DICT -> v instanceof Map ? ok() : bad("a mapping", v);
             case ANY -> ok();
         };
+    }
+
+    /**
+     * An integer value, also when written quoted ({@code pg_port: "5432"}): Ansible passes such a
+     * string on and the module reads it as a number, so Pigsty inventories carry them.
+     */
+    public static Optional<Long> integer(Object v) {
+        if (v instanceof Long l) {
+            return Optional.of(l);
+        }
+        if (v instanceof String s && QUOTED_INT.matcher(s.strip()).matches()) {
+            try {
+                return Optional.of(Long.parseLong(s.strip()));
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The value a parameter of this type is used as: quoted integers become numbers. */
+    public Object normalise(Object v) {
+        if ((this == INT || this == PORT) && v instanceof String) {
+            return integer(v).<Object>map(l -> l).orElse(v);
+        }
+        return v;
     }
 
     private static boolean isScalar(Object v) {

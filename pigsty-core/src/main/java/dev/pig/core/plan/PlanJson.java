@@ -11,8 +11,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * Plan files. They hold file contents and commands as they will run, secrets included (like a
- * Terraform plan file), so they are written with mode 0600.
+ * Plan files, and the JSON view of a plan. A plan file holds file contents and commands as they
+ * will run, secrets included (like a Terraform plan file), so it is written with mode 0600 and
+ * never printed. The view ({@code pig plan --json}) is what people and scripts read: every text
+ * masked, commands as shown, no file contents; it cannot be applied.
  */
 public final class PlanJson {
     private static final ObjectMapper MAPPER = new ObjectMapper()
@@ -30,22 +32,112 @@ public final class PlanJson {
         }
     }
 
-    public static Plan read(String json) {
+    /** Marks the JSON view, so it is never taken for a plan file. */
+    static final String VIEW_MARK = "maskedView";
+
+    /**
+     * The plan as JSON for people and scripts: the plan file's layout without the raw commands
+     * ({@code shown} remains) and file contents (the {@code diff} and {@code sha256} remain), and
+     * every text masked.
+     */
+    public static String view(Plan plan, Masker masker) {
+        com.fasterxml.jackson.databind.node.ObjectNode tree = MAPPER.valueToTree(plan);
+        tree.put(VIEW_MARK, true);
         try {
-            Plan p = MAPPER.readValue(json, Plan.class);
+            return MAPPER.writeValueAsString(masked(tree, masker));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serialise plan", e);
+        }
+    }
+
+    /** Every text of a JSON tree masked; the raw parts of steps removed. */
+    private static com.fasterxml.jackson.databind.JsonNode masked(com.fasterxml.jackson.databind.JsonNode n, Masker masker) {
+        if (n.isTextual()) {
+            return com.fasterxml.jackson.databind.node.TextNode.valueOf(masker.mask(n.asText()));
+        }
+        if (n instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+            String kind = o.path("kind").asText();
+            if (kind.equals("exec")) {
+                o.remove("command");
+            } else if (kind.equals("upload")) {
+                o.remove("content");
+            }
+            java.util.List<String> names = new java.util.ArrayList<>();
+            o.fieldNames().forEachRemaining(names::add);
+            for (String f : names) {
+                o.set(f, masked(o.get(f), masker));
+            }
+            return o;
+        }
+        if (n instanceof com.fasterxml.jackson.databind.node.ArrayNode a) {
+            for (int i = 0; i < a.size(); i++) {
+                a.set(i, masked(a.get(i), masker));
+            }
+        }
+        return n;
+    }
+
+    public static Plan read(String json) {
+        return read(json, "the plan");
+    }
+
+    /** Reads a plan file; {@code name} says which file in errors. */
+    static Plan read(String json, String name) {
+        com.fasterxml.jackson.databind.JsonNode tree;
+        try {
+            tree = MAPPER.readTree(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            var at = e.getLocation();
+            throw new PigException(PigException.Kind.INVALID_INPUT, name + " is not a pig plan file: it is not JSON"
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")")
+                    + "\n  Save a plan with 'pig plan -o PLANFILE', then 'pig apply PLANFILE'.", e);
+        }
+        if (tree != null && tree.path(VIEW_MARK).asBoolean(false)) {
+            throw new PigException(PigException.Kind.INVALID_INPUT, name + " is the masked view printed by 'pig plan --json', not a plan file"
+                    + "\n  Save a plan with 'pig plan -o PLANFILE', then 'pig apply PLANFILE'.");
+        }
+        if (tree == null || !tree.isObject() || !tree.has("formatVersion") || !tree.path("hosts").isArray()) {
+            throw new PigException(PigException.Kind.INVALID_INPUT, name + " is not a pig plan file: it has no 'formatVersion' and 'hosts'"
+                    + "\n  Save a plan with 'pig plan -o PLANFILE', then 'pig apply PLANFILE'.");
+        }
+        try {
+            Plan p = MAPPER.treeToValue(tree, Plan.class);
             if (p.formatVersion() != Plan.FORMAT) {
-                throw new PigException(PigException.Kind.INVALID_INPUT,
-                        "plan file format " + p.formatVersion() + " is not supported (expected " + Plan.FORMAT + ")");
+                throw new PigException(PigException.Kind.INVALID_INPUT, name + " has plan format " + p.formatVersion()
+                        + ", this pig reads format " + Plan.FORMAT + "\n  Make the plan again with 'pig plan -o PLANFILE'.");
             }
             return p;
-        } catch (IOException e) {
-            throw new PigException(PigException.Kind.INVALID_INPUT, "not a pig plan file: " + e.getMessage(), e);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new PigException(PigException.Kind.INVALID_INPUT, name + " is not a pig plan file of this version of pig"
+                    + "\n  Make the plan again with 'pig plan -o PLANFILE'.", e);
+        }
+    }
+
+    /**
+     * Checks that a plan can be saved at {@code file} (its directory exists and is writable), so
+     * a wrong {@code -o} is refused before any host is asked.
+     */
+    public static void checkWritable(Path file) {
+        Path dir = file.toAbsolutePath().getParent();
+        if (Files.isDirectory(file)) {
+            throw new PigException(PigException.Kind.USAGE, "cannot save the plan to " + file + ": it is a directory"
+                    + "\n  Give a file name, for example -o " + file.resolve("plan.json"));
+        }
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new PigException(PigException.Kind.USAGE, "cannot save the plan to " + file + ": directory " + dir
+                    + " does not exist\n  Create it first, or save the plan elsewhere.");
+        }
+        if (!Files.isWritable(dir)) {
+            throw new PigException(PigException.Kind.USAGE, "cannot save the plan to " + file + ": directory " + dir
+                    + " is not writable");
         }
     }
 
     public static void save(Plan plan, Path file) {
+        checkWritable(file);
         try {
             Path dir = file.toAbsolutePath().getParent();
+            // created with mode 0600: the plan holds secrets as they will be sent
             Path tmp = Files.createTempFile(dir, ".plan", ".tmp");
             Files.writeString(tmp, write(plan));
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -56,7 +148,10 @@ public final class PlanJson {
 
     public static Plan load(Path file) {
         try {
-            return read(Files.readString(file));
+            return read(Files.readString(file), file.toString());
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new PigException(PigException.Kind.USAGE, "plan file not found: " + file
+                    + "\n  Save a plan with 'pig plan -o PLANFILE', then 'pig apply PLANFILE'.", e);
         } catch (IOException e) {
             throw new PigException(PigException.Kind.INVALID_INPUT, "cannot read plan file " + file + ": " + e.getMessage(), e);
         }

@@ -35,13 +35,26 @@ public final class PlanRenderer {
         return out.toString();
     }
 
-    /** {@code Plan: 1 to add, 2 to change, 0 to destroy.}; commands to run count as changes. */
+    /**
+     * {@code Plan: 1 to add, 2 to change, 0 to destroy.}; commands to run count as changes. When a
+     * host could not be planned the summary says so, and never claims there are no changes.
+     */
     public static String summary(Plan plan) {
-        if (plan.isEmpty()) {
-            return "No changes. The hosts match the inventory.";
-        }
-        return "Plan: " + plan.count(Action.CREATE) + " to add, "
+        int failed = plan.failedHosts().size();
+        int planned = plan.hosts().size() - failed;
+        String counts = plan.count(Action.CREATE) + " to add, "
                 + (plan.count(Action.UPDATE) + plan.count(Action.RUN)) + " to change, "
-                + plan.count(Action.DELETE) + " to destroy.";
+                + plan.count(Action.DELETE) + " to destroy";
+        if (failed == 0) {
+            return plan.isEmpty() ? "No changes. The hosts match the inventory." : "Plan: " + counts + ".";
+        }
+        String unplanned = failed + " of " + plan.hosts().size() + " host(s) could not be planned";
+        if (planned == 0) {
+            return "Nothing planned: " + unplanned + ".";
+        }
+        if (plan.isEmpty()) {
+            return "Incomplete plan: " + unplanned + "; the other " + planned + " match the inventory.";
+        }
+        return "Incomplete plan: " + counts + " on the " + planned + " host(s) planned; " + unplanned + ".";
     }
 }

@@ -55,7 +55,8 @@ public final class PackageTask extends BaseTask {
     private String installCommand(OsInfo os, String host) {
         if (os.isDebianLike()) {
             String spec = version == null ? pkg : pkg + "=" + version + "*";
-            return "DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o Dpkg::Options::=--force-confold " + q(spec);
+            return "DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o Dpkg::Options::=--force-confold "
+                    + PackagesTask.APT_WAIT + " " + q(spec);
         }
         if (os.isRhelLike()) {
             String spec = version == null ? pkg : pkg + "-" + version + "*";

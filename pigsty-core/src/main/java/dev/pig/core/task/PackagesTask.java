@@ -59,13 +59,19 @@ public final class PackagesTask extends BaseTask {
     }
 
     /**
+     * Waits for another apt (a fresh Debian host runs apt-daily at boot, an operator may be in
+     * apt too) instead of failing at once with "Could not get lock", as Ansible's apt module does.
+     */
+    static final String APT_WAIT = "-o DPkg::Lock::Timeout=300";
+
+    /**
      * A shell function {@code pig_apt_update}: {@code apt-get update} that fails when any list
      * cannot be fetched. apt only warns about fetch failures and goes on with old or no lists, so
      * an unreachable proxy would surface later as "Unable to locate package"; this names the
      * repository, apt's reason and the proxy apt was configured with.
      */
     static final String APT_UPDATE = "pig_apt_update() { "
-            + "pig_out=$(apt-get update -q -o APT::Update::Error-Mode=any 2>&1); pig_rc=$?; printf '%s\\n' \"$pig_out\"; "
+            + "pig_out=$(apt-get update -q -o APT::Update::Error-Mode=any " + APT_WAIT + " 2>&1); pig_rc=$?; printf '%s\\n' \"$pig_out\"; "
             + "if [ \"$pig_rc\" -eq 0 ] && ! printf '%s\\n' \"$pig_out\" | grep -q '^[WE]: Failed to fetch'; then return 0; fi; "
             + "printf '%s\\n' \"$pig_out\" | grep -m 2 -e '^[WE]: Failed to fetch' -e '^E: ' >&2; "
             + "pig_proxy=$(apt-config dump 2>/dev/null | sed -n 's/^Acquire::https*::Proxy \"\\(.*\\)\";$/\\1/p' | sort -u | paste -sd ' ' -); "
@@ -86,7 +92,8 @@ public final class PackagesTask extends BaseTask {
     static String installCommand(OsInfo os, String host, List<String> missing) {
         String pkgs = String.join(" ", missing.stream().map(BaseTask::q).toList());
         if (os.isDebianLike()) {
-            String install = "apt-get install -y -q --no-install-recommends -o Dpkg::Options::=--force-confold " + pkgs;
+            String install = "apt-get install -y -q --no-install-recommends -o Dpkg::Options::=--force-confold "
+                    + APT_WAIT + " " + pkgs;
             return "export DEBIAN_FRONTEND=noninteractive; "
                     // an earlier run killed mid-install leaves dpkg half-configured
                     + "if [ -n \"$(ls -A /var/lib/dpkg/updates 2>/dev/null)\" ]; then dpkg --configure -a; fi; "

@@ -20,8 +20,9 @@ import dev.pig.core.param.ParamCatalog;
 
 /**
  * One test per broken inventory under {@code src-test-fixtures/inventory/invalid/}: the errors it
- * must produce, all in one pass, are listed in the {@code .expected} file next to it, one per
- * line as {@code LINE:COLUMN summary}. Run with {@code -Dpig.fixtures.update=true} to rewrite
+ * must produce, all in one pass, are in the {@code .expected} file next to it as pig renders
+ * them: summary, position, excerpt and hint (so did-you-mean texts are checked too), with the
+ * fixture's directory left out of paths. Run with {@code -Dpig.fixtures.update=true} to rewrite
  * them after an intended change, then review the diff.
  */
 class InvalidInventoryFixturesTest {
@@ -42,7 +43,7 @@ class InvalidInventoryFixturesTest {
         InventoryLoader.load(f, List.of(), d).ifPresent(inv -> ModelBuilder.build(inv, ParamCatalog.builtIn(), d));
         StringBuilder b = new StringBuilder();
         for (Diagnostic e : d.errors()) {
-            b.append(e.source().line()).append(':').append(e.source().column()).append(' ').append(e.summary()).append('\n');
+            b.append(e.render().replace(f.toString(), f.getFileName().toString())).append('\n');
         }
         return b.toString();
     }

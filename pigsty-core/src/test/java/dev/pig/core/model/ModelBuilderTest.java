@@ -38,6 +38,40 @@ class ModelBuilderTest {
     }
 
     @Test
+    void quoted_numbers_are_accepted_for_integer_and_port_parameters_and_read_as_numbers() {
+        Diagnostics d = new Diagnostics();
+        ClusterModel m = InventoryLoader.parse("t.yml", """
+                all:
+                  children:
+                    etcd: { hosts: { 10.10.10.10: { etcd_seq: "1" } }, vars: { etcd_cluster: etcd, etcd_port: '2381' } }
+                    pg-test:
+                      hosts: { 10.10.10.11: { pg_seq: '1', pg_role: primary } }
+                      vars: { pg_cluster: pg-test, pg_port: "5440", pg_version: "15" }
+                """, Map.of(), d).map(inv -> ModelBuilder.build(inv, ParamCatalog.builtIn(), d)).orElseThrow();
+        assertFalse(d.hasErrors(), d.render());
+        assertEquals(5440, m.pgCluster("pg-test").orElseThrow().instances().get(0).port());
+        assertEquals(15, m.pgCluster("pg-test").orElseThrow().version());
+        assertEquals(2381, m.etcd().orElseThrow().members().get(0).port());
+        assertEquals(5440L, m.value("10.10.10.11", "pg_port"));
+        assertTrue(check("all: { vars: { pg_port: '54x2' } }").errors().get(0).summary()
+                .startsWith("parameter 'pg_port' has the wrong type"));
+    }
+
+    @Test
+    void a_value_made_from_placeholders_is_checked_once_resolved() {
+        Diagnostics d = check("""
+                all:
+                  children:
+                    nodes: { hosts: { 10.10.10.11: { vip_address: '${admin_ip}.5', pg_port: '${admin_ip}' } } }
+                  vars: { admin_ip: 10.10.10.10 }
+                """);
+        assertEquals(List.of(
+                "parameter 'vip_address' has the wrong type once '${admin_ip}.5' is resolved: expected an IP address, got '10.10.10.10.5'",
+                "parameter 'pg_port' has the wrong type once '${admin_ip}' is resolved: expected a port number (1-65535), got '10.10.10.10'"),
+                d.errors().stream().map(e -> e.summary()).toList());
+    }
+
+    @Test
     void derives_instance_and_service_names() {
         PgCluster t = sandbox().pgCluster("pg-test").orElseThrow();
         assertEquals(List.of("pg-test-1", "pg-test-2", "pg-test-3"), t.instances().stream().map(PgInstance::name).toList());

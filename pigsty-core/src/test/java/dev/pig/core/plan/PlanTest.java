@@ -37,8 +37,19 @@ class PlanTest {
 
                 10.10.10.11: ! connection refused (port 22)
 
-                Plan: 0 to add, 2 to change, 0 to destroy.
+                Incomplete plan: 0 to add, 2 to change, 0 to destroy on the 1 host(s) planned; 1 of 2 host(s) could not be planned.
                 """, PlanRenderer.text(sample(), false));
+    }
+
+    @Test
+    void never_claims_no_changes_when_a_host_could_not_be_planned() {
+        HostPlan converged = new HostPlan("10.10.10.10", "ab12", FactRequest.empty(),
+                List.of(new Change.NoOp("package patroni", "pg_install", "installed")), null);
+        HostPlan refused = HostPlan.failed("10.10.10.11", "connection refused (port 22)");
+        assertEquals("Incomplete plan: 1 of 2 host(s) could not be planned; the other 1 match the inventory.",
+                PlanRenderer.summary(Plan.of(List.of(converged, refused))));
+        assertEquals("Nothing planned: 2 of 2 host(s) could not be planned.",
+                PlanRenderer.summary(Plan.of(List.of(refused, HostPlan.failed("10.10.10.12", "connection refused (port 22)")))));
     }
 
     @Test
@@ -62,6 +73,33 @@ class PlanTest {
         Secret s = new Secret("DBUser.Meta");
         assertEquals("***", s.toString());
         assertEquals("user *** / pw ***", Masker.of(s, new Secret("dbuser_meta")).mask("user dbuser_meta / pw DBUser.Meta"));
+    }
+
+    @Test
+    void the_json_view_masks_every_text_and_holds_no_raw_command_or_content() {
+        Change.Act act = new Change.Act("command auth", "etcd_auth", Action.RUN, "command auth: etcdctl --user root:***",
+                List.of(Step.Exec.of("etcdctl --user root:S3cretXyz auth enable", Masker.of(new Secret("S3cretXyz"))),
+                        Step.Upload.of("/etc/x.conf", "password: S3cretXyz\n".getBytes(), "0600", "root", "root")), "");
+        Plan p = Plan.of(List.of(new HostPlan("h", "f", FactRequest.builder().checks("etcdctl --user root:S3cretXyz user list").build(),
+                List.of(act), null)));
+        String view = PlanJson.view(p, Masker.of(new Secret("S3cretXyz")));
+        assertTrue(!view.contains("S3cretXyz") && !view.contains("\"content\"") && !view.contains("\"command\""), view);
+        assertTrue(view.contains("etcdctl --user root:*** user list"), view);
+        assertTrue(view.contains("\"shown\" : \"etcdctl --user root:*** auth enable\""), view);
+        dev.pig.core.diag.PigException e = org.junit.jupiter.api.Assertions.assertThrows(dev.pig.core.diag.PigException.class,
+                () -> PlanJson.read(view, "view.json"));
+        assertTrue(e.getMessage().startsWith("view.json is the masked view printed by 'pig plan --json', not a plan file"), e.getMessage());
+    }
+
+    @Test
+    void a_file_that_is_not_a_plan_is_named_without_parser_internals() {
+        dev.pig.core.diag.PigException e = org.junit.jupiter.api.Assertions.assertThrows(dev.pig.core.diag.PigException.class,
+                () -> PlanJson.read("hello: world\n", "notes.txt"));
+        assertEquals("notes.txt is not a pig plan file: it is not JSON (line 1, column 1)\n"
+                + "  Save a plan with 'pig plan -o PLANFILE', then 'pig apply PLANFILE'.", e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(dev.pig.core.diag.PigException.class,
+                () -> PlanJson.read("{\"a\": 1}", "other.json"));
+        assertTrue(e.getMessage().startsWith("other.json is not a pig plan file: it has no 'formatVersion' and 'hosts'"), e.getMessage());
     }
 
     @Test

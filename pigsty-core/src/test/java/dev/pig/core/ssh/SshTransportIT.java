@@ -110,6 +110,26 @@ class SshTransportIT {
     }
 
     @Test
+    void authenticates_with_an_rsa_key() throws Exception {
+        Path rsa = sshd.rsaClientKey();
+        try (SshjTransport t = SshjTransport.connect(sshd.target().withPrivateKeys(List.of(rsa)), sshd.options(HostKeyPolicy.ACCEPT_NEW))) {
+            assertEquals("root\n", t.run("id -un", null, T).out());
+        }
+    }
+
+    @Test
+    void policy_off_accepts_any_key_and_records_none() throws Exception {
+        ConnectOptions o = sshd.options(HostKeyPolicy.OFF);
+        try (SshjTransport t = SshjTransport.connect(sshd.target(), o)) {
+            assertEquals("ok\n", t.run("echo ok", null, T).out());
+        }
+        assertFalse(Files.exists(o.pigKnownHosts()), "off records nothing");
+        sshd.changeHostKey();
+        SshjTransport.connect(sshd.target(), o).close();
+        assertFalse(Files.exists(o.pigKnownHosts()));
+    }
+
+    @Test
     void reports_a_closed_port_in_one_line() throws Exception {
         int dead = TestSshd.freePort();
         HostException e = assertThrows(HostException.class,

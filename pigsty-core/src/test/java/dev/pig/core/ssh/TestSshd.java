@@ -53,6 +53,21 @@ public final class TestSshd implements AutoCloseable {
         return dir.resolve("id_ed25519");
     }
 
+    /** An RSA client key, made and authorized on first use. */
+    public Path rsaClientKey() throws Exception {
+        Path key = dir.resolve("id_rsa");
+        if (!Files.exists(key)) {
+            Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", "rsa", "-b", "3072", "-N", "", "-C", "pig-test", "-f", key.toString())
+                    .redirectErrorStream(true).start();
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("ssh-keygen failed: " + new String(p.getInputStream().readAllBytes()));
+            }
+            Files.writeString(dir.resolve("authorized_keys"), Files.readString(dir.resolve("id_rsa.pub")),
+                    java.nio.file.StandardOpenOption.APPEND);
+        }
+        return key;
+    }
+
     public SshTarget target() {
         return new SshTarget("127.0.0.1", port, "root", List.of(clientKey()), true, false);
     }

@@ -51,7 +51,7 @@ class PackagesTaskTest {
         tool("apt-config", "echo 'Acquire::http::Proxy \"http://10.10.10.1:1\";'\necho 'Acquire::https::Proxy \"http://10.10.10.1:1\";'");
         Run r = update();
         assertEquals(1, r.exit(), r.err());
-        assertEquals("update -q -o APT::Update::Error-Mode=any\n", Files.readString(bin.resolve("args")));
+        assertEquals("update -q -o APT::Update::Error-Mode=any -o DPkg::Lock::Timeout=300\n", Files.readString(bin.resolve("args")));
         List<String> err = r.err().strip().lines().toList();
         assertEquals("W: " + UNREACHABLE, err.get(0));
         assertEquals("apt-get update could not fetch the package lists through the proxy http://10.10.10.1:1 (proxy_env): "

@@ -55,6 +55,19 @@ class TaskPlanningTest {
     }
 
     @Test
+    void apt_waits_for_another_apt_instead_of_failing_on_its_lock() {
+        List<Task> tasks = List.of(new PackagesTask("node", List.of("chrony"), "node_pkg"), new PackageTask("jq", null, "node_pkg"));
+        HostFacts debian = new FactGatherer().parse("10.10.10.11", Planner.request(tasks), Fixtures.read("facts/debian12-captured.out"));
+        HostPlan p = Planner.planFromFacts(debian, tasks, Masker.none());
+        for (Change.Act a : p.actions()) {
+            String cmd = ((Step.Exec) a.steps().get(0)).command();
+            assertEquals(cmd.split("apt-get (update -q|install) ", -1).length - 1, cmd.split("-o DPkg::Lock::Timeout=300", -1).length - 1,
+                    "every apt-get of the step waits: " + cmd);
+        }
+        assertEquals(2, p.actions().size());
+    }
+
+    @Test
     void updates_a_package_whose_version_differs() {
         Change.Act a = assertInstanceOf(Change.Act.class, one(new PackageTask("postgresql16-server", "16.6", "pg_install")));
         assertEquals(Action.UPDATE, a.action());

@@ -124,6 +124,14 @@ public final class EtcdModule implements PigModule {
                 + Shell.quote("root:" + rootPassword) + " \"$@\"; }; etcdctl_";
     }
 
+    /**
+     * Where a member listens for clients: its own address, and 127.0.0.1 for pig's and Patroni's
+     * local checks; once when the member's address is 127.0.0.1 (etcd refuses a URL given twice).
+     */
+    static List<String> clientUrls(String ip, int port) {
+        return List.copyOf(new java.util.LinkedHashSet<>(List.of("http://" + ip + ":" + port, "http://127.0.0.1:" + port)));
+    }
+
     @Override
     public List<Staged> tasks(ModuleContext ctx, Node node) {
         EtcdCluster cluster = ctx.model().etcd().orElseThrow();
@@ -146,6 +154,7 @@ public final class EtcdModule implements PigModule {
         model.put("ip", me.ip());
         model.put("port", me.port());
         model.put("peer_port", me.peerPort());
+        model.put("client_urls", clientUrls(me.ip(), me.port()));
         model.put("data", data);
         model.put("election_timeout", v.integer("etcd_election_timeout"));
         model.put("heartbeat_interval", v.integer("etcd_heartbeat_interval"));

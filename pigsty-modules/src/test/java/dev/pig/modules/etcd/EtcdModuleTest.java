@@ -40,22 +40,36 @@ class EtcdModuleTest {
 
     @Test
     void the_config_matches_its_golden_copy() {
+        Golden.check("etcd/golden/etcd.conf", ctx.render("etcd/etcd.conf.ftl", config("etcd-2", "10.10.10.11")));
+    }
+
+    @Test
+    void a_member_on_127_0_0_1_listens_for_clients_once() {
+        assertEquals(List.of("http://10.10.10.11:2379", "http://127.0.0.1:2379"), EtcdModule.clientUrls("10.10.10.11", 2379));
+        assertEquals(List.of("http://127.0.0.1:2379"), EtcdModule.clientUrls("127.0.0.1", 2379));
+        String conf = ctx.render("etcd/etcd.conf.ftl", config("etcd-1", "127.0.0.1"));
+        assertTrue(conf.contains("\nlisten-client-urls: http://127.0.0.1:2379\n"), conf);
+        Golden.check("etcd/golden/etcd-local.conf", conf);
+    }
+
+    private java.util.Map<String, Object> config(String name, String ip) {
         Node n = trio.node("10.10.10.11").orElseThrow();
         java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
-        m.put("name", "etcd-2");
+        m.put("name", name);
         m.put("cluster", "etcd");
-        m.put("ip", "10.10.10.11");
+        m.put("ip", ip);
         m.put("port", 2379);
         m.put("peer_port", 2380);
+        m.put("client_urls", EtcdModule.clientUrls(ip, 2379));
         m.put("data", ctx.vars(n).str("etcd_data"));
         m.put("election_timeout", 1000);
         m.put("heartbeat_interval", 100);
         m.put("init", "new");
-        m.put("members", List.of(
+        m.put("members", ip.equals("127.0.0.1") ? List.of(java.util.Map.of("name", name, "ip", ip, "peer_port", 2380)) : List.of(
                 java.util.Map.of("name", "etcd-1", "ip", "10.10.10.10", "peer_port", 2380),
                 java.util.Map.of("name", "etcd-2", "ip", "10.10.10.11", "peer_port", 2380),
                 java.util.Map.of("name", "etcd-3", "ip", "10.10.10.12", "peer_port", 2380)));
-        Golden.check("etcd/golden/etcd.conf", ctx.render("etcd/etcd.conf.ftl", m));
+        return m;
     }
 
     @Test

@@ -1,0 +1,271 @@
+package dev.pig.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * plan, apply, deploy and facts in-process, against {@link FakeHosts}: exit codes, summaries,
+ * progress, saved plans and the checks made before any host is asked.
+ */
+class EngineCommandsTest {
+    static final String INV = PigRunner.path("src-test-fixtures/cli/two-nodes.yml");
+    static final String SKIPPED = PigRunner.path("src-test-fixtures/cli/skipped.yml");
+    /** The node_exporter tasks only: a package, a file and a unit per host. */
+    static final String[] EXPORTER = {"-i", INV, "-t", "node_exporter"};
+
+    private final FakeHosts hosts = new FakeHosts();
+
+    private PigRunner.Result pig(String verb, String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = verb;
+        System.arraycopy(args, 0, all, 1, args.length);
+        return PigRunner.runWith(hosts, all);
+    }
+
+    private static String[] with(String[] base, String... more) {
+        String[] out = java.util.Arrays.copyOf(base, base.length + more.length);
+        System.arraycopy(more, 0, out, base.length, more.length);
+        return out;
+    }
+
+    // ---- plan
+
+    @Test
+    void plan_exits_2_with_changes_under_detailed_exitcode_and_0_without() {
+        PigRunner.Result detailed = pig("plan", with(EXPORTER, "--detailed-exitcode"));
+        assertEquals(ExitCodes.CHANGES_PENDING, detailed.code(), detailed.toString());
+        assertTrue(detailed.out().endsWith("Plan: 4 to add, 2 to change, 0 to destroy.\n"), detailed.out());
+        assertEquals(ExitCodes.OK, pig("plan", EXPORTER).code());
+        assertTrue(hosts.host("10.10.10.21").applied().isEmpty(), "plan changes nothing");
+    }
+
+    @Test
+    void plan_exits_0_when_nothing_is_to_change() {
+        PigRunner.Result r = pig("plan", with(EXPORTER, "-e", "node_exporter_enabled=false", "--detailed-exitcode"));
+        assertEquals(ExitCodes.OK, r.code(), r.toString());
+        assertEquals("No changes. The hosts match the inventory.\n", r.out());
+    }
+
+    @Test
+    void plan_exits_1_and_says_so_when_one_host_is_unreachable() {
+        hosts.host("10.10.10.22").reachable = false;
+        PigRunner.Result r = pig("plan", with(EXPORTER, "-e", "node_exporter_enabled=false", "--detailed-exitcode"));
+        assertEquals(ExitCodes.FAILURE, r.code(), r.toString());
+        assertTrue(r.out().contains("10.10.10.22: ! connection refused (port 22)"), r.out());
+        assertTrue(r.out().endsWith("Incomplete plan: 1 of 2 host(s) could not be planned; the other 1 match the inventory.\n"), r.out());
+        assertFalse(r.out().contains("No changes"), r.out());
+    }
+
+    @Test
+    void plan_exits_69_and_claims_no_changes_when_no_host_is_reachable() {
+        hosts.host("10.10.10.21").reachable = false;
+        hosts.host("10.10.10.22").reachable = false;
+        PigRunner.Result r = pig("plan", with(EXPORTER, "--detailed-exitcode"));
+        assertEquals(ExitCodes.UNAVAILABLE, r.code(), r.toString());
+        assertTrue(r.out().endsWith("Nothing planned: 2 of 2 host(s) could not be planned.\n"), r.out());
+        assertFalse(r.out().contains("No changes"), r.out());
+        assertTrue(r.err().contains("Error: no host could be reached; nothing was done."), r.err());
+    }
+
+    @Test
+    void a_misspelt_tag_is_refused_with_the_tag_meant() {
+        PigRunner.Result r = pig("plan", "-i", INV, "-t", "etcd_confg");
+        assertEquals(ExitCodes.USAGE, r.code(), r.toString());
+        assertTrue(r.err().startsWith("Error: -t etcd_confg is neither a tag nor a module pig knows\n  Did you mean 'etcd_config'?\n"), r.err());
+        assertTrue(r.err().contains("    etcd: etcd_install, etcd_dir, etcd_config"), r.err());
+        assertEquals(0, hosts.host("10.10.10.21").factRuns.get(), "no host is asked before the command line is right");
+        PigRunner.Result module = pig("deploy", "-i", INV, "-t", "nodee", "-y");
+        assertEquals(ExitCodes.USAGE, module.code(), module.toString());
+        assertTrue(module.err().contains("Did you mean 'node'?"), module.err());
+    }
+
+    @Test
+    void a_module_pig_does_not_deploy_is_refused_as_a_tag_and_its_groups_are_skipped_with_a_warning() {
+        PigRunner.Result tag = pig("plan", "-i", SKIPPED, "-t", "redis");
+        assertEquals(ExitCodes.USAGE, tag.code(), tag.toString());
+        assertTrue(tag.err().startsWith("Error: -t redis: pig does not implement the REDIS module yet"), tag.err());
+        PigRunner.Result r = pig("deploy", "-i", SKIPPED, "-y");
+        assertEquals(ExitCodes.OK, r.code(), r.toString());
+        List<String> warnings = r.err().lines().filter(l -> l.startsWith("Warning: group")).toList();
+        assertEquals(List.of(
+                "Warning: group 'infra' is skipped: pig does not deploy the INFRA module yet.",
+                "Warning: group 'minio' is skipped: pig does not deploy the MINIO module yet.",
+                "Warning: group 'redis-ms' is skipped: pig does not deploy the REDIS module yet."), warnings);
+        assertTrue(PigRunner.run("deploy", "--help").out().contains("infra, minio and redis"));
+    }
+
+    @Test
+    void an_unwritable_plan_file_is_refused_before_any_host_is_asked() {
+        PigRunner.Result r = pig("plan", with(EXPORTER, "-o", "/nonexistent/dir/p.json"));
+        assertEquals(ExitCodes.USAGE, r.code(), r.toString());
+        assertEquals("Error: cannot save the plan to /nonexistent/dir/p.json: directory /nonexistent/dir does not exist\n"
+                + "  Create it first, or save the plan elsewhere.\n", r.err());
+        assertEquals("", r.out());
+        assertEquals(0, hosts.host("10.10.10.21").factRuns.get());
+    }
+
+    // ---- apply and deploy
+
+    @Test
+    void deploy_applies_the_plan_with_a_line_before_and_after_each_step() {
+        PigRunner.Result r = pig("deploy", "-i", INV, "-t", "node_exporter,haproxy", "-y");
+        assertEquals(ExitCodes.OK, r.code(), r.toString());
+        List<String> lines = r.out().lines().filter(l -> l.startsWith("[")).toList();
+        assertEquals(List.of(
+                "[1/2] packages node_exporter: running on 2 host(s)...",
+                "[1/2] packages node_exporter: 2 changed, 0 ok, 0 failed",
+                "[2/2] packages haproxy: running on 2 host(s)...",
+                "[2/2] packages haproxy: 2 changed, 0 ok, 0 failed"), lines);
+        assertTrue(r.out().contains("Apply complete: 16 change(s) on 2 host(s)"), r.out());
+        assertTrue(hosts.host("10.10.10.22").applied().contains("systemctl enable prometheus-node-exporter.service"),
+                hosts.host("10.10.10.22").applied().toString());
+        assertTrue(hosts.host("10.10.10.21").uploads.contains("/etc/default/prometheus-node-exporter"), hosts.host("10.10.10.21").uploads.toString());
+    }
+
+    @Test
+    void deploy_and_apply_detailed_exitcode_say_whether_anything_changed() {
+        assertEquals(ExitCodes.CHANGES_PENDING, pig("deploy", with(EXPORTER, "-y", "--detailed-exitcode")).code());
+        assertEquals(ExitCodes.CHANGES_PENDING, pig("apply", with(EXPORTER, "-y", "--detailed-exitcode")).code());
+        PigRunner.Result none = pig("deploy", with(EXPORTER, "-e", "node_exporter_enabled=false", "-y", "--detailed-exitcode"));
+        assertEquals(ExitCodes.OK, none.code(), none.toString());
+        assertTrue(none.out().contains("No changes."), none.out());
+        assertEquals(ExitCodes.OK, pig("deploy", with(EXPORTER, "-y")).code(), "without the flag a change is exit 0");
+    }
+
+    @Test
+    void a_failing_step_exits_1_naming_host_step_and_stderr_and_the_other_host_converges() {
+        FakeHosts.Host bad = hosts.host("10.10.10.22");
+        bad.fails = c -> c.contains("apt-get");
+        bad.failure = "E: Unable to locate package prometheus-node-exporter\n";
+        PigRunner.Result r = pig("deploy", with(EXPORTER, "-y", "--detailed-exitcode"));
+        assertEquals(ExitCodes.FAILURE, r.code(), r.toString());
+        assertTrue(r.err().contains("10.10.10.22: packages node_exporter: "), r.err());
+        assertTrue(r.err().contains("E: Unable to locate package prometheus-node-exporter"), r.err());
+        assertTrue(r.err().contains("Apply failed on 1 host(s); 3 change(s) were made elsewhere"), r.err());
+        assertTrue(hosts.host("10.10.10.21").applied().contains("systemctl enable prometheus-node-exporter.service"));
+        assertFalse(bad.applied().stream().anyMatch(c -> c.contains("systemctl")), "the failed host stops at its step");
+    }
+
+    @Test
+    void a_unit_that_fails_to_start_shows_its_journal() {
+        FakeHosts.Host bad = hosts.host("10.10.10.21");
+        bad.fails = c -> c.endsWith("systemctl start prometheus-node-exporter.service");
+        bad.failure = "Job for prometheus-node-exporter.service failed.\nSee \"journalctl -xeu prometheus-node-exporter.service\" for details.\n";
+        bad.journal = "node_exporter[311]: listen tcp :9100: bind: address already in use\n";
+        PigRunner.Result r = pig("deploy", with(EXPORTER, "-y"));
+        assertEquals(ExitCodes.FAILURE, r.code(), r.toString());
+        assertTrue(r.err().contains("    journalctl -u prometheus-node-exporter.service (last 20 lines):\n"
+                + "      node_exporter[311]: listen tcp :9100: bind: address already in use\n"), r.err());
+    }
+
+    @Test
+    void deploy_exits_69_when_no_host_is_reachable() {
+        hosts.host("10.10.10.21").reachable = false;
+        hosts.host("10.10.10.22").reachable = false;
+        PigRunner.Result r = pig("deploy", with(EXPORTER, "-y"));
+        assertEquals(ExitCodes.UNAVAILABLE, r.code(), r.toString());
+    }
+
+    @Test
+    void forks_limits_how_many_hosts_are_worked_on_at_once() {
+        hosts.commandMillis = 30;
+        assertEquals(ExitCodes.OK, pig("deploy", with(EXPORTER, "-y", "--forks", "1")).code());
+        assertEquals(1, hosts.mostAtOnce.get());
+        hosts.mostAtOnce.set(0);
+        assertEquals(ExitCodes.OK, pig("deploy", with(EXPORTER, "-y", "--forks", "2")).code());
+        assertEquals(2, hosts.mostAtOnce.get());
+    }
+
+    // ---- saved plans
+
+    @Test
+    void a_saved_plan_is_applied_exactly_as_planned(@TempDir Path tmp) {
+        Path file = tmp.resolve("plan.json");
+        PigRunner.Result plan = pig("plan", with(EXPORTER, "-o", file.toString()));
+        assertEquals(ExitCodes.OK, plan.code(), plan.toString());
+        assertTrue(plan.err().contains("Plan saved to " + file), plan.err());
+        assertTrue(hosts.host("10.10.10.21").applied().isEmpty());
+        PigRunner.Result apply = pig("apply", "-i", INV, file.toString(), "-y");
+        assertEquals(ExitCodes.OK, apply.code(), apply.toString());
+        assertTrue(apply.out().contains("Apply complete: 6 change(s) on 2 host(s)"), apply.out());
+        List<String> planned = dev.pig.core.plan.PlanJson.load(file).hosts().get(0).actions().stream()
+                .flatMap(a -> a.steps().stream()).filter(st -> st instanceof dev.pig.core.plan.Step.Exec)
+                .map(st -> ((dev.pig.core.plan.Step.Exec) st).command()).toList();
+        assertEquals(planned, hosts.host("10.10.10.21").applied());
+    }
+
+    @Test
+    void a_stale_saved_plan_is_refused_whole_naming_each_stale_host(@TempDir Path tmp) {
+        Path file = tmp.resolve("plan.json");
+        assertEquals(ExitCodes.OK, pig("plan", with(EXPORTER, "-o", file.toString())).code());
+        hosts.host("10.10.10.22").hostname = "renamed";
+        PigRunner.Result r = pig("apply", "-i", INV, file.toString(), "-y");
+        assertEquals(ExitCodes.FAILURE, r.code(), r.toString());
+        assertTrue(r.err().contains("Error: the saved plan is stale on 1 of 2 host(s) with changes; nothing was applied:\n"
+                + "  10.10.10.22: the host changed since the plan was made\n"), r.err());
+        assertEquals(List.of(), hosts.host("10.10.10.21").applied(), "the fresh host is not applied alone");
+        assertEquals(List.of(), hosts.host("10.10.10.22").applied());
+    }
+
+    @Test
+    void a_file_that_is_not_a_plan_is_refused_by_name(@TempDir Path tmp) throws Exception {
+        Path notes = Files.writeString(tmp.resolve("notes.json"), "hello\n");
+        PigRunner.Result r = pig("apply", "-i", INV, notes.toString(), "-y");
+        assertEquals(ExitCodes.INVALID_INVENTORY, r.code(), r.toString());
+        assertTrue(r.err().startsWith("Error: " + notes + " is not a pig plan file: it is not JSON"), r.err());
+        Path view = tmp.resolve("view.json");
+        Files.writeString(view, pig("plan", with(EXPORTER, "--json")).out());
+        PigRunner.Result v = pig("apply", "-i", INV, view.toString(), "-y");
+        assertTrue(v.err().startsWith("Error: " + view + " is the masked view printed by 'pig plan --json', not a plan file"), v.err());
+    }
+
+    // ---- connections
+
+    @Test
+    void the_host_key_policy_reaches_every_connection_and_a_wrong_one_is_a_usage_error() {
+        assertEquals(ExitCodes.OK, pig("facts", "-i", INV, "--host-key-policy", "off").code());
+        assertEquals(dev.pig.core.ssh.HostKeyPolicy.OFF, hosts.lastOptions.hostKeyPolicy());
+        assertEquals(ExitCodes.OK, pig("facts", "-i", INV).code());
+        assertEquals(dev.pig.core.ssh.HostKeyPolicy.ACCEPT_NEW, hosts.lastOptions.hostKeyPolicy());
+        PigRunner.Result bad = pig("facts", "-i", INV, "--host-key-policy", "trust-all");
+        assertEquals(ExitCodes.USAGE, bad.code(), bad.toString());
+        assertTrue(bad.err().contains("unknown host key policy 'trust-all' (expected accept-new, strict or off)"), bad.err());
+    }
+
+    @Test
+    void hosts_are_reached_as_the_inventory_says(@TempDir Path tmp) throws Exception {
+        Path inv = Files.writeString(tmp.resolve("inv.yml"), Files.readString(Path.of(INV))
+                .replace("10.10.10.22: { pg_seq: 2, pg_role: replica }",
+                        "10.10.10.22: { pg_seq: 2, pg_role: replica, ansible_user: dba, ansible_port: 2222, ansible_become: false }"));
+        assertEquals(ExitCodes.OK, pig("facts", "-i", inv.toString(), "--private-key", tmp.resolve("key").toString()).code());
+        dev.pig.core.ssh.SshTarget t = hosts.targets.get("10.10.10.22");
+        assertEquals("dba", t.user());
+        assertEquals(2222, t.port());
+        assertFalse(t.needsSudo());
+        assertTrue(hosts.targets.get("10.10.10.21").needsSudo() == false && hosts.targets.get("10.10.10.21").user().equals("root"));
+        assertEquals(List.of(tmp.resolve("key")), hosts.lastOptions.defaultKeys());
+    }
+
+    // ---- facts
+
+    @Test
+    void facts_exit_0_then_1_with_one_host_down_then_69_with_none_up() {
+        PigRunner.Result ok = pig("facts", "-i", INV);
+        assertEquals(ExitCodes.OK, ok.code(), ok.toString());
+        assertTrue(ok.out().startsWith("10.10.10.21: fake, debian 12 x86_64, 2 CPU"), ok.out());
+        hosts.host("10.10.10.22").reachable = false;
+        PigRunner.Result one = pig("facts", "-i", INV);
+        assertEquals(ExitCodes.FAILURE, one.code(), one.toString());
+        assertTrue(one.err().contains("Error: 10.10.10.22: connection refused (port 22)"), one.err());
+        hosts.host("10.10.10.21").reachable = false;
+        assertEquals(ExitCodes.UNAVAILABLE, pig("facts", "-i", INV).code());
+    }
+}

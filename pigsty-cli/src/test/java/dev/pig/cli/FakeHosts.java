@@ -1,0 +1,142 @@
+package dev.pig.cli;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+import dev.pig.core.diag.PigException;
+import dev.pig.core.fact.FactParsers;
+import dev.pig.core.ssh.CommandResult;
+import dev.pig.core.ssh.ConnectOptions;
+import dev.pig.core.ssh.Connections;
+import dev.pig.core.ssh.HostException;
+import dev.pig.core.ssh.SshTarget;
+import dev.pig.core.ssh.Transport;
+
+/**
+ * Hosts for in-process CLI tests: each answers the facts script as a bare Debian 12 machine
+ * (nothing pig manages is there yet), records every other command and upload instead of running
+ * it, and can be made unreachable or made to fail chosen commands.
+ */
+final class FakeHosts implements Connections.Opener {
+    private final Map<String, Host> hosts = new ConcurrentHashMap<>();
+    /** Commands running at once across all hosts, and the most seen, for --forks. */
+    private final AtomicInteger running = new AtomicInteger();
+    final AtomicInteger mostAtOnce = new AtomicInteger();
+    /** How long each applied command takes, so commands of several hosts overlap when they may. */
+    volatile long commandMillis = 0;
+
+    /** One fake machine, by the address pig connects to. */
+    static final class Host {
+        final String address;
+        volatile boolean reachable = true;
+        volatile String hostname = "fake";
+        volatile Predicate<String> fails = c -> false;
+        volatile String failure = "";
+        volatile String journal = "";
+        final List<String> commands = Collections.synchronizedList(new ArrayList<>());
+        final List<String> uploads = Collections.synchronizedList(new ArrayList<>());
+        final AtomicInteger factRuns = new AtomicInteger();
+
+        Host(String address) {
+            this.address = address;
+        }
+
+        /** Commands that changed something (everything but facts). */
+        List<String> applied() {
+            synchronized (commands) {
+                return List.copyOf(commands);
+            }
+        }
+
+        String facts() {
+            return FactParsers.SECTION + "os\n"
+                    + "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nVERSION_ID=\"12\"\nVERSION_CODENAME=bookworm\nID=debian\n"
+                    + "PIG_ARCH=x86_64\nPIG_KERNEL=6.1.0\nPIG_SYSTEMD=yes\n"
+                    + FactParsers.SECTION + "hostname\n" + hostname + "\n"
+                    + FactParsers.SECTION + "cpu\n2\n"
+                    + FactParsers.SECTION + "memory\nMemTotal:        4000000 kB\nMemAvailable:    3000000 kB\nSwapTotal:             0 kB\n"
+                    + FactParsers.SECTION + "uptime\n100.00\n"
+                    + FactParsers.END + "\n";
+        }
+    }
+
+    Host host(String address) {
+        return hosts.computeIfAbsent(address, Host::new);
+    }
+
+    /** The options of the last connection opened, as the command line set them. */
+    volatile ConnectOptions lastOptions;
+    /** The target of each host as pig meant to reach it. */
+    final Map<String, SshTarget> targets = new ConcurrentHashMap<>();
+
+    @Override
+    public Transport open(SshTarget target, ConnectOptions opts) {
+        lastOptions = opts;
+        targets.put(target.host(), target);
+        Host h = host(target.host());
+        if (!h.reachable) {
+            throw new HostException(PigException.Kind.UNAVAILABLE, target.host(), "connection refused (port " + target.port() + ")");
+        }
+        return new Transport() {
+            private final AtomicInteger count = new AtomicInteger();
+
+            @Override
+            public SshTarget target() {
+                return target;
+            }
+
+            @Override
+            public CommandResult run(String command, byte[] stdin, Duration timeout) {
+                count.incrementAndGet();
+                if (command.equals("sh -s") && stdin != null
+                        && new String(stdin, StandardCharsets.UTF_8).contains(FactParsers.END)) {
+                    h.factRuns.incrementAndGet();
+                    return ok(h.facts());
+                }
+                if (command.startsWith("journalctl ")) {
+                    return ok(h.journal);
+                }
+                h.commands.add(command);
+                int now = running.incrementAndGet();
+                mostAtOnce.accumulateAndGet(now, Math::max);
+                try {
+                    Thread.sleep(commandMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    running.decrementAndGet();
+                }
+                if (h.fails.test(command)) {
+                    return new CommandResult(1, new byte[0], h.failure.getBytes(StandardCharsets.UTF_8));
+                }
+                return ok("");
+            }
+
+            @Override
+            public void upload(byte[] content, String path, String mode, String owner, String group, Duration timeout) {
+                count.incrementAndGet();
+                h.uploads.add(path);
+            }
+
+            @Override
+            public int commandCount() {
+                return count.get();
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    private static CommandResult ok(String out) {
+        return new CommandResult(0, out.getBytes(StandardCharsets.UTF_8), new byte[0]);
+    }
+}

@@ -1,0 +1,176 @@
+package dev.pig.core.exec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import dev.pig.core.diag.PigException;
+import dev.pig.core.fact.FactGatherer;
+import dev.pig.core.fact.FactParsers;
+import dev.pig.core.fact.FactRequest;
+import dev.pig.core.model.Secret;
+import dev.pig.core.plan.Action;
+import dev.pig.core.plan.Change;
+import dev.pig.core.plan.HostPlan;
+import dev.pig.core.plan.Masker;
+import dev.pig.core.plan.Plan;
+import dev.pig.core.plan.Step;
+import dev.pig.core.ssh.CommandResult;
+import dev.pig.core.ssh.Connections;
+import dev.pig.core.ssh.ConnectOptions;
+import dev.pig.core.ssh.SshTarget;
+import dev.pig.core.ssh.Transport;
+
+/** The executor against scripted hosts: progress, stale plans, and what a failed unit start reports. */
+class ExecutorTest {
+    private static final Duration T = Duration.ofSeconds(10);
+    private static final Masker MASKER = Masker.of(new Secret("S3cretXyz"));
+
+    /** A host that answers facts with a hostname, fails commands containing "fail", and has a journal. */
+    static final class Scripted implements Transport {
+        final SshTarget target;
+        volatile String hostname = "node";
+        final List<String> ran = Collections.synchronizedList(new ArrayList<>());
+
+        Scripted(String host) {
+            this.target = SshTarget.of(host);
+        }
+
+        @Override
+        public SshTarget target() {
+            return target;
+        }
+
+        @Override
+        public CommandResult run(String command, byte[] stdin, Duration timeout) {
+            if (command.equals("sh -s")) {
+                String out = FactParsers.SECTION + "hostname\n" + hostname + "\n" + FactParsers.END + "\n";
+                return new CommandResult(0, out.getBytes(StandardCharsets.UTF_8), new byte[0]);
+            }
+            ran.add(command);
+            if (command.startsWith("journalctl ")) {
+                StringBuilder j = new StringBuilder();
+                for (int i = 1; i <= 25; i++) {
+                    j.append("etcd[42]: line ").append(i).append(i == 25 ? " --user root:S3cretXyz" : "").append('\n');
+                }
+                return new CommandResult(0, j.toString().getBytes(StandardCharsets.UTF_8), new byte[0]);
+            }
+            if (command.contains("fail")) {
+                return new CommandResult(1, new byte[0],
+                        "Job for etcd.service failed because the control process exited with error code.\nSee \"journalctl -xeu etcd.service\" for details.\n"
+                                .getBytes(StandardCharsets.UTF_8));
+            }
+            return new CommandResult(0, new byte[0], new byte[0]);
+        }
+
+        @Override
+        public void upload(byte[] content, String path, String mode, String owner, String group, Duration timeout) {
+            ran.add("upload " + path);
+        }
+
+        @Override
+        public int commandCount() {
+            return ran.size();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private final Map<String, Scripted> hosts = new LinkedHashMap<>();
+    private final Connections pool = new Connections(ConnectOptions.defaults(),
+            (t, o) -> hosts.computeIfAbsent(t.host(), Scripted::new));
+    private final List<String> events = Collections.synchronizedList(new ArrayList<>());
+    private final ProgressListener listener = new ProgressListener() {
+        @Override
+        public void stepStarted(int index, int total, String task, int n) {
+            events.add(StepReport.startLine(index, total, task, n));
+        }
+
+        @Override
+        public void stepDone(StepReport r) {
+            events.add(r.line());
+        }
+    };
+
+    private static Change.Act exec(String task, String command) {
+        return new Change.Act(task, "tag", Action.RUN, task, List.of(Step.Exec.of(command, MASKER)), "");
+    }
+
+    private Plan planOf(String fingerprintOf11, List<Change> changes11, List<Change> changes12) {
+        FactGatherer g = new FactGatherer();
+        String fp = g.parse("x", FactRequest.empty(), FactParsers.SECTION + "hostname\nnode\n" + FactParsers.END + "\n").fingerprint();
+        return Plan.of(List.of(
+                new HostPlan("10.10.10.11", fingerprintOf11 == null ? fp : fingerprintOf11, FactRequest.empty(), changes11, null),
+                new HostPlan("10.10.10.12", fp, FactRequest.empty(), changes12, null)));
+    }
+
+    private ApplyResult apply(Plan p, boolean fresh) {
+        Map<String, SshTarget> targets = Map.of("10.10.10.11", SshTarget.of("10.10.10.11"), "10.10.10.12", SshTarget.of("10.10.10.12"));
+        return new Executor(pool, new FactGatherer(), 4, T, MASKER, listener).apply(p, targets, fresh);
+    }
+
+    @Test
+    void says_when_a_step_starts_on_how_many_hosts_and_then_how_it_went() {
+        ApplyResult r = apply(planOf(null, List.of(exec("command a", "true"), exec("command b", "true")),
+                List.of(exec("command a", "true"), new Change.NoOp("command b", "tag", "done already"))), false);
+        assertTrue(r.ok(), r.failures().toString());
+        assertEquals(List.of(
+                "[1/2] command a: running on 2 host(s)...",
+                "[1/2] command a: 2 changed, 0 ok, 0 failed",
+                "[2/2] command b: running on 1 host(s)...",
+                "[2/2] command b: 1 changed, 1 ok, 0 failed"), events);
+    }
+
+    @Test
+    void a_failed_unit_restart_reports_the_last_twenty_journal_lines_masked() {
+        Transport t = pool.get(SshTarget.of("10.10.10.11"));
+        ApplyResult r = apply(planOf(null, List.of(exec("unit etcd.service", "false fail; systemctl restart etcd.service")), List.of()), false);
+        String detail = r.failures().get(0).detail();
+        assertTrue(detail.startsWith("`false fail; systemctl restart etcd.service` exited 1: Job for etcd.service failed"), detail);
+        assertTrue(((Scripted) t).ran.contains("journalctl -u etcd.service -n 20 --no-pager"), ((Scripted) t).ran.toString());
+        List<String> lines = detail.lines().toList();
+        assertEquals("    journalctl -u etcd.service (last 20 lines):", lines.get(2));
+        assertEquals("      etcd[42]: line 6", lines.get(3));
+        assertEquals("      etcd[42]: line 25 --user root:***", lines.get(lines.size() - 1));
+        assertEquals(2 + 1 + 20, lines.size());
+    }
+
+    @Test
+    void a_failing_command_that_starts_no_unit_fetches_no_journal() {
+        ApplyResult r = apply(planOf(null, List.of(exec("command x", "fail now")), List.of()), false);
+        assertEquals("`fail now` exited 1: Job for etcd.service failed because the control process exited with error code.\n"
+                + "See \"journalctl -xeu etcd.service\" for details.", r.failures().get(0).detail());
+        assertTrue(hosts.get("10.10.10.11").ran.stream().noneMatch(c -> c.startsWith("journalctl")));
+    }
+
+    @Test
+    void one_stale_host_refuses_the_whole_saved_plan_and_nothing_runs() {
+        Plan p = planOf("0ld", List.of(exec("command a", "touch /a")), List.of(exec("command a", "touch /a")));
+        PigException e = assertThrows(PigException.class, () -> apply(p, true));
+        assertEquals(PigException.Kind.FAILED, e.kind());
+        assertTrue(e.getMessage().startsWith("the saved plan is stale on 1 of 2 host(s) with changes; nothing was applied:\n"
+                + "  10.10.10.11: the host changed since the plan was made\n"), e.getMessage());
+        hosts.values().forEach(h -> assertEquals(List.of(), h.ran, h.target.host() + " ran commands"));
+        assertTrue(events.isEmpty(), events.toString());
+    }
+
+    @Test
+    void a_fresh_saved_plan_is_applied() {
+        ApplyResult r = apply(planOf(null, List.of(exec("command a", "touch /a")), List.of(exec("command a", "touch /a"))), true);
+        assertTrue(r.ok(), r.failures().toString());
+        assertEquals(Optional.of(List.of("touch /a")), Optional.of(hosts.get("10.10.10.12").ran));
+    }
+}
