@@ -62,10 +62,12 @@ public final class FactGatherer {
         for (String name : r.sections()) {
             FactSection<?> s = section(name);
             sb.append("\nsection ").append(Shell.quote(EXTRA + name)).append('\n');
-            // a subshell, so a module snippet cannot exit or change variables for the others, and
-            // stdin from /dev/null: the script itself arrives on stdin, and a tool that reads it
-            // (pgbackrest does) would swallow the sections after its own
-            sb.append("(\n").append(s.script()).append("\n) </dev/null 2>/dev/null\n");
+            // a subshell, so a module snippet cannot exit or change variables for the others;
+            // stdin from /dev/null, since the script itself arrives on stdin and a tool that reads
+            // it would swallow the sections after its own; and the output ends with a newline, or
+            // what a tool prints without one (curl, pgbackrest's JSON) would hide the next marker
+            sb.append("pig_section=$( (\n").append(s.script()).append("\n) </dev/null 2>/dev/null )\n")
+                    .append("[ -z \"$pig_section\" ] || printf '%s\\n' \"$pig_section\"\n");
         }
         sb.append("\nprintf '%s\\n' '").append(FactParsers.END).append("'\n");
         return sb.toString();

@@ -90,7 +90,7 @@ class FactGathererTest {
         String script = gatherer.script(EL9);
         assertTrue(script.startsWith("PIG_PACKAGES='patroni\npgbouncer\npostgresql16-server'\n"), script);
         assertTrue(script.contains("PIG_FILES='c /etc/patroni/patroni.yml\n- /etc/pgbouncer/pgbouncer.ini\n- /pg\n- /pg/data\n'"));
-        assertTrue(script.contains("section ext:pgsql.roles\n(\nprintf"));
+        assertTrue(script.contains("section ext:pgsql.roles\npig_section=$( (\nprintf"), script);
         assertTrue(script.endsWith("printf '%s\\n' '@@pig:end'\n"));
     }
 
@@ -125,6 +125,39 @@ class FactGathererTest {
         assertTrue(!f.check("false"));
         assertTrue(f.cpus() > 0 && f.memory().totalKb() > 0 && !f.disks().isEmpty());
         assertEquals(f.fingerprint(), gatherer.gather(local, r, Duration.ofSeconds(30)).fingerprint());
+    }
+
+    /** A section like pgbackrest's or curl's JSON: no newline at the end, and a tool that reads stdin. */
+    static FactSection<String> raw(String name, String script) {
+        return new FactSection<>() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public String script() {
+                return script;
+            }
+
+            @Override
+            public String parse(String output) {
+                return output;
+            }
+        };
+    }
+
+    @Test
+    void a_section_without_a_final_newline_or_that_reads_stdin_leaves_the_next_ones_whole() {
+        FactSection<String> json = raw("a.json", "printf '{\"a\": 1}'");
+        FactSection<String> reader = raw("b.reader", "cat >/dev/null; echo read");
+        FactSection<String> last = raw("c.last", "echo last");
+        FactGatherer g = new FactGatherer(List.of(json, reader, last));
+        FactRequest r = FactRequest.builder().sections("a.json", "b.reader", "c.last").build();
+        HostFacts f = g.gather(new LocalTransport(SshTarget.local("local")), r, Duration.ofSeconds(30));
+        assertEquals("{\"a\": 1}\n", f.extra(json));
+        assertEquals("read\n", f.extra(reader));
+        assertEquals("last\n", f.extra(last));
     }
 
     /** Answers every command with the same result. */
