@@ -416,6 +416,9 @@ public final class Sandbox {
                 "--keep-unit",
                 "--machine=" + h.name(),
                 "--network-namespace-path=/run/netns/" + SandboxNetwork.netns(h),
+                // the namespace is the node's own, as a VM's network is: its root may add addresses
+                // (keepalived moves a VIP), which nspawn grants only with a network it made itself
+                "--capability=CAP_NET_ADMIN",
                 "--link-journal=no",
                 "--console=read-only")
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
