@@ -84,8 +84,8 @@ class PgsqlAccessIT {
         System.out.printf("access: first deploy of the sandbox: %.1f s%n", (System.nanoTime() - t0) / 1e9);
         assertEquals(0, r.exit(), r.out() + r.err());
         for (String member : PG_TEST) {
-            assertEquals("10.10.10.11|f", remote(lab, member, 5433, "SELECT inet_server_addr(), pg_is_in_recovery()"),
-                    "5433 on " + member + " reaches the primary through pgbouncer");
+            // through pgbouncer the server is reached over its unix socket: no server address to show
+            assertEquals("f", remote(lab, member, 5433, "SELECT pg_is_in_recovery()"), "5433 on " + member + " reaches the primary");
             assertEquals("t", remote(lab, member, 5434, "SELECT pg_is_in_recovery()"), "5434 on " + member + " reaches a replica");
             assertEquals("10.10.10.11|f", remote(lab, member, 5436, "SELECT inet_server_addr(), pg_is_in_recovery()"),
                     "5436 on " + member + " reaches the primary directly");

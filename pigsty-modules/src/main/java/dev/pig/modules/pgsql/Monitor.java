@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 
 import dev.pig.core.model.PgInstance;
-import dev.pig.core.task.DirectoryTask;
 import dev.pig.core.task.Task;
 import dev.pig.core.task.UnitTask;
 import dev.pig.modules.HostVars;
@@ -17,7 +16,8 @@ import dev.pig.modules.ModuleContext;
 /**
  * The metrics endpoints of an instance: PostgreSQL's exporter on {@code pg_exporter_port}
  * (Debian's prometheus-postgres-exporter, logged in as {@code pg_monitor_username}) and
- * PgBouncer's on {@code pgbouncer_exporter_port}; HAProxy serves its own on the NODE admin port.
+ * PgBouncer's on {@code pgbouncer_exporter_port} (a small exporter of pig's reading PgBouncer's
+ * admin console); HAProxy serves its own on the NODE admin port.
  *
  * <pre>
  * pg_exporter_port: 9630
@@ -28,9 +28,10 @@ import dev.pig.modules.ModuleContext;
 final class Monitor {
     static final String PG_EXPORTER_DEFAULTS = "/etc/default/prometheus-postgres-exporter";
     static final String PG_EXPORTER_UNIT = "prometheus-postgres-exporter.service";
-    static final String PGB_EXPORTER_UNIT = "prometheus-pgbouncer-exporter.service";
-    static final String PGB_EXPORTER_DROPIN_DIR = "/etc/systemd/system/" + PGB_EXPORTER_UNIT + ".d";
-    static final String PGB_EXPORTER_DROPIN = PGB_EXPORTER_DROPIN_DIR + "/pig.conf";
+    static final String PGB_EXPORTER_UNIT = "pgbouncer_exporter.service";
+    static final String PGB_EXPORTER_UNIT_FILE = "/etc/systemd/system/" + PGB_EXPORTER_UNIT;
+    /** pig's own: Debian 12's prometheus-pgbouncer-exporter (1.7) reads columns PgBouncer 1.18 no longer has. */
+    static final String PGB_EXPORTER = "/pg/bin/pgbouncer_exporter";
 
     private Monitor() {
     }
@@ -40,9 +41,6 @@ final class Monitor {
         List<String> out = new ArrayList<>();
         if (v.bool("pg_exporter_enabled")) {
             out.add("prometheus-postgres-exporter");
-        }
-        if (v.bool("pgbouncer_exporter_enabled") && v.bool("pgbouncer_enabled")) {
-            out.add("prometheus-pgbouncer-exporter");
         }
         return out;
     }
@@ -60,17 +58,18 @@ final class Monitor {
             out.add(PgsqlModule.skip("unit " + PG_EXPORTER_UNIT, "pg_exporter_enabled is false", "pg_exporter"));
         }
         if (v.bool("pgbouncer_exporter_enabled") && v.bool("pgbouncer_enabled")) {
-            out.add(new DirectoryTask(PGB_EXPORTER_DROPIN_DIR, "0755", "root", "root", "pgbouncer_exporter"));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", me.name());
-            m.put("host", "0.0.0.0");
             m.put("port", v.integer("pgbouncer_exporter_port"));
             m.put("socket_dir", v.str("pg_localhost"));
             m.put("pgbouncer_port", v.integer("pgbouncer_port"));
             m.put("dbsu", v.str("pg_dbsu"));
-            out.add(ctx.file(PGB_EXPORTER_DROPIN, "pgsql/pgbouncer-exporter.conf.ftl", m, "0644", "root", "root",
+            m.put("script", PGB_EXPORTER);
+            out.add(ctx.file(PGB_EXPORTER, "pgsql/pgbouncer_exporter.ftl", m, "0755", "root", "root", "pgbouncer_exporter", false));
+            out.add(ctx.file(PGB_EXPORTER_UNIT_FILE, "pgsql/pgbouncer_exporter.service.ftl", m, "0644", "root", "root",
                     "pgbouncer_exporter", false));
-            out.add(new UnitTask(PGB_EXPORTER_UNIT, true, true, List.of(PGB_EXPORTER_DROPIN), List.of(), "pgbouncer_exporter"));
+            out.add(new UnitTask(PGB_EXPORTER_UNIT, true, true, List.of(PGB_EXPORTER, PGB_EXPORTER_UNIT_FILE), List.of(),
+                    "pgbouncer_exporter"));
         } else {
             out.add(PgsqlModule.skip("unit " + PGB_EXPORTER_UNIT, v.bool("pgbouncer_enabled")
                     ? "pgbouncer_exporter_enabled is false" : "pgbouncer_enabled is false", "pgbouncer_exporter"));

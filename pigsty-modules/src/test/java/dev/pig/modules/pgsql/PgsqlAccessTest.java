@@ -43,7 +43,7 @@ import dev.pig.modules.ModuleContext;
  */
 class PgsqlAccessTest {
     static final List<String> ACCESS_PATHS = List.of("/etc/pgbouncer/", "/etc/haproxy/pg-", "/etc/pgbackrest/", "/pg/bin/",
-            "/etc/default/prometheus-postgres-exporter", "/etc/systemd/system/prometheus-pgbouncer-exporter.service.d/",
+            "/etc/default/prometheus-postgres-exporter", "/etc/systemd/system/pgbouncer_exporter.service",
             "/etc/keepalived/", "/var/spool/cron/crontabs/");
 
     final ClusterModel model = load(List.of("{\"pg_crontab\": [\"00 01 * * * /pg/bin/pg-backup full\"]}"));
@@ -121,7 +121,7 @@ class PgsqlAccessTest {
                 }
             });
         }
-        assertEquals(2 * 15, out.size(), "each member renders 15 access files: " + out.stream().map(DynamicTest::getDisplayName).toList());
+        assertEquals(2 * 16, out.size(), "each member renders 16 access files: " + out.stream().map(DynamicTest::getDisplayName).toList());
         return out.stream();
     }
 
