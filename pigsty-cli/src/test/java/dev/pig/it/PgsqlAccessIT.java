@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -247,7 +246,6 @@ class PgsqlAccessIT {
     void a_primary_kept_down_fails_over_and_rejoins_as_a_replica(SandboxExtension.Lab lab) throws IOException {
         String primary = leader(lab, "10.10.10.12");
         String via = PG_TEST.stream().filter(n -> !n.equals(primary)).findFirst().orElseThrow();
-        sh(lab, CLIENT, "su -s /bin/sh postgres -c true || true");
         startWriter(lab, via, "/tmp/drill-failover.log");
         sh(lab, CLIENT, "sleep 3");
         // masked for the drill so systemd does not bring Patroni back: the host is as good as gone
@@ -292,7 +290,5 @@ class PgsqlAccessIT {
         assertEquals(0, again.exit(), again.out() + again.err());
         assertTrue(again.out().contains("No changes."), again.out());
         assertEquals(before, startTimes(lab));
-        List<String> unused = new ArrayList<>(roles.keySet());
-        assertEquals(3, unused.size());
     }
 }
