@@ -227,7 +227,7 @@ public final class PgsqlCommand implements Runnable {
     }
 
     /** {@code pig pgsql user CLUSTER USER}: that role of the cluster against its leader's catalog. */
-    @Command(name = "user", description = "Create or change a user of pg_users on the cluster's leader.")
+    @Command(name = "user", description = "Create or change a user of pg_users on the cluster's leader, and its PgBouncer entry.")
     static final class User implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -246,12 +246,12 @@ public final class PgsqlCommand implements Runnable {
         public Integer call() {
             PgCluster c = cluster(inventory.load().model(), cluster);
             return provision(spec, inventory, run, yes, c, "role", user, "pg_users",
-                    c.users().stream().map(u -> u.name()).toList(), "pg_user");
+                    c.users().stream().map(u -> u.name()).toList(), "pg_user,pgbouncer_user,pgbouncer_launch");
         }
     }
 
     /** {@code pig pgsql db CLUSTER DB}: that database of the cluster against its leader's catalog. */
-    @Command(name = "db", description = "Create or change a database of pg_databases on the cluster's leader.")
+    @Command(name = "db", description = "Create or change a database of pg_databases on the cluster's leader, and its PgBouncer entry.")
     static final class Db implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -270,7 +270,7 @@ public final class PgsqlCommand implements Runnable {
         public Integer call() {
             PgCluster c = cluster(inventory.load().model(), cluster);
             return provision(spec, inventory, run, yes, c, "database", db, "pg_databases",
-                    c.databases().stream().map(d -> d.name()).toList(), "pg_db");
+                    c.databases().stream().map(d -> d.name()).toList(), "pg_db,pgbouncer_db,pgbouncer_launch");
         }
     }
 

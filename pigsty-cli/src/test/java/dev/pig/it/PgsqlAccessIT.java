@@ -137,6 +137,31 @@ class PgsqlAccessIT {
 
     @Test
     @Order(5)
+    void a_user_added_with_pgbouncer_true_logs_in_through_the_pool_after_a_reload(SandboxExtension.Lab lab) throws IOException {
+        Map<String, String> before = startTimes(lab);
+        Path inv = Files.createTempFile("pgsql-pool-user", ".yml");
+        Files.writeString(inv, Files.readString(Path.of(INV)).replace(
+                "          - { name: test, password: test, pgbouncer: true, roles: [ dbrole_admin ] }\n",
+                "          - { name: test, password: test, pgbouncer: true, roles: [ dbrole_admin ] }\n"
+                        + "          - { name: dbuser_pool, password: Pool.Pass, pgbouncer: true, pool_mode: session, roles: [ dbrole_readwrite ] }\n"));
+        Pig user = Pig.run("pgsql", "user", "-i", inv.toString(), "pg-test", "dbuser_pool", "-y");
+        assertEquals(0, user.exit(), user.out() + user.err());
+        assertTrue(user.out().contains("reload"), user.out());
+        for (String member : PG_TEST) {
+            assertEquals("dbuser_pool", sh(lab, CLIENT, "PGPASSWORD=Pool.Pass psql -h " + member + " -p 6432 -U dbuser_pool -d test -AtXc"
+                    + " 'SELECT current_user'"), "pgbouncer on " + member);
+        }
+        assertEquals(before, startTimes(lab), "pgbouncer reloads its users; nothing restarts");
+        assertEquals(0, Pig.run("plan", "-i", inv.toString(), "--detailed-exitcode").exit());
+        Files.delete(inv);
+        // the sandbox inventory has no such user: its pool forgets it again (the role stays, pig drops only state: absent)
+        Pig back = Pig.run("deploy", "-i", INV, "-t", "pgbouncer_user,pgbouncer_launch", "-y");
+        assertEquals(0, back.exit(), back.out() + back.err());
+        assertEquals(0, Pig.run("plan", "-i", INV, "--detailed-exitcode").exit());
+    }
+
+    @Test
+    @Order(6)
     void a_service_added_to_the_inventory_is_published_by_pgsql_svc_with_a_reload(SandboxExtension.Lab lab) throws IOException {
         Map<String, String> before = startTimes(lab);
         Path inv = Files.createTempFile("pgsql-svc", ".yml");
@@ -160,7 +185,7 @@ class PgsqlAccessIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void a_point_in_time_recovery_brings_a_dropped_table_back(SandboxExtension.Lab lab) {
         remote(lab, "10.10.10.11", 5433, "CREATE TABLE pitr_probe(id int); INSERT INTO pitr_probe SELECT generate_series(1, 100)");
         sh(lab, "10.10.10.11", "sleep 2");
@@ -223,7 +248,7 @@ class PgsqlAccessIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void a_killed_patroni_and_postmaster_come_back_and_writes_resume(SandboxExtension.Lab lab) throws IOException {
         String primary = leader(lab, "10.10.10.12");
         String via = PG_TEST.stream().filter(n -> !n.equals(primary)).findFirst().orElseThrow();
@@ -242,7 +267,7 @@ class PgsqlAccessIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void a_primary_kept_down_fails_over_and_rejoins_as_a_replica(SandboxExtension.Lab lab) throws IOException {
         String primary = leader(lab, "10.10.10.12");
         String via = PG_TEST.stream().filter(n -> !n.equals(primary)).findFirst().orElseThrow();

@@ -166,6 +166,21 @@ class PgsqlAccessTest {
     }
 
     @Test
+    void pg_service_provider_moves_the_services_to_the_nodes_of_that_group() throws IOException {
+        ClusterModel m = load(List.of("{\"pg_service_provider\": \"infra\"}"));
+        ModuleContext c = new ModuleContext(m, Templates.builtIn());
+        assertTrue(pgsql.hosts(m).stream().anyMatch(n -> n.id().equals("10.10.10.10")));
+        Map<String, HostFacts> fleet = freshFleet(c);
+        fleet.put("10.10.10.10", facts(c, "10.10.10.10", Map.of()));
+        Map<String, String> infra = uploads(plan(c, "10.10.10.10", fleet));
+        assertTrue(infra.containsKey("/etc/haproxy/pg-test-primary.cfg") && infra.containsKey("/etc/haproxy/pg-meta-primary.cfg"),
+                infra.keySet().toString());
+        assertTrue(infra.get("/etc/haproxy/pg-test-primary.cfg").contains("server pg-test-1 10.10.10.11:6432"));
+        Map<String, String> member = uploads(plan(c, "10.10.10.12", fleet));
+        assertTrue(member.keySet().stream().noneMatch(p -> p.startsWith("/etc/haproxy/")), member.keySet().toString());
+    }
+
+    @Test
     void a_service_file_no_longer_in_the_inventory_is_removed_and_haproxy_reloaded() throws IOException {
         Map<String, HostFacts> fleet = freshFleet(ctx);
         fleet.put("10.10.10.12", facts(ctx, "10.10.10.12", Map.of("pgsql.service-files",
