@@ -89,7 +89,8 @@ class ExecutorTest {
         }
     }
 
-    private final Map<String, Scripted> hosts = new LinkedHashMap<>();
+    // the executor reaches hosts from several threads at once
+    private final Map<String, Scripted> hosts = new java.util.concurrent.ConcurrentHashMap<>();
     private final Connections pool = new Connections(ConnectOptions.defaults(),
             (t, o) -> hosts.computeIfAbsent(t.host(), Scripted::new));
     private final List<String> events = Collections.synchronizedList(new ArrayList<>());

@@ -334,6 +334,9 @@ public final class PgsqlModule implements PigModule {
      */
     @Override
     public List<Staged> removal(ModuleContext ctx, Node node) {
+        if (ctx.model().pgClusters().stream().noneMatch(c -> c.instance(node.id()).isPresent())) {
+            return List.of(); // a pg_service_provider node: its services go with 'pig pgsql svc' once the cluster is gone
+        }
         PgCluster cluster = clusterOf(ctx.model(), node);
         PgInstance me = cluster.instance(node.id()).orElseThrow();
         HostVars v = ctx.vars(node);
@@ -345,6 +348,8 @@ public final class PgsqlModule implements PigModule {
         String stopped = "! systemctl is-active -q patroni.service && ! systemctl is-enabled -q patroni.service"
                 + " && ! test -f " + v.str("pg_data") + "/postmaster.pid";
         List<Staged> out = new ArrayList<>();
+        // what serves the instance goes first: the VIP, the pool, the metrics, its services here
+        accessRemoval(ctx, cluster, node).forEach(t -> out.add(ModuleContext.stage(this, 1, "stop replicas", t)));
         out.add(ModuleContext.stage(this, 1, "stop replicas", whenLeader(cluster, me, section, false, "command stop patroni",
                 "pg_launch", stopped, (f, c) -> CommandTask.unless("stop patroni on " + me.name(), stopped, stop, "pg_launch"))));
         out.add(ModuleContext.stage(this, 2, "stop leader", whenLeader(cluster, me, section, true, "command stop patroni",
@@ -387,6 +392,30 @@ public final class PgsqlModule implements PigModule {
         for (String p : paths) {
             out.add(ModuleContext.stage(this, 3, "clean", CommandTask.unless("remove " + p, gone(p),
                     "rm -rf " + Shell.quote(p) + (p.equals(PATRONI_UNIT) ? " && systemctl daemon-reload" : ""), "pg_launch")));
+        }
+        return out;
+    }
+
+    /**
+     * The units pig started around an instance stopped and disabled, and the files it wrote for
+     * them removed: keepalived, PgBouncer, the exporters and this cluster's HAProxy services on the
+     * host (HAProxy reloads). Backups and data stay.
+     */
+    static List<Task> accessRemoval(ModuleContext ctx, PgCluster cluster, Node node) {
+        List<Task> out = new ArrayList<>();
+        for (String unit : List.of(Vip.UNIT, Monitor.PGB_EXPORTER_UNIT, Monitor.PG_EXPORTER_UNIT, Pgbouncer.UNIT)) {
+            out.add(new UnitTask(unit, false, false, List.of(), List.of(), "pg_launch"));
+        }
+        List<String> files = new ArrayList<>(List.of(Vip.CONF, Monitor.PGB_EXPORTER, Monitor.PGB_EXPORTER_UNIT_FILE,
+                Monitor.PG_EXPORTER_DEFAULTS, Pgbouncer.INI, Pgbouncer.USERLIST, Pgbouncer.USEROPTS, Pgbouncer.DATABASES, Pgbouncer.HBA));
+        List<String> services = Services.servedBy(ctx, node).contains(cluster)
+                ? cluster.services().stream().map(svc -> Services.path(cluster, svc)).toList() : List.of();
+        files.addAll(services);
+        for (String f : files) {
+            out.add(new dev.pig.core.task.Absent(f, "pg_launch"));
+        }
+        if (!services.isEmpty()) {
+            out.add(new Services.Reload(services));
         }
         return out;
     }

@@ -68,6 +68,21 @@ class RemovalPlanningTest {
                 .orElseThrow(() -> new AssertionError(task + " not in " + p.changes().stream().map(Change::task).toList()));
     }
 
+    /** The two "stop patroni" steps of a host's removal: with the replicas, then with the leader. */
+    static List<Change> stops(HostPlan p) {
+        return p.changes().stream().filter(c -> c.task().startsWith("command stop patroni")).toList();
+    }
+
+    static List<String> stopStages(HostPlan p) {
+        List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i < p.changes().size(); i++) {
+            if (p.changes().get(i).task().startsWith("command stop patroni")) {
+                out.add(p.stages().get(i));
+            }
+        }
+        return out;
+    }
+
     static String stageOf(HostPlan p, String task) {
         for (int i = 0; i < p.changes().size(); i++) {
             if (p.changes().get(i).task().equals(task)) {
@@ -80,25 +95,36 @@ class RemovalPlanningTest {
     @Test
     void a_replica_is_stopped_and_the_cluster_keys_stay() throws IOException {
         HostPlan p = plan("patroni-cluster-initial.json", "10.10.10.13").get("10.10.10.13");
-        Change.Act stop = assertInstanceOf(Change.Act.class, p.changes().get(0));
+        Change.Act stop = assertInstanceOf(Change.Act.class, stops(p).get(0));
         assertTrue(stop.summary().startsWith("command stop patroni on pg-test-3"), stop.summary());
         assertTrue(p.changes().stream().noneMatch(c -> c.task().contains("etcd")), "a replica has nothing to do with the etcd keys");
+    }
+
+    @Test
+    void a_removed_instance_gives_up_its_vip_pool_metrics_and_services_before_patroni_stops() throws IOException {
+        HostPlan p = plan("patroni-cluster-initial.json", "10.10.10.13").get("10.10.10.13");
+        for (String task : List.of("unit keepalived.service", "unit pgbouncer.service", "unit pgbouncer_exporter.service",
+                "unit prometheus-postgres-exporter.service", "file /etc/pgbouncer/userlist.txt", "file /etc/haproxy/pg-test-primary.cfg",
+                "reload haproxy.service")) {
+            assertTrue(stageOf(p, task).contains("stop replicas"), task + " in " + stageOf(p, task));
+            assertTrue(p.changes().indexOf(change(p, task)) < p.changes().indexOf(stops(p).get(0)), task + " before patroni stops");
+        }
     }
 
     @Test
     void the_whole_cluster_goes_replicas_first_and_its_keys_are_cleared_last() throws IOException {
         Map<String, HostPlan> plans = plan("patroni-cluster-initial.json", "10.10.10.11", "10.10.10.12", "10.10.10.13");
         HostPlan leader = plans.get("10.10.10.11");
-        assertInstanceOf(Change.NoOp.class, leader.changes().get(0), "the leader does not stop with the replicas");
-        assertInstanceOf(Change.Act.class, leader.changes().get(1));
-        assertTrue(leader.stages().get(1).contains("stop leader"), leader.stages().toString());
+        assertInstanceOf(Change.NoOp.class, stops(leader).get(0), "the leader does not stop with the replicas");
+        assertInstanceOf(Change.Act.class, stops(leader).get(1));
+        assertTrue(stopStages(leader).get(1).contains("stop leader"), leader.stages().toString());
         Change.Act clear = assertInstanceOf(Change.Act.class, change(leader, "command clear the etcd keys of pg-test"));
         assertTrue(clear.summary().contains("etcdctl") && clear.summary().contains("del /pg/pg-test/ --prefix"), clear.summary());
         assertTrue(stageOf(leader, "command clear the etcd keys of pg-test").compareTo(stageOf(leader, "command stop patroni")) > 0);
         for (String replica : List.of("10.10.10.12", "10.10.10.13")) {
             HostPlan p = plans.get(replica);
-            assertInstanceOf(Change.Act.class, p.changes().get(0), replica + " stops in the first stage");
-            assertTrue(p.stages().get(0).contains("stop replicas"));
+            assertInstanceOf(Change.Act.class, stops(p).get(0), replica + " stops in the first stage");
+            assertTrue(stopStages(p).get(0).contains("stop replicas"));
         }
     }
 
@@ -129,8 +155,8 @@ class RemovalPlanningTest {
     @Test
     void after_a_failover_the_inventory_primary_goes_as_the_replica_it_is() throws IOException {
         HostPlan p = plan("patroni-cluster.json", "10.10.10.11").get("10.10.10.11");
-        assertInstanceOf(Change.Act.class, p.changes().get(0), "pg-test-1 is a replica now: it stops in the first stage");
-        assertTrue(p.stages().get(0).contains("stop replicas"));
+        assertInstanceOf(Change.Act.class, stops(p).get(0), "pg-test-1 is a replica now: it stops in the first stage");
+        assertTrue(stopStages(p).get(0).contains("stop replicas"));
         Change.NoOp keys = assertInstanceOf(Change.NoOp.class, change(p, "command clear the etcd keys of pg-test"));
         assertTrue(keys.reason().endsWith(": pg-test-2, pg-test-3 stay in pg-test: its keys in etcd are still used"), keys.reason());
     }
@@ -139,11 +165,11 @@ class RemovalPlanningTest {
     void after_a_failover_the_whole_cluster_stops_the_live_leader_last() throws IOException {
         Map<String, HostPlan> plans = plan("patroni-cluster.json", "10.10.10.11", "10.10.10.12", "10.10.10.13");
         HostPlan leader = plans.get("10.10.10.12");
-        assertInstanceOf(Change.NoOp.class, leader.changes().get(0));
-        assertInstanceOf(Change.Act.class, leader.changes().get(1), "pg-test-2 leads: it stops in the leader's stage");
+        assertInstanceOf(Change.NoOp.class, stops(leader).get(0));
+        assertInstanceOf(Change.Act.class, stops(leader).get(1), "pg-test-2 leads: it stops in the leader's stage");
         HostPlan old = plans.get("10.10.10.11");
-        assertInstanceOf(Change.Act.class, old.changes().get(0), "pg-test-1 stops with the replicas");
-        assertInstanceOf(Change.NoOp.class, old.changes().get(1));
+        assertInstanceOf(Change.Act.class, stops(old).get(0), "pg-test-1 stops with the replicas");
+        assertInstanceOf(Change.NoOp.class, stops(old).get(1));
         assertInstanceOf(Change.Act.class, change(old, "command clear the etcd keys of pg-test"), "the keys go once every instance is stopped");
     }
 
