@@ -14,6 +14,7 @@ import dev.pig.core.model.ClusterModel;
 import dev.pig.core.model.EtcdCluster;
 import dev.pig.core.model.InfraNode;
 import dev.pig.core.model.Node;
+import dev.pig.core.model.PatroniSettings;
 import dev.pig.core.model.PgCluster;
 import dev.pig.core.model.PgDatabase;
 import dev.pig.core.model.PgInstance;
@@ -191,15 +192,19 @@ public final class PgsqlModule implements PigModule {
                 (facts, pctx) -> ctx.file(PATRONI_CONF, "pgsql/patroni.yml.ftl", withTune(base, facts, v), "0600", dbsu, dbsu,
                         "pg_conf", false))));
         out.add(ModuleContext.stage(this, 5, "config", ctx.file(PATRONI_UNIT, "pgsql/patroni.service.ftl",
-                Map.of("name", me.name(), "cluster", cluster.name(), "dbsu", dbsu), "0644", "root", "root", "pg_conf", false)));
+                Map.of("name", me.name(), "cluster", cluster.name(), "dbsu", dbsu, "watchdog_mode", v.str("patroni_watchdog_mode")),
+                "0644", "root", "root", "pg_conf", false)));
+        out.add(ModuleContext.stage(this, 5, "config", new UnitFileReload(PATRONI_UNIT)));
         out.add(ModuleContext.stage(this, 5, "config", new Reload()));
 
         // 6. the leader first, 7. the replicas once it leads
         String patroniUrl = "http://127.0.0.1:" + v.integer("patroni_port");
         String psqlReady = "su -s /bin/sh " + dbsu + " -c 'psql -h " + v.str("pg_localhost") + " -p " + me.port()
                 + " -AtXq -d postgres -c \"SELECT 1\"' >/dev/null 2>&1";
-        UnitTask unit = new UnitTask("patroni.service", true, true, List.of(PATRONI_UNIT), List.of(), "pg_launch");
-        String leads = "curl -sf -o /dev/null " + patroniUrl + "/primary && " + psqlReady;
+        // a changed unit file never restarts Patroni: that would stop PostgreSQL (UnitFileReload)
+        UnitTask unit = new UnitTask("patroni.service", true, true, List.of(), List.of(), "pg_launch");
+        // /leader answers for a primary and for a standby cluster's leader alike
+        String leads = "curl -sf -o /dev/null " + patroniUrl + "/leader && " + psqlReady;
         String streams = "su -s /bin/sh " + dbsu + " -c 'psql -h " + v.str("pg_localhost") + " -p " + me.port()
                 + " -AtXq -d postgres -c \"SELECT status FROM pg_stat_wal_receiver\"' 2>/dev/null | grep -q streaming";
         String healthy = "curl -sf -o /dev/null " + patroniUrl + "/health && " + psqlReady;
@@ -213,7 +218,7 @@ public final class PgsqlModule implements PigModule {
         // a replica never starts without a leader: it would race for the lead with an empty cluster
         out.add(ModuleContext.stage(this, 7, "launch replicas", whenLeader(cluster, me, section, false, "command wait for the leader",
                 "pg_launch", null, (f, c) -> {
-                    String url = "http://" + leaderIp(cluster, c, section) + ":" + v.integer("patroni_port") + "/primary";
+                    String url = "http://" + leaderIp(cluster, c, section) + ":" + v.integer("patroni_port") + "/leader";
                     return CommandTask.unlessFacts("leader of " + cluster.name() + " answers", b -> { },
                             x -> x.unit("patroni.service").active(), me.name() + " runs Patroni already",
                             "for i in $(seq 60); do curl -sf -o /dev/null " + url + " && exit 0; sleep 1; done; "
@@ -228,7 +233,11 @@ public final class PgsqlModule implements PigModule {
                         "pg_launch"))));
 
         // 8. roles, 9. databases, on the leader against its catalog
-        if (v.bool("pg_provision")) {
+        boolean standby = cluster.primary().flatMap(PgInstance::upstream).isPresent();
+        if (v.bool("pg_provision") && standby) {
+            out.add(ModuleContext.stage(this, 8, "roles", skip("roles and databases", cluster.name()
+                    + " is a standby cluster: its roles and databases come from its upstream", "pg_user")));
+        } else if (v.bool("pg_provision")) {
             provision(ctx, cluster, me, v, section, out);
         }
         return out;
@@ -327,11 +336,14 @@ public final class PgsqlModule implements PigModule {
         m.put("etcd_username", cluster.name());
         m.put("etcd_password", etcdPassword(v, cluster));
         RtoPlan rto = RtoPlan.of(v);
+        m.put("rto", rto);
         m.put("rto_mode", rto.mode());
         m.put("ttl", rto.ttl());
         m.put("loop_wait", rto.loopWait());
         m.put("retry_timeout", rto.retryTimeout());
         m.put("primary_start_timeout", rto.primaryStartTimeout());
+        m.put("safety_margin", rto.safetyMargin());
+        m.put("watchdog_mode", v.str("patroni_watchdog_mode"));
         int rpo = v.integer("pg_rpo");
         boolean crit = v.str("pg_conf").startsWith("crit");
         m.put("max_lag", rpo);
@@ -359,7 +371,60 @@ public final class PgsqlModule implements PigModule {
         m.put("noloadbalance", offline);
         m.put("clonefrom", me.role() != PgRole.OFFLINE);
         m.put("nosync", offline || me.offlineQuery());
+        // pg_upstream on a replica: cascade from that member (Patroni names it, not its address)
+        m.put("replicatefrom", me.role() == PgRole.PRIMARY ? "" : me.upstream()
+                .flatMap(cluster::instance).map(PgInstance::name).orElse(""));
+        // pg_role: delayed with pg_delay: this replica applies WAL that late
+        Map<String, Object> recovery = new LinkedHashMap<>();
+        if (me.role() == PgRole.DELAYED) {
+            pgDuration(v.raw("pg_delay")).ifPresent(d -> recovery.put("recovery_min_apply_delay", d));
+        }
+        m.put("recovery_conf", recovery);
+        m.put("standby", standbyCluster(ctx, cluster, me));
         return m;
+    }
+
+    /**
+     * {@code standby_cluster} of a cluster whose primary has {@code pg_upstream}: its leader
+     * replicates from that address (another cluster's primary), delayed by the primary's
+     * {@code pg_delay}. Empty for a primary cluster.
+     */
+    static Optional<Map<String, Object>> standbyCluster(ModuleContext ctx, PgCluster cluster, PgInstance me) {
+        Optional<PgInstance> primary = cluster.primary();
+        if (primary.isEmpty() || primary.get().upstream().isEmpty()) {
+            return Optional.empty();
+        }
+        HostVars pv = ctx.vars(ctx.model().node(primary.get().ip()).orElseThrow());
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("host", primary.get().upstream().get());
+        s.put("port", primary.get().port());
+        pgDuration(pv.raw("pg_delay")).ifPresent(d -> s.put("recovery_min_apply_delay", d));
+        s.put("create_replica_methods", List.of("basebackup"));
+        return Optional.of(s);
+    }
+
+    /**
+     * {@code pg_delay} as PostgreSQL writes a time: {@code 1h} stays, {@code 30m} becomes
+     * {@code 30min}, weeks and years become days; a bare number is milliseconds, PostgreSQL's unit
+     * for recovery_min_apply_delay. Empty for 0 or nothing.
+     */
+    static Optional<String> pgDuration(Object pgDelay) {
+        if (pgDelay == null) {
+            return Optional.empty();
+        }
+        String s = String.valueOf(pgDelay).trim();
+        java.util.regex.Matcher mt = java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|min|h|d|w|y)?").matcher(s);
+        if (s.isEmpty() || !mt.matches() || Double.parseDouble(mt.group(1)) == 0) {
+            return Optional.empty();
+        }
+        String n = mt.group(1);
+        String unit = mt.group(2) == null ? "ms" : mt.group(2);
+        return Optional.of(switch (unit) {
+            case "m" -> n + "min";
+            case "w" -> new java.math.BigDecimal(n).multiply(java.math.BigDecimal.valueOf(7)).stripTrailingZeros().toPlainString() + "d";
+            case "y" -> new java.math.BigDecimal(n).multiply(java.math.BigDecimal.valueOf(365)).stripTrailingZeros().toPlainString() + "d";
+            default -> n + unit;
+        });
     }
 
     static Hba.Aliases aliases(ModuleContext ctx, PgCluster cluster, HostVars v) {
@@ -381,19 +446,31 @@ public final class PgsqlModule implements PigModule {
         return withTune(base, tune, memMb, facts.cpus(), v.dict("pg_parameters"));
     }
 
+    /**
+     * The tuned model: {@code pg_parameters} win over the profile, a cluster-wide setting
+     * ({@link PatroniSettings#CLUSTER_WIDE}) in the DCS config, any other in the instance's own
+     * parameters, since Patroni ignores cluster-wide ones there.
+     */
+    @SuppressWarnings("unchecked")
     static Map<String, Object> withTune(Map<String, Object> base, PgTune tune, long memMb, int cpus, Map<String, Object> params) {
         Map<String, Object> m = new LinkedHashMap<>(base);
         m.put("profile", tune.profile());
         m.put("cpus", cpus);
         m.put("mem_mb", memMb);
-        m.put("global", tune.global());
+        Map<String, Object> global = new LinkedHashMap<>(tune.global());
         Map<String, Object> local = new LinkedHashMap<>(tune.local());
         params.forEach((k, x) -> {
-            if (!tune.global().containsKey(k)) {
-                local.put(k, x instanceof Number || x instanceof Boolean ? x : String.valueOf(x));
+            Object value = x instanceof Number || x instanceof Boolean ? x : String.valueOf(x);
+            if (global.containsKey(k) || PatroniSettings.CLUSTER_WIDE.contains(k)) {
+                global.put(k, value);
+            } else {
+                local.put(k, value);
             }
         });
+        m.put("global", global);
         m.put("local", local);
+        m.put("dcs", DcsConfig.desired((RtoPlan) base.get("rto"), ((Number) base.get("max_lag")).longValue(), (Boolean) base.get("sync"),
+                global, (Optional<Map<String, Object>>) base.get("standby")));
         return m;
     }
 
