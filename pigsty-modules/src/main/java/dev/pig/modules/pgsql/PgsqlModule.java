@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiFunction;
 
 import dev.pig.core.fact.FactRequest;
@@ -58,8 +59,10 @@ import dev.pig.modules.PigModule;
  * The dbsu exists before the packages so Debian's postgres user gets {@code pg_dbsu_uid}, and
  * postgresql-common is told not to create its own cluster. The leader starts first (the
  * inventory's primary on a new cluster, whoever leads on a running one), the replicas in the
- * next stage. A data directory or a running Patroni is never touched beyond its config: a
- * changed patroni.yml reloads Patroni, which applies what it can without a restart. Roles and
+ * next stage. A data directory is never touched, and a running Patroni only through its config
+ * and REST API: a changed patroni.yml reloads it, a changed DCS setting ({@code pg_rto},
+ * {@code pg_max_conn} ...) is patched into the live config on the leader, and settings that need
+ * a restart are applied by a rolling restart, replicas first, then a switchover. Roles and
  * databases are compared with the leader's catalog and changed there.
  */
 public final class PgsqlModule implements PigModule {
@@ -85,7 +88,7 @@ public final class PgsqlModule implements PigModule {
     @Override
     public List<String> tags() {
         return List.of("pg_dbsu", "pg_install", "pg_dir", "pg_etcd", "pg_conf", "pg_reload", "pg_launch", "pg_user",
-                "pg_db", "pg_privilege");
+                "pg_db", "pg_privilege", PatroniConfig.TAG, RollingRestart.TAG);
     }
 
     @Override
@@ -105,6 +108,7 @@ public final class PgsqlModule implements PigModule {
         for (PgCluster c : ctx.model().pgClusters()) {
             out.add(patroni(ctx, c));
             out.add(catalog(ctx, c));
+            out.add(patroniLive(ctx, c));
         }
         return out;
     }
@@ -112,6 +116,12 @@ public final class PgsqlModule implements PigModule {
     private static PatroniCluster patroni(ModuleContext ctx, PgCluster c) {
         return new PatroniCluster(c.name(), ctx.vars(firstNode(ctx, c)).integer("patroni_port"),
                 c.instances().stream().map(PgInstance::ip).toList());
+    }
+
+    private static PatroniLive patroniLive(ModuleContext ctx, PgCluster c) {
+        HostVars v = ctx.vars(firstNode(ctx, c));
+        return new PatroniLive(c.name(), v.integer("patroni_port"), c.instances().stream().map(PgInstance::ip).toList(),
+                v.str("pg_dbsu"), v.str("pg_localhost"), v.integer("pg_port"));
     }
 
     private static PgCatalog catalog(ModuleContext ctx, PgCluster c) {
@@ -240,7 +250,46 @@ public final class PgsqlModule implements PigModule {
         } else if (v.bool("pg_provision")) {
             provision(ctx, cluster, me, v, section, out);
         }
+
+        // 98. the DCS config of a running cluster, 99. the rolling restart it or patroni.yml needs:
+        // last, since a switchover moves the leader the stages before were planned on
+        PatroniLive live = patroniLive(ctx, cluster);
+        PatroniRest rest = new PatroniRest(v.integer("patroni_port"), v.str("patroni_username"), v.secret("patroni_password"),
+                RtoPlan.of(v).loopWait());
+        Set<String> bootstrapOnly = bootstrapOnly(v);
+        out.add(ModuleContext.stage(this, 98, "patroni config", new Deferred(PatroniConfig.NAME, PatroniConfig.TAG,
+                b -> b.sections(section.name(), live.name()),
+                (f, c) -> new PatroniConfig(cluster.name(), me.ip(), section, live, dcs(withTune(base, f, v)), bootstrapOnly, rest))));
+        out.add(ModuleContext.stage(this, 99, "rolling restart", new Deferred(RollingRestart.NAME, RollingRestart.TAG,
+                b -> b.sections(section.name(), live.name()).fileWithContent(PATRONI_CONF),
+                (f, c) -> new RollingRestart(cluster, me, section, live, dcs(withTune(base, f, v)), bootstrapOnly,
+                        (ip, facts) -> patroniYmlOf(ctx, cluster, ip, facts), rest))));
         return out;
+    }
+
+    /**
+     * Tuned cluster-wide settings that follow the shape of one node: kept as the node that created
+     * the cluster set them, unless {@code pg_parameters} names them.
+     */
+    static Set<String> bootstrapOnly(HostVars v) {
+        return v.dict("pg_parameters").containsKey("max_worker_processes") ? Set.of()
+                : Set.of(DcsConfig.PARAMETERS + "max_worker_processes");
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> dcs(Map<String, Object> tuned) {
+        return (Map<String, Object>) tuned.get("dcs");
+    }
+
+    /** The patroni.yml instance {@code ip} of {@code cluster} should have, tuned from its facts. */
+    private Optional<String> patroniYmlOf(ModuleContext ctx, PgCluster cluster, String ip, HostFacts facts) {
+        Optional<PgInstance> inst = cluster.instance(ip);
+        Optional<Node> node = ctx.model().node(ip);
+        if (inst.isEmpty() || node.isEmpty()) {
+            return Optional.empty();
+        }
+        HostVars hv = ctx.vars(node.get());
+        return Optional.of(ctx.render("pgsql/patroni.yml.ftl", withTune(patroniModel(ctx, cluster, inst.get(), hv), facts, hv)));
     }
 
     /**
