@@ -179,4 +179,31 @@ class PgsqlRestartIT {
         assertEquals("pg-test-3", leader(lab));
         assertTrue(moved.get("10.10.10.12").isAfter(before.get("10.10.10.12")), "the demoted leader restarted as a replica");
     }
+
+    @Test
+    @Order(5)
+    void a_lower_max_connections_restarts_the_leader_first_then_the_replicas(SandboxExtension.Lab lab) throws IOException {
+        assertEquals("pg-test-3", leader(lab));
+        Map<String, OffsetDateTime> before = started(lab);
+        Path inv = inventory("        pg_parameters: { work_mem: 48MB }\n        pg_max_conn: 300\n");
+        Pig plan = Pig.run("plan", "-i", inv.toString(), "-l", "pg-test", "--detailed-exitcode");
+        assertEquals(2, plan.exit(), plan.out() + plan.err());
+        assertTrue(plan.out().contains("~ restart pg-test (max_connections 600 -> 300): pg-test-3 in place first (a lowered"
+                + " max_connections must reach the primary before its replicas), pg-test-1, pg-test-2"), plan.out());
+
+        long t0 = System.nanoTime();
+        Pig deploy = Pig.run("deploy", "-i", inv.toString(), "-l", "pg-test", "-y");
+        System.out.printf("pgsql restart: lower max_connections, leader first: %.1f s%n", since(t0));
+        assertEquals(0, deploy.exit(), deploy.out() + deploy.err());
+        for (String n : PG_TEST) {
+            assertEquals("300", show(lab, n, "max_connections"), n);
+        }
+        assertEquals("pg-test-3", leader(lab), "no switchover");
+        Map<String, OffsetDateTime> after = started(lab);
+        assertTrue(after.get("10.10.10.13").isBefore(after.get("10.10.10.11")), "the leader restarts first: " + after);
+        assertTrue(after.get("10.10.10.11").isBefore(after.get("10.10.10.12")), after.toString());
+        assertTrue(after.get("10.10.10.13").isAfter(before.get("10.10.10.13")));
+        Pig again = Pig.run("plan", "-i", inv.toString(), "--detailed-exitcode");
+        assertEquals(0, again.exit(), "a replica restarted after its primary runs the lower value, nothing pending: " + again.out());
+    }
 }

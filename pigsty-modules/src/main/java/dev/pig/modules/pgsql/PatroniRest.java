@@ -52,6 +52,10 @@ final class PatroniRest {
                 + "settled() { get \"$2\" cluster | python3 -c 'import json,sys; d=json.load(sys.stdin); "
                 + "m=[x for x in d.get(\"members\") or [] if x.get(\"name\")==sys.argv[1]]; "
                 + "sys.exit(0 if m and m[0].get(\"state\") in (\"running\",\"streaming\") and not m[0].get(\"pending_restart\") else 1)' \"$1\"; }\n"
+                // the WAL position a member has: written on a primary, replayed on a replica
+                + "loc() { get \"$1\" patroni | python3 -c 'import json,sys; x=json.load(sys.stdin).get(\"xlog\") or {}; "
+                + "print(x.get(\"location\", x.get(\"replayed_location\", -1)))'; }\n"
+                + "replayed() { [ \"$(loc \"$1\")\" -ge \"$2\" ]; }\n"
                 + "fail() { echo \"$*\" >&2; exit 1; }\n";
     }
 
@@ -69,6 +73,10 @@ final class PatroniRest {
     String restartReplica(String name, String ip, String upstreamIp) {
         return prelude()
                 + "if upto " + settle + " pending " + ip + "; then\n"
+                // caught up first: it then has the settings its upstream last started with in its
+                // control file, which Patroni starts it with when they are higher than its own
+                + "  at=$(loc " + upstreamIp + ") && [ \"$at\" -ge 0 ] || fail 'no WAL position from " + upstreamIp + "'\n"
+                + "  upto 300 replayed " + ip + " \"$at\" || fail '" + name + " has not replayed up to " + upstreamIp + " in 300 s'\n"
                 + "  post " + ip + " restart 600 '{}' >/dev/null || exit 1\n"
                 + "  upto 300 streams " + name + " " + upstreamIp + " || fail '" + name + " does not stream from " + upstreamIp
                 + " 300 s after its restart'\n"

@@ -80,6 +80,7 @@ class PatroniFactsTest {
         Files.copy(Golden().resolve("pgsql/patroni-status-leader.json"), dir.resolve("10.10.10.11-patroni"));
         Files.copy(Golden().resolve("pgsql/patroni-cluster-converged.json"), dir.resolve("10.10.10.11-cluster"));
         Files.copy(Golden().resolve("pgsql/patroni-cluster-pending.json"), dir.resolve("10.10.10.12-cluster"));
+        Files.copy(Golden().resolve("pgsql/patroni-status-replica.json"), dir.resolve("10.10.10.12-patroni"));
         String prelude = new PatroniRest(8008, "postgres", new Secret("Patroni.API"), 5).prelude()
                 + "get() { cat '" + dir + "'/$1-$2; }\n";
         assertEquals(0, sh(prelude + "streams pg-test-2 10.10.10.11"), "pg-test-2 streams from the leader");
@@ -87,6 +88,9 @@ class PatroniFactsTest {
         assertEquals(0, sh(prelude + "settled pg-test-3 10.10.10.11"));
         assertEquals(1, sh(prelude + "settled pg-test-3 10.10.10.12"), "the DCS still shows pg-test-3 pending");
         assertEquals(1, sh(prelude + "pending 10.10.10.11"));
+        assertEquals(0, sh(prelude + "[ \"$(loc 10.10.10.11)\" = 71370280 ]"), "the leader's written WAL position");
+        assertEquals(0, sh(prelude + "replayed 10.10.10.12 71370280"), "the replica replayed up to it");
+        assertEquals(1, sh(prelude + "replayed 10.10.10.12 71370281"));
     }
 
     static Path Golden() {
