@@ -1,5 +1,21 @@
 <#-- YAML scalars: numbers and booleans as they are, strings single-quoted -->
 <#function q v><#if v?is_number || v?is_boolean><#return v?c><#else><#return "'" + v?replace("'", "''") + "'"></#if></#function>
+<#-- a mapping as YAML block lines, nested mappings and lists indented by two -->
+<#macro yaml m indent>
+<#list m as k, v>
+<#if v?is_hash>
+${""?left_pad(indent)}${k}:
+<@yaml v indent + 2/>
+<#elseif v?is_sequence>
+${""?left_pad(indent)}${k}:
+<#list v as i>
+${""?left_pad(indent + 2)}- ${q(i)}
+</#list>
+<#else>
+${""?left_pad(indent)}${k}: ${q(v)}
+</#if>
+</#list>
+</#macro>
 #==============================================================#
 # patroni.yml of ${name} (${cluster}): managed by pig
 # profile: ${profile}, ${cpus} cpu, ${mem_mb} MB memory, rto ${rto_mode}
@@ -21,6 +37,13 @@ restapi:
     username: ${q(patroni_username)}
     password: ${q(patroni_password)}
 
+# a watchdog resets a leader whose Patroni hangs, safety_margin seconds before its lease
+# (ttl) runs out, so no two nodes ever act as primary at once
+watchdog:
+  mode: ${q(watchdog_mode)}
+  device: '/dev/watchdog'
+  safety_margin: ${safety_margin?c}
+
 etcd3:
   hosts: ${q(etcd_hosts)}
   protocol: http
@@ -28,22 +51,10 @@ etcd3:
   password: ${q(etcd_password)}
 
 bootstrap:
+  # written to the DCS once, when Patroni creates the cluster; pig changes a running
+  # cluster's copy with PATCH /config
   dcs:
-    ttl: ${ttl?c}
-    loop_wait: ${loop_wait?c}
-    retry_timeout: ${retry_timeout?c}
-    primary_start_timeout: ${primary_start_timeout?c}
-    maximum_lag_on_failover: ${max_lag?c}
-    synchronous_mode: ${sync?c}
-    synchronous_mode_strict: false
-    failsafe_mode: true
-    postgresql:
-      use_pg_rewind: true
-      use_slots: true
-      parameters:
-<#list global as k, v>
-        ${k}: ${q(v)}
-</#list>
+<@yaml dcs 4/>
   initdb:
     - encoding: ${q(encoding)}
     - locale: ${q(locale)}
@@ -61,6 +72,9 @@ postgresql:
   pgpass: ${q(pgpass)}
   use_unix_socket: true
   use_unix_socket_repl: false
+  # a new replica's base backup starts at once instead of waiting for the next checkpoint
+  basebackup:
+    - checkpoint: 'fast'
   authentication:
     superuser:
       username: ${q(dbsu)}
@@ -85,10 +99,8 @@ postgresql:
     log_lock_waits: 'on'
     track_io_timing: 'on'
     track_functions: all
-    hot_standby: 'on'
     hot_standby_feedback: 'on'
     wal_compression: 'on'
-    wal_keep_size: '1GB'
 <#if archive_command?has_content>
     archive_mode: 'on'
     archive_command: ${q(archive_command)}
@@ -99,6 +111,10 @@ postgresql:
 <#list local as k, v>
     ${k}: ${q(v)}
 </#list>
+<#if recovery_conf?has_content>
+  recovery_conf:
+<@yaml recovery_conf 4/>
+</#if>
   pg_hba:
 <#list hba as line>
     - ${q(line)}
@@ -109,3 +125,6 @@ tags:
   noloadbalance: ${noloadbalance?c}
   clonefrom: ${clonefrom?c}
   nosync: ${nosync?c}
+<#if replicatefrom?has_content>
+  replicatefrom: ${q(replicatefrom)}
+</#if>

@@ -437,6 +437,11 @@ public final class ModelBuilder {
         if (inv.members(g).isEmpty()) {
             diags.error("PostgreSQL cluster '" + name + "' has no hosts", g.source(), "Add its hosts under 'hosts:'.");
         }
+        checkReplication(name, g, instances);
+        checkClusterWide(name, g, instances);
+        if (first != null) {
+            checkRto(first, g);
+        }
         String h = first == null ? "" : first;
         List<PgUser> users = first == null ? List.of() : users(h, "pg_users");
         List<PgDatabase> dbs = first == null ? List.of() : databases(h);
@@ -520,6 +525,95 @@ public final class ModelBuilder {
             return own.entries().get("pg_role").keySource();
         }
         return sourceOf(host, "pg_role", g.source());
+    }
+
+    /**
+     * Pigsty's replication topology: {@code pg_upstream} on a primary names another cluster's
+     * primary (this cluster is a standby cluster), on a replica another member of the same cluster
+     * (it cascades); {@code pg_delay} delays a standby cluster's leader or a {@code delayed} instance.
+     */
+    private void checkReplication(String cluster, Group g, List<PgInstance> instances) {
+        Map<String, PgInstance> byIp = new LinkedHashMap<>();
+        instances.forEach(i -> byIp.put(i.ip(), i));
+        for (PgInstance i : instances) {
+            Source hostSrc = g.hostSources().getOrDefault(i.ip(), inv.hosts().get(i.ip()));
+            Optional<String> up = i.upstream().filter(Net::isIp);
+            if (up.isPresent()) {
+                String u = up.get();
+                Source src = sourceOf(i.ip(), "pg_upstream", hostSrc);
+                if (u.equals(i.ip())) {
+                    diags.error("pg_upstream of host " + i.ip() + " is the host itself", src,
+                            "On a primary, pg_upstream names the primary of the cluster to follow (a standby cluster);\n"
+                                    + "on a replica, another member of its cluster to cascade from.");
+                } else if (i.role() == PgRole.PRIMARY && byIp.containsKey(u)) {
+                    diags.error("pg_upstream " + u + " on the primary of '" + cluster + "' is one of its own instances", src,
+                            "On a primary, pg_upstream makes a standby cluster of another cluster: set it to that cluster's primary.\n"
+                                    + "To cascade a replica from " + u + ", set pg_upstream on the replica instead.");
+                } else if (i.role() != PgRole.PRIMARY && !byIp.containsKey(u)) {
+                    List<String> others = byIp.keySet().stream().filter(ip -> !ip.equals(i.ip())).toList();
+                    diags.error("pg_upstream " + u + " on replica " + i.ip() + " is not an instance of '" + cluster + "'", src,
+                            "A replica cascades from another member of its own cluster"
+                                    + (others.isEmpty() ? "." : ": use one of " + String.join(", ", others) + "."));
+                }
+            }
+            Object delay = value(i.ip(), "pg_delay");
+            boolean delayed = delay != null && !String.valueOf(delay).isBlank() && !String.valueOf(delay).trim().matches("0+");
+            boolean standbyLeader = i.role() == PgRole.PRIMARY && i.upstream().isPresent();
+            if (delayed && !standbyLeader && i.role() != PgRole.DELAYED) {
+                diags.warning("pg_delay on host " + i.ip() + " (" + i.role().value() + ") has no effect", sourceOf(i.ip(), "pg_delay", hostSrc),
+                        "pg_delay delays the primary of a standby cluster (with pg_upstream) or an instance with 'pg_role: delayed'.");
+            }
+            if (!delayed && i.role() == PgRole.DELAYED) {
+                diags.warning("host " + i.ip() + " has 'pg_role: delayed' but no pg_delay: it applies WAL without delay",
+                        sourceOf(i.ip(), "pg_role", hostSrc), "Set pg_delay on it, like 'pg_delay: 1h'.");
+            }
+        }
+    }
+
+    /**
+     * Settings Patroni keeps cluster-wide ({@link PatroniSettings#CLUSTER_WIDE}) cannot differ
+     * between instances: the leader's would win, and change again with each switchover.
+     */
+    private void checkClusterWide(String cluster, Group g, List<PgInstance> instances) {
+        if (instances.size() < 2) {
+            return;
+        }
+        PgInstance first = instances.get(0);
+        Map<?, ?> base = value(first.ip(), "pg_parameters") instanceof Map<?, ?> m ? m : Map.of();
+        for (PgInstance i : instances.subList(1, instances.size())) {
+            Map<?, ?> mine = value(i.ip(), "pg_parameters") instanceof Map<?, ?> m ? m : Map.of();
+            for (String k : new java.util.TreeSet<>(PatroniSettings.CLUSTER_WIDE)) {
+                Object a = base.get(k);
+                Object b = mine.get(k);
+                if (!String.valueOf(a).equals(String.valueOf(b))) {
+                    Source hostSrc = g.hostSources().getOrDefault(i.ip(), inv.hosts().get(i.ip()));
+                    diags.error("pg_parameters." + k + " is " + (b == null ? "not set" : "'" + b + "'") + " on " + i.ip()
+                                    + " but " + (a == null ? "not set" : "'" + a + "'") + " on " + first.ip(),
+                            sourceOf(i.ip(), "pg_parameters", hostSrc),
+                            k + " is cluster-wide: Patroni keeps it in the DCS for every instance of '" + cluster
+                                    + "'. Set it once, in the cluster's vars.");
+                }
+            }
+        }
+    }
+
+    /** {@code pg_rto}: a mode or seconds, whose row of {@code pg_rto_plan} has the ten values Patroni and HAProxy take. */
+    private void checkRto(String h, Group g) {
+        Object rto = value(h, "pg_rto");
+        Optional<RtoMode> mode = RtoMode.of(rto);
+        List<String> modes = java.util.Arrays.stream(RtoMode.values()).map(RtoMode::key).toList();
+        if (mode.isEmpty()) {
+            diags.error("pg_rto '" + rto + "' is neither a recovery mode nor seconds", sourceOf(h, "pg_rto", g.source()),
+                    "Write one of " + String.join(", ", modes) + " (Pigsty's modes), or the seconds to recover in, like 'pg_rto: 30'.");
+            return;
+        }
+        if (value(h, "pg_rto_plan") instanceof Map<?, ?> plan
+                && (!(plan.get(mode.get().key()) instanceof List<?> row) || row.size() != 10)) {
+            diags.error("pg_rto_plan has no row of 10 values for mode '" + mode.get().key() + "' (pg_rto: " + rto + ")",
+                    sourceOf(h, "pg_rto_plan", g.source()),
+                    "Give it a row [ttl, loop, retry, start, margin, inter, fastinter, downinter, rise, fall],"
+                            + " like norm: [ 30, 5, 10, 25, 5, '2s', '1s', '2s', 3, 3 ].");
+        }
     }
 
     /** The entries of a list parameter as mappings, each entry not a mapping reported. */

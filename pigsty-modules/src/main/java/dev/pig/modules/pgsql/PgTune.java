@@ -64,6 +64,7 @@ public record PgTune(String profile, int maxConn, Map<String, Object> global, Ma
         global.put("wal_level", "logical");
         global.put("wal_log_hints", "on");
         global.put("track_commit_timestamp", "on");
+        global.put("wal_keep_size", "1GB"); // Patroni takes it from the DCS only
         Map<String, Object> local = new LinkedHashMap<>();
         local.put("shared_buffers", sb + "MB");
         local.put("effective_cache_size", cache + "MB");

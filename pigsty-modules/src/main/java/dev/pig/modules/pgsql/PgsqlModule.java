@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiFunction;
 
 import dev.pig.core.diag.PigException;
@@ -20,6 +21,7 @@ import dev.pig.core.model.DefaultPrivilege;
 import dev.pig.core.model.EtcdCluster;
 import dev.pig.core.model.InfraNode;
 import dev.pig.core.model.Node;
+import dev.pig.core.model.PatroniSettings;
 import dev.pig.core.model.PgCluster;
 import dev.pig.core.model.PgDatabase;
 import dev.pig.core.model.PgInstance;
@@ -63,8 +65,10 @@ import dev.pig.modules.PigModule;
  * The dbsu exists before the packages so Debian's postgres user gets {@code pg_dbsu_uid}, and
  * postgresql-common is told not to create its own cluster. The leader starts first (the
  * inventory's primary on a new cluster, whoever leads on a running one), the replicas in the
- * next stage. A data directory or a running Patroni is never touched beyond its config: a
- * changed patroni.yml reloads Patroni, which applies what it can without a restart. Roles and
+ * next stage. A data directory is never touched, and a running Patroni only through its config
+ * and REST API: a changed patroni.yml reloads it, a changed DCS setting ({@code pg_rto},
+ * {@code pg_max_conn} ...) is patched into the live config on the leader, and settings that need
+ * a restart are applied by a rolling restart, replicas first, then a switchover. Roles and
  * databases are compared with the leader's catalog and changed there.
  */
 public final class PgsqlModule implements PigModule {
@@ -92,7 +96,7 @@ public final class PgsqlModule implements PigModule {
         return List.of("pg_dbsu", "pg_install", "pg_dir", "pg_cert", "pg_etcd", "pg_conf", "pg_reload", "pg_launch", "pg_user",
                 "pg_db", "pg_privilege", "pgbackrest_config", "pgbackrest_init", "pgbackrest_backup", "pg_crontab",
                 "pgbouncer_dir", "pgbouncer_config", "pgbouncer_user", "pgbouncer_db", "pgbouncer_hba", "pgbouncer_launch",
-                "pg_vip", "pg_service", "pg_exporter", "pgbouncer_exporter");
+                "pg_vip", "pg_service", "pg_exporter", "pgbouncer_exporter", PatroniConfig.TAG, RollingRestart.TAG);
     }
 
     @Override
@@ -121,6 +125,7 @@ public final class PgsqlModule implements PigModule {
             out.add(catalog(ctx, c));
             out.add(storedPasswords(ctx, c));
             out.add(backrestInfo(ctx, c));
+            out.add(patroniLive(ctx, c));
         }
         out.add(Services.ServiceFiles.SECTION);
         out.add(Vip.NetInterfaces.SECTION);
@@ -130,6 +135,12 @@ public final class PgsqlModule implements PigModule {
     private static PatroniCluster patroni(ModuleContext ctx, PgCluster c) {
         return new PatroniCluster(c.name(), ctx.vars(firstNode(ctx, c)).integer("patroni_port"),
                 c.instances().stream().map(PgInstance::ip).toList());
+    }
+
+    private static PatroniLive patroniLive(ModuleContext ctx, PgCluster c) {
+        HostVars v = ctx.vars(firstNode(ctx, c));
+        return new PatroniLive(c.name(), v.integer("patroni_port"), c.instances().stream().map(PgInstance::ip).toList(),
+                v.str("pg_dbsu"), v.str("pg_localhost"), v.integer("pg_port"));
     }
 
     private static PgCatalog catalog(ModuleContext ctx, PgCluster c) {
@@ -240,15 +251,19 @@ public final class PgsqlModule implements PigModule {
                 (facts, pctx) -> ctx.file(PATRONI_CONF, "pgsql/patroni.yml.ftl", withTune(base, facts, v), "0600", dbsu, dbsu,
                         "pg_conf", false))));
         out.add(ModuleContext.stage(this, 5, "config", ctx.file(PATRONI_UNIT, "pgsql/patroni.service.ftl",
-                Map.of("name", me.name(), "cluster", cluster.name(), "dbsu", dbsu), "0644", "root", "root", "pg_conf", false)));
+                Map.of("name", me.name(), "cluster", cluster.name(), "dbsu", dbsu, "watchdog_mode", v.str("patroni_watchdog_mode")),
+                "0644", "root", "root", "pg_conf", false)));
+        out.add(ModuleContext.stage(this, 5, "config", new UnitFileReload(PATRONI_UNIT)));
         out.add(ModuleContext.stage(this, 5, "config", new Reload()));
 
         // 6. the leader first, 7. the replicas once it leads
         String patroniUrl = "http://127.0.0.1:" + v.integer("patroni_port");
         String psqlReady = "su -s /bin/sh " + dbsu + " -c 'psql -h " + v.str("pg_localhost") + " -p " + me.port()
                 + " -AtXq -d postgres -c \"SELECT 1\"' >/dev/null 2>&1";
-        UnitTask unit = new UnitTask("patroni.service", true, true, List.of(PATRONI_UNIT), List.of(), "pg_launch");
-        String leads = "curl -sf -o /dev/null " + patroniUrl + "/primary && " + psqlReady;
+        // a changed unit file never restarts Patroni: that would stop PostgreSQL (UnitFileReload)
+        UnitTask unit = new UnitTask("patroni.service", true, true, List.of(), List.of(), "pg_launch");
+        // /leader answers for a primary and for a standby cluster's leader alike
+        String leads = "curl -sf -o /dev/null " + patroniUrl + "/leader && " + psqlReady;
         String streams = "su -s /bin/sh " + dbsu + " -c 'psql -h " + v.str("pg_localhost") + " -p " + me.port()
                 + " -AtXq -d postgres -c \"SELECT status FROM pg_stat_wal_receiver\"' 2>/dev/null | grep -q streaming";
         String healthy = "curl -sf -o /dev/null " + patroniUrl + "/health && " + psqlReady;
@@ -262,7 +277,7 @@ public final class PgsqlModule implements PigModule {
         // a replica never starts without a leader: it would race for the lead with an empty cluster
         out.add(ModuleContext.stage(this, 7, "launch replicas", whenLeader(cluster, me, section, false, "command wait for the leader",
                 "pg_launch", null, (f, c) -> {
-                    String url = "http://" + leaderIp(cluster, c, section) + ":" + v.integer("patroni_port") + "/primary";
+                    String url = "http://" + leaderIp(cluster, c, section) + ":" + v.integer("patroni_port") + "/leader";
                     return CommandTask.unlessFacts("leader of " + cluster.name() + " answers", b -> { },
                             x -> x.unit("patroni.service").active(), me.name() + " runs Patroni already",
                             "for i in $(seq 60); do curl -sf -o /dev/null " + url + " && exit 0; sleep 1; done; "
@@ -277,7 +292,11 @@ public final class PgsqlModule implements PigModule {
                         "pg_launch"))));
 
         // 8. roles, 9. databases, on the leader against its catalog
-        if (v.bool("pg_provision")) {
+        boolean standby = cluster.primary().flatMap(PgInstance::upstream).isPresent();
+        if (v.bool("pg_provision") && standby) {
+            out.add(ModuleContext.stage(this, 8, "roles", skip("roles and databases", cluster.name()
+                    + " is a standby cluster: its roles and databases come from its upstream", "pg_user")));
+        } else if (v.bool("pg_provision")) {
             provision(ctx, cluster, me, v, section, out);
         }
 
@@ -305,6 +324,20 @@ public final class PgsqlModule implements PigModule {
             Vip.tasks(ctx, cluster, me, v).forEach(t -> out.add(ModuleContext.stage(this, 12, "vip", t)));
         }
         Monitor.tasks(ctx, me, v).forEach(t -> out.add(ModuleContext.stage(this, 14, "monitor", t)));
+
+        // 98. the DCS config of a running cluster, 99. the rolling restart it or patroni.yml needs:
+        // last, since a switchover moves the leader the stages before were planned on
+        PatroniLive live = patroniLive(ctx, cluster);
+        PatroniRest rest = new PatroniRest(v.integer("patroni_port"), v.str("patroni_username"), v.secret("patroni_password"),
+                RtoPlan.of(v).loopWait());
+        Set<String> bootstrapOnly = bootstrapOnly(v);
+        out.add(ModuleContext.stage(this, 98, "patroni config", new Deferred(PatroniConfig.NAME, PatroniConfig.TAG,
+                b -> b.sections(section.name(), live.name()),
+                (f, c) -> new PatroniConfig(cluster.name(), me.ip(), section, live, dcs(withTune(base, f, v)), bootstrapOnly, rest))));
+        out.add(ModuleContext.stage(this, 99, "rolling restart", new Deferred(RollingRestart.NAME, RollingRestart.TAG,
+                b -> b.sections(section.name(), live.name()).fileWithContent(PATRONI_CONF),
+                (f, c) -> new RollingRestart(cluster, me, section, live, dcs(withTune(base, f, v)), bootstrapOnly,
+                        (ip, facts) -> patroniYmlOf(ctx, cluster, ip, facts), rest))));
         return out;
     }
 
@@ -321,6 +354,31 @@ public final class PgsqlModule implements PigModule {
             }
             return skip(name.replaceFirst("^(unit|command) ", ""), "done on the leader " + lead, tag);
         });
+    }
+
+    /**
+     * Tuned cluster-wide settings that follow the shape of one node: kept as the node that created
+     * the cluster set them, unless {@code pg_parameters} names them.
+     */
+    static Set<String> bootstrapOnly(HostVars v) {
+        return v.dict("pg_parameters").containsKey("max_worker_processes") ? Set.of()
+                : Set.of(DcsConfig.PARAMETERS + "max_worker_processes");
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> dcs(Map<String, Object> tuned) {
+        return (Map<String, Object>) tuned.get("dcs");
+    }
+
+    /** The patroni.yml instance {@code ip} of {@code cluster} should have, tuned from its facts. */
+    private Optional<String> patroniYmlOf(ModuleContext ctx, PgCluster cluster, String ip, HostFacts facts) {
+        Optional<PgInstance> inst = cluster.instance(ip);
+        Optional<Node> node = ctx.model().node(ip);
+        if (inst.isEmpty() || node.isEmpty()) {
+            return Optional.empty();
+        }
+        HostVars hv = ctx.vars(node.get());
+        return Optional.of(ctx.render("pgsql/patroni.yml.ftl", withTune(patroniModel(ctx, cluster, inst.get(), hv), facts, hv)));
     }
 
     /**
@@ -505,11 +563,14 @@ public final class PgsqlModule implements PigModule {
         m.put("etcd_username", cluster.name());
         m.put("etcd_password", etcdPassword(v, cluster));
         RtoPlan rto = RtoPlan.of(v);
+        m.put("rto", rto);
         m.put("rto_mode", rto.mode());
         m.put("ttl", rto.ttl());
         m.put("loop_wait", rto.loopWait());
         m.put("retry_timeout", rto.retryTimeout());
         m.put("primary_start_timeout", rto.primaryStartTimeout());
+        m.put("safety_margin", rto.safetyMargin());
+        m.put("watchdog_mode", v.str("patroni_watchdog_mode"));
         int rpo = v.integer("pg_rpo");
         boolean crit = v.str("pg_conf").startsWith("crit");
         m.put("max_lag", rpo);
@@ -538,7 +599,60 @@ public final class PgsqlModule implements PigModule {
         m.put("noloadbalance", offline);
         m.put("clonefrom", me.role() != PgRole.OFFLINE);
         m.put("nosync", offline || me.offlineQuery());
+        // pg_upstream on a replica: cascade from that member (Patroni names it, not its address)
+        m.put("replicatefrom", me.role() == PgRole.PRIMARY ? "" : me.upstream()
+                .flatMap(cluster::instance).map(PgInstance::name).orElse(""));
+        // pg_role: delayed with pg_delay: this replica applies WAL that late
+        Map<String, Object> recovery = new LinkedHashMap<>();
+        if (me.role() == PgRole.DELAYED) {
+            pgDuration(v.raw("pg_delay")).ifPresent(d -> recovery.put("recovery_min_apply_delay", d));
+        }
+        m.put("recovery_conf", recovery);
+        m.put("standby", standbyCluster(ctx, cluster, me));
         return m;
+    }
+
+    /**
+     * {@code standby_cluster} of a cluster whose primary has {@code pg_upstream}: its leader
+     * replicates from that address (another cluster's primary), delayed by the primary's
+     * {@code pg_delay}. Empty for a primary cluster.
+     */
+    static Optional<Map<String, Object>> standbyCluster(ModuleContext ctx, PgCluster cluster, PgInstance me) {
+        Optional<PgInstance> primary = cluster.primary();
+        if (primary.isEmpty() || primary.get().upstream().isEmpty()) {
+            return Optional.empty();
+        }
+        HostVars pv = ctx.vars(ctx.model().node(primary.get().ip()).orElseThrow());
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("host", primary.get().upstream().get());
+        s.put("port", primary.get().port());
+        pgDuration(pv.raw("pg_delay")).ifPresent(d -> s.put("recovery_min_apply_delay", d));
+        s.put("create_replica_methods", List.of("basebackup"));
+        return Optional.of(s);
+    }
+
+    /**
+     * {@code pg_delay} as PostgreSQL writes a time: {@code 1h} stays, {@code 30m} becomes
+     * {@code 30min}, weeks and years become days; a bare number is milliseconds, PostgreSQL's unit
+     * for recovery_min_apply_delay. Empty for 0 or nothing.
+     */
+    static Optional<String> pgDuration(Object pgDelay) {
+        if (pgDelay == null) {
+            return Optional.empty();
+        }
+        String s = String.valueOf(pgDelay).trim();
+        java.util.regex.Matcher mt = java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|min|h|d|w|y)?").matcher(s);
+        if (s.isEmpty() || !mt.matches() || Double.parseDouble(mt.group(1)) == 0) {
+            return Optional.empty();
+        }
+        String n = mt.group(1);
+        String unit = mt.group(2) == null ? "ms" : mt.group(2);
+        return Optional.of(switch (unit) {
+            case "m" -> n + "min";
+            case "w" -> new java.math.BigDecimal(n).multiply(java.math.BigDecimal.valueOf(7)).stripTrailingZeros().toPlainString() + "d";
+            case "y" -> new java.math.BigDecimal(n).multiply(java.math.BigDecimal.valueOf(365)).stripTrailingZeros().toPlainString() + "d";
+            default -> n + unit;
+        });
     }
 
     static Hba.Aliases aliases(ModuleContext ctx, PgCluster cluster, HostVars v) {
@@ -560,19 +674,31 @@ public final class PgsqlModule implements PigModule {
         return withTune(base, tune, memMb, facts.cpus(), v.dict("pg_parameters"));
     }
 
+    /**
+     * The tuned model: {@code pg_parameters} win over the profile, a cluster-wide setting
+     * ({@link PatroniSettings#CLUSTER_WIDE}) in the DCS config, any other in the instance's own
+     * parameters, since Patroni ignores cluster-wide ones there.
+     */
+    @SuppressWarnings("unchecked")
     static Map<String, Object> withTune(Map<String, Object> base, PgTune tune, long memMb, int cpus, Map<String, Object> params) {
         Map<String, Object> m = new LinkedHashMap<>(base);
         m.put("profile", tune.profile());
         m.put("cpus", cpus);
         m.put("mem_mb", memMb);
-        m.put("global", tune.global());
+        Map<String, Object> global = new LinkedHashMap<>(tune.global());
         Map<String, Object> local = new LinkedHashMap<>(tune.local());
         params.forEach((k, x) -> {
-            if (!tune.global().containsKey(k)) {
-                local.put(k, x instanceof Number || x instanceof Boolean ? x : String.valueOf(x));
+            Object value = x instanceof Number || x instanceof Boolean ? x : String.valueOf(x);
+            if (global.containsKey(k) || PatroniSettings.CLUSTER_WIDE.contains(k)) {
+                global.put(k, value);
+            } else {
+                local.put(k, value);
             }
         });
+        m.put("global", global);
         m.put("local", local);
+        m.put("dcs", DcsConfig.desired((RtoPlan) base.get("rto"), ((Number) base.get("max_lag")).longValue(), (Boolean) base.get("sync"),
+                global, (Optional<Map<String, Object>>) base.get("standby")));
         return m;
     }
 

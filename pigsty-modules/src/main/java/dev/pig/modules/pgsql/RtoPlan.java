@@ -1,8 +1,8 @@
 package dev.pig.modules.pgsql;
 
 import java.util.List;
-import java.util.Locale;
 
+import dev.pig.core.model.RtoMode;
 import dev.pig.modules.HostVars;
 
 /**
@@ -19,7 +19,7 @@ import dev.pig.modules.HostVars;
  * @param loopWait            Patroni's loop, seconds
  * @param retryTimeout        Patroni's DCS and PostgreSQL retry timeout, seconds
  * @param primaryStartTimeout how long a crashed primary may take to come back before a failover
- * @param safetyMargin        Patroni's failsafe safety margin, seconds
+ * @param safetyMargin        seconds before the leader lease ends at which Patroni's watchdog fires
  * @param inter               HAProxy check interval of a healthy server
  * @param fastinter           HAProxy check interval while a server changes state
  * @param downinter           HAProxy check interval of a server that is down
@@ -47,18 +47,8 @@ public record RtoPlan(String mode, int ttl, int loopWait, int retryTimeout, int 
      * under 120 safe, else wide.
      */
     public static String mode(Object pgRto) {
-        if (pgRto instanceof Number n) {
-            int s = n.intValue();
-            return s < 30 ? "fast" : s < 60 ? "norm" : s < 120 ? "safe" : "wide";
-        }
-        String s = String.valueOf(pgRto).trim().toLowerCase(Locale.ROOT);
-        if (s.matches("\\d+")) {
-            return mode(Integer.parseInt(s));
-        }
-        if (!MODES.contains(s)) {
-            throw new IllegalArgumentException("pg_rto is '" + pgRto + "': use one of " + String.join(", ", MODES) + " or seconds");
-        }
-        return s;
+        return RtoMode.of(pgRto).map(RtoMode::key).orElseThrow(() -> new IllegalArgumentException(
+                "pg_rto is '" + pgRto + "': use one of " + String.join(", ", MODES) + " or seconds"));
     }
 
     private static int num(Object o) {

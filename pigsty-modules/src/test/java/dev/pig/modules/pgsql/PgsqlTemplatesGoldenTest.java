@@ -41,6 +41,84 @@ class PgsqlTemplatesGoldenTest {
         return ctx.render("pgsql/patroni.yml.ftl", model);
     }
 
+    /** patroni.yml of one host of {@code inventory} (under src-test-fixtures), on a 4 GB / 2 cpu node. */
+    static String patroniYmlOf(String inventory, String host, String... extraVars) {
+        ClusterModel m = ModelLoader.load(Golden.root().resolve("src-test-fixtures/" + inventory), List.of(extraVars)).model();
+        ModuleContext ctx = new ModuleContext(m, Templates.builtIn());
+        Node n = m.node(host).orElseThrow();
+        PgCluster c = PgsqlModule.clusterOf(m, n);
+        HostVars v = ctx.vars(n);
+        PgTune tune = PgTune.of(v.str("pg_conf"), v.raw("pg_max_conn"), v.str("pg_default_service_dest"),
+                v.number("pg_shared_buffer_ratio"), 4096, 2, v.str("pg_storage_type"));
+        return ctx.render("pgsql/patroni.yml.ftl", PgsqlModule.withTune(new PgsqlModule().patroniModel(ctx, c,
+                c.instance(n.id()).orElseThrow(), v), tune, 4096, 2, v.dict("pg_parameters")));
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @CsvSource({
+            "10.10.10.21, standby-leader-delayed",
+            "10.10.10.22, standby-replica",
+            "10.10.10.13, cascading-replica",
+            "10.10.10.14, delayed-replica"})
+    void replication_topologies_match_their_golden_copies(String host, String golden) {
+        Golden.check("pgsql/golden/patroni-" + golden + ".yml", patroniYmlOf("pgsql/inventory/replication.yml", host));
+    }
+
+    @Test
+    void a_standby_cluster_follows_its_upstream_with_the_delay_of_its_primary() {
+        String leader = patroniYmlOf("pgsql/inventory/replication.yml", "10.10.10.21");
+        assertTrue(leader.contains("    standby_cluster:\n      host: '10.10.10.11'\n      port: 5432\n"
+                + "      recovery_min_apply_delay: '1d'\n      create_replica_methods:\n        - 'basebackup'\n"), leader);
+        assertTrue(patroniYmlOf("pgsql/inventory/replication.yml", "10.10.10.22").contains("standby_cluster:"),
+                "every member bootstraps the same DCS config");
+        assertFalse(patroniYmlOf("pgsql/inventory/replication.yml", "10.10.10.11").contains("standby_cluster"));
+        assertFalse(leader.contains("replicatefrom"), "a standby leader follows its upstream, not a member");
+    }
+
+    @Test
+    void a_cascading_replica_names_its_upstream_member_and_a_delayed_one_waits() {
+        assertTrue(patroniYmlOf("pgsql/inventory/replication.yml", "10.10.10.13").contains("  replicatefrom: 'pg-test-2'\n"));
+        String delayed = patroniYmlOf("pgsql/inventory/replication.yml", "10.10.10.14");
+        assertTrue(delayed.contains("  recovery_conf:\n    recovery_min_apply_delay: '30min'\n"), delayed);
+        assertTrue(delayed.contains("  nofailover: true"), "a delayed replica is never promoted");
+        assertFalse(patroniYmlOf("pgsql/inventory/replication.yml", "10.10.10.12").contains("recovery_conf"));
+    }
+
+    @ParameterizedTest(name = "pg_delay {0} is {1}")
+    @CsvSource({"1h, 1h", "30m, 30min", "90s, 90s", "2w, 14d", "1y, 365d", "1.5h, 1.5h", "500, 500ms", "0, ''", "'0s', ''"})
+    void pg_delay_is_written_in_units_postgresql_reads(String delay, String pg) {
+        assertEquals(pg, PgsqlModule.pgDuration(delay.matches("\\d+") ? (Object) Long.parseLong(delay) : delay).orElse(""));
+    }
+
+    @Test
+    void cluster_wide_pg_parameters_go_to_the_dcs_and_the_others_to_the_instance() {
+        String yml = patroniYmlOf("pgsql/inventory/replication.yml", "10.10.10.11",
+                "{pg_parameters: {max_connections: 333, wal_keep_size: 2GB, work_mem: 8MB}}");
+        String dcs = yml.substring(yml.indexOf("  dcs:"), yml.indexOf("  initdb:"));
+        String local = yml.substring(yml.indexOf("\npostgresql:"));
+        assertTrue(dcs.contains("        max_connections: 333\n"), dcs);
+        assertTrue(dcs.contains("        wal_keep_size: '2GB'\n"), dcs);
+        assertFalse(local.contains("max_connections") || local.contains("wal_keep_size"), "Patroni ignores them there: " + local);
+        assertTrue(local.contains("    work_mem: '8MB'\n"), local);
+    }
+
+    @Test
+    void patroni_service_matches_its_golden_copy() {
+        ClusterModel m = ModelLoader.load(Golden.root().resolve("inventory-examples/sandbox.yml"), List.of()).model();
+        Golden.check("pgsql/golden/patroni.service", new ModuleContext(m, Templates.builtIn()).render("pgsql/patroni.service.ftl",
+                Map.of("name", "pg-test-1", "cluster", "pg-test", "dbsu", "postgres", "watchdog_mode", "off")));
+    }
+
+    @Test
+    void a_watchdog_mode_other_than_off_loads_softdog_and_hands_the_device_to_the_dbsu() {
+        ClusterModel m = ModelLoader.load(Golden.root().resolve("inventory-examples/sandbox.yml"), List.of()).model();
+        String unit = new ModuleContext(m, Templates.builtIn()).render("pgsql/patroni.service.ftl",
+                Map.of("name", "pg-test-1", "cluster", "pg-test", "dbsu", "postgres", "watchdog_mode", "required"));
+        assertTrue(unit.contains("ExecStartPre=-+/sbin/modprobe softdog\nExecStartPre=-+/bin/chown postgres /dev/watchdog\n"), unit);
+        String yml = patroniYmlOf("pgsql/inventory/replication.yml", "10.10.10.11", "patroni_watchdog_mode=required", "pg_rto=wide");
+        assertTrue(yml.contains("watchdog:\n  mode: 'required'\n  device: '/dev/watchdog'\n  safety_margin: 15\n"), yml);
+    }
+
     @ParameterizedTest(name = "{0} on {1} MB / {2} cpu")
     @CsvSource({
             "oltp, 4096, 2", "oltp, 65536, 16",
