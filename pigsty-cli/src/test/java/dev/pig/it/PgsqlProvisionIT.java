@@ -182,11 +182,6 @@ class PgsqlProvisionIT {
         assertTrue(run(lab, "10.10.10.13", "systemctl is-active -q patroni").exit() != 0, "patroni still runs");
         assertTrue(run(lab, "10.10.10.13", "test -e /data/postgres/pg-test-15 -o -L /pg").exit() != 0, "the data or /pg stayed");
         assertEquals("streaming", psql(lab, "10.10.10.11", "postgres", "SELECT string_agg(state, ',') FROM pg_stat_replication"));
-        // Patroni's base backup waits for a spread checkpoint (about 100 ms per dirty buffer) unless patroni.yml
-        // asks for 'basebackup: [checkpoint: fast]'; flush the clone sources first so the wait is short either way
-        psql(lab, "10.10.10.11", "postgres", "CHECKPOINT");
-        psql(lab, "10.10.10.12", "postgres", "CHECKPOINT");
-
         Pig add = Pig.run("pgsql", "add", "-i", INV, "pg-test", "10.10.10.13", "-y");
         assertEquals(0, add.exit(), add.out() + add.err());
         assertEquals("streaming", psql(lab, "10.10.10.13", "postgres", "SELECT status FROM pg_stat_wal_receiver"));
