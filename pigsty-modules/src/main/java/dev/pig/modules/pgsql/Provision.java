@@ -241,6 +241,13 @@ public record Provision(String psql, String pwdEnc, LocalDate today) {
             sql.append("COMMENT ON DATABASE ").append(ident(d.name())).append(" IS ").append(lit(d.comment())).append(";\n");
         }
         sql.append("\\connect ").append(ident(d.name())).append("\n");
+        if (create) {
+            // as in Pigsty: objects are made by dbrole_admin (and its members), not by every role
+            sql.append("REVOKE CREATE ON DATABASE ").append(ident(d.name())).append(" FROM PUBLIC;\n")
+                    .append("GRANT CREATE ON DATABASE ").append(ident(d.name())).append(" TO dbrole_admin;\n")
+                    .append("REVOKE CREATE ON SCHEMA public FROM PUBLIC;\n")
+                    .append("GRANT CREATE ON SCHEMA public TO dbrole_admin;\n");
+        }
         for (String s : schemas) {
             sql.append("CREATE SCHEMA IF NOT EXISTS ").append(ident(s));
             d.owner().ifPresent(o -> sql.append(" AUTHORIZATION ").append(ident(o)));

@@ -218,6 +218,8 @@ class ProvisionTest {
         String sql = shown(a);
         assertTrue(sql.contains("CREATE DATABASE \"meta\" OWNER \"dbuser_meta\" TEMPLATE \"template1\" CONNECTION LIMIT -1;"), sql);
         assertTrue(sql.contains("CREATE SCHEMA IF NOT EXISTS \"pigsty\" AUTHORIZATION \"dbuser_meta\";"), sql);
+        assertTrue(sql.contains("REVOKE CREATE ON SCHEMA public FROM PUBLIC;\nGRANT CREATE ON SCHEMA public TO dbrole_admin;"), sql);
+        assertTrue(sql.contains("GRANT CREATE ON DATABASE \"meta\" TO dbrole_admin;"), sql);
         assertTrue(sql.contains("WHERE name = 'pg_trgm') THEN CREATE EXTENSION IF NOT EXISTS \"pg_trgm\" SCHEMA \"public\""), sql);
     }
 
