@@ -33,9 +33,7 @@ class NodeEtcdIT {
     static final String CTL = "ETCDCTL_API=3 etcdctl --endpoints=127.0.0.1:2379 --user root:Etcd.Root ";
 
     static String sh(SandboxExtension.Lab lab, String node, String command) {
-        Tools.Result r = lab.run(node, "sh", "-c", command);
-        assertEquals(0, r.exit(), node + ": " + command + "\n" + r.out() + r.err());
-        return r.out().strip();
+        return lab.sh(node, command);
     }
 
     static Map<String, String> startTimes(SandboxExtension.Lab lab, List<String> nodes) {

@@ -19,8 +19,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.pig.core.sandbox.Tools;
-
 /**
  * How applications reach pg-test and how it survives: the four services through HAProxy on every
  * member, PgBouncer, the VIP, the metrics endpoints, pgBackRest backups and a point-in-time
@@ -39,13 +37,11 @@ class PgsqlAccessIT {
     static final String CLIENT = "10.10.10.10";
 
     static String sh(SandboxExtension.Lab lab, String node, String command) {
-        Tools.Result r = lab.run(node, "sh", "-c", "cd /tmp && " + command);
-        assertEquals(0, r.exit(), node + ": " + command + "\n" + r.out() + r.err());
-        return r.out().strip();
+        return lab.sh(node, command);
     }
 
     static String psql(SandboxExtension.Lab lab, String node, String sql) {
-        return sh(lab, node, "su -s /bin/sh postgres -c \"psql -AtXq -c \\\"" + sql + "\\\"\"");
+        return lab.psql(node, "postgres", sql);
     }
 
     /** {@code sql} as user test through {@code host:port}, from the client node. */

@@ -19,8 +19,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.pig.core.sandbox.Tools;
-
 /**
  * PGSQL end to end on the sandbox example: pg-meta and the three-instance pg-test come up under
  * Patroni, the business user reaches its database from another node, a second deploy changes
@@ -34,13 +32,11 @@ class PgsqlIT {
     static final ObjectMapper JSON = new ObjectMapper();
 
     static String sh(SandboxExtension.Lab lab, String node, String command) {
-        Tools.Result r = lab.run(node, "sh", "-c", "cd /tmp && " + command);
-        assertEquals(0, r.exit(), node + ": " + command + "\n" + r.out() + r.err());
-        return r.out().strip();
+        return lab.sh(node, command);
     }
 
     static String psql(SandboxExtension.Lab lab, String node, String sql) {
-        return sh(lab, node, "su -s /bin/sh postgres -c \"psql -AtXq -c \\\"" + sql + "\\\"\"");
+        return lab.psql(node, "postgres", sql);
     }
 
     static Map<String, String> startTimes(SandboxExtension.Lab lab) {

@@ -39,13 +39,11 @@ class PgsqlProvisionIT {
     }
 
     static String sh(SandboxExtension.Lab lab, String node, String command) {
-        Tools.Result r = run(lab, node, command);
-        assertEquals(0, r.exit(), node + ": " + command + "\n" + r.out() + r.err());
-        return r.out().strip();
+        return lab.sh(node, command);
     }
 
     static String psql(SandboxExtension.Lab lab, String node, String db, String sql) {
-        return sh(lab, node, "su -s /bin/sh postgres -c \"psql -AtXq -d " + db + " -c \\\"" + sql + "\\\"\"");
+        return lab.psql(node, db, sql);
     }
 
     /** psql as {@code user} over the network to {@code host}, from {@code node}. */

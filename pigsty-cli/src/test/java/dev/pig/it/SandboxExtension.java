@@ -143,6 +143,20 @@ public final class SandboxExtension implements BeforeAllCallback, ParameterResol
             return sandbox.ssh(node(node), List.of(command), 300);
         }
 
+        /** Runs a shell command on a node from /tmp and returns what it printed; fails the test when it exits non-zero. */
+        public String sh(String node, String command) {
+            Tools.Result r = run(node, "sh", "-c", "cd /tmp && " + command);
+            if (r.exit() != 0) {
+                throw new AssertionError(node + ": " + command + " exited " + r.exit() + "\n" + r.out() + r.err());
+            }
+            return r.out().strip();
+        }
+
+        /** One SQL statement as the dbsu in {@code db} on a node, tuples only. */
+        public String psql(String node, String db, String sql) {
+            return sh(node, "su -s /bin/sh postgres -c \"psql -d " + db + " -AtXq -c \\\"" + sql + "\\\"\"");
+        }
+
         /** Brings every node up (a no-op for nodes already up). */
         public Sandbox.UpReport up() {
             return sandbox.up(hosts, Duration.ofSeconds(180));
