@@ -102,8 +102,9 @@ public final class Operations {
             if (type.equals("latest")) {
                 return "--type=default";
             }
-            String v = type.equals("time") ? DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSSXXX")
-                    .format(instant(value).atOffset(ZoneOffset.UTC)) : value;
+            // pgbackrest takes milliseconds at most and an offset in hours
+            String v = type.equals("time") ? DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
+                    .format(instant(value).atOffset(ZoneOffset.UTC)) + "+00" : value;
             return "--type=" + type + " --target=" + Shell.quote(v) + " --target-action=promote";
         }
 
@@ -139,7 +140,7 @@ public final class Operations {
             String stop = "systemctl stop patroni.service; for i in $(seq 60); do [ -f " + data + "/postmaster.pid ] || exit 0; sleep 1; done; "
                     + "echo 'postgres did not stop in 60 s' >&2; exit 1";
             tasks.add(ModuleContext.stage(MODULE, 1, "pitr stop replicas", onRole(cluster, me, section, false,
-                    "stop patroni on " + me.name(), stop)));
+                    "stop patroni on " + me.name(), lead -> stop)));
             tasks.add(ModuleContext.stage(MODULE, 2, "pitr stop leader", PgsqlModule.leaderOnly(cluster, me, section,
                     "command stop patroni on the leader", "pg_pitr", b -> b.sections(info.name()), (facts, pctx) -> {
                         checkRestorable(facts, facts.extra(info), target, cluster);
@@ -179,7 +180,12 @@ public final class Operations {
                             lead, "pg_pitr"))));
             String streams = "su -s /bin/sh " + dbsu + " -c " + Shell.quote("psql -h " + v.str("pg_localhost") + " -p " + me.port()
                     + " -d postgres -AtXq -c \"SELECT status FROM pg_stat_wal_receiver\"") + " 2>/dev/null | grep -q streaming";
-            String reclone = "find " + data + " -mindepth 1 -maxdepth 1 -exec rm -rf {} +; systemctl start patroni.service; "
+            // the data goes only once the restored leader answers as the primary: a recovery that failed
+            // on the leader leaves every replica as it was
+            java.util.function.Function<String, String> reclone = leader -> "curl -sf -o /dev/null http://" + leader + ":"
+                    + v.integer("patroni_port") + "/primary || { echo 'the restored leader " + leader + " does not answer as the primary;"
+                    + " this replica keeps its data' >&2; exit 1; }; "
+                    + "find " + data + " -mindepth 1 -maxdepth 1 -exec rm -rf {} +; systemctl start patroni.service; "
                     + "for i in $(seq 600); do " + streams + " && exit 0; sleep 1; done; "
                     + "echo 'the replica does not stream from the restored leader after 600 s' >&2; exit 1";
             tasks.add(ModuleContext.stage(MODULE, 6, "pitr start replicas", onRole(cluster, me, section, false,
@@ -205,7 +211,9 @@ public final class Operations {
         }
     }
 
-    private static Task onRole(PgCluster cluster, PgInstance me, PatroniCluster section, boolean leader, String name, String cmd) {
+    /** @param cmd the command, given the live leader's IP */
+    private static Task onRole(PgCluster cluster, PgInstance me, PatroniCluster section, boolean leader, String name,
+                               java.util.function.Function<String, String> cmd) {
         return new Deferred("command " + name, "pg_pitr", b -> b.sections(section.name()), (facts, pctx) -> {
             String lead = PgsqlModule.leaderIp(cluster, pctx, section);
             if (lead.isEmpty()) {
@@ -214,7 +222,7 @@ public final class Operations {
             if (lead.equals(me.ip()) != leader) {
                 return PgsqlModule.skip(name, leader ? "done on the replicas" : "done on the leader " + lead, "pg_pitr");
             }
-            return run(name, cmd, "pg_pitr");
+            return run(name, cmd.apply(lead), "pg_pitr");
         });
     }
 

@@ -254,9 +254,9 @@ class PgsqlAccessTest {
 
     @Test
     void a_recovery_target_is_checked_before_any_host() {
-        assertEquals("--type=time --target='2026-12-01 10:00:00.000000Z' --target-action=promote",
+        assertEquals("--type=time --target='2026-12-01 10:00:00.000+00' --target-action=promote",
                 new Operations.Target("time", "2026-12-01 10:00:00").options());
-        assertEquals("--type=time --target='2026-12-01 08:00:00.000000Z' --target-action=promote",
+        assertEquals("--type=time --target='2026-12-01 08:00:00.000+00' --target-action=promote",
                 new Operations.Target("time", "2026-12-01 10:00:00+02").options());
         assertEquals("--type=default", new Operations.Target("latest", "").options());
         assertThrows(PigException.class, () -> new Operations.Target("time", "yesterday"));
