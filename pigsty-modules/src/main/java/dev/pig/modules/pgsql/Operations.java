@@ -137,7 +137,10 @@ public final class Operations {
             String api = "http://127.0.0.1:" + v.integer("patroni_port");
             List<Task> tasks = new ArrayList<>();
 
-            String stop = "systemctl stop patroni.service; for i in $(seq 60); do [ -f " + data + "/postmaster.pid ] || exit 0; sleep 1; done; "
+            // a PostgreSQL running without Patroni (a recovery stopped half way) is stopped too
+            String stop = "systemctl stop patroni.service; if [ -f " + data + "/postmaster.pid ]; then su -s /bin/sh " + dbsu + " -c "
+                    + Shell.quote(bin + "/pg_ctl -D " + data + " -w -t 120 stop -m fast") + " || true; fi; "
+                    + "for i in $(seq 60); do [ -f " + data + "/postmaster.pid ] || exit 0; sleep 1; done; "
                     + "echo 'postgres did not stop in 60 s' >&2; exit 1";
             tasks.add(ModuleContext.stage(MODULE, 1, "pitr stop replicas", onRole(cluster, me, section, false,
                     "stop patroni on " + me.name(), lead -> stop)));
@@ -153,7 +156,8 @@ public final class Operations {
             for (String p : List.of("restore_command", "recovery_target", "recovery_target_lsn", "recovery_target_name",
                     "recovery_target_time", "recovery_target_xid", "recovery_target_inclusive", "recovery_target_action",
                     "recovery_target_timeline")) {
-                reset.append("ALTER SYSTEM RESET ").append(p).append("; ");
+                // one -c each: ALTER SYSTEM cannot run in the transaction several statements share
+                reset.append(" -c \"ALTER SYSTEM RESET ").append(p).append('"');
             }
             String pgctl = bin + "/pg_ctl -D " + data;
             String restore = "set -e; " + Backup.asDbsu(v, "--stanza=" + cluster.name() + " --delta " + target.options() + " restore") + "; "
@@ -161,7 +165,7 @@ public final class Operations {
                     + "for i in $(seq 3600); do [ \"$(" + psql + ")\" = f ] && break; sleep 1; done; "
                     + "[ \"$(" + psql + ")\" = f ] || { echo 'the restored instance did not reach the target and promote; see /pg/log/pitr.log' >&2; exit 1; }; "
                     + "su -s /bin/sh " + dbsu + " -c " + Shell.quote("psql -h " + v.str("pg_localhost") + " -p " + me.port()
-                    + " -d postgres -AtXq -c \"" + reset.toString().trim() + "\"") + "; "
+                    + " -d postgres -AtXq" + reset) + "; "
                     + "su -s /bin/sh " + dbsu + " -c " + Shell.quote(pgctl + " -w -t 600 stop -m fast");
             tasks.add(ModuleContext.stage(MODULE, 3, "pitr restore", PgsqlModule.leaderOnly(cluster, me, section,
                     "command restore the leader", "pg_pitr", b -> { }, (facts, pctx) -> run("restore " + me.name() + " to "

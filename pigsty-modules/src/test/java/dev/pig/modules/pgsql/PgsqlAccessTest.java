@@ -64,10 +64,14 @@ class PgsqlAccessTest {
 
     /** Facts of a fresh Debian 12 host with the given module sections' output. */
     HostFacts facts(ModuleContext c, String host, Map<String, String> sections) throws IOException {
+        return new FactGatherer(pgsql.factSections(c)).parse(host, Planner.request(tasks(c, host)), factsText(host, sections));
+    }
+
+    static String factsText(String host, Map<String, String> sections) throws IOException {
         StringBuilder out = new StringBuilder(fixture("node/facts/debian12-fresh.out"));
         out.append("@@pig:section ext:pgsql.interfaces\n").append(interfaces(host));
         sections.forEach((name, text) -> out.append("@@pig:section ext:").append(name).append('\n').append(text).append('\n'));
-        return new FactGatherer(pgsql.factSections(c)).parse(host, Planner.request(tasks(c, host)), out.toString());
+        return out.toString();
     }
 
     /** What {@code ip -o -4 addr show} prints on a sandbox node. */
@@ -262,6 +266,38 @@ class PgsqlAccessTest {
         assertThrows(PigException.class, () -> new Operations.Target("time", "yesterday"));
         assertThrows(PigException.class, () -> new Operations.Target("lsn", "12345"));
         assertThrows(PigException.class, () -> new Operations.Target("xid", "x1"));
+    }
+
+    @Test
+    void a_recovery_stops_replicas_then_restores_the_live_leader_and_every_step_is_valid_shell() throws Exception {
+        Map<String, String> cluster = Map.of(PatroniCluster.nameOf("pg-test"), fixture("pgsql/patroni-cluster.json"),
+                Backup.BackrestInfo.nameOf("pg-test"), fixture("pgsql/pgbackrest-info.json"));
+        var c = model.pgCluster("pg-test").orElseThrow();
+        var work = Operations.pitr(ctx, c, new Operations.Target("time", "2030-01-01 00:00:00"));
+        Map<String, HostFacts> fleet = new LinkedHashMap<>();
+        for (var e : work.entrySet()) {
+            fleet.put(e.getKey().id(), new FactGatherer(pgsql.factSections(ctx)).parse(e.getKey().id(), Planner.request(e.getValue()),
+                    factsText(e.getKey().id(), cluster)));
+        }
+        Map<String, List<String>> ran = new TreeMap<>();
+        for (var e : work.entrySet()) {
+            HostPlan p = Planner.planFromFacts(fleet.get(e.getKey().id()), e.getValue(), Masker.none(), fleet);
+            for (Change ch : p.changes()) {
+                if (ch instanceof Change.Act a) {
+                    ran.computeIfAbsent(e.getKey().id(), k -> new ArrayList<>()).add(a.task());
+                    for (Step st : a.steps()) {
+                        String cmd = ((Step.Exec) st).command();
+                        Process sh = new ProcessBuilder("sh", "-n", "-c", cmd).redirectErrorStream(true).start();
+                        String out = new String(sh.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                        assertEquals(0, sh.waitFor(), cmd + "\n" + out);
+                    }
+                }
+            }
+        }
+        // pg-test-2 leads in the recorded cluster: it is the one restored, the others are cloned again from it
+        assertEquals(List.of("command stop patroni on pg-test-2", "command restore pg-test-2 to time 2030-01-01 00:00:00",
+                "command forget the etcd state of pg-test", "command start pg-test-2 on the restored data"), ran.get("10.10.10.12"));
+        assertEquals(List.of("command stop patroni on pg-test-1", "command clone pg-test-1 again from the restored leader"), ran.get("10.10.10.11"));
     }
 
     @Test
