@@ -200,7 +200,7 @@ class PgsqlAccessIT {
         assertEquals("100", remote(lab, "10.10.10.11", 5433, "SELECT count(*) FROM pitr_probe"), "the table is back");
         assertEquals("streaming\nstreaming", psql(lab, "10.10.10.11", "SELECT state FROM pg_stat_replication ORDER BY 1"));
         for (String n : List.of("10.10.10.12", "10.10.10.13")) {
-            assertEquals("100", psql(lab, n, "SELECT count(*) FROM pitr_probe"), n + " has the restored data");
+            assertEquals("100", lab.psql(n, "test", "SELECT count(*) FROM pitr_probe"), n + " has the restored data");
         }
         Pig full = Pig.run("pgsql", "backup", "-i", INV, "pg-test", "full");
         assertEquals(0, full.exit(), full.out() + full.err());
@@ -252,7 +252,7 @@ class PgsqlAccessIT {
         startWriter(lab, via, "/tmp/drill-crash.log");
         sh(lab, CLIENT, "sleep 3");
         long before = Long.parseLong(remote(lab, via, 5433, "SELECT count(*) FROM drill"));
-        double killedAt = Double.parseDouble(sh(lab, primary, "date +%s.%N; pkill -KILL -f 'bin/patroni'; pkill -KILL -x postgres").split("\n")[0]);
+        double killedAt = Double.parseDouble(sh(lab, primary, "date +%s.%N; kill -9 $(systemctl show -p MainPID --value patroni) $(head -n 1 /pg/data/postmaster.pid)").split("\n")[0]);
         sh(lab, CLIENT, "sleep 40");
         Writes w = stopWriter(lab, "/tmp/drill-crash.log", killedAt);
         System.out.printf("drill: kill -9 of patroni and postmaster on %s: writes through %s:5433 back after %.1f s (%d committed, %d failed)%n",
@@ -272,7 +272,7 @@ class PgsqlAccessIT {
         sh(lab, CLIENT, "sleep 3");
         // masked for the drill so systemd does not bring Patroni back: the host is as good as gone
         double killedAt = Double.parseDouble(sh(lab, primary, "systemctl mask --runtime -q patroni; date +%s.%N; "
-                + "pkill -KILL -f 'bin/patroni'; pkill -KILL -x postgres").split("\n")[0]);
+                + "kill -9 $(systemctl show -p MainPID --value patroni) $(head -n 1 /pg/data/postmaster.pid)").split("\n")[0]);
         String elected = null;
         for (int i = 0; i < 90 && elected == null; i++) {
             sh(lab, via, "sleep 1");
