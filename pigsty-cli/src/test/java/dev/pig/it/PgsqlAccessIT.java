@@ -270,9 +270,11 @@ class PgsqlAccessIT {
         String via = PG_TEST.stream().filter(n -> !n.equals(primary)).findFirst().orElseThrow();
         startWriter(lab, via, "/tmp/drill-failover.log");
         sh(lab, CLIENT, "sleep 3");
-        // masked for the drill so systemd does not bring Patroni back: the host is as good as gone
-        double killedAt = Double.parseDouble(sh(lab, primary, "systemctl mask --runtime -q patroni; date +%s.%N; "
-                + "kill -9 $(systemctl show -p MainPID --value patroni) $(head -n 1 /pg/data/postmaster.pid)").split("\n")[0]);
+        // and kept down: stopping the unit right away cancels the restart systemd would make, so the host is
+        // as good as gone, as with Pigsty's Restart=no
+        double killedAt = Double.parseDouble(sh(lab, primary, "date +%s.%N; "
+                + "kill -9 $(systemctl show -p MainPID --value patroni) $(head -n 1 /pg/data/postmaster.pid); systemctl stop patroni")
+                .split("\n")[0]);
         String elected = null;
         for (int i = 0; i < 90 && elected == null; i++) {
             sh(lab, via, "sleep 1");
@@ -289,7 +291,7 @@ class PgsqlAccessIT {
         assertEquals("f", remote(lab, "10.10.10.3", 5432, "SELECT pg_is_in_recovery()"), "the VIP reaches the new primary");
         assertTrue(sh(lab, elected, "ip -o -4 addr show").contains("inet 10.10.10.3/24"), "the VIP moved to the new leader");
 
-        sh(lab, primary, "systemctl unmask --runtime -q patroni && systemctl start patroni");
+        sh(lab, primary, "systemctl start patroni");
         sh(lab, primary, "for i in $(seq 120); do su -s /bin/sh postgres -c \"psql -AtXc 'SELECT status FROM pg_stat_wal_receiver'\" 2>/dev/null"
                 + " | grep -q streaming && exit 0; sleep 1; done; exit 1");
         assertEquals("t", psql(lab, primary, "SELECT pg_is_in_recovery()"), "the old primary is a replica now");
