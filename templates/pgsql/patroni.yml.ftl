@@ -75,6 +75,11 @@ postgresql:
   # a new replica's base backup starts at once instead of waiting for the next checkpoint
   basebackup:
     - checkpoint: 'fast'
+<#if role_change?has_content>
+  # a member that becomes the primary readies its backup repository
+  callbacks:
+    on_role_change: ${q(role_change)}
+</#if>
   authentication:
     superuser:
       username: ${q(dbsu)}

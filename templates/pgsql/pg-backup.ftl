@@ -2,16 +2,21 @@
 # pg-backup of ${cluster}: managed by pig (pgbackrest_config)
 # pg-backup [full|diff|incr]: a pgBackRest backup of this instance when it is the primary, and
 # nothing elsewhere, so every member can carry the same pg_crontab line and failovers need no edit
+# pg-backup stanza: the stanza in this member's repository, when it is the primary
+# pg-backup init:   the stanza, then a full backup unless the repository holds one or a backup runs
 STANZA='${cluster}'
 SOCKET='${socket_dir}'
 PORT='${port?c}'
 DBSU='${dbsu}'
 <#noparse>
 set -eu
+mode=backup
+type=""
 case "${1:-}" in
     full|diff|incr) type="--type=$1" ;;
-    "") type="" ;;
-    *) echo "usage: pg-backup [full|diff|incr]" >&2; exit 64 ;;
+    stanza|init) mode=$1 ;;
+    "") ;;
+    *) echo "usage: pg-backup [full|diff|incr|stanza|init]" >&2; exit 64 ;;
 esac
 if [ "$(id -un)" != "$DBSU" ]; then
     echo "pg-backup runs as $DBSU" >&2
@@ -22,5 +27,18 @@ if [ "$recovery" != f ]; then
     echo "pg-backup: this instance is not the primary; nothing to do"
     exit 0
 fi
-exec pgbackrest --stanza="$STANZA" $type backup
+if [ "$mode" = backup ]; then
+    exec pgbackrest --stanza="$STANZA" $type backup
+fi
+# a deploy and Patroni's role-change callback may both ask: one at a time
+exec 9>>"/tmp/pg-backup-$STANZA.lock"
+flock 9
+pgbackrest --stanza="$STANZA" stanza-create
+[ "$mode" = init ] || exit 0
+info=$(pgbackrest --stanza="$STANZA" --output=json info)
+case "$info" in
+    *'"held":true'*) echo "pg-backup: a backup of $STANZA runs already"; exit 0 ;;
+    *'"backup":[]'*) exec pgbackrest --stanza="$STANZA" --type=full backup ;;
+    *) echo "pg-backup: the repository of $STANZA holds a backup already" ;;
+esac
 </#noparse>

@@ -207,12 +207,14 @@ class PgsqlAccessIT {
         assertEquals(0, Pig.run("plan", "-i", INV, "--detailed-exitcode").exit(), "the restored cluster matches the inventory");
     }
 
-    /** One write per 200 ms through {@code host:5433} from the client node, logged as {@code id ok|fail epoch}. */
-    static void startWriter(SandboxExtension.Lab lab, String host, String log) {
-        remote(lab, host, 5433, "CREATE TABLE IF NOT EXISTS drill(id int PRIMARY KEY, at timestamptz DEFAULT now())");
+    /**
+     * One write per 200 ms into a table of its own through {@code host:5433} from the client node,
+     * logged as {@code id ok|fail epoch}.
+     */
+    static void startWriter(SandboxExtension.Lab lab, String host, String table, String log) {
+        remote(lab, host, 5433, "CREATE TABLE " + table + "(id int PRIMARY KEY, at timestamptz DEFAULT now())");
         sh(lab, CLIENT, "rm -f " + log + "; nohup sh -c 'i=0; while [ $i -lt 900 ]; do i=$((i+1)); "
-                + "if PGCONNECT_TIMEOUT=1 PGPASSWORD=test psql -h " + host + " -p 5433 -U test -d test -AtXqc \"INSERT INTO drill(id) VALUES ($i + "
-                + "(SELECT coalesce(max(id), 0) FROM drill))\" >/dev/null 2>&1; then echo \"$i ok $(date +%s.%N)\"; "
+                + "if PGCONNECT_TIMEOUT=1 PGPASSWORD=test psql -h " + host + " -p 5433 -U test -d test -AtXqc \"INSERT INTO " + table + "(id) VALUES ($i)\" >/dev/null 2>&1; then echo \"$i ok $(date +%s.%N)\"; "
                 + "else echo \"$i fail $(date +%s.%N)\"; fi; sleep 0.2; done' > " + log + " 2>&1 &");
     }
 
@@ -249,16 +251,16 @@ class PgsqlAccessIT {
     void a_killed_patroni_and_postmaster_come_back_and_writes_resume(SandboxExtension.Lab lab) throws IOException {
         String primary = leader(lab, "10.10.10.12");
         String via = PG_TEST.stream().filter(n -> !n.equals(primary)).findFirst().orElseThrow();
-        startWriter(lab, via, "/tmp/drill-crash.log");
+        startWriter(lab, via, "drill_crash", "/tmp/drill-crash.log");
         sh(lab, CLIENT, "sleep 3");
-        long before = Long.parseLong(remote(lab, via, 5433, "SELECT count(*) FROM drill"));
+        long before = Long.parseLong(remote(lab, via, 5433, "SELECT count(*) FROM drill_crash"));
         double killedAt = Double.parseDouble(sh(lab, primary, "date +%s.%N; kill -9 $(systemctl show -p MainPID --value patroni) $(head -n 1 /pg/data/postmaster.pid)").split("\n")[0]);
         sh(lab, CLIENT, "sleep 40");
         Writes w = stopWriter(lab, "/tmp/drill-crash.log", killedAt);
         System.out.printf("drill: kill -9 of patroni and postmaster on %s: writes through %s:5433 back after %.1f s (%d committed, %d failed)%n",
                 primary, via, w.recovery(), w.ok(), w.failed());
         assertTrue(w.recovery() > 0, "writes never resumed: " + w);
-        assertEquals(String.valueOf(w.ok()), remote(lab, via, 5433, "SELECT count(*) FROM drill"), "every committed row is there");
+        assertEquals(String.valueOf(w.ok()), remote(lab, via, 5433, "SELECT count(*) FROM drill_crash"), "every committed row is there");
         assertTrue(w.ok() > before, "writes went on after the kill");
         sh(lab, primary, "for i in $(seq 60); do systemctl is-active -q patroni && exit 0; sleep 1; done; exit 1");
     }
@@ -268,7 +270,7 @@ class PgsqlAccessIT {
     void a_primary_kept_down_fails_over_and_rejoins_as_a_replica(SandboxExtension.Lab lab) throws IOException {
         String primary = leader(lab, "10.10.10.12");
         String via = PG_TEST.stream().filter(n -> !n.equals(primary)).findFirst().orElseThrow();
-        startWriter(lab, via, "/tmp/drill-failover.log");
+        startWriter(lab, via, "drill_failover", "/tmp/drill-failover.log");
         sh(lab, CLIENT, "sleep 3");
         // and kept down: stopping the unit right away cancels the restart systemd would make, so the host is
         // as good as gone, as with Pigsty's Restart=no
@@ -287,7 +289,11 @@ class PgsqlAccessIT {
                 primary, elected, via, w.recovery(), w.ok(), w.failed());
         assertTrue(elected != null, "no replica took over from " + primary);
         assertTrue(w.recovery() > 0, "writes never resumed: " + w);
-        assertEquals(String.valueOf(w.ok()), remote(lab, via, 5433, "SELECT count(*) FROM drill"), "every committed row is there");
+        // replication is asynchronous (pg_rpo 1MB): a commit in flight at the kill may be lost, or one
+        // the client saw fail may have made it; no more than that
+        long rows = Long.parseLong(remote(lab, via, 5433, "SELECT count(*) FROM drill_failover"));
+        System.out.printf("drill: %d rows on the new primary for %d commits the client saw%n", rows, w.ok());
+        assertTrue(Math.abs(rows - w.ok()) <= 1, "rows " + rows + " for " + w.ok() + " commits");
         assertEquals("f", remote(lab, "10.10.10.3", 5432, "SELECT pg_is_in_recovery()"), "the VIP reaches the new primary");
         assertTrue(sh(lab, elected, "ip -o -4 addr show").contains("inet 10.10.10.3/24"), "the VIP moved to the new leader");
 

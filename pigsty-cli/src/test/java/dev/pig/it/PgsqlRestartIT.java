@@ -146,6 +146,8 @@ class PgsqlRestartIT {
         assertTrue(after.get("10.10.10.12").isBefore(after.get("10.10.10.13")), "pg-test-2 restarts before pg-test-3: " + after);
         assertTrue(after.get("10.10.10.13").isBefore(after.get("10.10.10.11")), "the replicas restart before the old primary: " + after);
 
+        lab.awaitBackup("10.10.10.12", "pg-test");
+        System.out.printf("pgsql restart: the new leader's repository ready: %.1f s%n", since(t0));
         long t1 = System.nanoTime();
         Pig again = Pig.run("plan", "-i", inv.toString(), "--detailed-exitcode");
         System.out.printf("pgsql restart: plan after the rolling restart: %.1f s%n", since(t1));
@@ -167,6 +169,9 @@ class PgsqlRestartIT {
         System.out.printf("pgsql restart: switchover by hand: %.1f s%n", since(t0));
         assertEquals("pg-test-3", leader(lab));
         Map<String, OffsetDateTime> moved = started(lab);
+        // the new leader's role-change callback makes its stanza and a first backup
+        lab.awaitBackup("10.10.10.13", "pg-test");
+        System.out.printf("pgsql restart: the new leader's repository ready: %.1f s%n", since(t0));
 
         long t1 = System.nanoTime();
         Pig plan = Pig.run("plan", "-i", inv.toString(), "--detailed-exitcode");

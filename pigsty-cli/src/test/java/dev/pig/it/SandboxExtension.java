@@ -157,6 +157,16 @@ public final class SandboxExtension implements BeforeAllCallback, ParameterResol
             return sh(node, "su -s /bin/sh postgres -c \"psql -d " + db + " -AtXq -c \\\"" + sql + "\\\"\"");
         }
 
+        /**
+         * Waits until a new leader's own backup repository is ready: Patroni's role-change
+         * callback made the stanza and finished the first full backup (at most 120 s).
+         */
+        public void awaitBackup(String node, String cluster) {
+            sh(node, "for i in $(seq 120); do su -s /bin/sh postgres -c 'pgbackrest --stanza=" + cluster + " --output=json info'"
+                    + " | grep -q '\"held\":false}},\"message\":\"ok\"' && exit 0; sleep 1; done;"
+                    + " echo 'no backup in the repository after 120 s' >&2; cat /pg/log/pgbackrest/pg-role-change.log >&2; exit 1");
+        }
+
         /** Brings every node up (a no-op for nodes already up). */
         public Sandbox.UpReport up() {
             return sandbox.up(hosts, Duration.ofSeconds(180));

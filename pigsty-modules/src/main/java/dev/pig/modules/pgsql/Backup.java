@@ -40,13 +40,16 @@ import dev.pig.modules.ModuleContext;
  * </pre>
  *
  * With the {@code local} method each member keeps its own repository under
- * {@code pg_fs_backup}, linked from {@code /pg/backup}; the leader is the one that backs up, so
- * after a failover the next deploy creates the stanza and a first backup on the new leader.
+ * {@code pg_fs_backup}, linked from {@code /pg/backup}; the leader is the one that backs up.
+ * Patroni's {@code on_role_change} callback ({@code /pg/bin/pg-role-change}) readies the
+ * repository of a member that becomes the primary, by a switchover or a failover: the stanza at
+ * once, so WAL archiving goes on, then a first full backup. A deploy afterwards finds both there.
  */
 final class Backup {
     static final String CONF_DIR = "/etc/pgbackrest";
     static final String CONF = CONF_DIR + "/pgbackrest.conf";
     static final String SCRIPT = "/pg/bin/pg-backup";
+    static final String ROLE_CHANGE = "/pg/bin/pg-role-change";
     static final String LOCAL_REPO_LINK = "/pg/backup";
 
     private Backup() {
@@ -57,9 +60,19 @@ final class Backup {
         return v.bool("pgbackrest_enabled") ? "pgbackrest --stanza=" + cluster.name() + " archive-push %p" : "";
     }
 
+    /** The callback Patroni runs when this member's role changes, or empty when pgBackRest is off. */
+    static String roleChangeCallback(HostVars v) {
+        return v.bool("pgbackrest_enabled") ? ROLE_CHANGE : "";
+    }
+
+    /** A command line run as the dbsu, from a directory it may read. */
+    static String asDbsuSh(HostVars v, String command) {
+        return "cd /tmp && su -s /bin/sh " + v.str("pg_dbsu") + " -c " + Shell.quote(command);
+    }
+
     /** The pgbackrest command line, as the dbsu, for a shell on the host. */
     static String asDbsu(HostVars v, String args) {
-        return "cd /tmp && su -s /bin/sh " + v.str("pg_dbsu") + " -c " + Shell.quote("pgbackrest " + args);
+        return asDbsuSh(v, "pgbackrest " + args);
     }
 
     /** The repository options of {@code pgbackrest_method}, as {@code repo1-} keys want them. */
@@ -113,21 +126,32 @@ final class Backup {
         out.add(ctx.file(SCRIPT, "pgsql/pg-backup.ftl", Map.of("cluster", cluster.name(), "socket_dir", v.str("pg_localhost"),
                 "port", me.port(), "dbsu", dbsu), "0755", dbsu, dbsu, "pgbackrest_config", false));
 
-        String stanza = "--stanza=" + cluster.name();
+        boolean initBackup = v.bool("pgbackrest_init_backup");
+        out.add(ctx.file(ROLE_CHANGE, "pgsql/pg-role-change.ftl", Map.of("cluster", cluster.name(),
+                "mode", initBackup ? "init" : "stanza", "log", v.str("pgbackrest_log_dir") + "/pg-role-change.log"),
+                "0755", dbsu, dbsu, "pgbackrest_config", false));
+
+        if (cluster.primary().flatMap(PgInstance::upstream).isPresent()) {
+            // a standby cluster archives no WAL of its own until it is promoted, and its callback readies it then
+            out.add(PgsqlModule.skip("pgbackrest stanza " + cluster.name(), cluster.name()
+                    + " is a standby cluster: its stanza is made when it is promoted", "pgbackrest_init"));
+            return out;
+        }
         out.add(leader.only("command pgbackrest stanza " + cluster.name(), "pgbackrest_init", b -> b.sections(info.name()),
                 (facts, pctx) -> {
                     BackrestInfo.View now = facts.extra(info);
                     return CommandTask.unlessFacts("pgbackrest stanza " + cluster.name(), b -> { }, f -> now.stanzaExists(),
-                            "stanza " + cluster.name() + " exists (" + now.message() + ")", asDbsu(v, stanza + " stanza-create"),
+                            "stanza " + cluster.name() + " exists (" + now.message() + ")", asDbsuSh(v, SCRIPT + " stanza"),
                             "pgbackrest_init");
                 }));
-        if (v.bool("pgbackrest_init_backup")) {
+        if (initBackup) {
             out.add(leader.only("command pgbackrest first backup", "pgbackrest_backup", b -> b.sections(info.name()),
                     (facts, pctx) -> {
                         BackrestInfo.View now = facts.extra(info);
-                        return CommandTask.unlessFacts("first full backup of " + cluster.name(), b -> { }, f -> !now.backups().isEmpty(),
-                                "the repository holds " + now.backups().size() + " backup(s), the last " + now.last(),
-                                asDbsu(v, stanza + " --type=full backup"), "pgbackrest_backup");
+                        String why = now.running() ? "a backup of " + cluster.name() + " runs"
+                                : "the repository holds " + now.backups().size() + " backup(s), the last " + now.last();
+                        return CommandTask.unlessFacts("first full backup of " + cluster.name(), b -> { },
+                                f -> !now.backups().isEmpty() || now.running(), why, asDbsuSh(v, SCRIPT + " init"), "pgbackrest_backup");
                     }));
         }
         return out;
@@ -176,8 +200,9 @@ final class Backup {
         /**
          * @param code pgbackrest's stanza status: 0 ok, 1 missing stanza path, 2 no valid backups,
          *             3 missing stanza data, ...; -1 when pgbackrest did not answer
+         * @param running whether a backup holds the stanza's backup lock now
          */
-        record View(int code, String message, List<Item> backups) {
+        record View(int code, String message, List<Item> backups, boolean running) {
             boolean stanzaExists() {
                 return code == 0 || code == 2;
             }
@@ -211,7 +236,7 @@ final class Backup {
         public View parse(String output) {
             String s = output.strip();
             if (!s.startsWith("[")) {
-                return new View(-1, "pgbackrest is not set up here", List.of());
+                return new View(-1, "pgbackrest is not set up here", List.of(), false);
             }
             try {
                 JsonNode stanza = JSON.readTree(s).path(0);
@@ -221,9 +246,9 @@ final class Backup {
                             b.path("timestamp").path("start").asLong(), b.path("timestamp").path("stop").asLong()));
                 }
                 return new View(stanza.path("status").path("code").asInt(-1), stanza.path("status").path("message").asText(""),
-                        List.copyOf(items));
+                        List.copyOf(items), stanza.path("status").path("lock").path("backup").path("held").asBoolean(false));
             } catch (java.io.IOException e) {
-                return new View(-1, "pgbackrest info printed no JSON", List.of());
+                return new View(-1, "pgbackrest info printed no JSON", List.of(), false);
             }
         }
     }

@@ -593,6 +593,7 @@ public final class PgsqlModule implements PigModule {
         m.put("libs", v.str("pg_libs"));
         m.put("log_dir", v.str("pg_log_dir"));
         m.put("archive_command", Backup.archiveCommand(cluster, v));
+        m.put("role_change", Backup.roleChangeCallback(v));
         m.put("hba", Hba.render(cluster.hbaRules(), me, aliases(ctx, cluster, v)));
         boolean offline = me.role() == PgRole.OFFLINE;
         m.put("nofailover", offline || me.role() == PgRole.DELAYED);

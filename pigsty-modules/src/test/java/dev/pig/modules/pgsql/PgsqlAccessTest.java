@@ -125,7 +125,7 @@ class PgsqlAccessTest {
                 }
             });
         }
-        assertEquals(2 * 16, out.size(), "each member renders 16 access files: " + out.stream().map(DynamicTest::getDisplayName).toList());
+        assertEquals(2 * 17, out.size(), "each member renders 17 access files: " + out.stream().map(DynamicTest::getDisplayName).toList());
         return out.stream();
     }
 
@@ -243,6 +243,16 @@ class PgsqlAccessTest {
         assertInstanceOf(Change.NoOp.class, change(again, "command pgbackrest stanza pg-test"));
         Change.NoOp once = assertInstanceOf(Change.NoOp.class, change(again, "command first full backup of pg-test"));
         assertTrue(once.reason().contains("1 backup(s)"), once.reason());
+
+        // a leader just promoted: its role-change callback made the stanza and runs the first backup
+        Map<String, String> promoted = new LinkedHashMap<>(cluster);
+        promoted.put(Backup.BackrestInfo.nameOf("pg-test"), "[{\"archive\":[],\"backup\":[],\"name\":\"pg-test\","
+                + "\"status\":{\"code\":2,\"lock\":{\"backup\":{\"held\":true}},\"message\":\"no valid backups\"}}]");
+        fleet.put("10.10.10.12", facts(ctx, "10.10.10.12", promoted));
+        HostPlan running = plan(ctx, "10.10.10.12", fleet);
+        assertInstanceOf(Change.NoOp.class, change(running, "command pgbackrest stanza pg-test"));
+        Change.NoOp waits = assertInstanceOf(Change.NoOp.class, change(running, "command first full backup of pg-test"));
+        assertTrue(waits.reason().contains("a backup of pg-test runs"), waits.reason());
     }
 
     @Test
@@ -252,6 +262,7 @@ class PgsqlAccessTest {
         assertTrue(v.stanzaExists());
         assertEquals(1, v.backups().size());
         assertEquals("full", v.backups().get(0).type());
+        assertFalse(v.running());
         Backup.BackrestInfo.View none = new Backup.BackrestInfo("pg-test", "postgres").parse("");
         assertFalse(none.stanzaExists());
     }
