@@ -4,6 +4,7 @@
 # nothing elsewhere, so every member can carry the same pg_crontab line and failovers need no edit
 # pg-backup stanza: the stanza in this member's repository, when it is the primary
 # pg-backup init:   the stanza, then a full backup unless the repository holds one or a backup runs
+# pg-backup stanza|init --wait: the same, once a promotion under way is done (a minute at most)
 STANZA='${cluster}'
 SOCKET='${socket_dir}'
 PORT='${port?c}'
@@ -12,21 +13,28 @@ DBSU='${dbsu}'
 set -eu
 mode=backup
 type=""
+wait=0
 case "${1:-}" in
     full|diff|incr) type="--type=$1" ;;
-    stanza|init) mode=$1 ;;
+    stanza|init) mode=$1; [ "${2:-}" = --wait ] && wait=60 ;;
     "") ;;
-    *) echo "usage: pg-backup [full|diff|incr|stanza|init]" >&2; exit 64 ;;
+    *) echo "usage: pg-backup [full|diff|incr|stanza|init [--wait]]" >&2; exit 64 ;;
 esac
 if [ "$(id -un)" != "$DBSU" ]; then
     echo "pg-backup runs as $DBSU" >&2
     exit 1
 fi
-recovery=$(psql -h "$SOCKET" -p "$PORT" -d postgres -AtXq -c 'SELECT pg_is_in_recovery()')
-if [ "$recovery" != f ]; then
-    echo "pg-backup: this instance is not the primary; nothing to do"
-    exit 0
-fi
+[ "$mode" = backup ] || echo "pg-backup $mode of $STANZA: $(date -u '+%F %T') UTC"
+while :; do
+    recovery=$(psql -h "$SOCKET" -p "$PORT" -d postgres -AtXq -c 'SELECT pg_is_in_recovery()' || true)
+    [ "$recovery" = f ] && break
+    if [ "$wait" -le 0 ]; then
+        echo "pg-backup: this instance is not the primary; nothing to do"
+        exit 0
+    fi
+    wait=$((wait - 1))
+    sleep 1
+done
 if [ "$mode" = backup ]; then
     exec pgbackrest --stanza="$STANZA" $type backup
 fi
