@@ -2,7 +2,7 @@
 # pg-backup of ${cluster}: managed by pig (pgbackrest_config)
 # pg-backup [full|diff|incr]: a pgBackRest backup of this instance when it is the primary, and
 # nothing elsewhere, so every member can carry the same pg_crontab line and failovers need no edit
-# pg-backup stanza: the stanza in this member's repository, when it is the primary
+# pg-backup stanza: the stanza in this member's repository; it fails unless this is the primary
 # pg-backup init:   the stanza, then a full backup unless the repository holds one or a backup runs
 # pg-backup stanza|init --wait: the same, once a promotion under way is done (a minute at most)
 STANZA='${cluster}'
@@ -28,9 +28,12 @@ fi
 while :; do
     recovery=$(psql -h "$SOCKET" -p "$PORT" -d postgres -AtXq -c 'SELECT pg_is_in_recovery()' || true)
     [ "$recovery" = f ] && break
-    if [ "$wait" -le 0 ]; then
+    if [ "$wait" -le 0 ] && [ "$mode" = backup ]; then
         echo "pg-backup: this instance is not the primary; nothing to do"
         exit 0
+    elif [ "$wait" -le 0 ]; then
+        echo "pg-backup: this instance is not the primary: its repository is made on the primary" >&2
+        exit 1
     fi
     wait=$((wait - 1))
     sleep 1
