@@ -249,7 +249,9 @@ class SandboxIT {
         Sandbox.UpReport r = lab.up();
         double seconds = (System.nanoTime() - t0) / 1e9;
         System.out.printf("sandbox up, %d nodes, warm cache: %.1f s%n", r.nodes().size(), seconds);
-        assertTrue(r.nodes().stream().allMatch(n -> n.state().filter("running"::equals).isPresent()), r.nodes().toString());
+        // booted and answering over SSH; a unit of the guest that failed makes it 'degraded', and up names it
+        assertTrue(r.nodes().stream().allMatch(n -> n.state().filter(s -> s.equals("running") || s.equals("degraded")).isPresent()),
+                r.nodes().toString());
     }
 
     @Test

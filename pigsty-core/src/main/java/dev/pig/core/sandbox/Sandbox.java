@@ -457,8 +457,12 @@ public final class Sandbox {
             String answer = r.out().strip();
             if (answer.equals("running") || answer.equals("degraded")) {
                 if (answer.equals("degraded")) {
-                    progress.accept("node " + h.name() + " is up but degraded: see `pig sandbox ssh "
-                            + h.name() + " -- systemctl --failed`");
+                    Tools.Result failed = ssh(h, List.of("systemctl", "list-units", "--state=failed", "--plain", "--no-legend",
+                            "--no-pager"), 5);
+                    String units = failed.out().lines().map(l -> l.strip().split("\\s+")[0]).filter(u -> !u.isEmpty())
+                            .reduce((a, b) -> a + ", " + b).orElse("none listed");
+                    progress.accept("node " + h.name() + " is up but degraded (failed: " + units + "): see `pig sandbox ssh "
+                            + h.name() + " -- journalctl -b -u UNIT`");
                 }
                 return new Wait(h, new NodeStatus(h, pid, Optional.of(answer)), null);
             }
