@@ -191,7 +191,8 @@ public final class Executor {
             for (Step s : a.steps()) {
                 LOG.debug("{}: {}", host, s.shown());
                 if (s instanceof Step.Exec e) {
-                    CommandResult r = t.run(e.command(), null, stepTimeout);
+                    byte[] in = e.input() == null ? null : e.input().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    CommandResult r = t.run(e.command(), in, stepTimeout);
                     if (!r.ok()) {
                         // a long command (a package install with its guards) is named by what it does
                         String what = e.shown().length() <= 100 ? "`" + e.shown() + "`" : a.summary();
@@ -201,6 +202,10 @@ public final class Executor {
                     }
                 } else if (s instanceof Step.Upload u) {
                     t.upload(u.content(), u.path(), u.mode(), u.owner(), u.group(), stepTimeout);
+                } else if (s instanceof Step.Dir d) {
+                    t.directory(d.path(), d.mode(), d.owner(), d.group(), stepTimeout);
+                } else if (s instanceof Step.Link l) {
+                    t.symlink(l.path(), l.target(), stepTimeout);
                 }
             }
             return null;

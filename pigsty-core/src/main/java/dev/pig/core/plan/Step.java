@@ -8,20 +8,63 @@ import java.util.HexFormat;
 /** One remote operation of a change, run as root by the executor. */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
 @JsonSubTypes({@JsonSubTypes.Type(value = Step.Exec.class, name = "exec"),
-        @JsonSubTypes.Type(value = Step.Upload.class, name = "upload")})
+        @JsonSubTypes.Type(value = Step.Upload.class, name = "upload"),
+        @JsonSubTypes.Type(value = Step.Dir.class, name = "dir"),
+        @JsonSubTypes.Type(value = Step.Link.class, name = "link")})
 public sealed interface Step {
 
     /** The step as shown to people and logs: secrets masked. */
     String shown();
 
     /**
-     * Runs a shell command; a non-zero exit fails the host.
+     * Runs a shell command; a non-zero exit fails the host. What the command reads on its standard
+     * input travels apart from it: SQL for psql, and every secret a command needs, since a command
+     * line is visible to every local user of the host ({@code ps}) and stdin is not.
      *
-     * @param shown the command with secrets replaced by {@code ***}
+     * @param shown      the command with secrets replaced by {@code ***}
+     * @param input      fed to the command's stdin, or null for none
+     * @param shownInput the input as people may see it (secrets masked), or null
      */
-    record Exec(String command, String shown) implements Step {
+    record Exec(String command, String shown, String input, String shownInput) implements Step {
+        public Exec(String command, String shown) {
+            this(command, shown, null, null);
+        }
+
         public static Exec of(String command, Masker masker) {
             return new Exec(command, masker.mask(command));
+        }
+
+        /** A command fed {@code input} on its stdin; the shown input is masked. */
+        public static Exec withInput(String command, String input, Masker masker) {
+            return new Exec(command, masker.mask(command), input, masker.mask(input));
+        }
+
+        /**
+         * A command fed {@code input}, shown as {@code shownInput}: for input whose secrets the
+         * masker cannot know (a password verifier computed at plan time).
+         */
+        public static Exec withInput(String command, String input, String shownInput, Masker masker) {
+            return new Exec(command, masker.mask(command), input, masker.mask(shownInput));
+        }
+    }
+
+    /**
+     * A directory with its mode and owner, made like {@code mkdir -p}. The transport makes it as the
+     * user who owns the directory it is made in when that is not root, so a link planted there
+     * cannot redirect a root write (see {@code dev.pig.core.ssh.SafeFs}).
+     */
+    record Dir(String path, String mode, String owner, String group) implements Step {
+        @Override
+        public String shown() {
+            return "mkdir " + path + " (" + mode + " " + owner + ":" + group + ")";
+        }
+    }
+
+    /** A symbolic link {@code path -> target}, replaced when it points elsewhere; made like {@link Dir}. */
+    record Link(String path, String target) implements Step {
+        @Override
+        public String shown() {
+            return "ln -s " + target + " " + path;
         }
     }
 

@@ -24,20 +24,22 @@ public final class CommandTask extends BaseTask {
     private final Predicate<HostFacts> done;
     private final String doneReason;
     private final Consumer<FactRequest.Builder> needs;
+    private final String input;
 
     private CommandTask(String name, String command, String check, Predicate<HostFacts> done, String doneReason,
-                        Consumer<FactRequest.Builder> needs, String tag) {
+                        Consumer<FactRequest.Builder> needs, String tag, String input) {
         super("command " + name, tag);
         this.command = command;
         this.check = check;
         this.done = done;
         this.doneReason = doneReason;
         this.needs = needs;
+        this.input = input;
     }
 
     /** Runs {@code command} unless {@code check} exits 0 on the host. */
     public static CommandTask unless(String name, String check, String command, String tag) {
-        return new CommandTask(name, command, check, null, "check `" + check + "` passed", b -> { }, tag);
+        return new CommandTask(name, command, check, null, "check `" + check + "` passed", b -> { }, tag, null);
     }
 
     /**
@@ -46,7 +48,21 @@ public final class CommandTask extends BaseTask {
      */
     public static CommandTask unlessFacts(String name, Consumer<FactRequest.Builder> needs, Predicate<HostFacts> done,
                                           String reason, String command, String tag) {
-        return new CommandTask(name, command, null, done, reason, needs, tag);
+        return new CommandTask(name, command, null, done, reason, needs, tag, null);
+    }
+
+    /** Runs {@code command} every time the task is planned: an operation, not a state. */
+    public static CommandTask always(String name, String command, String tag) {
+        return new CommandTask(name, command, null, f -> false, "", b -> { }, tag, null);
+    }
+
+    /**
+     * The same command fed {@code input} on its stdin: the secrets it needs (a command line is
+     * readable by every local user), or the SQL of a psql call.
+     */
+    public CommandTask withInput(String stdin) {
+        String bare = name().substring("command ".length());
+        return new CommandTask(bare, command, check, done, doneReason, needs, tag(), stdin);
     }
 
     @Override
@@ -63,7 +79,7 @@ public final class CommandTask extends BaseTask {
         if (isDone) {
             return noop(name() + ": " + ctx.masker().mask(doneReason));
         }
-        Step.Exec step = Step.Exec.of(command, ctx.masker());
+        Step.Exec step = input == null ? Step.Exec.of(command, ctx.masker()) : Step.Exec.withInput(command, input, ctx.masker());
         return act(Action.RUN, name() + ": " + step.shown(), List.of(step), "");
     }
 }

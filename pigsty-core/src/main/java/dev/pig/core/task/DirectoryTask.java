@@ -34,29 +34,25 @@ public final class DirectoryTask extends BaseTask {
     @Override
     public Change plan(HostFacts facts, PlanContext ctx) {
         FileState s = facts.file(path);
-        String chmod = "chmod " + q(mode) + " " + q(path);
-        String chown = "chown " + q(owner + ":" + group) + " " + q(path);
+        Step dir = new Step.Dir(path, mode, owner, group);
         if (!s.exists()) {
-            return act(Action.CREATE, "directory " + path + " (" + mode + " " + owner + ":" + group + ")",
-                    List.of(Step.Exec.of("mkdir -p " + q(path) + " && " + chmod + " && " + chown, ctx.masker())), "");
+            return act(Action.CREATE, "directory " + path + " (" + mode + " " + owner + ":" + group + ")", List.of(dir), "");
         }
         if (s.type() != FileState.Type.DIRECTORY) {
             throw new PigException(PigException.Kind.FAILED,
                     facts.host() + ": " + path + " is a " + s.type().name().toLowerCase() + ", not a directory");
         }
         List<String> what = new ArrayList<>();
-        List<Step> steps = new ArrayList<>();
         if (!s.mode().equals(mode)) {
             what.add("mode " + s.mode() + " -> " + mode);
-            steps.add(Step.Exec.of(chmod, ctx.masker()));
         }
         if (!s.owner().equals(owner) || !s.group().equals(group)) {
             what.add("owner " + s.owner() + ":" + s.group() + " -> " + owner + ":" + group);
-            steps.add(Step.Exec.of(chown, ctx.masker()));
         }
-        if (steps.isEmpty()) {
+        if (what.isEmpty()) {
             return noop("directory " + path + " exists with mode " + mode + " and owner " + owner + ":" + group);
         }
-        return act(Action.UPDATE, "directory " + path + ": " + String.join(", ", what), steps, "");
+        // mode and owner are set together, by the same safe step that would make the directory
+        return act(Action.UPDATE, "directory " + path + ": " + String.join(", ", what), List.of(dir), "");
     }
 }

@@ -83,18 +83,17 @@ public final class FileTask extends BaseTask {
             return act(Action.UPDATE, "file " + path + ": content (sha256 " + shortHash(s.sha256()) + " -> " + shortHash(sha) + ")",
                     List.of(upload), diff);
         }
-        List<Step> fix = new ArrayList<>();
         List<String> what = new ArrayList<>();
         if (!s.mode().equals(mode)) {
-            fix.add(Step.Exec.of("chmod " + q(mode) + " " + q(path), ctx.masker()));
             what.add("mode " + s.mode() + " -> " + mode);
         }
         if (!s.owner().equals(owner) || !s.group().equals(group)) {
-            fix.add(Step.Exec.of("chown " + q(owner + ":" + group) + " " + q(path), ctx.masker()));
             what.add("owner " + s.owner() + ":" + s.group() + " -> " + owner + ":" + group);
         }
-        if (!fix.isEmpty()) {
-            return act(Action.UPDATE, "file " + path + ": " + String.join(", ", what), fix, "");
+        if (!what.isEmpty()) {
+            // written again rather than chmod/chown in place: those follow a link put there since
+            // the facts were read, the safe upload does not
+            return act(Action.UPDATE, "file " + path + ": " + String.join(", ", what), List.of(upload), "");
         }
         return noop("file " + path + " has the same content (sha256 " + shortHash(sha) + "), mode and owner");
     }

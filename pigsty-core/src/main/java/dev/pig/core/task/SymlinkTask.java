@@ -29,8 +29,7 @@ public final class SymlinkTask extends BaseTask {
     @Override
     public Change plan(HostFacts facts, PlanContext ctx) {
         FileState s = facts.file(path);
-        // ln -sfn replaces a link atomically enough and never descends into the old target
-        Step ln = Step.Exec.of("ln -sfn " + q(target) + " " + q(path), ctx.masker());
+        Step ln = new Step.Link(path, target);
         if (!s.exists()) {
             ctx.changed(path);
             return act(Action.CREATE, "symlink " + path + " -> " + target, List.of(ln), "");

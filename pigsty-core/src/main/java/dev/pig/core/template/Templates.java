@@ -42,7 +42,8 @@ public final class Templates {
 
     /** Built-in templates, overridden by those under {@code overrides} when given. */
     public static Templates create(Optional<Path> overrides) {
-        Configuration c = new Configuration(Configuration.VERSION_2_3_32);
+        // 2.3.33: a record's components read like properties, so template data can be a record
+        Configuration c = new Configuration(Configuration.VERSION_2_3_33);
         List<TemplateLoader> loaders = new ArrayList<>();
         if (overrides.isPresent()) {
             try {
@@ -64,15 +65,28 @@ public final class Templates {
         c.setFallbackOnNullLoopVariable(false);
         c.setAPIBuiltinEnabled(false);
         c.setWhitespaceStripping(true);
+        Formats.install(c);
         return new Templates(c);
     }
 
+    /** Renders template text given inline, for tests of the shared functions. */
+    String renderString(String name, String text, Map<String, ?> model) {
+        try {
+            StringWriter out = new StringWriter();
+            new Template(name, new java.io.StringReader(text), cfg).process(model, out);
+            return out.toString();
+        } catch (IOException | TemplateException e) {
+            throw new PigException(PigException.Kind.FAILED, "template " + name + ": " + e.getMessage());
+        }
+    }
+
     /**
-     * Renders {@code name} (a path under {@code templates/}, like {@code etcd/etcd.conf.ftl}).
+     * Renders {@code name} (a path under {@code templates/}, like {@code etcd/etcd.conf.ftl}) with
+     * {@code model}: a map, or a record whose components the template reads by name.
      *
      * @throws PigException naming the template, line and the missing or wrong value
      */
-    public String render(String name, Map<String, ?> model) {
+    public String render(String name, Object model) {
         try {
             Template t = cfg.getTemplate(name);
             StringWriter out = new StringWriter();
