@@ -26,6 +26,6 @@ listen admin
     stats uri /
     stats refresh 10s
 <#if auth>
-    stats auth ${username}:${password}
+    stats auth ${haproxy(username + ":" + password)}
     stats admin if TRUE
 </#if>

@@ -1,4 +1,4 @@
-# crontab of ${dbsu}: managed by pig (pg_crontab), from pg_crontab
-<#list entries as e>
+# crontab of ${pg_dbsu}: managed by pig (pg_crontab), from pg_crontab
+<#list pg_crontab as e>
 ${e}
 </#list>

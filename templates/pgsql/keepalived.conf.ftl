@@ -1,10 +1,10 @@
 #==============================================================#
-# keepalived.conf of ${name} (${cluster}): managed by pig (pg_vip)
-# ${vip}/${netmask?c} follows the leader: only the member whose Patroni holds the leader key
+# keepalived.conf of ${pg_instance} (${pg_cluster}): managed by pig (pg_vip)
+# ${vip_address}/${vip_netmask?c} follows the leader: only the member whose Patroni holds the leader key
 # answers /primary, every other member stays in FAULT and never claims the address
 #==============================================================#
 global_defs {
-    router_id ${name}
+    router_id ${pg_instance}
     script_user root
     enable_script_security
 }
@@ -17,14 +17,14 @@ vrrp_script ${script} {
     rise 1
 }
 
-vrrp_instance ${cluster} {
+vrrp_instance ${pg_cluster} {
     state BACKUP
-    interface ${interface}
+    interface ${pg_vip_interface}
     virtual_router_id ${router_id?c}
     priority 100
     advert_int 1
 <#if peers?has_content>
-    unicast_src_ip ${ip}
+    unicast_src_ip ${instance_ip}
     unicast_peer {
 <#list peers as p>
         ${p}
@@ -32,7 +32,7 @@ vrrp_instance ${cluster} {
     }
 </#if>
     virtual_ipaddress {
-        ${vip}/${netmask?c} dev ${interface}
+        ${vip_address}/${vip_netmask?c} dev ${pg_vip_interface}
     }
     track_script {
         ${script}

@@ -1,19 +1,19 @@
-# patroni of ${name}: managed by pig
+# patroni of ${pg_instance}: managed by pig
 [Unit]
-Description=Patroni: PostgreSQL ${cluster} with high availability
+Description=Patroni: PostgreSQL ${pg_cluster} with high availability
 Documentation=https://patroni.readthedocs.io/
 After=network-online.target
 Wants=network-online.target
 
 [Service]
 Type=simple
-User=${dbsu}
-Group=${dbsu}
-<#if watchdog_mode != "off">
-# patroni_watchdog_mode ${watchdog_mode}: the softdog module when the machine has no watchdog,
+User=${pg_dbsu}
+Group=${pg_dbsu}
+<#if patroni_watchdog_mode != "off">
+# patroni_watchdog_mode ${patroni_watchdog_mode}: the softdog module when the machine has no watchdog,
 # and the device given to the dbsu (a failure here is Patroni's to report)
 ExecStartPre=-+/sbin/modprobe softdog
-ExecStartPre=-+/bin/chown ${dbsu} /dev/watchdog
+ExecStartPre=-+/bin/chown ${pg_dbsu} /dev/watchdog
 </#if>
 ExecStart=/usr/bin/patroni /etc/patroni/patroni.yml
 ExecReload=/bin/kill -s HUP $MAINPID

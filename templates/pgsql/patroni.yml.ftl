@@ -1,28 +1,28 @@
-<#-- YAML scalars: numbers and booleans as they are, strings single-quoted -->
-<#function q v><#if v?is_number || v?is_boolean><#return v?c><#else><#return "'" + v?replace("'", "''") + "'"></#if></#function>
+<#-- YAML scalars: numbers and booleans as they are, strings as the YAML library quotes them -->
+<#function q v><#if v?is_number || v?is_boolean><#return v?c><#else><#return yaml(v)></#if></#function>
 <#-- a mapping as YAML block lines, nested mappings and lists indented by two -->
-<#macro yaml m indent>
+<#macro block m indent>
 <#list m as k, v>
 <#if v?is_hash>
-${""?left_pad(indent)}${k}:
-<@yaml v indent + 2/>
+${""?left_pad(indent)}${yamlKey(k)}:
+<@block v indent + 2/>
 <#elseif v?is_sequence>
-${""?left_pad(indent)}${k}:
+${""?left_pad(indent)}${yamlKey(k)}:
 <#list v as i>
 ${""?left_pad(indent + 2)}- ${q(i)}
 </#list>
 <#else>
-${""?left_pad(indent)}${k}: ${q(v)}
+${""?left_pad(indent)}${yamlKey(k)}: ${q(v)}
 </#if>
 </#list>
 </#macro>
 #==============================================================#
-# patroni.yml of ${name} (${cluster}): managed by pig
-# profile: ${profile}, ${cpus} cpu, ${mem_mb} MB memory, rto ${rto_mode}
+# patroni.yml of ${pg_instance} (${pg_cluster}): managed by pig
+# profile: ${profile}, ${node_cpu} cpu, ${node_mem_mb} MB memory, rto ${pg_rto.mode}
 #==============================================================#
-scope: ${q(cluster)}
-namespace: ${q(namespace)}
-name: ${q(name)}
+scope: ${q(pg_cluster)}
+namespace: ${q(pg_namespace)}
+name: ${q(pg_instance)}
 
 log:
   level: INFO
@@ -32,7 +32,7 @@ log:
 
 restapi:
   listen: ${q("0.0.0.0:" + patroni_port?c)}
-  connect_address: ${q(ip + ":" + patroni_port?c)}
+  connect_address: ${q(instance_ip + ":" + patroni_port?c)}
   authentication:
     username: ${q(patroni_username)}
     password: ${q(patroni_password)}
@@ -40,62 +40,62 @@ restapi:
 # a watchdog resets a leader whose Patroni hangs, safety_margin seconds before its lease
 # (ttl) runs out, so no two nodes ever act as primary at once
 watchdog:
-  mode: ${q(watchdog_mode)}
+  mode: ${q(patroni_watchdog_mode)}
   device: '/dev/watchdog'
-  safety_margin: ${safety_margin?c}
+  safety_margin: ${pg_rto.safetyMargin?c}
 
 etcd3:
-  hosts: ${q(etcd_hosts)}
+  hosts: ${q(etcd_endpoints)}
   protocol: http
   username: ${q(etcd_username)}
-  password: ${q(etcd_password)}
+  password: ${q(pg_etcd_password)}
 
 bootstrap:
   # written to the DCS once, when Patroni creates the cluster; pig changes a running
   # cluster's copy with PATCH /config
   dcs:
-<@yaml dcs 4/>
+<@block dcs 4/>
   initdb:
-    - encoding: ${q(encoding)}
-    - locale: ${q(locale)}
-    - lc-collate: ${q(lc_collate)}
-    - lc-ctype: ${q(lc_ctype)}
-<#if checksum>
+    - encoding: ${q(pg_encoding)}
+    - locale: ${q(pg_locale)}
+    - lc-collate: ${q(pg_lc_collate)}
+    - lc-ctype: ${q(pg_lc_ctype)}
+<#if pg_checksum>
     - data-checksums
 </#if>
 
 postgresql:
-  listen: ${q(listen + ":" + port?c)}
-  connect_address: ${q(ip + ":" + port?c)}
-  data_dir: ${q(data_dir)}
-  bin_dir: ${q(bin_dir)}
-  pgpass: ${q(pgpass)}
+  listen: ${q(pg_listen + ":" + pg_port?c)}
+  connect_address: ${q(instance_ip + ":" + pg_port?c)}
+  data_dir: ${q(pg_data)}
+  bin_dir: ${q(pg_bin_dir)}
+  pgpass: ${q(pgpass_file)}
   use_unix_socket: true
   use_unix_socket_repl: false
   # a new replica's base backup starts at once instead of waiting for the next checkpoint
   basebackup:
     - checkpoint: 'fast'
-<#if role_change?has_content>
+<#if role_change_callback?has_content>
   # a member that becomes the primary readies its backup repository
   callbacks:
-    on_role_change: ${q(role_change)}
+    on_role_change: ${q(role_change_callback)}
 </#if>
   authentication:
     superuser:
-      username: ${q(dbsu)}
+      username: ${q(pg_dbsu)}
     replication:
-      username: ${q(replication_username)}
-      password: ${q(replication_password)}
+      username: ${q(pg_replication_username)}
+      password: ${q(pg_replication_password)}
     rewind:
-      username: ${q(replication_username)}
-      password: ${q(replication_password)}
+      username: ${q(pg_replication_username)}
+      password: ${q(pg_replication_password)}
   parameters:
-    unix_socket_directories: ${q(socket_dir)}
-    password_encryption: ${q(pwd_enc)}
-    shared_preload_libraries: ${q(libs)}
+    unix_socket_directories: ${q(pg_localhost)}
+    password_encryption: ${q(pg_pwd_enc)}
+    shared_preload_libraries: ${q(pg_libs)}
     logging_collector: 'on'
     log_destination: csvlog
-    log_directory: ${q(log_dir)}
+    log_directory: ${q(pg_log_dir)}
     log_filename: 'postgresql-%a.log'
     log_truncate_on_rotation: 'on'
     log_rotation_age: '1d'
@@ -113,15 +113,15 @@ postgresql:
     ssl: 'on'
     ssl_cert_file: '/pg/cert/server.crt'
     ssl_key_file: '/pg/cert/server.key'
-<#list local as k, v>
-    ${k}: ${q(v)}
+<#list instance_parameters as k, v>
+    ${yamlKey(k)}: ${q(v)}
 </#list>
 <#if recovery_conf?has_content>
   recovery_conf:
-<@yaml recovery_conf 4/>
+<@block recovery_conf 4/>
 </#if>
   pg_hba:
-<#list hba as line>
+<#list pg_hba_rules as line>
     - ${q(line)}
 </#list>
 

@@ -1,14 +1,14 @@
 #!/bin/sh
-# pg-backup of ${cluster}: managed by pig (pgbackrest_config)
+# pg-backup of ${pg_cluster}: managed by pig (pgbackrest_config)
 # pg-backup [full|diff|incr]: a pgBackRest backup of this instance when it is the primary, and
 # nothing elsewhere, so every member can carry the same pg_crontab line and failovers need no edit
 # pg-backup stanza: the stanza in this member's repository; it fails unless this is the primary
 # pg-backup init:   the stanza, then a full backup unless the repository holds one or a backup runs
 # pg-backup stanza|init --wait: the same, once a promotion under way is done (a minute at most)
-STANZA='${cluster}'
-SOCKET='${socket_dir}'
-PORT='${port?c}'
-DBSU='${dbsu}'
+STANZA=${sh(pg_cluster)}
+SOCKET=${sh(pg_localhost)}
+PORT=${pg_port?c}
+DBSU=${sh(pg_dbsu)}
 <#noparse>
 set -eu
 mode=backup

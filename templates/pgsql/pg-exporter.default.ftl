@@ -1,3 +1,3 @@
-# prometheus-postgres-exporter of ${name}: managed by pig (pg_exporter)
-DATA_SOURCE_NAME='${dsn}'
-ARGS='${args}'
+# prometheus-postgres-exporter of ${pg_instance}: managed by pig (pg_exporter)
+DATA_SOURCE_NAME=${env(data_source_name)}
+ARGS=${env(exporter_args)}

@@ -1,4 +1,4 @@
 <#-- no comment line: pgbouncer's auth_file has no comment syntax, an unquoted line stops its parsing -->
-<#list users as u>
+<#list pg_users as u>
 "${u.name}" "${u.verifier}"
 </#list>

@@ -1,5 +1,5 @@
 #==============================================================#
-# pgbouncer.ini of ${name} (${cluster}): managed by pig (pgbouncer_config)
+# pgbouncer.ini of ${pg_instance} (${pg_cluster}): managed by pig (pgbouncer_config)
 # users: userlist.txt, useropts.txt; databases: database.txt; hba: pgb_hba.conf
 #==============================================================#
 [users]
@@ -9,20 +9,20 @@
 %include /etc/pgbouncer/database.txt
 
 [pgbouncer]
-listen_addr = ${listen}
-listen_port = ${port?c}
-unix_socket_dir = ${socket_dir}
-pool_mode = ${pool_mode}
+listen_addr = ${listen_addr}
+listen_port = ${pgbouncer_port?c}
+unix_socket_dir = ${pg_localhost}
+pool_mode = ${pgbouncer_poolmode}
 auth_type = hba
 auth_file = /etc/pgbouncer/userlist.txt
 auth_hba_file = /etc/pgbouncer/pgb_hba.conf
-<#if auth_query>
-auth_user = ${dbsu}
+<#if pgbouncer_auth_query>
+auth_user = ${pg_dbsu}
 auth_query = SELECT usename, passwd FROM pg_shadow WHERE usename = $1
 </#if>
 admin_users = ${admin_users}
 stats_users = ${stats_users}
-logfile = ${log_dir}/pgbouncer.log
+logfile = ${pgbouncer_log_dir}/pgbouncer.log
 server_reset_query =
 application_name_add_host = 1
 max_client_conn = 20000
@@ -36,9 +36,9 @@ server_lifetime = 600
 server_round_robin = 0
 log_connections = 0
 log_disconnections = 0
-ignore_startup_parameters = ${ignore}
-<#if sslmode != "disable">
-client_tls_sslmode = ${sslmode}
+ignore_startup_parameters = ${pgbouncer_ignore_param}
+<#if pgbouncer_sslmode != "disable">
+client_tls_sslmode = ${pgbouncer_sslmode}
 client_tls_cert_file = ${cert_dir}/server.crt
 client_tls_key_file = ${cert_dir}/server.key
 </#if>

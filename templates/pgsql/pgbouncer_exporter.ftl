@@ -1,11 +1,11 @@
 #!/usr/bin/python3
-# pgbouncer_exporter of ${name}: managed by pig (pgbouncer_exporter)
+# pgbouncer_exporter of ${pg_instance}: managed by pig (pgbouncer_exporter)
 # Prometheus metrics from PgBouncer's admin console (SHOW STATS, POOLS, DATABASES, LISTS), read
-# with psql over the unix socket as the dbsu, on every scrape of http://*:${port?c}/metrics.
-LISTEN_PORT = ${port?c}
-SOCKET_DIR = '${socket_dir}'
+# with psql over the unix socket as the dbsu, on every scrape of http://*:${pgbouncer_exporter_port?c}/metrics.
+LISTEN_PORT = ${pgbouncer_exporter_port?c}
+SOCKET_DIR = ${py(pg_localhost)}
 PGBOUNCER_PORT = '${pgbouncer_port?c}'
-USER = '${dbsu}'
+USER = ${py(pg_dbsu)}
 <#noparse>
 import http.server
 import re

@@ -1,11 +1,11 @@
-# pgbouncer_exporter of ${name}: managed by pig (pgbouncer_exporter)
+# pgbouncer_exporter of ${pg_instance}: managed by pig (pgbouncer_exporter)
 [Unit]
-Description=Prometheus metrics of PgBouncer on ${name}, port ${port?c}
+Description=Prometheus metrics of PgBouncer on ${pg_instance}, port ${pgbouncer_exporter_port?c}
 After=pgbouncer.service
 
 [Service]
 Type=simple
-User=${dbsu}
+User=${pg_dbsu}
 ExecStart=/usr/bin/python3 ${script}
 Restart=on-failure
 RestartSec=5

@@ -126,6 +126,16 @@ final class FakeHosts implements Connections.Opener {
             }
 
             @Override
+            public void directory(String path, String mode, String owner, String group, Duration timeout) {
+                run("mkdir " + path + " (" + mode + " " + owner + ":" + group + ")", null, timeout);
+            }
+
+            @Override
+            public void symlink(String path, String linkTarget, Duration timeout) {
+                run("ln -s " + linkTarget + " " + path, null, timeout);
+            }
+
+            @Override
             public int commandCount() {
                 return count.get();
             }

@@ -28,12 +28,12 @@ public final class ModuleContext {
         return new HostVars(model.varsOf(node.id()));
     }
 
-    public String render(String template, Map<String, ?> data) {
+    public String render(String template, Object data) {
         return templates.render(template, data);
     }
 
     /** A file rendered from {@code templates/<template>}. */
-    public FileTask file(String path, String template, Map<String, ?> data, String mode, String owner, String group,
+    public FileTask file(String path, String template, Object data, String mode, String owner, String group,
                          String tag, boolean sensitive) {
         return new FileTask(path, render(template, data).getBytes(StandardCharsets.UTF_8), mode, owner, group, tag, sensitive);
     }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import dev.pig.core.fact.FactSection;
+import dev.pig.core.model.Secret;
 import dev.pig.core.ssh.Shell;
 
 /**
@@ -57,18 +58,19 @@ public final class EtcdHealth implements FactSection<EtcdHealth.View> {
      * @param localPort      the client port of the etcd on the probing host, for its member list
      * @param rootPassword   tried when an anonymous probe fails (some etcd versions need a user)
      */
-    EtcdHealth(List<String> clientUrls, int localPort, String rootPassword) {
+    EtcdHealth(List<String> clientUrls, int localPort, Secret rootPassword) {
         String probe = "ETCDCTL_API=3 timeout 5 etcdctl --endpoints=\"$1\" --dial-timeout=1s --command-timeout=2s";
         this.script = "command -v etcdctl >/dev/null 2>&1 || exit 0\n"
                 + "pig_eps=" + Shell.quote(String.join("\n", clientUrls)) + "\n"
                 // members the cluster lists but the inventory does not (a host left out of it) count too
                 + "if systemctl is-active -q etcd.service; then\n"
-                + "  pig_eps=\"$pig_eps\n$(" + EtcdModule.etcdctl(rootPassword, "127.0.0.1:" + localPort)
+                + "  pig_eps=\"$pig_eps\n$(" + Etcdctl.local(localPort).inlinePrelude(rootPassword) + Etcdctl.FUNCTION
                 + " member list 2>/dev/null | awk -F', *' 'NF >= 6 && $5 ~ /^https?:/ { print $5 }')\"\n"
                 + "fi\n"
                 + "pig_probe() {\n"
-                + "  if " + probe + " endpoint health >/dev/null 2>&1 || " + probe + " --user "
-                + Shell.quote("root:" + rootPassword) + " endpoint health >/dev/null 2>&1; then\n"
+                // the script travels on stdin: root's password in the environment of the probe, not its arguments
+                + "  if " + probe + " endpoint health >/dev/null 2>&1 || ETCDCTL_USER=" + Shell.quote("root:" + rootPassword.reveal())
+                + " " + probe + " endpoint health >/dev/null 2>&1; then\n"
                 + "    echo \"$1 healthy\"\n"
                 + "  else\n"
                 + "    echo \"$1 unhealthy\"\n"

@@ -16,6 +16,7 @@ import dev.pig.core.fact.HostFacts;
 import dev.pig.core.model.ClusterModel;
 import dev.pig.core.model.EtcdCluster;
 import dev.pig.core.model.Node;
+import dev.pig.core.model.Secret;
 import dev.pig.core.plan.Change;
 import dev.pig.core.ssh.Shell;
 import dev.pig.core.task.CommandTask;
@@ -88,7 +89,7 @@ public final class EtcdModule implements PigModule {
 
     private static EtcdMembers members(ModuleContext ctx) {
         EtcdCluster e = ctx.model().etcd().orElseThrow();
-        return new EtcdMembers(etcdctl(rootPassword(ctx), "127.0.0.1:" + e.members().get(0).port()));
+        return new EtcdMembers(Etcdctl.local(e.members().get(0).port()).inlinePrelude(rootPassword(ctx)) + Etcdctl.FUNCTION);
     }
 
     private static EtcdHealth health(ModuleContext ctx) {
@@ -97,9 +98,9 @@ public final class EtcdModule implements PigModule {
     }
 
     /** etcd's root password: a global parameter, so any member's value. */
-    private static String rootPassword(ModuleContext ctx) {
+    private static Secret rootPassword(ModuleContext ctx) {
         EtcdCluster e = ctx.model().etcd().orElseThrow();
-        return ctx.vars(ctx.model().node(e.members().get(0).ip()).orElseThrow()).str("etcd_root_password");
+        return ctx.vars(ctx.model().node(e.members().get(0).ip()).orElseThrow()).secret("etcd_root_password");
     }
 
     static String clientUrl(EtcdCluster.Member m) {
@@ -110,18 +111,9 @@ public final class EtcdModule implements PigModule {
         return "http://" + m.ip() + ":" + m.peerPort();
     }
 
-    /**
-     * etcdctl against an endpoint; without credentials first (auth not enabled yet), then as root.
-     * The password is masked wherever a command is shown.
-     */
-    static String etcdctl(HostVars v, String endpoints) {
-        return etcdctl(v.str("etcd_root_password"), endpoints);
-    }
-
-    static String etcdctl(String rootPassword, String endpoints) {
-        String base = "ETCDCTL_API=3 etcdctl --endpoints=" + endpoints + " --command-timeout=5s";
-        return "etcdctl_() { " + base + " \"$@\" 2>/dev/null || " + base + " --user "
-                + Shell.quote("root:" + rootPassword) + " \"$@\"; }; etcdctl_";
+    /** The first line of a step's stdin that runs {@link Etcdctl#FUNCTION} as root. */
+    static String rootCredentials(HostVars v) {
+        return Etcdctl.credentials("root", v.secret("etcd_root_password"));
     }
 
     /**
@@ -139,7 +131,7 @@ public final class EtcdModule implements PigModule {
         HostVars v = ctx.vars(node);
         String data = v.str("etcd_data");
         String peerUrl = peerUrl(me);
-        String local = etcdctl(v, "127.0.0.1:" + me.port());
+        Etcdctl local = Etcdctl.local(me.port());
         EtcdMembers section = members(ctx);
         EtcdHealth health = health(ctx);
         List<Staged> out = new ArrayList<>();
@@ -183,7 +175,7 @@ public final class EtcdModule implements PigModule {
         out.add(ModuleContext.stage(this, 5, "launch", new EtcdService.Launch(me.name())));
         List<String> others = cluster.members().stream().filter(m -> m != me).map(EtcdModule::clientUrl).toList();
         out.add(ModuleContext.stage(this, 6, String.format("restart %04d", me.seq()),
-                new EtcdService.Restart(me.name(), local, others, v.str("etcd_root_password"))));
+                new EtcdService.Restart(me.name(), local, others, v.secret("etcd_root_password"))));
 
         out.add(ModuleContext.stage(this, 7, "health", new Deferred("command etcd health " + me.name(), "etcd_launch",
                 b -> b.sections(EtcdHealth.NAME),
@@ -194,21 +186,26 @@ public final class EtcdModule implements PigModule {
                         return CommandTask.unlessFacts("etcd health " + me.name(), b -> { }, f -> true,
                                 me.name() + " answers at " + url + "; " + health.summary(h), "true", "etcd_launch");
                     }
-                    return CommandTask.unlessFacts("etcd health " + me.name(), b -> { }, f -> false, "",
-                            "for i in $(seq 60); do " + local + " endpoint health >/dev/null 2>&1 && exit 0; sleep 1; done; "
-                                    + local + " endpoint health", "etcd_launch");
+                    return CommandTask.always("etcd health " + me.name(), local.stepPrelude()
+                            + "for i in $(seq 60); do etcdctl_ endpoint health >/dev/null 2>&1 && exit 0; sleep 1; done; "
+                            + "etcdctl_ endpoint health", "etcd_launch").withInput(rootCredentials(v));
                 })));
 
         EtcdCluster.Member firstMember = cluster.members().stream().min(Comparator.comparingInt(EtcdCluster.Member::seq)).orElseThrow();
         if (firstMember == me) {
-            String pw = Shell.quote(v.str("etcd_root_password"));
-            String plain = "ETCDCTL_API=3 etcdctl --endpoints=127.0.0.1:" + me.port() + " --command-timeout=5s";
-            out.add(ModuleContext.stage(this, 8, "auth", CommandTask.unless("etcd auth enable",
-                    // auth is on when an anonymous request is refused and root can log in
-                    "! " + plain + " user list >/dev/null 2>&1 && " + plain + " --user root:" + pw + " user get root >/dev/null 2>&1",
-                    "set -e; " + plain + " user get root >/dev/null 2>&1 || " + plain + " user add root --new-user-password=" + pw
-                            + " --interactive=false; " + plain + " user grant-role root root; " + plain + " auth enable",
-                    "etcd_auth")));
+            Etcdctl ctl = Etcdctl.local(me.port());
+            Secret root = v.secret("etcd_root_password");
+            // auth is on when an anonymous request is refused and root can log in
+            String on = "! " + ctl.plain("user", "list") + " >/dev/null 2>&1 && " + ctl.withUser("root", root, "user", "get", "root")
+                    + " >/dev/null 2>&1";
+            // the new user's password reaches etcdctl on its stdin (--interactive=false): never on its command line
+            String enable = "set -e\nIFS= read -r pig_pw\n"
+                    + ctl.plain("user", "get", "root") + " >/dev/null 2>&1 || printf '%s\\n' \"$pig_pw\" | "
+                    + ctl.plain("user", "add", "root", "--interactive=false") + "\n"
+                    + ctl.plain("user", "grant-role", "root", "root") + "\n"
+                    + ctl.plain("auth", "enable") + "\n";
+            out.add(ModuleContext.stage(this, 8, "auth", CommandTask.unless("etcd auth enable", on, enable, "etcd_auth")
+                    .withInput(root.reveal() + "\n")));
         }
         return out;
     }
@@ -263,7 +260,8 @@ public final class EtcdModule implements PigModule {
     public Staged memberRemove(ModuleContext ctx, Node survivor, List<Node> removed) {
         EtcdCluster cluster = ctx.model().etcd().orElseThrow();
         String names = String.join(", ", removed.stream().map(n -> member(cluster, n).name()).toList());
-        String local = etcdctl(ctx.vars(survivor), "127.0.0.1:" + member(cluster, survivor).port());
+        Etcdctl local = Etcdctl.local(member(cluster, survivor).port());
+        String credentials = rootCredentials(ctx.vars(survivor));
         return ModuleContext.stage(this, 1, "member remove", new Deferred("command etcd member remove " + names, "etcd_member",
                 b -> b.sections(EtcdMembers.NAME, EtcdHealth.NAME),
                 (facts, pctx) -> {
@@ -276,8 +274,9 @@ public final class EtcdModule implements PigModule {
                         return CommandTask.unlessFacts("etcd member remove " + names, b -> { }, f -> true,
                                 "the cluster does not list " + String.join(", ", r.notListed()), "true", "etcd_member");
                     }
-                    String cmd = String.join(" && ", r.order().stream().map(m -> local + " member remove " + m.id()).toList());
-                    return CommandTask.unlessFacts("etcd member remove " + names, b -> { }, f -> false, "", cmd, "etcd_member");
+                    String cmd = local.stepPrelude() + String.join(" && ", r.order().stream()
+                            .map(m -> Etcdctl.FUNCTION + " member remove " + Shell.quote(m.id())).toList());
+                    return CommandTask.always("etcd member remove " + names, cmd, "etcd_member").withInput(credentials);
                 }));
     }
 
@@ -366,8 +365,8 @@ public final class EtcdModule implements PigModule {
                     + (seen == null ? "none lists a client URL" : health.summary(seen) + ", as " + running.get().host() + " sees it")
                     + "), so " + me.name() + " cannot join it; bring the members back first");
         }
-        return CommandTask.unlessFacts(name, b -> { }, f -> false, "",
-                etcdctl(v, String.join(",", endpoints)) + " member add " + me.name() + " --peer-urls=" + peerUrl, "etcd_member");
+        return CommandTask.always(name, Etcdctl.of(endpoints).stepPrelude() + Etcdctl.FUNCTION + " member add " + Shell.quote(me.name())
+                + " --peer-urls=" + Shell.quote(peerUrl), "etcd_member").withInput(rootCredentials(v));
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.pig.core.fact.HostFacts;
 import dev.pig.core.fact.UnitState;
 import dev.pig.core.plan.Action;
 import dev.pig.core.plan.Change;
+import dev.pig.core.model.Secret;
 import dev.pig.core.plan.Step;
 import dev.pig.core.ssh.Shell;
 import dev.pig.core.task.PlanContext;
@@ -89,8 +90,8 @@ final class EtcdService {
      */
     static final class Restart implements Task {
         private final String member;
-        private final String local;
-        private final String rootPassword;
+        private final Etcdctl local;
+        private final Secret rootPassword;
         private final List<String> others;
         private final int size;
 
@@ -99,7 +100,7 @@ final class EtcdService {
          * @param others       the client URLs of the other members
          * @param rootPassword for probes that need a user
          */
-        Restart(String member, String local, List<String> others, String rootPassword) {
+        Restart(String member, Etcdctl local, List<String> others, Secret rootPassword) {
             this.member = member;
             this.local = local;
             this.others = List.copyOf(others);
@@ -145,21 +146,23 @@ final class EtcdService {
             if (ctx.firstChanged(List.of(EtcdModule.UNIT)) != null) {
                 steps.add(Step.Exec.of("systemctl daemon-reload", ctx.masker()));
             }
+            String credentials = Etcdctl.credentials("root", rootPassword);
             if (needed() > 0) {
-                steps.add(Step.Exec.of(quorumCheck(), ctx.masker()));
+                steps.add(Step.Exec.withInput(quorumCheck(), credentials, ctx.masker()));
             }
             steps.add(Step.Exec.of("systemctl restart " + UNIT, ctx.masker()));
-            steps.add(Step.Exec.of("for i in $(seq 60); do " + local + " endpoint health >/dev/null 2>&1 && exit 0; sleep 1; done; "
-                    + local + " endpoint health", ctx.masker()));
+            steps.add(Step.Exec.withInput(local.stepPrelude() + "for i in $(seq 60); do etcdctl_ endpoint health >/dev/null 2>&1 && exit 0;"
+                    + " sleep 1; done; etcdctl_ endpoint health", credentials, ctx.masker()));
             return new Change.Act(name(), tag(), Action.UPDATE, "restart " + UNIT + " on " + member
                     + " (" + cause + " changed), once " + needed() + " of the other " + others.size()
                     + " members answer, then wait until it is healthy", steps, "");
         }
 
         private String quorumCheck() {
-            String probe = "ETCDCTL_API=3 timeout 5 etcdctl --endpoints=$ep --dial-timeout=1s --command-timeout=2s";
-            return "ok=0; for ep in " + String.join(" ", others) + "; do "
-                    + "{ " + probe + " endpoint health || " + probe + " --user " + Shell.quote("root:" + rootPassword)
+            String probe = "ETCDCTL_API=3 timeout 5 etcdctl --endpoints=\"$ep\" --dial-timeout=1s --command-timeout=2s";
+            // root's credentials arrive on stdin and reach etcdctl in its environment
+            return "IFS= read -r pig_etcd_user || exit 1; ok=0; for ep in " + Shell.join(others) + "; do "
+                    + "{ " + probe + " endpoint health || ETCDCTL_USER=\"$pig_etcd_user\" " + probe
                     + " endpoint health; } >/dev/null 2>&1 && ok=$((ok+1)); done; "
                     + "[ $ok -ge " + needed() + " ] || { echo \"only $ok of the other " + others.size() + " members answer, "
                     + needed() + " must while " + member + " restarts: not restarting it; bring the others back first\" >&2; exit 1; }";

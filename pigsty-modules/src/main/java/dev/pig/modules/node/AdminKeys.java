@@ -143,10 +143,12 @@ final class AdminKeys {
             FileState q = facts.file(pub);
             if (!q.exists() || q.content() == null || q.content().length == 0) {
                 ctx.changed(pub);
-                String tmp = Shell.quote(pub + ".pig-new");
+                // as the user: the directory is theirs, and a root write there would follow a link they plant
+                String restore = "cd / && setpriv --reuid=" + Shell.quote(user) + " --regid=\"$(id -g -- " + Shell.quote(user)
+                        + ")\" --init-groups -- sh -c " + Shell.quote("umask 077 && ssh-keygen -y -f \"$1\" > \"$2.pig-new\" && chmod 0644"
+                        + " \"$2.pig-new\" && mv -fT -- \"$2.pig-new\" \"$2\"") + " sh " + Shell.quote(priv) + " " + Shell.quote(pub);
                 return new Change.Act(name(), tag, Action.UPDATE, "restore " + pub + " from " + priv,
-                        List.of(Step.Exec.of("ssh-keygen -y -f " + Shell.quote(priv) + " > " + tmp + " && chown " + Shell.quote(user + ":" + user)
-                                + " " + tmp + " && chmod 0644 " + tmp + " && mv -f " + tmp + " " + Shell.quote(pub), ctx.masker())), "");
+                        List.of(Step.Exec.of(restore, ctx.masker())), "");
             }
             String key = new String(q.content(), StandardCharsets.UTF_8).strip().split("\\s+")[0];
             return new Change.NoOp(name(), tag, user + " has an ssh key pair (" + key + ", " + pub + ")");

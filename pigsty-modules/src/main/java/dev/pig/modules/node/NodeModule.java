@@ -26,6 +26,7 @@ import dev.pig.core.task.Guarded;
 import dev.pig.core.task.FileTask;
 import dev.pig.core.task.GroupTask;
 import dev.pig.core.task.PackagesTask;
+import dev.pig.core.task.Skip;
 import dev.pig.core.task.Staged;
 import dev.pig.core.task.SymlinkTask;
 import dev.pig.core.task.Task;
@@ -172,7 +173,7 @@ public final class NodeModule implements PigModule {
             return List.of(skip("hostname", "no nodename (nor a PostgreSQL instance to name the node after): the hostname stays", "node_name"));
         }
         if (!v.bool("nodename_overwrite")) {
-            return List.of(skip("hostname " + name, "nodename_overwrite is false: the existing hostname stays", "node_name"));
+            return List.of(skip("command hostname " + name, "nodename_overwrite is false: the existing hostname stays", "node_name"));
         }
         return List.of(
                 ctx.file(HOSTNAME, "node/hostname.ftl", Map.of("nodename", name), "0644", "root", "root", "node_name", false),
@@ -256,7 +257,7 @@ public final class NodeModule implements PigModule {
                     NodeOs os = NodeOs.of(facts.os(), facts.host());
                     Map<String, byte[]> written = PackageSources.written(sources.resolve(os, facts.os()), mod -> sourcesFile(ctx, os, mod));
                     if (written.isEmpty()) {
-                        return skip("refresh package lists", "pig writes no package sources here: lists are fetched when packages need them",
+                        return skip("command refresh package lists", "pig writes no package sources here: lists are fetched when packages need them",
                                 "node_repo");
                     }
                     return new PackageSources.Refresh(written, "node_repo");
@@ -535,7 +536,7 @@ public final class NodeModule implements PigModule {
 
     /** A task that has nothing to do, for a reason known from the inventory alone. */
     static Task skip(String name, String reason, String tag) {
-        return CommandTask.unlessFacts(name, b -> { }, f -> true, reason, "true", tag);
+        return new Skip(name, tag, reason);
     }
 
     /** Pigsty's placeholder for the admin node in {@code node_etc_hosts} and {@code node_ntp_servers}. */

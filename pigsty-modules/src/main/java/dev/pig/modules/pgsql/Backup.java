@@ -4,27 +4,20 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.pig.core.diag.PigException;
-import dev.pig.core.fact.FactSection;
 import dev.pig.core.fact.FileState;
 import dev.pig.core.model.PgCluster;
-import dev.pig.core.model.PgInstance;
-import dev.pig.core.ssh.Shell;
 import dev.pig.core.task.CommandTask;
 import dev.pig.core.task.Deferred;
 import dev.pig.core.task.DirectoryTask;
 import dev.pig.core.task.FileTask;
+import dev.pig.core.task.Skip;
 import dev.pig.core.task.SymlinkTask;
 import dev.pig.core.task.Task;
 import dev.pig.core.task.Absent;
 import dev.pig.modules.HostVars;
-import dev.pig.modules.ModuleContext;
 
 /**
  * Backups with pgBackRest ({@code pgbackrest_enabled}): the repository {@code pgbackrest_method}
@@ -56,23 +49,13 @@ final class Backup {
     }
 
     /** The command PostgreSQL archives WAL with, or empty when pgBackRest is off. */
-    static String archiveCommand(PgCluster cluster, HostVars v) {
-        return v.bool("pgbackrest_enabled") ? "pgbackrest --stanza=" + cluster.name() + " archive-push %p" : "";
+    static String archiveCommand(PgNode n) {
+        return n.v().bool("pgbackrest_enabled") ? "pgbackrest --stanza=" + n.cluster().name() + " archive-push %p" : "";
     }
 
     /** The callback Patroni runs when this member's role changes, or empty when pgBackRest is off. */
     static String roleChangeCallback(HostVars v) {
         return v.bool("pgbackrest_enabled") ? ROLE_CHANGE : "";
-    }
-
-    /** A command line run as the dbsu, from a directory it may read. */
-    static String asDbsuSh(HostVars v, String command) {
-        return "cd /tmp && su -s /bin/sh " + v.str("pg_dbsu") + " -c " + Shell.quote(command);
-    }
-
-    /** The pgbackrest command line, as the dbsu, for a shell on the host. */
-    static String asDbsu(HostVars v, String args) {
-        return asDbsuSh(v, "pgbackrest " + args);
     }
 
     /** The repository options of {@code pgbackrest_method}, as {@code repo1-} keys want them. */
@@ -84,14 +67,23 @@ final class Backup {
                     + method + "'; add it or pick one of " + String.join(", ", v.dict("pgbackrest_repo").keySet()));
         }
         Map<String, String> out = new LinkedHashMap<>();
-        m.forEach((k, x) -> out.put(String.valueOf(k).replace('_', '-'),
-                x instanceof Boolean b ? (b ? "y" : "n") : String.valueOf(x)));
+        m.forEach((k, x) -> {
+            String key = String.valueOf(k).replace('_', '-');
+            // a key becomes "repo1-<key>=" in pgbackrest.conf: only a name pgBackRest could have
+            if (!key.matches("[a-z0-9][a-z0-9-]*")) {
+                throw new PigException(PigException.Kind.USAGE, "pgbackrest_repo." + method + " has the key '" + k
+                        + "', which is no pgBackRest option name (letters, digits, - and _)");
+            }
+            out.put(key, x instanceof Boolean b ? (b ? "y" : "n") : String.valueOf(x));
+        });
         return out;
     }
 
-    static List<Task> tasks(ModuleContext ctx, PgCluster cluster, PgInstance me, HostVars v, BackrestInfo info,
-                            LeaderGate leader) {
-        String dbsu = v.str("pg_dbsu");
+    /** The repository, its config, pig's backup scripts, the stanza and a first full backup on the leader. */
+    static List<Task> tasks(PgNode n) {
+        HostVars v = n.v();
+        PgCluster cluster = n.cluster();
+        String dbsu = n.dbsu();
         List<Task> out = new ArrayList<>();
         Map<String, String> repo = repo(v);
         String path = repo.getOrDefault("path", LOCAL_REPO_LINK);
@@ -110,60 +102,61 @@ final class Backup {
         out.add(new DirectoryTask(v.str("pgbackrest_log_dir"), "0750", dbsu, dbsu, "pgbackrest_config"));
         out.add(new DirectoryTask(CONF_DIR, "0755", "root", "root", "pgbackrest_config"));
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", me.name());
-        m.put("cluster", cluster.name());
-        m.put("method", v.str("pgbackrest_method"));
-        m.put("repo", repo);
-        m.put("log_dir", v.str("pgbackrest_log_dir"));
-        m.put("spool_dir", "/pg/spool");
+        m.put("pg_instance", n.me().name());
+        m.put("pg_cluster", cluster.name());
+        m.put("pgbackrest_method", v.str("pgbackrest_method"));
+        m.put("pgbackrest_repo", repo);
+        m.put("pgbackrest_log_dir", v.str("pgbackrest_log_dir"));
+        m.put("spool_path", "/pg/spool");
         m.put("process_max", 2);
-        m.put("data_dir", v.str("pg_data"));
-        m.put("port", me.port());
-        m.put("socket_dir", v.str("pg_localhost"));
-        m.put("dbsu", dbsu);
+        m.put("pg_data", v.str("pg_data"));
+        m.put("pg_port", n.me().port());
+        m.put("pg_localhost", v.str("pg_localhost"));
+        m.put("pg_dbsu", dbsu);
         boolean secret = repo.keySet().stream().anyMatch(k -> k.contains("secret") || k.contains("pass") || k.endsWith("key"));
-        out.add(ctx.file(CONF, "pgsql/pgbackrest.conf.ftl", m, "0600", dbsu, dbsu, "pgbackrest_config", secret));
-        out.add(ctx.file(SCRIPT, "pgsql/pg-backup.ftl", Map.of("cluster", cluster.name(), "socket_dir", v.str("pg_localhost"),
-                "port", me.port(), "dbsu", dbsu), "0755", dbsu, dbsu, "pgbackrest_config", false));
+        out.add(n.ctx().file(CONF, "pgsql/pgbackrest.conf.ftl", m, "0600", dbsu, dbsu, "pgbackrest_config", secret));
+        out.add(n.ctx().file(SCRIPT, "pgsql/pg-backup.ftl", Map.of("pg_cluster", cluster.name(), "pg_localhost", v.str("pg_localhost"),
+                "pg_port", n.me().port(), "pg_dbsu", dbsu), "0755", dbsu, dbsu, "pgbackrest_config", false));
 
         boolean initBackup = v.bool("pgbackrest_init_backup");
-        out.add(ctx.file(ROLE_CHANGE, "pgsql/pg-role-change.ftl", Map.of("cluster", cluster.name(),
-                "mode", initBackup ? "init" : "stanza", "log", v.str("pgbackrest_log_dir") + "/pg-role-change.log"),
+        out.add(n.ctx().file(ROLE_CHANGE, "pgsql/pg-role-change.ftl", Map.of("pg_cluster", cluster.name(),
+                "mode", initBackup ? "init" : "stanza", "log_file", v.str("pgbackrest_log_dir") + "/pg-role-change.log"),
                 "0755", dbsu, dbsu, "pgbackrest_config", false));
 
-        if (cluster.primary().flatMap(PgInstance::upstream).isPresent()) {
+        if (n.standbyCluster()) {
             // a standby cluster archives no WAL of its own until it is promoted, and its callback readies it then
-            out.add(PgsqlModule.skip("pgbackrest stanza " + cluster.name(), cluster.name()
-                    + " is a standby cluster: its stanza is made when it is promoted", "pgbackrest_init"));
+            out.add(new Skip("command pgbackrest stanza " + cluster.name(), "pgbackrest_init", cluster.name()
+                    + " is a standby cluster: its stanza is made when it is promoted"));
             return out;
         }
-        out.add(leader.only("command pgbackrest stanza " + cluster.name(), "pgbackrest_init", b -> b.sections(info.name()),
+        BackrestInfo info = n.facts().backrest();
+        Postgres pg = n.pg();
+        out.add(Leader.only(n, "command pgbackrest stanza " + cluster.name(), "pgbackrest_init", b -> b.sections(info.name()),
                 (facts, pctx) -> {
                     BackrestInfo.View now = facts.extra(info);
                     return CommandTask.unlessFacts("pgbackrest stanza " + cluster.name(), b -> { }, f -> now.stanzaExists(),
-                            "stanza " + cluster.name() + " exists (" + now.message() + ")", asDbsuSh(v, SCRIPT + " stanza"),
-                            "pgbackrest_init");
+                            "stanza " + cluster.name() + " exists (" + now.message() + ")", pg.script(SCRIPT, "stanza"), "pgbackrest_init");
                 }));
         if (initBackup) {
-            out.add(leader.only("command pgbackrest first backup", "pgbackrest_backup", b -> b.sections(info.name()),
+            out.add(Leader.only(n, "command pgbackrest first backup", "pgbackrest_backup", b -> b.sections(info.name()),
                     (facts, pctx) -> {
                         BackrestInfo.View now = facts.extra(info);
                         String why = now.running() ? "a backup of " + cluster.name() + " runs"
                                 : "the repository holds " + now.backups().size() + " backup(s), the last " + now.last();
                         return CommandTask.unlessFacts("first full backup of " + cluster.name(), b -> { },
-                                f -> !now.backups().isEmpty() || now.running(), why, asDbsuSh(v, SCRIPT + " init"), "pgbackrest_backup");
+                                f -> !now.backups().isEmpty() || now.running(), why, pg.script(SCRIPT, "init"), "pgbackrest_backup");
                     }));
         }
         return out;
     }
 
     /** The dbsu's crontab from {@code pg_crontab}; an emptied list removes the one pig wrote, never another. */
-    static Task crontab(ModuleContext ctx, HostVars v) {
-        String dbsu = v.str("pg_dbsu");
+    static Task crontab(PgNode n) {
+        String dbsu = n.dbsu();
         String path = "/var/spool/cron/crontabs/" + dbsu;
-        List<String> entries = v.strings("pg_crontab");
+        List<String> entries = n.v().strings("pg_crontab");
         if (!entries.isEmpty()) {
-            return ctx.file(path, "pgsql/dbsu-crontab.ftl", Map.of("dbsu", dbsu, "entries", entries), "0600", dbsu, "crontab",
+            return n.ctx().file(path, "pgsql/dbsu-crontab.ftl", Map.of("pg_dbsu", dbsu, "pg_crontab", entries), "0600", dbsu, "crontab",
                     "pg_crontab", false);
         }
         return new Deferred("file " + path, "pg_crontab", b -> b.fileWithContent(path), (facts, pctx) -> {
@@ -173,83 +166,7 @@ final class Backup {
             if (ours) {
                 return new Absent(path, "pg_crontab");
             }
-            return PgsqlModule.skip("file " + path, "pg_crontab is empty" + (f.exists() ? " and " + path + " is not pig's" : ""),
-                    "pg_crontab");
+            return new Skip("file " + path, "pg_crontab", "pg_crontab is empty" + (f.exists() ? " and " + path + " is not pig's" : ""));
         });
-    }
-
-    /** A task planned on the cluster's live leader only, as {@link PgsqlModule} decides who leads. */
-    interface LeaderGate {
-        Task only(String name, String tag, java.util.function.Consumer<dev.pig.core.fact.FactRequest.Builder> require,
-                  java.util.function.BiFunction<dev.pig.core.fact.HostFacts, dev.pig.core.task.PlanContext, Task> then);
-    }
-
-    /**
-     * What {@code pgbackrest info} says of the cluster's stanza on one host: whether it exists and
-     * the backups it holds. Empty when pgBackRest is not installed or not configured there.
-     */
-    static final class BackrestInfo implements FactSection<BackrestInfo.View> {
-        private static final ObjectMapper JSON = new ObjectMapper();
-        private final String cluster;
-        private final String script;
-
-        /** A backup of the repository. */
-        record Item(String label, String type, long start, long stop) {
-        }
-
-        /**
-         * @param code pgbackrest's stanza status: 0 ok, 1 missing stanza path, 2 no valid backups,
-         *             3 missing stanza data, ...; -1 when pgbackrest did not answer
-         * @param running whether a backup holds the stanza's backup lock now
-         */
-        record View(int code, String message, List<Item> backups, boolean running) {
-            boolean stanzaExists() {
-                return code == 0 || code == 2;
-            }
-
-            String last() {
-                return backups.isEmpty() ? "none" : backups.get(backups.size() - 1).label();
-            }
-        }
-
-        BackrestInfo(String cluster, String dbsu) {
-            this.cluster = cluster;
-            this.script = "command -v pgbackrest >/dev/null 2>&1 && [ -f " + CONF + " ] || exit 0\n"
-                    + "cd /tmp && su -s /bin/sh " + dbsu + " -c 'pgbackrest --stanza=" + cluster + " --output=json info' 2>/dev/null; true\n";
-        }
-
-        static String nameOf(String cluster) {
-            return "pgsql.backup." + cluster;
-        }
-
-        @Override
-        public String name() {
-            return nameOf(cluster);
-        }
-
-        @Override
-        public String script() {
-            return script;
-        }
-
-        @Override
-        public View parse(String output) {
-            String s = output.strip();
-            if (!s.startsWith("[")) {
-                return new View(-1, "pgbackrest is not set up here", List.of(), false);
-            }
-            try {
-                JsonNode stanza = JSON.readTree(s).path(0);
-                List<Item> items = new ArrayList<>();
-                for (JsonNode b : stanza.path("backup")) {
-                    items.add(new Item(b.path("label").asText(), b.path("type").asText().toLowerCase(Locale.ROOT),
-                            b.path("timestamp").path("start").asLong(), b.path("timestamp").path("stop").asLong()));
-                }
-                return new View(stanza.path("status").path("code").asInt(-1), stanza.path("status").path("message").asText(""),
-                        List.copyOf(items), stanza.path("status").path("lock").path("backup").path("held").asBoolean(false));
-            } catch (java.io.IOException e) {
-                return new View(-1, "pgbackrest info printed no JSON", List.of(), false);
-            }
-        }
     }
 }

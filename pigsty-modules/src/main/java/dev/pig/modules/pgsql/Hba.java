@@ -132,6 +132,21 @@ public final class Hba {
     }
 
     private static String line(String type, String db, String user, String addr, String method) {
-        return String.format("%-8s %-13s %-14s %-17s %s", type, db, user, addr, method);
+        return String.format("%-8s %-13s %-14s %-17s %s", type, word(db), word(user), addr, method);
+    }
+
+    /**
+     * A database or user field as pg_hba.conf reads it: as it is when it is one word, else in
+     * double quotes (a name with a space or a {@code #}); a double quote cannot be written there.
+     */
+    static String word(String s) {
+        if (s.matches("[^\\s#\"]+")) {
+            return s;
+        }
+        if (s.contains("\"") || s.chars().anyMatch(c -> c < 0x20)) {
+            throw new dev.pig.core.diag.PigException(dev.pig.core.diag.PigException.Kind.USAGE, "the HBA field '" + s
+                    + "' cannot be written to pg_hba.conf: it has a double quote or a control character");
+        }
+        return "\"" + s + "\"";
     }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.pig.core.model.PgInstance;
+import dev.pig.core.task.Skip;
 import dev.pig.core.task.Task;
 import dev.pig.core.task.UnitTask;
 import dev.pig.modules.HostVars;
@@ -45,34 +46,39 @@ final class Monitor {
         return out;
     }
 
-    static List<Task> tasks(ModuleContext ctx, PgInstance me, HostVars v) {
+    static List<Task> tasks(PgNode n) {
+        ModuleContext ctx = n.ctx();
+        PgInstance me = n.me();
+        HostVars v = n.v();
         List<Task> out = new ArrayList<>();
         if (v.bool("pg_exporter_enabled")) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", me.name());
-            m.put("dsn", dsn(me, v));
-            m.put("args", args(v));
+            m.put("pg_instance", me.name());
+            m.put("data_source_name", dsn(me, v));
+            m.put("exporter_args", args(v));
             out.add(ctx.file(PG_EXPORTER_DEFAULTS, "pgsql/pg-exporter.default.ftl", m, "0600", "root", "root", "pg_exporter", true));
             out.add(new UnitTask(PG_EXPORTER_UNIT, true, true, List.of(PG_EXPORTER_DEFAULTS), List.of(), "pg_exporter"));
         } else {
-            out.add(PgsqlModule.skip("unit " + PG_EXPORTER_UNIT, "pg_exporter_enabled is false", "pg_exporter"));
+            out.add(new Skip("unit " + PG_EXPORTER_UNIT, "pg_exporter", "pg_exporter_enabled is false"));
         }
         if (v.bool("pgbouncer_exporter_enabled") && v.bool("pgbouncer_enabled")) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", me.name());
-            m.put("port", v.integer("pgbouncer_exporter_port"));
-            m.put("socket_dir", v.str("pg_localhost"));
+            m.put("pg_instance", me.name());
+            m.put("pgbouncer_exporter_port", v.integer("pgbouncer_exporter_port"));
+            m.put("pg_localhost", v.str("pg_localhost"));
             m.put("pgbouncer_port", v.integer("pgbouncer_port"));
-            m.put("dbsu", v.str("pg_dbsu"));
+            m.put("pg_dbsu", v.str("pg_dbsu"));
             m.put("script", PGB_EXPORTER);
-            out.add(ctx.file(PGB_EXPORTER, "pgsql/pgbouncer_exporter.ftl", m, "0755", "root", "root", "pgbouncer_exporter", false));
+            // the dbsu's, as everything in its /pg/bin: the exporter runs as the dbsu
+            out.add(ctx.file(PGB_EXPORTER, "pgsql/pgbouncer_exporter.ftl", m, "0755", v.str("pg_dbsu"), v.str("pg_dbsu"),
+                    "pgbouncer_exporter", false));
             out.add(ctx.file(PGB_EXPORTER_UNIT_FILE, "pgsql/pgbouncer_exporter.service.ftl", m, "0644", "root", "root",
                     "pgbouncer_exporter", false));
             out.add(new UnitTask(PGB_EXPORTER_UNIT, true, true, List.of(PGB_EXPORTER, PGB_EXPORTER_UNIT_FILE), List.of(),
                     "pgbouncer_exporter"));
         } else {
-            out.add(PgsqlModule.skip("unit " + PGB_EXPORTER_UNIT, v.bool("pgbouncer_enabled")
-                    ? "pgbouncer_exporter_enabled is false" : "pgbouncer_enabled is false", "pgbouncer_exporter"));
+            out.add(new Skip("unit " + PGB_EXPORTER_UNIT, "pgbouncer_exporter", v.bool("pgbouncer_enabled")
+                    ? "pgbouncer_exporter_enabled is false" : "pgbouncer_enabled is false"));
         }
         return out;
     }

@@ -22,6 +22,7 @@ import dev.pig.core.ssh.Shell;
 import dev.pig.core.task.CommandTask;
 import dev.pig.core.task.Deferred;
 import dev.pig.core.task.PlanContext;
+import dev.pig.core.task.Skip;
 import dev.pig.core.task.Task;
 import dev.pig.modules.HostVars;
 import dev.pig.modules.ModuleContext;
@@ -32,8 +33,6 @@ import dev.pig.modules.ModuleContext;
  * repository holds) and shown before they run.
  */
 public final class Operations {
-    private static final PgsqlModule MODULE = new PgsqlModule();
-
     private Operations() {
     }
 
@@ -44,21 +43,20 @@ public final class Operations {
         }
         Map<Node, List<Task>> out = new LinkedHashMap<>();
         for (PgInstance i : cluster.instances()) {
-            Node n = ctx.model().node(i.ip()).orElseThrow();
-            HostVars v = ctx.vars(n);
-            requireBackrest(v, cluster);
-            Backup.BackrestInfo info = new Backup.BackrestInfo(cluster.name(), v.str("pg_dbsu"));
-            Task t = PgsqlModule.leaderOnly(cluster, i, patroni(ctx, cluster), "command " + type + " backup of " + cluster.name(),
-                    "pgbackrest_backup", b -> b.sections(info.name()), (facts, pctx) -> {
+            PgNode n = PgNode.of(ctx, cluster, i);
+            requireBackrest(n.v(), cluster);
+            BackrestInfo info = n.facts().backrest();
+            Task t = Leader.only(n, "command " + type + " backup of " + cluster.name(), "pgbackrest_backup", b -> b.sections(info.name()),
+                    (facts, pctx) -> {
                         if (!facts.extra(info).stanzaExists()) {
                             throw new PigException(PigException.Kind.FAILED, facts.host() + ": the repository has no stanza "
                                     + cluster.name() + " (" + facts.extra(info).message() + "); run 'pig pgsql add " + cluster.name()
                                     + "' or 'pig deploy -t pgbackrest' first");
                         }
-                        return run(type + " backup of " + cluster.name(), Backup.asDbsu(v, "--stanza=" + cluster.name()
-                                + " --type=" + type + " backup"), "pgbackrest_backup");
+                        return CommandTask.always(type + " backup of " + cluster.name(), n.pg().pgbackrest("--stanza=" + cluster.name(),
+                                "--type=" + type, "backup"), "pgbackrest_backup");
                     });
-            out.put(n, new ArrayList<>(List.of(ModuleContext.stage(MODULE, 1, "backup", t))));
+            out.put(ctx.model().node(i.ip()).orElseThrow(), new ArrayList<>(List.of(Stage.of(1, "backup", t))));
         }
         return out;
     }
@@ -97,15 +95,15 @@ public final class Operations {
             }
         }
 
-        /** pgbackrest's restore options for this target. */
-        String options() {
+        /** pgbackrest's restore options for this target, one argument each. */
+        List<String> options() {
             if (type.equals("latest")) {
-                return "--type=default";
+                return List.of("--type=default");
             }
             // pgbackrest takes milliseconds at most and an offset in hours
             String v = type.equals("time") ? DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
                     .format(instant(value).atOffset(ZoneOffset.UTC)) + "+00" : value;
-            return "--type=" + type + " --target=" + Shell.quote(v) + " --target-action=promote";
+            return List.of("--type=" + type, "--target=" + v, "--target-action=promote");
         }
 
         @Override
@@ -122,85 +120,79 @@ public final class Operations {
      * what bringing a cluster back in time means.
      */
     public static Map<Node, List<Task>> pitr(ModuleContext ctx, PgCluster cluster, Target target) {
-        PatroniCluster section = patroni(ctx, cluster);
         Map<Node, List<Task>> out = new LinkedHashMap<>();
         for (PgInstance me : cluster.instances()) {
-            Node n = ctx.model().node(me.ip()).orElseThrow();
-            HostVars v = ctx.vars(n);
+            PgNode n = PgNode.of(ctx, cluster, me);
+            HostVars v = n.v();
             requireBackrest(v, cluster);
-            Backup.BackrestInfo info = new Backup.BackrestInfo(cluster.name(), v.str("pg_dbsu"));
-            String dbsu = v.str("pg_dbsu");
-            String data = v.str("pg_data");
-            String bin = PgPackages.binDir(v.integer("pg_version"));
-            String psql = "su -s /bin/sh " + dbsu + " -c " + Shell.quote("psql -h " + v.str("pg_localhost") + " -p " + me.port()
-                    + " -d postgres -AtXq -c \"SELECT pg_is_in_recovery()\"");
-            String api = "http://127.0.0.1:" + v.integer("patroni_port");
+            BackrestInfo info = n.facts().backrest();
+            Postgres pg = n.pg();
+            Patroni patroni = n.patroni();
+            String pid = Shell.quote(v.str("pg_data") + "/postmaster.pid");
+            String inRecovery = pg.query("postgres", "SELECT pg_is_in_recovery()");
             List<Task> tasks = new ArrayList<>();
 
             // a PostgreSQL running without Patroni (a recovery stopped half way) is stopped too
-            String stop = "systemctl stop patroni.service; if [ -f " + data + "/postmaster.pid ]; then su -s /bin/sh " + dbsu + " -c "
-                    + Shell.quote(bin + "/pg_ctl -D " + data + " -w -t 120 stop -m fast") + " || true; fi; "
-                    + "for i in $(seq 60); do [ -f " + data + "/postmaster.pid ] || exit 0; sleep 1; done; "
+            String stop = "systemctl stop patroni.service; if [ -f " + pid + " ]; then " + pg.pgctl("-w", "-t", "120", "stop", "-m", "fast")
+                    + " || true; fi; for i in $(seq 60); do [ -f " + pid + " ] || exit 0; sleep 1; done; "
                     + "echo 'postgres did not stop in 60 s' >&2; exit 1";
-            tasks.add(ModuleContext.stage(MODULE, 1, "pitr stop replicas", onRole(cluster, me, section, false,
-                    "stop patroni on " + me.name(), lead -> stop)));
-            tasks.add(ModuleContext.stage(MODULE, 2, "pitr stop leader", PgsqlModule.leaderOnly(cluster, me, section,
-                    "command stop patroni on the leader", "pg_pitr", b -> b.sections(info.name()), (facts, pctx) -> {
+            tasks.add(Stage.of(1, "pitr stop replicas", onRole(n, false, "stop patroni on " + me.name(), lead -> stop)));
+            tasks.add(Stage.of(2, "pitr stop leader", Leader.only(n, "command stop patroni on the leader", "pg_pitr",
+                    b -> b.sections(info.name()), (facts, pctx) -> {
                         checkRestorable(facts, facts.extra(info), target, cluster);
-                        return run("stop patroni on " + me.name(), stop, "pg_pitr");
+                        return CommandTask.always("stop patroni on " + me.name(), stop, "pg_pitr");
                     })));
 
             // pgbackrest writes restore_command and the target into postgresql.auto.conf; once promoted they
-            // must go, or every replica cloned from here would stop at the same target
+            // must go, or every replica cloned from here would stop at the same target. One statement
+            // at a time: ALTER SYSTEM cannot run in a transaction several statements share.
             StringBuilder reset = new StringBuilder();
             for (String p : List.of("restore_command", "recovery_target", "recovery_target_lsn", "recovery_target_name",
                     "recovery_target_time", "recovery_target_xid", "recovery_target_inclusive", "recovery_target_action",
                     "recovery_target_timeline")) {
-                // one -c each: ALTER SYSTEM cannot run in the transaction several statements share
-                reset.append(" -c \"ALTER SYSTEM RESET ").append(p).append('"');
+                reset.append("ALTER SYSTEM RESET ").append(p).append(";\n");
             }
-            String pgctl = bin + "/pg_ctl -D " + data;
-            String restore = "set -e; " + Backup.asDbsu(v, "--stanza=" + cluster.name() + " --delta " + target.options() + " restore") + "; "
-                    + "su -s /bin/sh " + dbsu + " -c " + Shell.quote(pgctl + " -l /pg/log/pitr.log -w -t 3600 start") + "; "
-                    + "for i in $(seq 3600); do [ \"$(" + psql + ")\" = f ] && break; sleep 1; done; "
-                    + "[ \"$(" + psql + ")\" = f ] || { echo 'the restored instance did not reach the target and promote; see /pg/log/pitr.log' >&2; exit 1; }; "
-                    + "su -s /bin/sh " + dbsu + " -c " + Shell.quote("psql -h " + v.str("pg_localhost") + " -p " + me.port()
-                    + " -d postgres -AtXq" + reset) + "; "
-                    + "su -s /bin/sh " + dbsu + " -c " + Shell.quote(pgctl + " -w -t 600 stop -m fast");
-            tasks.add(ModuleContext.stage(MODULE, 3, "pitr restore", PgsqlModule.leaderOnly(cluster, me, section,
-                    "command restore the leader", "pg_pitr", b -> { }, (facts, pctx) -> run("restore " + me.name() + " to "
-                            + target, restore, "pg_pitr"))));
+            List<String> restoreArgs = new ArrayList<>(List.of("--stanza=" + cluster.name(), "--delta"));
+            restoreArgs.addAll(target.options());
+            restoreArgs.add("restore");
+            // stdin is the SQL for psql at the end: nothing before it reads it
+            String restore = "set -e\n" + pg.pgbackrest(restoreArgs.toArray(String[]::new)) + " </dev/null\n"
+                    + pg.pgctl("-l", "/pg/log/pitr.log", "-w", "-t", "3600", "start") + " </dev/null\n"
+                    + "for i in $(seq 3600); do [ \"$(" + inRecovery + ")\" = f ] && break; sleep 1; done\n"
+                    + "[ \"$(" + inRecovery + ")\" = f ] || { echo 'the restored instance did not reach the target and promote;"
+                    + " see /pg/log/pitr.log' >&2; exit 1; }\n"
+                    + pg.psql("postgres") + "\n"
+                    + pg.pgctl("-w", "-t", "600", "stop", "-m", "fast") + "\n";
+            tasks.add(Stage.of(3, "pitr restore", Leader.only(n, "command restore the leader", "pg_pitr", b -> { },
+                    (facts, pctx) -> CommandTask.always("restore " + me.name() + " to " + target, restore, "pg_pitr")
+                            .withInput(reset.toString()))));
 
             // Patroni adopts existing data when the cluster has no state in etcd
-            String forget = "cd /tmp && printf '%s\\n' " + Shell.quote(cluster.name()) + " 'Yes I am aware' | su -s /bin/sh " + dbsu
-                    + " -c 'patronictl -c /etc/patroni/patroni.yml remove " + cluster.name() + "' >/dev/null";
-            tasks.add(ModuleContext.stage(MODULE, 4, "pitr reset dcs", PgsqlModule.leaderOnly(cluster, me, section,
-                    "command forget the cluster state in etcd", "pg_pitr", b -> { }, (facts, pctx) -> run("forget the etcd state of "
-                            + cluster.name(), forget, "pg_pitr"))));
-            String lead = "systemctl start patroni.service; for i in $(seq 300); do curl -sf -o /dev/null " + api + "/primary && exit 0; "
-                    + "sleep 1; done; echo 'patroni did not lead on the restored data in 300 s' >&2; exit 1";
-            tasks.add(ModuleContext.stage(MODULE, 5, "pitr start leader", PgsqlModule.leaderOnly(cluster, me, section,
-                    "command start the leader", "pg_pitr", b -> { }, (facts, pctx) -> run("start " + me.name() + " on the restored data",
-                            lead, "pg_pitr"))));
-            String streams = "su -s /bin/sh " + dbsu + " -c " + Shell.quote("psql -h " + v.str("pg_localhost") + " -p " + me.port()
-                    + " -d postgres -AtXq -c \"SELECT status FROM pg_stat_wal_receiver\"") + " 2>/dev/null | grep -q streaming";
+            String forget = "printf '%s\\n' " + Shell.quote(cluster.name()) + " 'Yes I am aware' | "
+                    + pg.patronictl("remove", cluster.name()) + " >/dev/null";
+            tasks.add(Stage.of(4, "pitr reset dcs", Leader.only(n, "command forget the cluster state in etcd", "pg_pitr", b -> { },
+                    (facts, pctx) -> CommandTask.always("forget the etcd state of " + cluster.name(), forget, "pg_pitr"))));
+            String lead = "systemctl start patroni.service; for i in $(seq 300); do " + patroni.answers("127.0.0.1", "primary")
+                    + " && exit 0; sleep 1; done; echo 'patroni did not lead on the restored data in 300 s' >&2; exit 1";
+            tasks.add(Stage.of(5, "pitr start leader", Leader.only(n, "command start the leader", "pg_pitr", b -> { },
+                    (facts, pctx) -> CommandTask.always("start " + me.name() + " on the restored data", lead, "pg_pitr"))));
+            String streams = pg.streams();
             // the data goes only once the restored leader answers as the primary: a recovery that failed
             // on the leader leaves every replica as it was
-            java.util.function.Function<String, String> reclone = leader -> "curl -sf -o /dev/null http://" + leader + ":"
-                    + v.integer("patroni_port") + "/primary || { echo 'the restored leader " + leader + " does not answer as the primary;"
-                    + " this replica keeps its data' >&2; exit 1; }; "
-                    + "find " + data + " -mindepth 1 -maxdepth 1 -exec rm -rf {} +; systemctl start patroni.service; "
+            java.util.function.Function<String, String> reclone = leader -> patroni.answers(Shell.quote(leader), "primary") + " || { echo "
+                    + Shell.quote("the restored leader " + leader + " does not answer as the primary; this replica keeps its data")
+                    + " >&2; exit 1; }; "
+                    + "find " + Shell.quote(v.str("pg_data")) + " -mindepth 1 -maxdepth 1 -exec rm -rf {} +; systemctl start patroni.service; "
                     + "for i in $(seq 600); do " + streams + " && exit 0; sleep 1; done; "
                     + "echo 'the replica does not stream from the restored leader after 600 s' >&2; exit 1";
-            tasks.add(ModuleContext.stage(MODULE, 6, "pitr start replicas", onRole(cluster, me, section, false,
-                    "clone " + me.name() + " again from the restored leader", reclone)));
-            out.put(n, tasks);
+            tasks.add(Stage.of(6, "pitr start replicas", onRole(n, false, "clone " + me.name() + " again from the restored leader", reclone)));
+            out.put(ctx.model().node(me.ip()).orElseThrow(), tasks);
         }
         return out;
     }
 
     /** Refuses a target no backup of the leader's repository can reach. */
-    static void checkRestorable(HostFacts facts, Backup.BackrestInfo.View info, Target target, PgCluster cluster) {
+    static void checkRestorable(HostFacts facts, BackrestInfo.View info, Target target, PgCluster cluster) {
         if (info.backups().isEmpty()) {
             throw new PigException(PigException.Kind.FAILED, facts.host() + ": the repository of the leader holds no backup of "
                     + cluster.name() + " (" + info.message() + "); nothing to restore from");
@@ -215,23 +207,21 @@ public final class Operations {
         }
     }
 
-    /** @param cmd the command, given the live leader's IP */
-    private static Task onRole(PgCluster cluster, PgInstance me, PatroniCluster section, boolean leader, String name,
-                               java.util.function.Function<String, String> cmd) {
+    /**
+     * A command on the replicas, given the live leader's IP; a recovery starts from a running
+     * cluster, so with no member leading it is refused.
+     */
+    private static Task onRole(PgNode n, boolean leader, String name, java.util.function.Function<String, String> cmd) {
+        PatroniCluster section = n.facts().members();
         return new Deferred("command " + name, "pg_pitr", b -> b.sections(section.name()), (facts, pctx) -> {
-            String lead = PgsqlModule.leaderIp(cluster, pctx, section);
-            if (lead.isEmpty()) {
-                throw new PigException(PigException.Kind.FAILED, "no member of " + cluster.name() + " leads: a recovery starts from a running cluster");
+            String lead = Leader.live(pctx, section).orElseThrow(() -> new PigException(PigException.Kind.FAILED, "no member of "
+                    + n.cluster().name() + " leads: a recovery starts from a running cluster"));
+            if (lead.equals(n.me().ip()) != leader) {
+                return new Skip("command " + name, "pg_pitr", leader ? "on the replicas only: " + n.me().name() + " leads"
+                        : Leader.elsewhere(lead));
             }
-            if (lead.equals(me.ip()) != leader) {
-                return PgsqlModule.skip(name, leader ? "done on the replicas" : "done on the leader " + lead, "pg_pitr");
-            }
-            return run(name, cmd.apply(lead), "pg_pitr");
+            return CommandTask.always(name, cmd.apply(lead), "pg_pitr");
         });
-    }
-
-    private static Task run(String name, String command, String tag) {
-        return CommandTask.unlessFacts(name, b -> { }, f -> false, "", command, tag);
     }
 
     private static void requireBackrest(HostVars v, PgCluster cluster) {
@@ -240,20 +230,14 @@ public final class Operations {
         }
     }
 
-    private static PatroniCluster patroni(ModuleContext ctx, PgCluster c) {
-        HostVars v = ctx.vars(ctx.model().node(c.instances().get(0).ip()).orElseThrow());
-        return new PatroniCluster(c.name(), v.integer("patroni_port"), c.instances().stream().map(PgInstance::ip).toList());
-    }
-
     /** Who leads the cluster, as the Patroni facts of any member say. */
     public static Optional<String> leaderOf(Map<String, HostFacts> fleet, PgCluster cluster, ModuleContext ctx) {
-        return PgsqlModule.liveLeader(new PlanContext(dev.pig.core.plan.Masker.none(), fleet), patroni(ctx, cluster));
+        return Leader.live(new PlanContext(dev.pig.core.plan.Masker.none(), fleet), ClusterFacts.of(ctx, cluster).members());
     }
 
     /** Backups of a host's repository, as lines of a table. */
     public static List<String> backupTable(HostFacts facts, PgCluster cluster, ModuleContext ctx) {
-        HostVars v = ctx.vars(ctx.model().node(cluster.instances().get(0).ip()).orElseThrow());
-        Backup.BackrestInfo.View view = facts.extra(new Backup.BackrestInfo(cluster.name(), v.str("pg_dbsu")));
+        BackrestInfo.View view = facts.extra(ClusterFacts.of(ctx, cluster).backrest());
         List<String> lines = new ArrayList<>();
         lines.add("stanza " + cluster.name() + " on " + facts.host() + ": " + view.message());
         if (view.backups().isEmpty()) {
@@ -261,7 +245,7 @@ public final class Operations {
         }
         lines.add(String.format("%-26s %-5s %-20s %-20s", "LABEL", "TYPE", "START (UTC)", "STOP (UTC)"));
         DateTimeFormatter f = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
-        for (Backup.BackrestInfo.Item b : view.backups()) {
+        for (BackrestInfo.Item b : view.backups()) {
             lines.add(String.format("%-26s %-5s %-20s %-20s", b.label(), b.type(), f.format(Instant.ofEpochSecond(b.start())),
                     f.format(Instant.ofEpochSecond(b.stop()))));
         }
@@ -270,6 +254,7 @@ public final class Operations {
 
     /** The fact sections {@link #leaderOf} and {@link #backupTable} read, to gather on the members. */
     public static List<String> sections(PgCluster cluster, ModuleContext ctx) {
-        return List.of(patroni(ctx, cluster).name(), Backup.BackrestInfo.nameOf(cluster.name()));
+        ClusterFacts f = ClusterFacts.of(ctx, cluster);
+        return List.of(f.members().name(), f.backrest().name());
     }
 }

@@ -9,7 +9,8 @@ import java.util.TreeMap;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.pig.core.fact.FactSection;
+import dev.pig.core.fact.ClusterSection;
+import dev.pig.core.ssh.Shell;
 
 /**
  * The cluster as Patroni on the host sees it ({@code GET /cluster} on its REST API), gathered
@@ -17,11 +18,9 @@ import dev.pig.core.fact.FactSection;
  * failover, and which members wait for a restart. Asked of the local Patroni first, then of the
  * other members; empty when none answers.
  */
-public final class PatroniCluster implements FactSection<PatroniCluster.View> {
+public final class PatroniCluster extends ClusterSection<PatroniCluster.View> {
+    static final String KIND = "pgsql.patroni";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final String cluster;
-    private final int port;
-    private final List<String> members;
 
     /**
      * One member as the DCS has it: name, role (leader, replica, sync_standby, standby_leader),
@@ -67,28 +66,15 @@ public final class PatroniCluster implements FactSection<PatroniCluster.View> {
     }
 
     /** @param members the IPs of the cluster's instances, asked in turn when the local Patroni does not answer */
-    public PatroniCluster(String cluster, int port, List<String> members) {
-        this.cluster = cluster;
-        this.port = port;
-        this.members = List.copyOf(members);
+    public PatroniCluster(String cluster, Patroni patroni, List<String> members) {
+        // a host joining the cluster has no Patroni yet: another member tells who leads
+        super(KIND, cluster, "for h in 127.0.0.1 " + Shell.join(members) + "; do curl -sf -m 2 \"" + patroni.url("$h", "cluster")
+                + "\" 2>/dev/null && exit 0; done; true\n");
     }
 
     /** The section of one PostgreSQL cluster. */
     public static String nameOf(String cluster) {
-        return "pgsql.patroni." + cluster;
-    }
-
-    @Override
-    public String name() {
-        return nameOf(cluster);
-    }
-
-    @Override
-    public String script() {
-        // a host joining the cluster has no Patroni yet: another member tells who leads
-        StringBuilder b = new StringBuilder("for h in 127.0.0.1");
-        members.forEach(m -> b.append(' ').append(m));
-        return b.append("; do curl -sf -m 2 http://$h:").append(port).append("/cluster 2>/dev/null && exit 0; done; true\n").toString();
+        return ClusterSection.nameOf(KIND, cluster);
     }
 
     @Override

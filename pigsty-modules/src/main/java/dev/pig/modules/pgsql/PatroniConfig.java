@@ -3,7 +3,6 @@ package dev.pig.modules.pgsql;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 import dev.pig.core.fact.FactRequest;
@@ -11,8 +10,8 @@ import dev.pig.core.fact.HostFacts;
 import dev.pig.core.plan.Action;
 import dev.pig.core.plan.Change;
 import dev.pig.core.plan.Step;
+import dev.pig.core.task.BaseTask;
 import dev.pig.core.task.PlanContext;
-import dev.pig.core.task.Task;
 
 /**
  * Brings the DCS config of a running cluster to what the inventory says, on the leader, with one
@@ -26,60 +25,44 @@ import dev.pig.core.task.Task;
  *
  * Settings PostgreSQL reads only at start then wait for the {@link RollingRestart}.
  */
-final class PatroniConfig implements Task {
+final class PatroniConfig extends BaseTask {
     static final String NAME = "patroni config";
     static final String TAG = "patroni_config";
+    static final String NOT_RUNNING = "the cluster is not running yet: Patroni writes bootstrap.dcs of patroni.yml to the DCS when it"
+            + " creates the cluster";
 
     private final String cluster;
-    private final String ip;
-    private final PatroniCluster members;
     private final PatroniLive live;
     private final Map<String, Object> desired;
     private final Set<String> bootstrapOnly;
-    private final PatroniRest rest;
+    private final Patroni patroni;
 
     /**
+     * Planned on the live leader ({@link Leader#running}).
+     *
      * @param bootstrapOnly keys whose tuned value follows the node that created the cluster and is
      *                      not enforced on a running one (so a switchover to another node's shape
      *                      does not change it back and forth)
      */
-    PatroniConfig(String cluster, String ip, PatroniCluster members, PatroniLive live, Map<String, Object> desired,
-                  Set<String> bootstrapOnly, PatroniRest rest) {
-        this.cluster = cluster;
-        this.ip = ip;
-        this.members = members;
-        this.live = live;
+    PatroniConfig(PgNode n, Map<String, Object> desired, Set<String> bootstrapOnly) {
+        super(NAME, TAG);
+        this.cluster = n.cluster().name();
+        this.live = n.facts().live();
         this.desired = desired;
         this.bootstrapOnly = bootstrapOnly;
-        this.rest = rest;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String tag() {
-        return TAG;
+        this.patroni = n.patroni();
     }
 
     @Override
     public void require(FactRequest.Builder b) {
-        b.sections(members.name(), live.name());
+        b.sections(live.name());
     }
 
     @Override
     public Change plan(HostFacts facts, PlanContext ctx) {
-        PatroniCluster.View view = facts.extra(members);
         PatroniLive.View lv = facts.extra(live);
-        Optional<PatroniCluster.Member> leader = view.leader();
-        if (!view.answered() || leader.isEmpty() || !lv.answered()) {
-            return new Change.NoOp(NAME, TAG, cluster + " is not running yet: Patroni writes bootstrap.dcs of patroni.yml to the DCS"
-                    + " when it creates the cluster");
-        }
-        if (!leader.get().host().equals(ip)) {
-            return new Change.NoOp(NAME, TAG, "changed on the leader " + leader.get().host());
+        if (!lv.answered()) {
+            return noop(NOT_RUNNING);
         }
         List<DcsConfig.Delta> deltas = DcsConfig.diff(desired, lv.config(), bootstrapOnly);
         List<String> notes = new ArrayList<>();
@@ -95,10 +78,10 @@ final class PatroniConfig implements Task {
         }
         String note = notes.isEmpty() ? "" : "; " + String.join("; ", notes);
         if (deltas.isEmpty()) {
-            return new Change.NoOp(NAME, TAG, "the DCS config of " + cluster + " matches the inventory" + note);
+            return noop("the DCS config of " + cluster + " matches the inventory" + note);
         }
         List<String> shown = deltas.stream().map(DcsConfig.Delta::toString).toList();
-        Step patch = Step.Exec.of(rest.patchConfig(DcsConfig.patch(deltas)), ctx.masker());
+        Step patch = patroni.step(patroni.patchConfig(DcsConfig.patch(deltas)), ctx.masker());
         StringBuilder diff = new StringBuilder();
         for (DcsConfig.Delta d : deltas) {
             if (d.from() != null) {
@@ -106,7 +89,6 @@ final class PatroniConfig implements Task {
             }
             diff.append("+").append(d.key()).append(": ").append(DcsConfig.show(d.to())).append('\n');
         }
-        return new Change.Act(NAME, TAG, Action.UPDATE, "patroni config of " + cluster + ": " + String.join(", ", shown) + note,
-                List.of(patch), diff.toString());
+        return act(Action.UPDATE, "patroni config of " + cluster + ": " + String.join(", ", shown) + note, List.of(patch), diff.toString());
     }
 }

@@ -1,24 +1,36 @@
 package dev.pig.modules.pgsql;
 
-import java.util.ArrayList;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
-import dev.pig.core.fact.FactSection;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.pig.core.fact.ClusterSection;
+import dev.pig.core.ssh.Shell;
 
 /**
- * The catalog of a cluster's primary, read with one psql session per database as the dbsu:
- * roles with their attributes, memberships and stored password, databases, and the schemas,
- * extensions and default privileges of each (template1's too). Only a primary answers, so a
- * replica's section is empty.
+ * What the local PostgreSQL of a cluster's member says, read in one psql session as the dbsu:
+ * whether it runs and is in recovery, the settings a restart applies ({@code context =
+ * 'postmaster'}) and those waiting for one ({@code pending_restart}), the password verifiers of
+ * its login roles (a replica has the primary's); and on a primary its catalog: roles with their
+ * attributes, memberships and settings, databases, the extensions available, and the schemas,
+ * extensions and global default privileges of each database (template1's too).
+ *
+ * <p>Every database is read in the same session: a query writes one {@code \connect} per database
+ * to a file of the dbsu's, quoting each name for psql and for libpq in SQL, and psql includes
+ * that file. No name read from the server ever becomes shell text, and every row is a JSON array,
+ * so a name with a {@code |}, a quote or a newline parses as it is. A database whose name holds a
+ * control character cannot be named to {@code \connect} safely: it is listed as unread.
  */
-public final class PgCatalog implements FactSection<PgCatalog.View> {
-    private final String cluster;
-    private final String script;
+public final class PgCatalog extends ClusterSection<PgCatalog.View> {
+    static final String KIND = "pgsql.catalog";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * A role as {@code pg_authid} has it; {@code password} is the stored verifier or empty,
@@ -44,11 +56,17 @@ public final class PgCatalog implements FactSection<PgCatalog.View> {
     }
 
     /**
-     * @param primary     whether a running primary answered here; without it the rest is empty
+     * @param answered    the local PostgreSQL answered; without it the rest is empty
+     * @param primary     it answered and is not in recovery; the catalog is read only then
+     * @param restartOnly settings PostgreSQL reads only when it starts
+     * @param pending     settings changed in the config files that wait for a restart
+     * @param stored      the stored password verifier of each login role that has one
      * @param defaultAcls the global default privileges of each database read (template1 included)
+     * @param unread      databases whose objects could not be read (a control character in the name)
      */
-    public record View(boolean primary, Map<String, Role> roles, Map<String, Database> databases, Set<String> available,
-                       Map<String, Set<DefaultAcl>> defaultAcls) {
+    public record View(boolean answered, boolean primary, Set<String> restartOnly, Set<String> pending,
+                       Map<String, String> stored, Map<String, Role> roles, Map<String, Database> databases,
+                       Set<String> available, Map<String, Set<DefaultAcl>> defaultAcls, Set<String> unread) {
         public Optional<Role> role(String name) {
             return Optional.ofNullable(roles.get(name));
         }
@@ -63,133 +81,183 @@ public final class PgCatalog implements FactSection<PgCatalog.View> {
         }
 
         static View none() {
-            return new View(false, Map.of(), Map.of(), Set.of(), Map.of());
+            return new View(false, false, Set.of(), Set.of(), Map.of(), Map.of(), Map.of(), Set.of(), Map.of(), Set.of());
         }
     }
 
-    public PgCatalog(String cluster, String dbsu, String socketDir, int port) {
-        this.cluster = cluster;
-        String psql = "psql -h " + socketDir + " -p " + port + " -AtXq -F '|'";
-        this.script = "command -v psql >/dev/null 2>&1 || exit 0\n"
-                + "id " + dbsu + " >/dev/null 2>&1 || exit 0\n"
-                + "cd /tmp\n"
-                + "q() { su -s /bin/sh " + dbsu + " -c \"" + psql + " -d '$1'\"; }\n"
-                + "[ \"$(echo 'SELECT pg_is_in_recovery()' | q postgres 2>/dev/null)\" = f ] || exit 0\n"
-                + "echo '@@primary'\n"
-                + "q postgres <<'SQL'\n"
-                + "SELECT 'role', r.rolname, r.rolsuper, r.rolinherit, r.rolcreaterole, r.rolcreatedb, r.rolcanlogin,"
-                + " r.rolreplication, r.rolbypassrls, r.rolconnlimit, coalesce(r.rolpassword, ''),"
-                + " coalesce((SELECT string_agg(g.rolname, ',' ORDER BY g.rolname) FROM pg_auth_members m"
-                + " JOIN pg_roles g ON g.oid = m.roleid WHERE m.member = r.oid), ''),"
-                + " translate(coalesce(shobj_description(r.oid, 'pg_authid'), ''), E'|\\n', '  '),"
-                + " coalesce((SELECT array_to_string(s.setconfig, chr(31)) FROM pg_db_role_setting s"
-                + " WHERE s.setrole = r.oid AND s.setdatabase = 0), ''),"
-                + " coalesce(CASE WHEN r.rolvaliduntil = 'infinity' THEN 'infinity' ELSE to_char(r.rolvaliduntil, 'YYYY-MM-DD') END, '')"
-                + " FROM pg_authid r WHERE r.rolname !~ '^pg_';\n"
-                + "SELECT 'db', d.datname, pg_get_userbyid(d.datdba), pg_encoding_to_char(d.encoding), d.datcollate,"
-                + " d.datconnlimit, translate(coalesce(shobj_description(d.oid, 'pg_database'), ''), E'|\\n', '  ')"
-                + " FROM pg_database d WHERE NOT d.datistemplate;\n"
-                + "SELECT 'avail', name FROM pg_available_extensions;\n"
-                + "SQL\n"
-                // template1 too: the default privileges of every database made later come from it
-                + "for db in $(echo \"SELECT datname FROM pg_database WHERE datallowconn AND (NOT datistemplate OR datname = 'template1')\" | q postgres); do\n"
-                + "q \"$db\" <<'SQL'\n"
-                + "SELECT 'schema', current_database(), nspname FROM pg_namespace"
-                + " WHERE nspname !~ '^pg_' AND nspname <> 'information_schema';\n"
-                + "SELECT 'ext', current_database(), e.extname, n.nspname FROM pg_extension e"
-                + " JOIN pg_namespace n ON n.oid = e.extnamespace;\n"
-                + "SELECT 'defacl', current_database(), pg_get_userbyid(d.defaclrole), d.defaclobjtype,"
-                + " CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END, a.privilege_type, a.is_grantable"
-                + " FROM pg_default_acl d, aclexplode(d.defaclacl) a WHERE d.defaclnamespace = 0;\n"
-                + "SQL\n"
-                + "done\n";
+    public PgCatalog(String cluster, Postgres pg) {
+        super(KIND, cluster, script(pg));
     }
 
     public static String nameOf(String cluster) {
-        return "pgsql.catalog." + cluster;
+        return ClusterSection.nameOf(KIND, cluster);
     }
 
-    @Override
-    public String name() {
-        return nameOf(cluster);
+    /** The queries of each database, run after each {@code \connect}. */
+    static final String EACH_DATABASE = String.join("\n",
+            "SELECT json_build_array('schema', current_database(), nspname)::text FROM pg_namespace"
+                    + " WHERE nspname !~ '^pg_' AND nspname <> 'information_schema';",
+            "SELECT json_build_array('ext', current_database(), e.extname, n.nspname)::text FROM pg_extension e"
+                    + " JOIN pg_namespace n ON n.oid = e.extnamespace;",
+            "SELECT json_build_array('defacl', current_database(), pg_get_userbyid(d.defaclrole), d.defaclobjtype,"
+                    + " CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END, a.privilege_type, a.is_grantable)::text"
+                    + " FROM pg_default_acl d, aclexplode(d.defaclacl) a WHERE d.defaclnamespace = 0;");
+
+    /** The psql script of the session; {@code PIG_DIR} in its environment is a directory of the dbsu's. */
+    static String session(Postgres pg) {
+        return String.join("\n",
+                "\\set ON_ERROR_STOP 0",
+                "\\set pig_dir `printf '%s' \"$PIG_DIR\"`",
+                "\\set pig_host " + psqlArg(pg.socketDir()),
+                "\\set pig_port " + psqlArg(String.valueOf(pg.port())),
+                "\\set pig_each " + psqlArg(EACH_DATABASE),
+                "SELECT json_build_array('state', pg_is_in_recovery())::text;",
+                "SELECT json_build_array('setting', name, context, pending_restart)::text FROM pg_settings"
+                        + " WHERE context = 'postmaster' OR pending_restart;",
+                "SELECT json_build_array('pw', rolname, rolpassword)::text FROM pg_authid WHERE rolcanlogin AND rolpassword IS NOT NULL;",
+                // the catalog of a primary only: a replica's is its primary's, a step behind
+                "SELECT json_build_array('role', r.rolname, r.rolsuper, r.rolinherit, r.rolcreaterole, r.rolcreatedb, r.rolcanlogin,"
+                        + " r.rolreplication, r.rolbypassrls, r.rolconnlimit, coalesce(r.rolpassword, ''),"
+                        + " coalesce((SELECT json_agg(g.rolname ORDER BY g.rolname) FROM pg_auth_members m"
+                        + " JOIN pg_roles g ON g.oid = m.roleid WHERE m.member = r.oid), '[]'::json),"
+                        + " coalesce(shobj_description(r.oid, 'pg_authid'), ''),"
+                        + " coalesce((SELECT to_json(s.setconfig) FROM pg_db_role_setting s WHERE s.setrole = r.oid AND s.setdatabase = 0),"
+                        + " '[]'::json),"
+                        + " coalesce(CASE WHEN r.rolvaliduntil = 'infinity' THEN 'infinity' ELSE to_char(r.rolvaliduntil, 'YYYY-MM-DD') END,"
+                        + " ''))::text FROM pg_authid r WHERE r.rolname !~ '^pg_' AND NOT pg_is_in_recovery();",
+                "SELECT json_build_array('db', d.datname, pg_get_userbyid(d.datdba), pg_encoding_to_char(d.encoding), d.datcollate,"
+                        + " d.datconnlimit, coalesce(shobj_description(d.oid, 'pg_database'), ''))::text FROM pg_database d"
+                        + " WHERE NOT d.datistemplate AND NOT pg_is_in_recovery();",
+                "SELECT json_build_array('avail', name)::text FROM pg_available_extensions WHERE NOT pg_is_in_recovery();",
+                "SELECT json_build_array('unread', datname)::text FROM pg_database WHERE datallowconn AND datname ~ '[[:cntrl:]]'"
+                        + " AND NOT pg_is_in_recovery();",
+                // one \connect per database: each value quoted for libpq, the whole as a double-quoted
+                // identifier (psql strips double quotes from \connect's arguments), then as a
+                // single-quoted psql argument
+                "\\o :pig_dir/each.psql",
+                "SELECT format(E'\\\\connect %s\\n%s', '''' || replace(replace('\"' || replace(ci, '\"', '\"\"') || '\"', '\\', '\\\\'),"
+                        + " '''', '''''') || '''', :'pig_each')"
+                        + " FROM (SELECT format('host=%s port=%s dbname=%s', " + conninfoValue(":'pig_host'") + ", :'pig_port', "
+                        + conninfoValue("datname") + ") AS ci FROM pg_database WHERE datallowconn"
+                        + " AND (NOT datistemplate OR datname = 'template1') AND datname !~ '[[:cntrl:]]' AND NOT pg_is_in_recovery()"
+                        + " ORDER BY datname) d;",
+                "\\o",
+                "\\i :pig_dir/each.psql",
+                "");
     }
 
-    @Override
-    public String script() {
-        return script;
+    /** SQL quoting {@code expr} as a libpq connection value: {@code 'it\'s'}. */
+    private static String conninfoValue(String expr) {
+        return "'''' || replace(replace(" + expr + ", '\\', '\\\\'), '''', '\\''') || ''''";
+    }
+
+    /** A psql meta-command argument holding {@code s} exactly: single quotes, with psql's escapes. */
+    static String psqlArg(String s) {
+        StringBuilder b = new StringBuilder("'");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '\\' -> b.append("\\\\");
+                case '\'' -> b.append("''");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> b.append(c);
+            }
+        }
+        return b.append('\'').toString();
+    }
+
+    private static String script(Postgres pg) {
+        return "[ -x " + Shell.quote(pg.binDir() + "/psql") + " ] && id -u " + Shell.quote(pg.dbsu()) + " >/dev/null 2>&1 || exit 0\n"
+                + "PIG_DIR=$( " + pg.asDbsu("mktemp", "-d", "/tmp/pig-catalog.XXXXXX") + ") || exit 0\n"
+                + "export PIG_DIR\n"
+                + "printf '%s\\n' " + Shell.quote(session(pg)) + " | " + pg.asDbsu(pg.binDir() + "/psql", "-h", pg.socketDir(), "-p",
+                String.valueOf(pg.port()), "-d", "postgres", "-AtXq") + "\n"
+                + "rm -rf -- \"$PIG_DIR\"\n";
     }
 
     @Override
     public View parse(String output) {
-        if (!output.contains("@@primary")) {
-            return View.none();
-        }
+        boolean answered = false;
+        boolean inRecovery = false;
+        Set<String> restartOnly = new TreeSet<>();
+        Set<String> pending = new TreeSet<>();
+        Map<String, String> stored = new LinkedHashMap<>();
         Map<String, Role> roles = new LinkedHashMap<>();
-        Map<String, String[]> dbs = new LinkedHashMap<>();
+        Map<String, JsonNode> dbs = new LinkedHashMap<>();
         Map<String, Set<String>> schemas = new LinkedHashMap<>();
         Map<String, Map<String, String>> exts = new LinkedHashMap<>();
         Set<String> avail = new LinkedHashSet<>();
+        Set<String> unread = new LinkedHashSet<>();
         Map<String, Set<DefaultAcl>> defacl = new LinkedHashMap<>();
         for (String line : output.split("\n")) {
-            String[] f = line.split("\\|", -1);
-            switch (f[0]) {
-                case "role" -> {
-                    if (f.length >= 13) {
-                        Set<String> member = new LinkedHashSet<>();
-                        for (String m : f[11].split(",")) {
-                            if (!m.isBlank()) {
-                                member.add(m);
-                            }
-                        }
-                        Map<String, String> settings = new LinkedHashMap<>();
-                        for (String kv : f.length > 13 ? f[13].split("\u001f") : new String[0]) {
-                            int eq = kv.indexOf('=');
-                            if (eq > 0) {
-                                settings.put(kv.substring(0, eq), kv.substring(eq + 1));
-                            }
-                        }
-                        roles.put(f[1], new Role(f[1], t(f[2]), t(f[3]), t(f[4]), t(f[5]), t(f[6]), t(f[7]), t(f[8]),
-                                Integer.parseInt(f[9]), f[10], member, f[12], Map.copyOf(settings), f.length > 14 ? f[14] : ""));
+            if (!line.startsWith("[")) {
+                continue;
+            }
+            JsonNode f;
+            try {
+                f = JSON.readTree(line);
+            } catch (IOException e) {
+                continue; // a row cut short: the rest still counts
+            }
+            switch (f.path(0).asText()) {
+                case "state" -> {
+                    answered = true;
+                    inRecovery = f.path(1).asBoolean();
+                }
+                case "setting" -> {
+                    if (f.path(2).asText().equals("postmaster")) {
+                        restartOnly.add(f.path(1).asText());
+                    }
+                    if (f.path(3).asBoolean()) {
+                        pending.add(f.path(1).asText());
                     }
                 }
-                case "db" -> {
-                    if (f.length >= 7) {
-                        dbs.put(f[1], f);
-                    }
-                }
-                case "schema" -> {
-                    if (f.length >= 3) {
-                        schemas.computeIfAbsent(f[1], k -> new LinkedHashSet<>()).add(f[2]);
-                    }
-                }
-                case "ext" -> {
-                    if (f.length >= 4) {
-                        exts.computeIfAbsent(f[1], k -> new LinkedHashMap<>()).put(f[2], f[3]);
-                    }
-                }
-                case "avail" -> {
-                    if (f.length >= 2) {
-                        avail.add(f[1]);
-                    }
-                }
+                case "pw" -> stored.put(f.path(1).asText(), f.path(2).asText().strip());
+                case "role" -> roles.put(f.path(1).asText(), role(f));
+                case "db" -> dbs.put(f.path(1).asText(), f);
+                case "schema" -> schemas.computeIfAbsent(f.path(1).asText(), k -> new LinkedHashSet<>()).add(f.path(2).asText());
+                case "ext" -> exts.computeIfAbsent(f.path(1).asText(), k -> new LinkedHashMap<>()).put(f.path(2).asText(), f.path(3).asText());
+                case "avail" -> avail.add(f.path(1).asText());
+                case "unread" -> unread.add(f.path(1).asText());
                 case "defacl" -> {
-                    if (f.length >= 7 && f[3].length() == 1) {
-                        defacl.computeIfAbsent(f[1], k -> new LinkedHashSet<>())
-                                .add(new DefaultAcl(f[2], f[3].charAt(0), f[4], f[5], t(f[6])));
+                    String type = f.path(3).asText();
+                    if (type.length() == 1) {
+                        defacl.computeIfAbsent(f.path(1).asText(), k -> new LinkedHashSet<>()).add(new DefaultAcl(f.path(2).asText(),
+                                type.charAt(0), f.path(4).asText(), f.path(5).asText(), f.path(6).asBoolean()));
                     }
                 }
                 default -> { }
             }
         }
+        if (!answered) {
+            return View.none();
+        }
+        boolean primary = !inRecovery;
         Map<String, Database> out = new LinkedHashMap<>();
-        dbs.forEach((name, f) -> out.put(name, new Database(name, f[2], f[3], f[4], Integer.parseInt(f[5]), f[6],
-                Set.copyOf(schemas.getOrDefault(name, Set.of())), Map.copyOf(exts.getOrDefault(name, Map.of())))));
+        dbs.forEach((name, f) -> out.put(name, new Database(name, f.path(2).asText(), f.path(3).asText(), f.path(4).asText(),
+                f.path(5).asInt(), f.path(6).asText(), Set.copyOf(schemas.getOrDefault(name, Set.of())),
+                Map.copyOf(exts.getOrDefault(name, Map.of())))));
         Map<String, Set<DefaultAcl>> acls = new LinkedHashMap<>();
         defacl.forEach((db, set) -> acls.put(db, Set.copyOf(set)));
-        return new View(true, Map.copyOf(roles), out, Set.copyOf(avail), Map.copyOf(acls));
+        return new View(true, primary, Set.copyOf(restartOnly), Set.copyOf(pending), Map.copyOf(stored),
+                primary ? Map.copyOf(roles) : Map.of(), primary ? out : Map.of(), primary ? Set.copyOf(avail) : Set.of(),
+                primary ? Map.copyOf(acls) : Map.of(), Set.copyOf(unread));
     }
 
-    private static boolean t(String s) {
-        return s.equals("t");
+    private static Role role(JsonNode f) {
+        Set<String> member = new LinkedHashSet<>();
+        f.path(11).forEach(m -> member.add(m.asText()));
+        Map<String, String> settings = new LinkedHashMap<>();
+        f.path(13).forEach(kv -> {
+            String s = kv.asText();
+            int eq = s.indexOf('=');
+            if (eq > 0) {
+                settings.put(s.substring(0, eq), s.substring(eq + 1));
+            }
+        });
+        return new Role(f.path(1).asText(), f.path(2).asBoolean(), f.path(3).asBoolean(), f.path(4).asBoolean(), f.path(5).asBoolean(),
+                f.path(6).asBoolean(), f.path(7).asBoolean(), f.path(8).asBoolean(), f.path(9).asInt(), f.path(10).asText(),
+                member, f.path(12).asText(), Map.copyOf(settings), f.path(14).asText());
     }
 }

@@ -50,45 +50,51 @@ final class Pgbouncer {
     private Pgbouncer() {
     }
 
-    static List<Task> tasks(ModuleContext ctx, PgCluster cluster, PgInstance me, HostVars v, StoredPasswords stored) {
+    static List<Task> tasks(PgNode n) {
+        ModuleContext ctx = n.ctx();
+        PgCluster cluster = n.cluster();
+        PgInstance me = n.me();
+        HostVars v = n.v();
+        PgCatalog stored = n.facts().catalog();
         String dbsu = v.str("pg_dbsu");
         List<Task> out = new ArrayList<>();
         out.add(new DirectoryTask(DIR, "0750", dbsu, dbsu, "pgbouncer_dir"));
         out.add(new DirectoryTask(v.str("pgbouncer_log_dir"), "0750", dbsu, dbsu, "pgbouncer_dir"));
-        String ini = ctx.render("pgsql/pgbouncer.ini.ftl", ini(cluster, me, v));
+        String ini = ctx.render("pgsql/pgbouncer.ini.ftl", ini(n));
         out.add(new FileTask(INI, ini.getBytes(StandardCharsets.UTF_8), "0640", dbsu, dbsu, "pgbouncer_config", false));
-        out.add(ctx.file(DATABASES, "pgsql/pgbouncer-database.txt.ftl", Map.of("name", me.name(),
-                "databases", databases(cluster, v), "socket_dir", v.str("pg_localhost"), "port", me.port()),
+        out.add(ctx.file(DATABASES, "pgsql/pgbouncer-database.txt.ftl", Map.of("pg_instance", me.name(),
+                "pg_databases", databases(cluster, v), "pg_localhost", v.str("pg_localhost"), "pg_port", me.port()),
                 "0640", dbsu, dbsu, "pgbouncer_db", false));
         List<PgUser> users = users(cluster, v);
-        out.add(ctx.file(USEROPTS, "pgsql/pgbouncer-useropts.txt.ftl", Map.of("name", me.name(), "users", userOptions(users)),
+        out.add(ctx.file(USEROPTS, "pgsql/pgbouncer-useropts.txt.ftl", Map.of("pg_instance", me.name(), "pg_users", userOptions(users)),
                 "0640", dbsu, dbsu, "pgbouncer_user", false));
         out.add(new Deferred("file " + USERLIST, "pgbouncer_user", b -> b.files(USERLIST).sections(stored.name()),
-                (facts, pctx) -> ctx.file(USERLIST, "pgsql/pgbouncer-userlist.txt.ftl", Map.of("users",
-                        userlist(dbsu, users, v.str("pg_pwd_enc"), facts.extra(stored))), "0600", dbsu, dbsu, "pgbouncer_user", true)));
-        out.add(ctx.file(HBA, "pgsql/pgb_hba.conf.ftl", Map.of("name", me.name(), "cluster", cluster.name(),
-                "lines", Hba.renderPgbouncer(cluster.pgbHbaRules(), me, PgsqlModule.aliases(ctx, cluster, v))),
+                (facts, pctx) -> ctx.file(USERLIST, "pgsql/pgbouncer-userlist.txt.ftl", Map.of("pg_users",
+                        userlist(dbsu, users, v.str("pg_pwd_enc"), facts.extra(stored).stored())), "0600", dbsu, dbsu, "pgbouncer_user", true)));
+        out.add(ctx.file(HBA, "pgsql/pgb_hba.conf.ftl", Map.of("pg_instance", me.name(), "pg_cluster", cluster.name(),
+                "pgb_hba_rules", Hba.renderPgbouncer(cluster.pgbHbaRules(), me, n.hbaAliases())),
                 "0640", dbsu, dbsu, "pgbouncer_hba", false));
         out.add(unit(ini));
         return out;
     }
 
-    static Map<String, Object> ini(PgCluster cluster, PgInstance me, HostVars v) {
+    static Map<String, Object> ini(PgNode n) {
+        HostVars v = n.v();
         Map<String, Object> m = new LinkedHashMap<>();
-        String listen = PgsqlModule.listen(v.str("pg_listen"), me.ip(), cluster.vipAddress());
-        m.put("name", me.name());
-        m.put("cluster", cluster.name());
-        m.put("listen", listen.equals("0.0.0.0") ? "*" : listen);
-        m.put("port", v.integer("pgbouncer_port"));
-        m.put("socket_dir", v.str("pg_localhost"));
-        m.put("pool_mode", v.str("pgbouncer_poolmode"));
-        m.put("auth_query", v.bool("pgbouncer_auth_query"));
-        m.put("dbsu", v.str("pg_dbsu"));
+        String listen = n.listen();
+        m.put("pg_instance", n.me().name());
+        m.put("pg_cluster", n.cluster().name());
+        m.put("listen_addr", listen.equals("0.0.0.0") ? "*" : listen);
+        m.put("pgbouncer_port", v.integer("pgbouncer_port"));
+        m.put("pg_localhost", v.str("pg_localhost"));
+        m.put("pgbouncer_poolmode", v.str("pgbouncer_poolmode"));
+        m.put("pgbouncer_auth_query", v.bool("pgbouncer_auth_query"));
+        m.put("pg_dbsu", v.str("pg_dbsu"));
         m.put("admin_users", v.str("pg_dbsu") + ", " + v.str("pg_admin_username"));
         m.put("stats_users", v.str("pg_dbsu") + ", " + v.str("pg_monitor_username"));
-        m.put("log_dir", v.str("pgbouncer_log_dir"));
-        m.put("ignore", String.join(", ", v.strings("pgbouncer_ignore_param")));
-        m.put("sslmode", v.str("pgbouncer_sslmode"));
+        m.put("pgbouncer_log_dir", v.str("pgbouncer_log_dir"));
+        m.put("pgbouncer_ignore_param", String.join(", ", v.strings("pgbouncer_ignore_param")));
+        m.put("pgbouncer_sslmode", v.str("pgbouncer_sslmode"));
         m.put("cert_dir", "/pg/cert");
         return m;
     }
@@ -114,7 +120,7 @@ final class Pgbouncer {
     /** Who may log in through PgBouncer: default roles and pg_users with {@code pgbouncer: true} and a password. */
     static List<PgUser> users(PgCluster cluster, HostVars v) {
         Map<String, PgUser> byName = new LinkedHashMap<>();
-        List<PgUser> all = new ArrayList<>(PgsqlModule.defaultRoles(v));
+        List<PgUser> all = new ArrayList<>(Roles.defaults(v));
         all.addAll(cluster.users());
         for (PgUser u : all) {
             if (u.pgbouncer() && u.state() == PgUser.State.CREATE && u.password().isPresent()) {

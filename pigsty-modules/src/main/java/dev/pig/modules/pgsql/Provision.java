@@ -1,5 +1,8 @@
 package dev.pig.modules.pgsql;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -7,13 +10,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 
+import dev.pig.core.diag.PigException;
 import dev.pig.core.model.DefaultPrivilege;
 import dev.pig.core.model.PgDatabase;
 import dev.pig.core.model.PgUser;
 import dev.pig.core.plan.Action;
 import dev.pig.core.plan.Change;
 import dev.pig.core.plan.Step;
+import dev.pig.core.task.Staged;
+import dev.pig.core.task.Task;
+import dev.pig.modules.HostVars;
 
 /**
  * Plans the roles and databases of a cluster against its primary's catalog: each difference is
@@ -21,14 +29,108 @@ import dev.pig.core.plan.Step;
  * so. The SQL converges from any state (it checks before it creates), so a plan made before the
  * cluster ran still applies once it does.
  *
- * @param psql   the psql invocation on the leader, reading SQL from stdin
+ * <p>The SQL of each change reaches psql on its stdin, names through {@link Postgres#ident} and
+ * text through {@link Postgres#literal}: nothing of a name, a comment or a password is ever
+ * shell text.
+ *
+ * @param pg     how to reach PostgreSQL on the leader
  * @param pwdEnc {@code pg_pwd_enc}
  * @param today  the day {@code expire_in} counts from
  */
-public record Provision(String psql, String pwdEnc, LocalDate today) {
+public record Provision(Postgres pg, String pwdEnc, LocalDate today) {
 
-    public Provision(String psql, String pwdEnc) {
-        this(psql, pwdEnc, LocalDate.now());
+    public Provision(Postgres pg, String pwdEnc) {
+        this(pg, pwdEnc, LocalDate.now());
+    }
+
+    /**
+     * The roles ({@code pg_default_roles}, {@code pg_users}), the default privileges of every
+     * database, and the databases ({@code pg_databases}) of {@code n}'s cluster, each planned on
+     * the leader against its catalog.
+     */
+    static List<Staged> tasks(PgNode n) {
+        HostVars v = n.v();
+        PgCatalog catalog = n.facts().catalog();
+        Provision p = new Provision(n.pg(), v.str("pg_pwd_enc"));
+        List<Staged> out = new ArrayList<>();
+        List<PgUser> roles = new ArrayList<>(Roles.defaults(v));
+        roles.addAll(n.cluster().users());
+        for (PgUser u : roles) {
+            out.add(Stage.of(8, "roles", onLeader(n, "role " + u.name(), "pg_user", (cat, name) -> p.role(name, "pg_user", u, cat))));
+        }
+        // objects these make get pg_default_privileges; other admins SET ROLE dbrole_admin first, as in Pigsty
+        List<String> creators = new ArrayList<>(new LinkedHashSet<>(List.of(v.str("pg_dbsu"), v.str("pg_admin_username"), "dbrole_admin")));
+        List<DefaultPrivilege> privileges = v.strings("pg_default_privileges").stream().map(DefaultPrivilege::parse).toList();
+        List<String> privilegeDbs = new ArrayList<>(List.of("template1", "postgres"));
+        for (PgDatabase d : n.cluster().databases()) {
+            if (!privilegeDbs.contains(d.name())) {
+                privilegeDbs.add(d.name());
+            }
+        }
+        for (String db : privilegeDbs) {
+            Optional<PgDatabase> entry = n.cluster().databases().stream().filter(d -> d.name().equals(db)).findFirst();
+            out.add(Stage.of(8, "roles", onLeader(n, "default privileges in " + db, "pg_privilege", (cat, name) -> {
+                if (entry.isPresent() && entry.get().state() == PgDatabase.State.ABSENT) {
+                    return new Change.NoOp(name, "pg_privilege", "database " + db + " is to be absent");
+                }
+                if (entry.isPresent() && (cat.database(db).isEmpty() || entry.get().state() == PgDatabase.State.RECREATE)) {
+                    return new Change.NoOp(name, "pg_privilege", "database " + db + " gets them when it is created");
+                }
+                return p.defaultPrivileges(name, "pg_privilege", db, privileges, creators, cat);
+            })));
+        }
+        List<Ext> exts = new ArrayList<>();
+        for (Object o : v.raw("pg_default_extensions") instanceof List<?> l ? l : List.of()) {
+            if (o instanceof Map<?, ?> m) {
+                exts.add(new Ext(String.valueOf(m.get("name")), m.get("schema") == null ? "" : String.valueOf(m.get("schema"))));
+            }
+        }
+        Defaults defaults = new Defaults(v.strings("pg_default_schemas"), exts, privileges, creators);
+        for (PgDatabase d : n.cluster().databases()) {
+            out.add(Stage.of(9, "databases", onLeader(n, "database " + d.name(), "pg_db",
+                    (cat, name) -> p.database(name, "pg_db", d, defaults, baseline(n, d, cat), cat))));
+        }
+        return out;
+    }
+
+    /** Planned on the leader against its catalog; elsewhere a no-op naming the leader. */
+    private static Task onLeader(PgNode n, String name, String tag, BiFunction<PgCatalog.View, String, Change> plan) {
+        PgCatalog catalog = n.facts().catalog();
+        return Leader.only(n, name, tag, b -> b.sections(catalog.name()), (facts, ctx) -> new Planned(name, tag, facts.extra(catalog), plan));
+    }
+
+    /** A change already decided from the catalog, as a task. */
+    private record Planned(String name, String tag, PgCatalog.View cat, BiFunction<PgCatalog.View, String, Change> plan) implements Task {
+        @Override
+        public void require(dev.pig.core.fact.FactRequest.Builder facts) {
+            // the gate asked for the catalog
+        }
+
+        @Override
+        public Change plan(dev.pig.core.fact.HostFacts facts, dev.pig.core.task.PlanContext ctx) {
+            return plan.apply(cat, name);
+        }
+    }
+
+    /**
+     * The baseline file of a database, read at plan time when the database is to be created;
+     * a file the inventory names but that is not there fails the plan, since the database
+     * cannot be made as declared (inventory loading warns about it already).
+     */
+    static Optional<Baseline> baseline(PgNode n, PgDatabase d, PgCatalog.View cat) {
+        boolean created = d.state() == PgDatabase.State.RECREATE
+                || d.state() == PgDatabase.State.CREATE && cat.database(d.name()).isEmpty();
+        if (d.baseline().isEmpty() || !created) {
+            return Optional.empty();
+        }
+        Path file = Path.of(d.baseline().get());
+        try {
+            return Optional.of(new Baseline(file.getFileName().toString(), Files.readAllBytes(file)));
+        } catch (IOException e) {
+            throw new PigException(PigException.Kind.INVALID_INPUT, "database " + d.name() + ": its baseline " + d.baseline().get()
+                    + " cannot be read (" + e.getClass().getSimpleName() + "): put the file there, or drop 'baseline' from the entry in "
+                    + n.ctx().model().file());
+        }
     }
 
     /** A default schema or extension every business database gets ({@code pg_default_extensions}). */
@@ -153,12 +255,12 @@ public record Provision(String psql, String pwdEnc, LocalDate today) {
     }
 
     /**
-     * A database's {@code baseline} SQL file, uploaded to {@code remote} (owned by {@code owner})
-     * and run in the database right after it is created, and never again.
+     * A database's {@code baseline} SQL file, run in the database right after it is created, in
+     * the same psql session (its text follows the creation on psql's stdin), and never again.
      *
      * @param source the file as the inventory names it, for the plan
      */
-    public record Baseline(String source, byte[] content, String remote, String owner) {
+    public record Baseline(String source, byte[] content) {
     }
 
     /** The change for one {@code pg_databases} entry, with the default schemas and extensions it gets. */
@@ -263,32 +365,27 @@ public record Provision(String psql, String pwdEnc, LocalDate today) {
                 sql.append(ext).append(";\n");
             }
         }
-        List<Step> before = new ArrayList<>();
         String extra = "";
+        String shown = null;
         if (create) {
             sql.append(defaultPrivilegesSql(defaults.privileges(), defaults.creators()));
             if (baseline.isPresent()) {
                 Baseline b = baseline.get();
-                before.add(Step.Upload.of(b.remote(), b.content(), "0600", b.owner(), b.owner()));
-                sql.append("\\i ").append(lit(b.remote())).append('\n');
+                shown = sql + "-- baseline " + b.source() + " (" + b.content().length + " bytes)\n";
+                String text = new String(b.content(), java.nio.charset.StandardCharsets.UTF_8);
+                sql.append(text).append(text.endsWith("\n") ? "" : "\n");
                 extra = " with baseline " + b.source();
             }
         }
         String s = sql.toString();
-        Change c;
+        String show = shown == null ? s : shown;
         if (recreate) {
-            c = act(task, tag, Action.UPDATE, "database " + d.name() + ": recreate (state: recreate drops it and creates it again)" + extra, s, s);
+            return act(task, tag, Action.UPDATE, "database " + d.name() + ": recreate (state: recreate drops it and creates it again)" + extra,
+                    s, show);
         } else if (create) {
-            c = act(task, tag, Action.CREATE, "database " + d.name() + extra, s, s);
-        } else {
-            c = act(task, tag, Action.UPDATE, "database " + d.name() + ": " + String.join(", ", diffs), s, s);
+            return act(task, tag, Action.CREATE, "database " + d.name() + extra, s, show);
         }
-        if (before.isEmpty()) {
-            return c;
-        }
-        Change.Act a = (Change.Act) c;
-        before.addAll(a.steps());
-        return new Change.Act(a.task(), a.tag(), a.action(), a.summary(), before, a.diff());
+        return act(task, tag, Action.UPDATE, "database " + d.name() + ": " + String.join(", ", diffs), s, show);
     }
 
     /**
@@ -346,9 +443,8 @@ public record Provision(String psql, String pwdEnc, LocalDate today) {
     }
 
     private Change act(String task, String tag, Action a, String summary, String sql, String shown) {
-        String command = "cd /tmp && " + psql + " <<'PIG_SQL'\n" + sql + "PIG_SQL";
-        String shownCommand = "cd /tmp && " + psql + " <<'PIG_SQL'\n" + shown + "PIG_SQL";
-        return new Change.Act(task, tag, a, summary, List.of(new Step.Exec(command, shownCommand)), "");
+        String psql = pg.psql("postgres");
+        return new Change.Act(task, tag, a, summary, List.of(new Step.Exec(psql, psql, sql, shown)), "");
     }
 
     static final String NEVER = "infinity";
@@ -386,11 +482,11 @@ public record Provision(String psql, String pwdEnc, LocalDate today) {
     }
 
     static String ident(String s) {
-        return "\"" + s.replace("\"", "\"\"") + "\"";
+        return Postgres.ident(s);
     }
 
     static String lit(String s) {
-        return "'" + s.replace("'", "''") + "'";
+        return Postgres.literal(s);
     }
 
     /** A PgUser from one {@code pg_default_roles} entry, with the password Pigsty gives it. */

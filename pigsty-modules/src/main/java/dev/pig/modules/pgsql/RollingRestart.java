@@ -19,8 +19,8 @@ import dev.pig.core.model.PgInstance;
 import dev.pig.core.plan.Action;
 import dev.pig.core.plan.Change;
 import dev.pig.core.plan.Step;
+import dev.pig.core.task.BaseTask;
 import dev.pig.core.task.PlanContext;
-import dev.pig.core.task.Task;
 
 /**
  * Restarts the members of a running cluster whose settings need it, one at a time, planned on the
@@ -39,67 +39,57 @@ import dev.pig.core.task.Task;
  * run with less than its primary, then the replicas. A standby cluster's leader, and the only
  * member of a cluster, are restarted in place.
  */
-final class RollingRestart implements Task {
+final class RollingRestart extends BaseTask {
     /** Settings a hot standby must have at least as high as its primary (PostgreSQL's rule). */
     static final Set<String> HOT_STANDBY_FLOOR = Set.of("max_connections", "max_prepared_transactions",
             "max_locks_per_transaction", "max_worker_processes", "max_wal_senders");
     static final String NAME = "rolling restart";
     static final String TAG = "pg_restart";
+    static final String NOT_RUNNING = "the cluster is not running yet: Patroni starts each member with its patroni.yml";
 
     private final PgCluster cluster;
     private final PgInstance me;
-    private final PatroniCluster members;
-    private final PatroniLive live;
+    private final ClusterFacts facts;
     private final Map<String, Object> desiredDcs;
     private final Set<String> bootstrapOnly;
     private final BiFunction<String, HostFacts, Optional<String>> patroniYml;
-    private final PatroniRest rest;
+    private final Patroni patroni;
 
     /**
+     * Planned on the live leader ({@link Leader#running}).
+     *
      * @param patroniYml the patroni.yml an instance (by IP) should have, rendered from its facts
      */
-    RollingRestart(PgCluster cluster, PgInstance me, PatroniCluster members, PatroniLive live, Map<String, Object> desiredDcs,
-                   Set<String> bootstrapOnly, BiFunction<String, HostFacts, Optional<String>> patroniYml, PatroniRest rest) {
-        this.cluster = cluster;
-        this.me = me;
-        this.members = members;
-        this.live = live;
+    RollingRestart(PgNode n, Map<String, Object> desiredDcs, Set<String> bootstrapOnly,
+                   BiFunction<String, HostFacts, Optional<String>> patroniYml) {
+        super(NAME, TAG);
+        this.cluster = n.cluster();
+        this.me = n.me();
+        this.facts = n.facts();
         this.desiredDcs = desiredDcs;
         this.bootstrapOnly = bootstrapOnly;
         this.patroniYml = patroniYml;
-        this.rest = rest;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String tag() {
-        return TAG;
+        this.patroni = n.patroni();
     }
 
     @Override
     public void require(FactRequest.Builder b) {
-        b.sections(members.name(), live.name()).fileWithContent(PgsqlModule.PATRONI_CONF);
+        b.sections(facts.members().name(), facts.live().name(), facts.catalog().name()).fileWithContent(Paths.PATRONI_CONF);
     }
 
     @Override
-    public Change plan(HostFacts facts, PlanContext ctx) {
-        PatroniCluster.View view = facts.extra(members);
-        PatroniLive.View lv = facts.extra(live);
+    public Change plan(HostFacts hf, PlanContext ctx) {
+        PatroniCluster.View view = hf.extra(facts.members());
+        PatroniLive.View lv = hf.extra(facts.live());
+        PgCatalog.View pg = hf.extra(facts.catalog());
         Optional<PatroniCluster.Member> leader = view.leader();
         if (!view.answered() || leader.isEmpty() || !lv.answered()) {
-            return noop(cluster.name() + " is not running yet: Patroni starts each member with its patroni.yml");
+            return noop(NOT_RUNNING);
         }
-        if (!leader.get().host().equals(me.ip())) {
-            return noop("planned on the leader " + leader.get().host());
-        }
-        if (!lv.postgres()) {
+        if (!pg.answered()) {
             return noop("PostgreSQL on the leader " + me.name() + " does not answer: nothing is restarted");
         }
-        Set<String> restartOnly = lv.restartOnly();
+        Set<String> restartOnly = pg.restartOnly();
         // why each running member needs a restart, by name
         Map<String, Set<String>> why = new LinkedHashMap<>();
         List<DcsConfig.Delta> clusterWide = DcsConfig.diff(desiredDcs, lv.config(), bootstrapOnly).stream()
@@ -119,7 +109,7 @@ final class RollingRestart implements Task {
                 }
             }
             if (m.leads()) {
-                lv.pending().forEach(p -> reasons.add(p + " pending on " + m.name()));
+                pg.pending().forEach(p -> reasons.add(p + " pending on " + m.name()));
             }
             if (reasons.isEmpty() && m.pendingRestart()) {
                 reasons.add("pending restart on " + m.name());
@@ -154,21 +144,21 @@ final class RollingRestart implements Task {
         List<String> order = new ArrayList<>();
         String tail = "";
         if (leaderToo && lowered) {
-            steps.add(step(rest.restartLeader(lead.name(), lead.host()), ctx));
+            steps.add(step(patroni.restartLeader(lead.name(), lead.host()), ctx));
             order.add(lead.name() + " in place first (a lowered " + String.join(", ", clusterWide.stream().filter(RollingRestart::lowersFloor)
                     .map(DcsConfig.Delta::name).toList()) + " must reach the primary before its replicas)");
         }
         for (PatroniCluster.Member r : replicas) {
-            steps.add(step(rest.restartReplica(r.name(), r.host(), upstreamOf(view, r, lead)), ctx));
+            steps.add(step(patroni.restartReplica(r.name(), r.host(), upstreamOf(view, r, lead)), ctx));
             order.add(r.name());
         }
         if (leaderToo && !lowered) {
             if (candidate.isPresent()) {
                 PatroniCluster.Member c = candidate.get();
-                steps.add(step(rest.switchover(lead.name(), lead.host(), c.name(), c.host(), upstreamOf(view, lead, c)), ctx));
+                steps.add(step(patroni.switchover(lead.name(), lead.host(), c.name(), c.host(), upstreamOf(view, lead, c)), ctx));
                 tail = "switchover to " + c.name() + " (" + lead.name() + " restarts as its replica)";
             } else {
-                steps.add(step(rest.restartLeader(lead.name(), lead.host()), ctx));
+                steps.add(step(patroni.restartLeader(lead.name(), lead.host()), ctx));
                 tail = lead.name() + " in place (" + (standbyCluster ? "the standby leader: it serves no writes"
                         : "no healthy replica to switch over to") + ")";
             }
@@ -178,11 +168,11 @@ final class RollingRestart implements Task {
         String list = String.join(", ", order);
         String summary = "restart " + cluster.name() + " (" + String.join("; ", reasons) + "): "
                 + (list.isEmpty() ? tail : tail.isEmpty() ? list : list + ", then " + tail);
-        return new Change.Act(NAME, TAG, Action.UPDATE, summary, steps, "");
+        return act(Action.UPDATE, summary, steps, "");
     }
 
-    private static Step step(String script, PlanContext ctx) {
-        return Step.Exec.of(script, ctx.masker());
+    private Step step(String script, PlanContext ctx) {
+        return patroni.step(script, ctx.masker());
     }
 
     /** A replica streams from its {@code replicatefrom} member when it has one, else from the leader. */
@@ -225,7 +215,7 @@ final class RollingRestart implements Task {
 
     /** PostgreSQL settings of the member's patroni.yml that the plan changes, from its current copy. */
     private List<DcsConfig.Delta> localDeltas(String ip, HostFacts f) {
-        Optional<byte[]> old = f.file(PgsqlModule.PATRONI_CONF).knownContent();
+        Optional<byte[]> old = f.file(Paths.PATRONI_CONF).knownContent();
         Optional<String> want = patroniYml.apply(ip, f);
         if (old.isEmpty() || want.isEmpty()) {
             return List.of();
@@ -262,7 +252,4 @@ final class RollingRestart implements Task {
         return Map.of();
     }
 
-    private static Change noop(String reason) {
-        return new Change.NoOp(NAME, TAG, reason);
-    }
 }

@@ -26,6 +26,7 @@ import dev.pig.core.ssh.Shell;
 import dev.pig.core.task.PlanContext;
 import dev.pig.core.task.Deferred;
 import dev.pig.core.task.FileTask;
+import dev.pig.core.task.Skip;
 import dev.pig.core.task.Task;
 import dev.pig.core.task.ValidatedFile;
 import dev.pig.modules.HostVars;
@@ -92,8 +93,8 @@ final class Services {
         }
         HostVars hv = ctx.vars(node);
         if (!hv.bool("haproxy_enabled")) {
-            out.add(PgsqlModule.skip("services of " + String.join(", ", clusters.stream().map(PgCluster::name).toList()),
-                    "haproxy_enabled is false on " + node.id(), "pg_service"));
+            out.add(new Skip("services of " + String.join(", ", clusters.stream().map(PgCluster::name).toList()), "pg_service",
+                    "haproxy_enabled is false on " + node.id()));
             return out;
         }
         List<String> desired = new ArrayList<>();
@@ -110,7 +111,7 @@ final class Services {
         out.add(new Deferred("stale service files", "pg_service", b -> b.sections(section.name()), (facts, pctx) -> {
             List<String> stale = facts.extra(section).stream().filter(p -> !desired.contains(p)).toList();
             if (stale.isEmpty()) {
-                return PgsqlModule.skip("stale service files", "every service file in " + DIR + " is in the inventory", "pg_service");
+                return new Skip("stale service files", "pg_service", "every service file in " + DIR + " is in the inventory");
             }
             return new RemoveFiles("stale service files", stale, "pg_service");
         }));

@@ -39,26 +39,35 @@ final class Vip {
     private Vip() {
     }
 
-    static List<Task> tasks(ModuleContext ctx, PgCluster cluster, PgInstance me, HostVars v) {
+    static List<Task> tasks(PgNode n) {
+        ModuleContext ctx = n.ctx();
+        PgCluster cluster = n.cluster();
+        PgInstance me = n.me();
+        HostVars v = n.v();
         List<Task> out = new ArrayList<>();
         String vip = cluster.vipAddress().orElseThrow();
         String address = vip.substring(0, vip.indexOf('/'));
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", me.name());
-        m.put("cluster", cluster.name());
+        m.put("pg_instance", me.name());
+        m.put("pg_cluster", cluster.name());
         m.put("script", cluster.name().replace('-', '_') + "_primary");
-        m.put("vip", address);
-        m.put("netmask", Integer.parseInt(vip.substring(vip.indexOf('/') + 1)));
+        m.put("vip_address", address);
+        m.put("vip_netmask", Integer.parseInt(vip.substring(vip.indexOf('/') + 1)));
         m.put("router_id", Integer.parseInt(address.substring(address.lastIndexOf('.') + 1)));
         m.put("patroni_port", v.integer("patroni_port"));
-        m.put("ip", me.ip());
+        m.put("instance_ip", me.ip());
         m.put("peers", cluster.instances().stream().map(PgInstance::ip).filter(ip -> !ip.equals(me.ip())).toList());
         String iface = v.str("pg_vip_interface");
+        // the interface name is a word of keepalived.conf: only what Linux allows in one
+        if (!iface.equals("auto") && !iface.matches("[A-Za-z0-9_.:@-]{1,15}")) {
+            throw new dev.pig.core.diag.PigException(dev.pig.core.diag.PigException.Kind.USAGE, "pg_vip_interface '" + iface
+                    + "' is not a network interface name (letters, digits, _ . : @ -, at most 15)");
+        }
         NetInterfaces section = NetInterfaces.SECTION;
         out.add(new DirectoryTask("/etc/keepalived", "0755", "root", "root", "pg_vip"));
         out.add(new Deferred("file " + CONF, "pg_vip", b -> b.fileWithContent(CONF).sections(section.name()), (facts, pctx) -> {
             Map<String, Object> data = new LinkedHashMap<>(m);
-            data.put("interface", iface.equals("auto") ? NetInterfaces.carrying(facts.extra(section), me.ip(), facts.host()) : iface);
+            data.put("pg_vip_interface", iface.equals("auto") ? NetInterfaces.carrying(facts.extra(section), me.ip(), facts.host()) : iface);
             return ctx.file(CONF, "pgsql/keepalived.conf.ftl", data, "0644", "root", "root", "pg_vip", false);
         }));
         // keepalived rereads its configuration on a reload and keeps the address where it is

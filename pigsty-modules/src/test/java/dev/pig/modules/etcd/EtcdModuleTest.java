@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import dev.pig.core.model.Secret;
+
 import org.junit.jupiter.api.Test;
 
 import dev.pig.core.model.ClusterModel;
@@ -93,11 +95,11 @@ class EtcdModuleTest {
 
     @Test
     void a_restart_needs_a_majority_of_the_cluster_among_the_others_or_all_of_them_when_there_is_none() {
-        assertEquals(0, new EtcdService.Restart("etcd-1", "etcdctl", List.of(), "pw").needed());
-        assertEquals(1, new EtcdService.Restart("etcd-1", "etcdctl", List.of("a"), "pw").needed());
-        assertEquals(2, new EtcdService.Restart("etcd-1", "etcdctl", List.of("a", "b"), "pw").needed());
-        assertEquals(3, new EtcdService.Restart("etcd-1", "etcdctl", List.of("a", "b", "c"), "pw").needed());
-        assertEquals(3, new EtcdService.Restart("etcd-1", "etcdctl", List.of("a", "b", "c", "d"), "pw").needed());
+        assertEquals(0, new EtcdService.Restart("etcd-1", Etcdctl.local(2379), List.of(), new Secret("pw")).needed());
+        assertEquals(1, new EtcdService.Restart("etcd-1", Etcdctl.local(2379), List.of("a"), new Secret("pw")).needed());
+        assertEquals(2, new EtcdService.Restart("etcd-1", Etcdctl.local(2379), List.of("a", "b"), new Secret("pw")).needed());
+        assertEquals(3, new EtcdService.Restart("etcd-1", Etcdctl.local(2379), List.of("a", "b", "c"), new Secret("pw")).needed());
+        assertEquals(3, new EtcdService.Restart("etcd-1", Etcdctl.local(2379), List.of("a", "b", "c", "d"), new Secret("pw")).needed());
     }
 
     @Test

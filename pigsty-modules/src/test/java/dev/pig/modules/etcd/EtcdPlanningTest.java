@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import dev.pig.core.diag.PigException;
 import dev.pig.core.exec.Planner;
 import dev.pig.core.fact.HostFacts;
+import dev.pig.core.model.Secret;
 import dev.pig.core.model.Node;
 import dev.pig.core.plan.Change;
 import dev.pig.core.plan.HostPlan;
@@ -93,25 +94,31 @@ class EtcdPlanningTest {
     @Test
     void the_recorded_health_and_member_list_parse() {
         HostFacts one = f.fleet(trio, EtcdFixtures.outputs("one-down", TRIO)).get("10.10.10.11");
-        EtcdHealth.View h = one.extra(new EtcdHealth(List.of(), 2379, ""));
+        EtcdHealth.View h = one.extra(new EtcdHealth(List.of(), 2379, new Secret("")));
         assertEquals(Map.of("http://10.10.10.10:2379", true, "http://10.10.10.11:2379", true, "http://10.10.10.12:2379", false),
                 h.endpoints());
         EtcdMembers.View m = one.extra(new EtcdMembers("etcdctl"));
         assertTrue(m.answered());
         assertEquals(List.of("etcd-1", "etcd-2", "etcd-3"), m.members().stream().map(EtcdMembers.Member::name).toList());
         assertTrue(m.members().stream().allMatch(EtcdMembers.Member::started), "a stopped member is still 'started' in the list");
-        assertEquals("2 of 3 members healthy; unhealthy: http://10.10.10.12:2379", new EtcdHealth(List.of(), 2379, "").summary(h));
+        assertEquals("2 of 3 members healthy; unhealthy: http://10.10.10.12:2379", new EtcdHealth(List.of(), 2379, new Secret("")).summary(h));
         // on the stopped member: no member list, but it still probes the others
         HostFacts down = f.fleet(trio, EtcdFixtures.outputs("one-down", TRIO)).get("10.10.10.12");
         assertFalse(down.extra(new EtcdMembers("etcdctl")).answered());
-        assertEquals(2, down.extra(new EtcdHealth(List.of(), 2379, "")).healthyCount());
+        assertEquals(2, down.extra(new EtcdHealth(List.of(), 2379, new Secret(""))).healthyCount());
     }
 
     @Test
     void a_stopped_member_is_started_and_waited_for_and_the_others_are_left_alone() {
         Map<String, HostPlan> plans = f.plans(trio, EtcdFixtures.outputs("one-down", TRIO));
-        assertEquals(List.of("unit etcd.service: start", "command etcd health etcd-3: " + "for i in $(seq 60); do"),
-                plans.get("10.10.10.12").actions().stream().map(a -> a.summary().replaceFirst("(seq 60\\); do).*", "$1")).toList());
+        List<Change.Act> acts = plans.get("10.10.10.12").actions();
+        assertEquals(List.of("unit etcd.service", "command etcd health etcd-3"), acts.stream().map(Change.Act::task).toList());
+        assertEquals("unit etcd.service: start", acts.get(0).summary());
+        // root's credentials reach the waiting etcdctl on its stdin, never on its command line
+        Step.Exec wait = (Step.Exec) acts.get(1).steps().get(0);
+        assertTrue(wait.command().contains("for i in $(seq 60); do etcdctl_ endpoint health"), wait.command());
+        assertFalse(wait.command().contains("Etcd.Root"), wait.command());
+        assertEquals("root:Etcd.Root\n", wait.input());
         assertEquals(List.of(), plans.get("10.10.10.10").actions());
         assertEquals(List.of(), plans.get("10.10.10.11").actions());
     }
@@ -130,11 +137,12 @@ class EtcdPlanningTest {
             assertTrue(reason(p, "unit etcd.service").endsWith(name(h) + " restarts in its own stage, one member at a time (etcd: runtime settings changed)"));
             Change.Act restart = (Change.Act) change(p, "restart etcd.service on " + name(h));
             List<String> steps = restart.steps().stream().map(Step::shown).toList();
-            assertTrue(steps.get(0).startsWith("ok=0; for ep in "), steps.get(0));
+            assertTrue(steps.get(0).startsWith("IFS= read -r pig_etcd_user || exit 1; ok=0; for ep in "), steps.get(0));
             assertTrue(steps.get(0).contains("[ $ok -ge 2 ]"), steps.get(0));
             assertFalse(steps.get(0).contains("http://" + h + ":2379"), "a member does not count itself: " + steps.get(0));
             assertEquals("systemctl restart etcd.service", steps.get(1));
-            assertTrue(steps.get(2).startsWith("for i in $(seq 60); do etcdctl_()") && steps.get(2).contains("endpoint health"), steps.get(2));
+            assertTrue(steps.get(2).contains("for i in $(seq 60); do etcdctl_ endpoint health"), steps.get(2));
+            assertTrue(restart.steps().stream().map(Step::shown).noneMatch(x -> x.contains("Etcd.Root")), "no password on a command line");
             stages.add(stage(p, "restart etcd.service on " + name(h)));
         }
         assertEquals(List.of("30.06 etcd restart 0001", "30.06 etcd restart 0002", "30.06 etcd restart 0003"), stages);

@@ -20,8 +20,6 @@ import dev.pig.core.plan.Step;
  * (re)generate the {@code converged} fixture with {@code -Dpig.fixtures.update=true}.
  */
 final class ConvergedFacts {
-    private static final Pattern MKDIR = Pattern.compile("mkdir -p '?([^' ]+)'? && chmod '?(\\d+)'? \\S+ && chown '?([^:' ]+):([^' ]+?)'? \\S+$");
-    private static final Pattern LN = Pattern.compile("ln -sfn '?([^' ]+)'? '?([^' ]+)'?$");
     private static final Pattern HOSTNAME = Pattern.compile("^hostname '?([^' ]+)'?$");
     private static final Pattern USERADD = Pattern.compile("useradd -m -u (\\d+) -g '?([^' ]+)'? -d '?([^' ]+)'? -s '?([^' ]+)'? '?([^' ]+)'?$");
     private static final Pattern GROUPADD = Pattern.compile("groupadd -g (\\d+) '?([^' ]+)'?$");
@@ -58,13 +56,13 @@ final class ConvergedFacts {
                     if (path.startsWith("/etc/apt/sources.list.d/")) {
                         repoFiles.add(path);
                     }
+                } else if (s instanceof Step.Dir d) {
+                    files.put(d.path(), d.path() + "\tdir\t" + statMode(d.mode()) + "\t" + d.owner() + "\t" + d.group() + "\t0\t\t\n");
+                } else if (s instanceof Step.Link l) {
+                    files.put(l.path(), l.path() + "\tlink\t777\troot\troot\t0\t\t" + l.target() + "\n");
                 } else if (s instanceof Step.Exec e) {
                     Matcher m;
-                    if ((m = MKDIR.matcher(e.command())).find()) {
-                        files.put(m.group(1), m.group(1) + "\tdir\t" + statMode(m.group(2)) + "\t" + m.group(3) + "\t" + m.group(4) + "\t0\t\t\n");
-                    } else if ((m = LN.matcher(e.command())).find()) {
-                        files.put(m.group(2), m.group(2) + "\tlink\t777\troot\troot\t0\t\t" + m.group(1) + "\n");
-                    } else if ((m = HOSTNAME.matcher(e.command())).find()) {
+                    if ((m = HOSTNAME.matcher(e.command())).find()) {
                         hostname = m.group(1);
                     } else if ((m = USERADD.matcher(e.command())).find()) {
                         users.put(m.group(5), m.group(5) + ":x:" + m.group(1) + ":" + m.group(1) + "::" + m.group(3) + ":" + m.group(4) + "\n");

@@ -131,8 +131,8 @@ class NodePlanningTest {
         assertTrue(sysctl.reason().endsWith("; not in this kernel: net.core.netdev_max_backlog"), sysctl.reason());
         Change.NoOp thp = assertInstanceOf(Change.NoOp.class, change(p, "transparent huge pages"));
         assertTrue(thp.reason().contains("read-only here (in a container, systemd-nspawn"), thp.reason());
-        assertInstanceOf(Change.NoOp.class, change(p, "command file /etc/tmpfiles.d/pig-thp.conf"));
-        Change.NoOp chrony = assertInstanceOf(Change.NoOp.class, change(p, "command unit chrony.service"));
+        assertInstanceOf(Change.NoOp.class, change(p, "file /etc/tmpfiles.d/pig-thp.conf"));
+        Change.NoOp chrony = assertInstanceOf(Change.NoOp.class, change(p, "unit chrony.service"));
         assertTrue(chrony.reason().contains("CAP_SYS_TIME"), chrony.reason());
     }
 
@@ -208,10 +208,10 @@ class NodePlanningTest {
             assertTrue(proxy.diff().contains("+Acquire::http::Proxy \"http://10.10.10.1:8888\";"), proxy.diff());
             // the default node_repo_modules 'local' names the infra node's repo, which pig does not build:
             // the sandbox's own sources stay, and with them the packages the proxy reaches
-            Change.NoOp local = (Change.NoOp) change(p, "command file /etc/apt/sources.list.d/local.list");
-            assertTrue(local.reason().contains(": module local is the infra node's repo, which pig does not build and the inventory "
+            Change.NoOp local = (Change.NoOp) change(p, "file /etc/apt/sources.list.d/local.list");
+            assertTrue(local.reason().contains("module local is the infra node's repo, which pig does not build and the inventory "
                     + "does not name"), local.reason());
-            assertTrue(((Change.NoOp) change(p, "command package sources")).reason().contains("the host's own are kept"));
+            assertTrue(((Change.NoOp) change(p, "package sources")).reason().contains("the host's own are kept"));
             assertInstanceOf(Change.NoOp.class, change(p, "command refresh package lists"));
         }
     }

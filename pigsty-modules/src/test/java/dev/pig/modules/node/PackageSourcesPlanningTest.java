@@ -59,8 +59,8 @@ class PackageSourcesPlanningTest {
                 # security: Debian Security
                 deb http://security.debian.org/debian-security bookworm-security main
                 """, content(change(p, "file /etc/apt/sources.list.d/node.list")));
-        assertEquals("command package sources: node_repo_remove is false: the host's other package sources stay beside pig's",
-                ((Change.NoOp) change(p, "command package sources")).reason());
+        assertEquals("node_repo_remove is false: the host's other package sources stay beside pig's",
+                ((Change.NoOp) change(p, "package sources")).reason());
         Change.Act refresh = (Change.Act) change(p, "command refresh package lists");
         assertEquals("refresh package lists (/etc/apt/sources.list.d/node.list changes)", refresh.summary());
         String cmd = ((Step.Exec) refresh.steps().get(0)).command();
@@ -145,9 +145,9 @@ class PackageSourcesPlanningTest {
     @Test
     void a_release_nothing_provides_writes_no_file_and_keeps_the_hosts_sources() {
         HostPlan p = f.planText("10.10.10.12", os("debian", "9", "stretch", "x86_64"));
-        assertEquals("command file /etc/apt/sources.list.d/node.list: pig has no archive of module node for debian 9 x86_64: "
-                + "pig writes no package sources of module node", ((Change.NoOp) change(p, "command file /etc/apt/sources.list.d/node.list")).reason());
-        assertTrue(((Change.NoOp) change(p, "command package sources")).reason().contains("so the host's own are kept"));
+        assertEquals("pig has no archive of module node for debian 9 x86_64: "
+                + "pig writes no package sources of module node", ((Change.NoOp) change(p, "file /etc/apt/sources.list.d/node.list")).reason());
+        assertTrue(((Change.NoOp) change(p, "package sources")).reason().contains("so the host's own are kept"));
     }
 
     @Test

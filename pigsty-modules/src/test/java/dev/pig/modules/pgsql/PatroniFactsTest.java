@@ -29,38 +29,45 @@ class PatroniFactsTest {
     }
 
     @Test
-    void the_live_section_reads_the_dcs_config_and_the_settings_read_only_at_start() throws IOException {
-        PatroniLive.View v = new PatroniLive("pg-test", 8008, List.of("10.10.10.11"), "postgres", "/var/run/postgresql", 5432)
+    void the_live_section_reads_the_dcs_config() throws IOException {
+        PatroniLive.View v = new PatroniLive("pg-test", TestPg.PATRONI, List.of("10.10.10.11"))
                 .parse(fixture("pgsql/patroni-live-converged.out"));
-        assertTrue(v.answered() && v.postgres());
+        assertTrue(v.answered());
         assertEquals(25, v.config().get("primary_start_timeout"));
         assertEquals(250, ((Map<?, ?>) ((Map<?, ?>) v.config().get("postgresql")).get("parameters")).get("max_connections"));
+    }
+
+    @Test
+    void the_catalog_reads_the_settings_read_only_at_start_and_those_pending() throws IOException {
+        PgCatalog.View v = TestPg.catalog().parse(fixture("pgsql/pg-settings-converged.jsonl"));
+        assertTrue(v.answered() && v.primary());
         assertTrue(v.restartOnly().containsAll(Set.of("max_connections", "shared_buffers", "shared_preload_libraries", "wal_level")));
         assertFalse(v.restartOnly().contains("work_mem"));
         assertEquals(Set.of(), v.pending());
+        PgCatalog.View pending = TestPg.catalog().parse("[\"state\", true]\n[\"setting\", \"max_connections\", \"postmaster\", true]\n"
+                + "[\"setting\", \"work_mem\", \"user\", false]\n");
+        assertTrue(pending.answered() && !pending.primary());
+        assertEquals(Set.of("max_connections"), pending.pending());
     }
 
     @Test
     void the_live_section_is_empty_when_nothing_answers() {
-        PatroniLive s = new PatroniLive("pg-test", 8008, List.of("10.10.10.11"), "postgres", "/var/run/postgresql", 5432);
-        PatroniLive.View v = s.parse("");
-        assertFalse(v.answered() || v.postgres());
-        PatroniLive.View pending = s.parse("@@settings\nmax_connections|postmaster|t\nwork_mem|user|f\n");
-        assertFalse(pending.answered());
-        assertEquals(Set.of("max_connections"), pending.pending());
-        assertTrue(s.script().contains("for h in 127.0.0.1 10.10.10.11; do c=$(curl -sf -m 2 http://$h:8008/config"), s.script());
+        PatroniLive s = new PatroniLive("pg-test", TestPg.PATRONI, List.of("10.10.10.11"));
+        assertFalse(s.parse("").answered());
+        assertTrue(s.script().contains("for h in 127.0.0.1 10.10.10.11; do c=$(curl -sf -m 2 \"http://$h:8008/config\""), s.script());
+        assertFalse(TestPg.catalog().parse("").answered());
     }
 
     @Test
     void members_carry_pending_restart_tags_and_lag() throws IOException {
-        PatroniCluster.View v = new PatroniCluster("pg-test", 8008, List.of()).parse(fixture("pgsql/patroni-cluster-pending.json"));
+        PatroniCluster.View v = new PatroniCluster("pg-test", TestPg.PATRONI, List.of()).parse(fixture("pgsql/patroni-cluster-pending.json"));
         PatroniCluster.Member three = v.member("pg-test-3").orElseThrow();
         assertTrue(three.pendingRestart() && three.tag("nosync") && !three.tag("nofailover") && three.running());
         assertEquals(0, three.lag());
         assertFalse(v.member("pg-test-2").orElseThrow().pendingRestart());
         assertEquals(-1, v.leader().orElseThrow().lag());
         assertFalse(v.paused());
-        assertTrue(new PatroniCluster("pg-test", 8008, List.of()).parse(fixture("pgsql/patroni-cluster-paused.json")).paused());
+        assertTrue(new PatroniCluster("pg-test", TestPg.PATRONI, List.of()).parse(fixture("pgsql/patroni-cluster-paused.json")).paused());
     }
 
     @Test
@@ -71,7 +78,7 @@ class PatroniFactsTest {
         assertFalse(DcsConfig.same("1GB", "2GB"));
         Map<String, Object> body = DcsConfig.patch(List.of(new DcsConfig.Delta("ttl", 30, 20),
                 new DcsConfig.Delta("postgresql.parameters.max_connections", 250, 600)));
-        assertEquals("{\"ttl\":20,\"postgresql\":{\"parameters\":{\"max_connections\":600}}}", PatroniRest.json(body));
+        assertEquals("{\"ttl\":20,\"postgresql\":{\"parameters\":{\"max_connections\":600}}}", Patroni.json(body));
     }
 
     @Test
@@ -81,7 +88,7 @@ class PatroniFactsTest {
         Files.copy(Golden().resolve("pgsql/patroni-cluster-converged.json"), dir.resolve("10.10.10.11-cluster"));
         Files.copy(Golden().resolve("pgsql/patroni-cluster-pending.json"), dir.resolve("10.10.10.12-cluster"));
         Files.copy(Golden().resolve("pgsql/patroni-status-replica.json"), dir.resolve("10.10.10.12-patroni"));
-        String prelude = new PatroniRest(8008, "postgres", new Secret("Patroni.API"), 5).prelude()
+        String prelude = TestPg.PATRONI.prelude()
                 + "get() { cat '" + dir + "'/$1-$2; }\n";
         assertEquals(0, sh(prelude + "streams pg-test-2 10.10.10.11"), "pg-test-2 streams from the leader");
         assertEquals(1, sh(prelude + "streams pg-test-9 10.10.10.11"));
@@ -98,7 +105,9 @@ class PatroniFactsTest {
     }
 
     static int sh(String script) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true).start();
+        // stdin is the curl config the prelude keeps for the step: here an empty one
+        Process p = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
         p.getInputStream().readAllBytes();
         return p.waitFor();
     }

@@ -231,13 +231,13 @@ class PgsqlAccessTest {
         fleet.put("10.10.10.11", facts(ctx, "10.10.10.11", cluster));
         fleet.put("10.10.10.12", facts(ctx, "10.10.10.12", cluster));
         Change.NoOp old = assertInstanceOf(Change.NoOp.class, change(plan(ctx, "10.10.10.11", fleet), "command pgbackrest stanza pg-test"));
-        assertTrue(old.reason().contains("done on the leader 10.10.10.12"), old.reason());
+        assertTrue(old.reason().contains("on the leader 10.10.10.12 only"), old.reason());
         HostPlan leader = plan(ctx, "10.10.10.12", fleet);
         assertInstanceOf(Change.Act.class, change(leader, "command pgbackrest stanza pg-test"));
         assertInstanceOf(Change.Act.class, change(leader, "command first full backup of pg-test"));
 
         Map<String, String> backedUp = new LinkedHashMap<>(cluster);
-        backedUp.put(Backup.BackrestInfo.nameOf("pg-test"), fixture("pgsql/pgbackrest-info.json"));
+        backedUp.put(BackrestInfo.nameOf("pg-test"), fixture("pgsql/pgbackrest-info.json"));
         fleet.put("10.10.10.12", facts(ctx, "10.10.10.12", backedUp));
         HostPlan again = plan(ctx, "10.10.10.12", fleet);
         assertInstanceOf(Change.NoOp.class, change(again, "command pgbackrest stanza pg-test"));
@@ -246,7 +246,7 @@ class PgsqlAccessTest {
 
         // a leader just promoted: its role-change callback made the stanza and runs the first backup
         Map<String, String> promoted = new LinkedHashMap<>(cluster);
-        promoted.put(Backup.BackrestInfo.nameOf("pg-test"), "[{\"archive\":[],\"backup\":[],\"name\":\"pg-test\","
+        promoted.put(BackrestInfo.nameOf("pg-test"), "[{\"archive\":[],\"backup\":[],\"name\":\"pg-test\","
                 + "\"status\":{\"code\":2,\"lock\":{\"backup\":{\"held\":true}},\"message\":\"no valid backups\"}}]");
         fleet.put("10.10.10.12", facts(ctx, "10.10.10.12", promoted));
         HostPlan running = plan(ctx, "10.10.10.12", fleet);
@@ -257,23 +257,23 @@ class PgsqlAccessTest {
 
     @Test
     void pgbackrest_info_is_parsed_from_its_json() throws IOException {
-        Backup.BackrestInfo.View v = new Backup.BackrestInfo("pg-test", "postgres").parse(fixture("pgsql/pgbackrest-info.json"));
+        BackrestInfo.View v = new BackrestInfo("pg-test", TestPg.PG).parse(fixture("pgsql/pgbackrest-info.json"));
         assertEquals(0, v.code());
         assertTrue(v.stanzaExists());
         assertEquals(1, v.backups().size());
         assertEquals("full", v.backups().get(0).type());
         assertFalse(v.running());
-        Backup.BackrestInfo.View none = new Backup.BackrestInfo("pg-test", "postgres").parse("");
+        BackrestInfo.View none = new BackrestInfo("pg-test", TestPg.PG).parse("");
         assertFalse(none.stanzaExists());
     }
 
     @Test
     void a_recovery_target_is_checked_before_any_host() {
-        assertEquals("--type=time --target='2026-12-01 10:00:00.000+00' --target-action=promote",
+        assertEquals(List.of("--type=time", "--target=2026-12-01 10:00:00.000+00", "--target-action=promote"),
                 new Operations.Target("time", "2026-12-01 10:00:00").options());
-        assertEquals("--type=time --target='2026-12-01 08:00:00.000+00' --target-action=promote",
+        assertEquals(List.of("--type=time", "--target=2026-12-01 08:00:00.000+00", "--target-action=promote"),
                 new Operations.Target("time", "2026-12-01 10:00:00+02").options());
-        assertEquals("--type=default", new Operations.Target("latest", "").options());
+        assertEquals(List.of("--type=default"), new Operations.Target("latest", "").options());
         assertThrows(PigException.class, () -> new Operations.Target("time", "yesterday"));
         assertThrows(PigException.class, () -> new Operations.Target("lsn", "12345"));
         assertThrows(PigException.class, () -> new Operations.Target("xid", "x1"));
@@ -282,7 +282,7 @@ class PgsqlAccessTest {
     @Test
     void a_recovery_stops_replicas_then_restores_the_live_leader_and_every_step_is_valid_shell() throws Exception {
         Map<String, String> cluster = Map.of(PatroniCluster.nameOf("pg-test"), fixture("pgsql/patroni-cluster.json"),
-                Backup.BackrestInfo.nameOf("pg-test"), fixture("pgsql/pgbackrest-info.json"));
+                BackrestInfo.nameOf("pg-test"), fixture("pgsql/pgbackrest-info.json"));
         var c = model.pgCluster("pg-test").orElseThrow();
         var work = Operations.pitr(ctx, c, new Operations.Target("time", "2030-01-01 00:00:00"));
         Map<String, HostFacts> fleet = new LinkedHashMap<>();
@@ -314,12 +314,12 @@ class PgsqlAccessTest {
     @Test
     void a_target_older_than_every_backup_is_refused() throws IOException {
         HostFacts f = facts(ctx, "10.10.10.11", Map.of());
-        Backup.BackrestInfo.View v = new Backup.BackrestInfo("pg-test", "postgres").parse(fixture("pgsql/pgbackrest-info.json"));
+        BackrestInfo.View v = new BackrestInfo("pg-test", TestPg.PG).parse(fixture("pgsql/pgbackrest-info.json"));
         var c = model.pgCluster("pg-test").orElseThrow();
         PigException e = assertThrows(PigException.class, () -> Operations.checkRestorable(f, v, new Operations.Target("time", "2020-01-01 00:00:00"), c));
         assertTrue(e.getMessage().contains("oldest backup"), e.getMessage());
         Operations.checkRestorable(f, v, new Operations.Target("time", "2030-01-01 00:00:00"), c);
-        Backup.BackrestInfo.View empty = new Backup.BackrestInfo("pg-test", "postgres").parse("");
+        BackrestInfo.View empty = new BackrestInfo("pg-test", TestPg.PG).parse("");
         assertThrows(PigException.class, () -> Operations.checkRestorable(f, empty, new Operations.Target("latest", ""), c));
     }
 }

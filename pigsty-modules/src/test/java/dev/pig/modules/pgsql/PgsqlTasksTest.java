@@ -87,7 +87,7 @@ class PgsqlTasksTest {
     void pg_dbsu_sudo_none_writes_no_sudoers_file() throws IOException {
         HostPlan p = plan(SANDBOX, "10.10.10.11", "pg_dbsu_sudo=none");
         assertTrue(p.changes().stream().noneMatch(c -> c instanceof Change.Act a && a.summary().contains("/etc/sudoers.d/")), p.actions().toString());
-        Change.NoOp n = assertInstanceOf(Change.NoOp.class, change(p, "command file /etc/sudoers.d/postgres"));
+        Change.NoOp n = assertInstanceOf(Change.NoOp.class, change(p, "file /etc/sudoers.d/postgres"));
         assertTrue(n.reason().endsWith("pg_dbsu_sudo is none"), n.reason());
     }
 
@@ -96,7 +96,11 @@ class PgsqlTasksTest {
         Change.Act a = assertInstanceOf(Change.Act.class, change(plan(SANDBOX, "10.10.10.11"), "command etcd user pg-test"));
         String cmd = ((Step.Exec) a.steps().get(0)).command();
         assertTrue(cmd.contains("--endpoints=10.10.10.10:2379"), cmd);
-        assertTrue(cmd.contains("--user root:") && cmd.contains(" user add pg-test --new-user-password=pg-test --interactive=false"), cmd);
+        // both passwords reach etcdctl on the step's stdin: root's through ETCDCTL_USER, the new one on etcdctl's stdin
+        assertTrue(cmd.contains("ETCDCTL_USER=\"$pig_root\" ") && cmd.contains("| ETCDCTL_USER=\"$pig_root\" ETCDCTL_API=3 etcdctl"
+                + " --endpoints=10.10.10.10:2379 --command-timeout=5s user add pg-test --interactive=false"), cmd);
+        assertFalse(cmd.contains("Etcd.Root") || cmd.contains("--new-user-password"), cmd);
+        assertEquals("root:Etcd.Root\npg-test\n", ((Step.Exec) a.steps().get(0)).input());
         assertTrue(cmd.contains(" role grant-permission pg-test readwrite /pg/pg-test/ --prefix=true"), cmd);
         assertTrue(cmd.contains(" user grant-role pg-test pg-test"), cmd);
         HostPlan replica = plan(SANDBOX, "10.10.10.12");
@@ -107,10 +111,10 @@ class PgsqlTasksTest {
     void each_instance_makes_its_own_server_certificate_once() throws IOException {
         Change.Act a = assertInstanceOf(Change.Act.class, change(plan(SANDBOX, "10.10.10.12"), "command server certificate of pg-test-2"));
         String cmd = ((Step.Exec) a.steps().get(0)).command();
-        assertTrue(cmd.contains("-subj /CN=pg-test-2 -addext subjectAltName=IP:10.10.10.12"), cmd);
-        assertTrue(cmd.contains("-keyout /data/postgres/pg-test-15/cert/server.key -out /data/postgres/pg-test-15/cert/server.crt"), cmd);
-        assertTrue(cmd.endsWith("chown postgres:postgres /data/postgres/pg-test-15/cert/server.crt /data/postgres/pg-test-15/cert/server.key;"
-                + " chmod 0600 /data/postgres/pg-test-15/cert/server.crt /data/postgres/pg-test-15/cert/server.key"), cmd);
+        // made by the dbsu in its own directory: root writes nothing there
+        assertTrue(cmd.contains("setpriv --reuid=postgres --regid=postgres --init-groups -- env HOME=/var/lib/pgsql sh -c 'umask 077"), cmd);
+        assertTrue(cmd.contains(" sh /CN=pg-test-2 subjectAltName=IP:10.10.10.12 /data/postgres/pg-test-15/cert/server.key"
+                + " /data/postgres/pg-test-15/cert/server.crt)"), cmd);
         assertEquals("pg_cert", a.tag());
         String patroni = uploaded(change(plan(SANDBOX, "10.10.10.12"), "file /etc/patroni/patroni.yml"));
         assertTrue(patroni.contains("    ssl: 'on'\n    ssl_cert_file: '/pg/cert/server.crt'\n    ssl_key_file: '/pg/cert/server.key'\n"), patroni);
@@ -120,13 +124,7 @@ class PgsqlTasksTest {
         ClusterModel m = ModelLoader.load(inventory, List.of(extra)).model();
         ModuleContext ctx = new ModuleContext(m, Templates.builtIn());
         Node n = m.node(host).orElseThrow();
-        PgCluster c = PgsqlModule.clusterOf(m, n);
-        PgInstance me = c.instance(n.id()).orElseThrow();
-        HostVars v = ctx.vars(n);
-        PgTune tune = PgTune.of(v.str("pg_conf"), v.raw("pg_max_conn"), v.str("pg_default_service_dest"),
-                v.number("pg_shared_buffer_ratio"), 4096, 2, v.str("pg_storage_type"));
-        return ctx.render("pgsql/patroni.yml.ftl",
-                PgsqlModule.withTune(new PgsqlModule().patroniModel(ctx, c, me, v), tune, 4096, 2, v.dict("pg_parameters")));
+        return TestPg.patroniYml(ctx, n, 4096, 2);
     }
 
     @Test

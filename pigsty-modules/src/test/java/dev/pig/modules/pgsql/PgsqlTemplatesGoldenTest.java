@@ -31,14 +31,7 @@ class PgsqlTemplatesGoldenTest {
                 List.of("pg_conf=" + profile + ".yml")).model();
         ModuleContext ctx = new ModuleContext(m, Templates.builtIn());
         Node n = m.node("10.10.10.11").orElseThrow();
-        PgCluster c = PgsqlModule.clusterOf(m, n);
-        PgInstance me = c.instance(n.id()).orElseThrow();
-        HostVars v = ctx.vars(n);
-        PgTune tune = PgTune.of(v.str("pg_conf"), v.raw("pg_max_conn"), v.str("pg_default_service_dest"),
-                v.number("pg_shared_buffer_ratio"), memMb, cpus, v.str("pg_storage_type"));
-        Map<String, Object> model = PgsqlModule.withTune(new PgsqlModule().patroniModel(ctx, c, me, v), tune, memMb, cpus,
-                v.dict("pg_parameters"));
-        return ctx.render("pgsql/patroni.yml.ftl", model);
+        return TestPg.patroniYml(ctx, n, memMb, cpus);
     }
 
     /** patroni.yml of one host of {@code inventory} (under src-test-fixtures), on a 4 GB / 2 cpu node. */
@@ -46,12 +39,7 @@ class PgsqlTemplatesGoldenTest {
         ClusterModel m = ModelLoader.load(Golden.root().resolve("src-test-fixtures/" + inventory), List.of(extraVars)).model();
         ModuleContext ctx = new ModuleContext(m, Templates.builtIn());
         Node n = m.node(host).orElseThrow();
-        PgCluster c = PgsqlModule.clusterOf(m, n);
-        HostVars v = ctx.vars(n);
-        PgTune tune = PgTune.of(v.str("pg_conf"), v.raw("pg_max_conn"), v.str("pg_default_service_dest"),
-                v.number("pg_shared_buffer_ratio"), 4096, 2, v.str("pg_storage_type"));
-        return ctx.render("pgsql/patroni.yml.ftl", PgsqlModule.withTune(new PgsqlModule().patroniModel(ctx, c,
-                c.instance(n.id()).orElseThrow(), v), tune, 4096, 2, v.dict("pg_parameters")));
+        return TestPg.patroniYml(ctx, n, 4096, 2);
     }
 
     @ParameterizedTest(name = "{1}")
@@ -87,7 +75,7 @@ class PgsqlTemplatesGoldenTest {
     @ParameterizedTest(name = "pg_delay {0} is {1}")
     @CsvSource({"1h, 1h", "30m, 30min", "90s, 90s", "2w, 14d", "1y, 365d", "1.5h, 1.5h", "500, 500ms", "0, ''", "'0s', ''"})
     void pg_delay_is_written_in_units_postgresql_reads(String delay, String pg) {
-        assertEquals(pg, PgsqlModule.pgDuration(delay.matches("\\d+") ? (Object) Long.parseLong(delay) : delay).orElse(""));
+        assertEquals(pg, Durations.pg(delay.matches("\\d+") ? (Object) Long.parseLong(delay) : delay).orElse(""));
     }
 
     @Test
@@ -106,14 +94,14 @@ class PgsqlTemplatesGoldenTest {
     void patroni_service_matches_its_golden_copy() {
         ClusterModel m = ModelLoader.load(Golden.root().resolve("inventory-examples/sandbox.yml"), List.of()).model();
         Golden.check("pgsql/golden/patroni.service", new ModuleContext(m, Templates.builtIn()).render("pgsql/patroni.service.ftl",
-                Map.of("name", "pg-test-1", "cluster", "pg-test", "dbsu", "postgres", "watchdog_mode", "off")));
+                Map.of("pg_instance", "pg-test-1", "pg_cluster", "pg-test", "pg_dbsu", "postgres", "patroni_watchdog_mode", "off")));
     }
 
     @Test
     void a_watchdog_mode_other_than_off_loads_softdog_and_hands_the_device_to_the_dbsu() {
         ClusterModel m = ModelLoader.load(Golden.root().resolve("inventory-examples/sandbox.yml"), List.of()).model();
         String unit = new ModuleContext(m, Templates.builtIn()).render("pgsql/patroni.service.ftl",
-                Map.of("name", "pg-test-1", "cluster", "pg-test", "dbsu", "postgres", "watchdog_mode", "required"));
+                Map.of("pg_instance", "pg-test-1", "pg_cluster", "pg-test", "pg_dbsu", "postgres", "patroni_watchdog_mode", "required"));
         assertTrue(unit.contains("ExecStartPre=-+/sbin/modprobe softdog\nExecStartPre=-+/bin/chown postgres /dev/watchdog\n"), unit);
         String yml = patroniYmlOf("pgsql/inventory/replication.yml", "10.10.10.11", "patroni_watchdog_mode=required", "pg_rto=wide");
         assertTrue(yml.contains("watchdog:\n  mode: 'required'\n  device: '/dev/watchdog'\n  safety_margin: 15\n"), yml);
@@ -185,7 +173,7 @@ class PgsqlTemplatesGoldenTest {
         for (PgInstance i : c.instances()) {
             out.append("## ").append(i.name()).append(" (").append(i.role().value()).append(i.offlineQuery() ? ", offline query" : "")
                     .append(")\n");
-            Hba.render(rules, i, PgsqlModule.aliases(ctx, c, v)).forEach(l -> out.append(l).append('\n'));
+            Hba.render(rules, i, PgNode.of(ctx, m.node(c.instances().get(0).ip()).orElseThrow()).hbaAliases()).forEach(l -> out.append(l).append('\n'));
         }
         Golden.check("pgsql/golden/hba-pg-test.txt", out.toString());
     }

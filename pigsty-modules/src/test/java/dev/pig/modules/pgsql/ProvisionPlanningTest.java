@@ -68,7 +68,7 @@ class ProvisionPlanningTest {
 
     @Test
     void a_provisioned_leader_plans_no_role_privilege_or_database_change() throws IOException {
-        HostPlan p = planProvisioning(sandbox(), "pg-test", "10.10.10.11", fixture("patroni-cluster-initial.json"), fixture("catalog-provisioned.txt"));
+        HostPlan p = planProvisioning(sandbox(), "pg-test", "10.10.10.11", fixture("patroni-cluster-initial.json"), fixture("catalog-provisioned.jsonl"));
         assertTrue(p.actions().isEmpty(), "changes on a converged catalog: " + p.actions());
         List<String> tasks = p.changes().stream().map(Change::task).toList();
         assertTrue(tasks.containsAll(List.of("default privileges in template1", "default privileges in postgres", "default privileges in test",
@@ -84,7 +84,7 @@ class ProvisionPlanningTest {
         }
         Change.NoOp later = assertInstanceOf(Change.NoOp.class, change(p, "default privileges in test"));
         assertEquals("database test gets them when it is created", later.reason());
-        String created = ((Step.Exec) ((Change.Act) change(p, "database test")).steps().get(0)).shown();
+        String created = ((Step.Exec) ((Change.Act) change(p, "database test")).steps().get(0)).shownInput();
         assertTrue(created.contains("\\connect \"test\"\n") && created.contains("ALTER DEFAULT PRIVILEGES FOR ROLE \"dbrole_admin\""), created);
     }
 
@@ -93,10 +93,13 @@ class ProvisionPlanningTest {
         HostPlan p = planProvisioning(sandbox(), "pg-meta", "10.10.10.10", PG_META_PATRONI, "");
         Change.Act a = assertInstanceOf(Change.Act.class, change(p, "database meta"));
         assertEquals("database meta with baseline cmdb.sql", a.summary());
-        Step.Upload up = assertInstanceOf(Step.Upload.class, a.steps().get(0));
-        assertEquals("/data/postgres/pg-meta-15/tmp/baseline-meta.sql", up.path());
-        assertArrayEquals(Files.readAllBytes(Golden.root().resolve("inventory-examples/files/cmdb.sql")), up.content());
-        assertTrue(a.steps().get(1).shown().contains("\\i '/data/postgres/pg-meta-15/tmp/baseline-meta.sql'"), a.steps().get(1).shown());
+        // the baseline's text follows the creation on psql's stdin, in the same session: nothing is uploaded
+        Step.Exec e = assertInstanceOf(Step.Exec.class, a.steps().get(0));
+        assertEquals(1, a.steps().size());
+        String baseline = Files.readString(Golden.root().resolve("inventory-examples/files/cmdb.sql"));
+        assertTrue(e.input().endsWith(baseline), e.input());
+        assertTrue(e.shownInput().endsWith("-- baseline cmdb.sql (" + baseline.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                + " bytes)\n"), e.shownInput());
     }
 
     @Test
@@ -105,7 +108,8 @@ class ProvisionPlanningTest {
         PigException e = assertThrows(PigException.class, () -> planProvisioning(inv, "pg-meta", "10.10.10.10", PG_META_PATRONI, ""));
         assertTrue(e.getMessage().startsWith("database meta: its baseline " + dir.resolve("files/cmdb.sql") + " cannot be read"), e.getMessage());
         // the database exists: its baseline is not needed, nor read
-        String meta = "@@primary\ndb|meta|postgres|UTF8|C|-1|pigsty meta database\nschema|meta|public\nschema|meta|pigsty\nschema|meta|monitor\n";
+        String meta = "[\"state\", false]\n[\"db\", \"meta\", \"postgres\", \"UTF8\", \"C\", -1, \"pigsty meta database\"]\n"
+                + "[\"schema\", \"meta\", \"public\"]\n[\"schema\", \"meta\", \"pigsty\"]\n[\"schema\", \"meta\", \"monitor\"]\n";
         HostPlan p = planProvisioning(inv, "pg-meta", "10.10.10.10", PG_META_PATRONI, meta);
         assertTrue(change(p, "database meta") instanceof Change.NoOp n && n.reason().startsWith("database meta exists"), p.changes().toString());
         // nor for a database to be dropped

@@ -30,14 +30,14 @@ import dev.pig.modules.ModuleContext;
 class ProvisionTest {
     static final String SCRAM_TEST = "SCRAM-SHA-256$4096:AAECAwQFBgcICQoLDA0ODw==$OxAaKyBbtT82B5WMti3TGSAowcBRpYZkJh52B2k9RVk="
             + ":J/CcUSOZG8UJc+T8yxB4D2Ewjwk0REAYfpRqUqRI5n8=";
-    final Provision p = new Provision("psql", "scram-sha-256");
+    final Provision p = new Provision(TestPg.PG, "scram-sha-256");
     final PgCatalog.View converged = catalog();
-    final PgCatalog.View empty = new PgCatalog("pg-test", "postgres", "/var/run/postgresql", 5432).parse("");
+    final PgCatalog.View empty = TestPg.catalog().parse("");
 
     static PgCatalog.View catalog() {
         try {
-            return new PgCatalog("pg-test", "postgres", "/var/run/postgresql", 5432)
-                    .parse(Files.readString(Golden.root().resolve("src-test-fixtures/pgsql/catalog-converged.txt")));
+            return TestPg.catalog()
+                    .parse(Files.readString(Golden.root().resolve("src-test-fixtures/pgsql/catalog-converged.jsonl")));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -59,8 +59,10 @@ class ProvisionTest {
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), state);
     }
 
+    /** The SQL a change sends to psql, as plans show it. */
     static String shown(Change c) {
-        return ((Change.Act) c).steps().stream().map(Step::shown).reduce("", String::concat);
+        return ((Change.Act) c).steps().stream().map(s -> s instanceof Step.Exec e && e.shownInput() != null ? e.shownInput() : s.shown())
+                .reduce("", String::concat);
     }
 
     @Test
@@ -85,7 +87,7 @@ class ProvisionTest {
 
     @Test
     void an_md5_password_is_compared_too() {
-        Provision md5 = new Provision("psql", "md5");
+        Provision md5 = new Provision(TestPg.PG, "md5");
         assertInstanceOf(Change.NoOp.class, md5.role("role legacy", "pg_user", user("legacy", "test", List.of(), PgUser.State.CREATE), converged));
         assertInstanceOf(Change.Act.class, md5.role("role legacy", "pg_user", user("legacy", "other", List.of(), PgUser.State.CREATE), converged));
         assertInstanceOf(Change.NoOp.class, p.role("role test", "pg_user", user("test", SCRAM_TEST, List.of(), PgUser.State.CREATE), converged));
@@ -97,7 +99,9 @@ class ProvisionTest {
                 p.role("role legacy", "pg_user", user("legacy", "test", List.of(), PgUser.State.CREATE), converged));
         assertEquals(Action.UPDATE, a.action());
         assertEquals("role legacy: password (md5 -> scram-sha-256)", a.summary());
-        String command = ((Step.Exec) a.steps().get(0)).command();
+        // the SQL goes to psql on its stdin; the command line holds none of it
+        String command = ((Step.Exec) a.steps().get(0)).input();
+        assertFalse(((Step.Exec) a.steps().get(0)).command().contains("PASSWORD"));
         assertTrue(command.contains("PASSWORD 'SCRAM-SHA-256$4096:"), command);
         assertTrue(shown(a).contains("PASSWORD '***'"), shown(a));
         // the inventory holds the md5 verifier itself: there is no password to make a scram one from
@@ -111,7 +115,9 @@ class ProvisionTest {
         Change.Act a = assertInstanceOf(Change.Act.class, c);
         assertEquals(Action.CREATE, a.action());
         assertEquals("role app", a.summary());
-        String command = ((Step.Exec) a.steps().get(0)).command();
+        // the SQL goes to psql on its stdin; the command line holds none of it
+        String command = ((Step.Exec) a.steps().get(0)).input();
+        assertFalse(((Step.Exec) a.steps().get(0)).command().contains("PASSWORD"));
         assertTrue(command.contains("PASSWORD 'SCRAM-SHA-256$4096:"), command);
         assertFalse(command.contains("S3cret!"), "the plain password is sent");
         assertTrue(shown(c).contains("PASSWORD '***'"));
@@ -142,12 +148,12 @@ class ProvisionTest {
 
     @Test
     void expire_in_counts_days_from_today_so_a_run_the_same_day_is_a_noop() {
-        Provision onDec1 = new Provision("psql", "scram-sha-256", java.time.LocalDate.of(2030, 12, 1));
+        Provision onDec1 = new Provision(TestPg.PG, "scram-sha-256", java.time.LocalDate.of(2030, 12, 1));
         Change.NoOp same = assertInstanceOf(Change.NoOp.class,
                 onDec1.role("role dbuser_temp", "pg_user", expiring("dbuser_temp", 30, null), converged));
         assertEquals("role dbuser_temp exists with the same attributes; it expires on 2030-12-31, expire_in 30 days from today"
                 + " (2030-12-01): a run on a later day moves that date", same.reason());
-        Provision onDec2 = new Provision("psql", "scram-sha-256", java.time.LocalDate.of(2030, 12, 2));
+        Provision onDec2 = new Provision(TestPg.PG, "scram-sha-256", java.time.LocalDate.of(2030, 12, 2));
         Change.Act later = assertInstanceOf(Change.Act.class,
                 onDec2.role("role dbuser_temp", "pg_user", expiring("dbuser_temp", 30, null), converged));
         assertEquals("role dbuser_temp: valid until 2030-12-31 -> 2031-01-01", later.summary());
@@ -261,8 +267,7 @@ class ProvisionTest {
                 true, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), state);
     }
 
-    static final Provision.Baseline CMDB = new Provision.Baseline("cmdb.sql", "CREATE TABLE pigsty.host (ip inet);\n".getBytes(),
-            "/pg/tmp/baseline-meta.sql", "postgres");
+    static final Provision.Baseline CMDB = new Provision.Baseline("cmdb.sql", "CREATE TABLE pigsty.host (ip inet);\n".getBytes());
 
     @Test
     void a_new_database_gets_default_privileges_and_then_runs_its_baseline_in_the_same_change() {
@@ -270,29 +275,31 @@ class ProvisionTest {
         Change.Act a = assertInstanceOf(Change.Act.class, p.database("database meta", "pg_db",
                 withBaseline("meta", PgDatabase.State.CREATE), defaults, Optional.of(CMDB), converged));
         assertEquals("database meta with baseline cmdb.sql", a.summary());
-        assertEquals(2, a.steps().size());
-        Step.Upload up = assertInstanceOf(Step.Upload.class, a.steps().get(0));
-        assertEquals("/pg/tmp/baseline-meta.sql", up.path());
-        assertEquals("0600 postgres", up.mode() + " " + up.owner());
-        String sql = shown(a);
+        // one psql session: the baseline's text follows the creation on psql's stdin, nothing is uploaded
+        assertEquals(1, a.steps().size());
+        Step.Exec e = assertInstanceOf(Step.Exec.class, a.steps().get(0));
+        String sql = e.input();
         int connect = sql.indexOf("\\connect \"meta\"");
         int schema = sql.indexOf("CREATE SCHEMA IF NOT EXISTS \"pigsty\"");
         int privileges = sql.indexOf("ALTER DEFAULT PRIVILEGES FOR ROLE \"postgres\"");
-        int run = sql.indexOf("\\i '/pg/tmp/baseline-meta.sql'");
+        int run = sql.indexOf("CREATE TABLE pigsty.host (ip inet);");
         assertTrue(sql.indexOf("CREATE DATABASE \"meta\"") < connect && connect < schema && schema < privileges && privileges < run, sql);
+        assertTrue(shown(a).endsWith("-- baseline cmdb.sql (36 bytes)\n"), shown(a));
+        assertFalse(e.command().contains("CREATE"), "no SQL on the command line: " + e.command());
     }
 
     @Test
     void a_baseline_runs_again_only_when_the_database_is_recreated() {
         Provision.Defaults defaults = new Provision.Defaults(List.of(), List.of(), List.of(), List.of());
-        PgCatalog.View withMeta = parse("@@primary\ndb|meta|postgres|UTF8|C|-1|\nschema|meta|public\nschema|meta|pigsty\n");
+        PgCatalog.View withMeta = parse("[\"state\", false]\n[\"db\", \"meta\", \"postgres\", \"UTF8\", \"C\", -1, \"\"]\n"
+                + "[\"schema\", \"meta\", \"public\"]\n[\"schema\", \"meta\", \"pigsty\"]\n");
         Change.NoOp n = assertInstanceOf(Change.NoOp.class, p.database("database meta", "pg_db",
                 withBaseline("meta", PgDatabase.State.CREATE), defaults, Optional.of(CMDB), withMeta));
         assertEquals("database meta exists with the same owner, schemas and extensions", n.reason());
         Change.Act again = assertInstanceOf(Change.Act.class, p.database("database meta", "pg_db",
                 withBaseline("meta", PgDatabase.State.RECREATE), defaults, Optional.of(CMDB), withMeta));
         assertTrue(again.summary().endsWith("with baseline cmdb.sql"), again.summary());
-        assertTrue(shown(again).contains("\\i '/pg/tmp/baseline-meta.sql'"));
+        assertTrue(((Step.Exec) again.steps().get(0)).input().contains("CREATE TABLE pigsty.host (ip inet);"));
     }
 
     @Test
@@ -325,11 +332,11 @@ class ProvisionTest {
 
     /** A catalog captured from PostgreSQL 15 right after pig provisioned pg-test in it. */
     static String provisioned() throws IOException {
-        return Files.readString(Golden.root().resolve("src-test-fixtures/pgsql/catalog-provisioned.txt"));
+        return Files.readString(Golden.root().resolve("src-test-fixtures/pgsql/catalog-provisioned.jsonl"));
     }
 
     static PgCatalog.View parse(String text) {
-        return new PgCatalog("pg-test", "postgres", "/var/run/postgresql", 5432).parse(text);
+        return TestPg.catalog().parse(text);
     }
 
     @Test
@@ -356,7 +363,7 @@ class ProvisionTest {
                 p.defaultPrivileges("default privileges in postgres", "pg_privilege", "postgres", pigstyPrivileges(), CREATORS, converged));
         assertEquals("default privileges in postgres: 51 of 51 grants missing (for postgres, dbuser_dba, dbrole_admin)", a.summary());
         String sql = shown(a);
-        assertTrue(sql.startsWith("cd /tmp && psql <<'PIG_SQL'\n\\connect \"postgres\"\n"), sql);
+        assertTrue(sql.startsWith("\\connect \"postgres\"\n"), sql);
         assertTrue(sql.contains("ALTER DEFAULT PRIVILEGES FOR ROLE \"dbrole_admin\" GRANT SELECT     ON TABLES    TO dbrole_readonly;"), sql);
         assertEquals(51, sql.split("ALTER DEFAULT PRIVILEGES", -1).length - 1);
     }
@@ -376,7 +383,7 @@ class ProvisionTest {
     @Test
     void only_the_creator_that_lacks_grants_is_altered() throws IOException {
         // template1 as it is after an older provisioning, which left dbrole_admin out
-        String older = provisioned().lines().filter(l -> !l.startsWith("defacl|template1|dbrole_admin|"))
+        String older = provisioned().lines().filter(l -> !l.startsWith("[\"defacl\", \"template1\", \"dbrole_admin\","))
                 .reduce("", (x, l) -> x + l + "\n");
         Change.Act a = assertInstanceOf(Change.Act.class,
                 p.defaultPrivileges("default privileges in template1", "pg_privilege", "template1", pigstyPrivileges(), CREATORS, parse(older)));
@@ -402,11 +409,11 @@ class ProvisionTest {
 
     @Test
     void reads_who_leads_from_patroni() throws IOException {
-        PatroniCluster.View v = new PatroniCluster("pg-test", 8008, List.of("10.10.10.11"))
+        PatroniCluster.View v = new PatroniCluster("pg-test", TestPg.PATRONI, List.of("10.10.10.11"))
                 .parse(Files.readString(Golden.root().resolve("src-test-fixtures/pgsql/patroni-cluster.json")));
         assertTrue(v.answered());
         assertEquals("10.10.10.12", v.leader().orElseThrow().host());
-        assertFalse(new PatroniCluster("pg-test", 8008, List.of("10.10.10.11")).parse("").answered());
+        assertFalse(new PatroniCluster("pg-test", TestPg.PATRONI, List.of("10.10.10.11")).parse("").answered());
     }
 
     @Test

@@ -64,10 +64,9 @@ class RollingRestartTest {
         /** The patroni.yml this inventory gives {@code host} on a node of {@code cpus} and the fixture's memory. */
         String patroniYml(String host, int cpus) throws IOException {
             Node n = model.node(host).orElseThrow();
-            HostVars v = ctx.vars(n);
-            var c = PgsqlModule.clusterOf(model, n);
             HostFacts f = facts(host, null, "pgsql/patroni-cluster-converged.json", "pgsql/patroni-live-converged.out", cpus, this);
-            return ctx.render("pgsql/patroni.yml.ftl", PgsqlModule.withTune(pgsql.patroniModel(ctx, c, c.instance(n.id()).orElseThrow(), v), f, v));
+            PgNode pn = PgNode.of(ctx, n);
+            return ctx.render("pgsql/patroni.yml.ftl", PatroniYml.of(pn).tuned(f, pn.v()));
         }
 
         /** Every member's facts, with the patroni.yml {@code deployed} left on it. */
@@ -90,14 +89,16 @@ class RollingRestartTest {
         s.put("cpu", cpus + "\n");
         if (patroniYml != null) {
             byte[] b = patroniYml.getBytes(StandardCharsets.UTF_8);
-            s.put("files", PgsqlModule.PATRONI_CONF + "\tfile\t600\tpostgres\tpostgres\t" + b.length + "\t"
+            s.put("files", Paths.PATRONI_CONF + "\tfile\t600\tpostgres\tpostgres\t" + b.length + "\t"
                     + Step.Hashes.sha256(b) + "\t\n@@content " + Base64.getEncoder().encodeToString(b) + "\n");
         }
         s.put("units", "@@unit patroni.service\nLoadState=loaded\nActiveState=active\nSubState=running\nUnitFileState=enabled\n"
                 + "ActiveEnterTimestampMonotonic=1000000\nMainPID=100\n");
         s.put("ext:" + PatroniCluster.nameOf("pg-test"), fixture(cluster));
         s.put("ext:" + PatroniLive.nameOf("pg-test"), fixture(live));
-        s.put("ext:" + PgCatalog.nameOf("pg-test"), "");
+        // what PostgreSQL says of its settings goes with the DCS config the live fixture holds
+        s.put("ext:" + PgCatalog.nameOf("pg-test"), live.endsWith(".out") ? fixture(live.replace("patroni-live-", "pg-settings-")
+                .replace(".out", ".jsonl")) : "");
         StringBuilder out = new StringBuilder();
         s.forEach((k, v) -> out.append(FactParsers.SECTION).append(k).append('\n').append(v.endsWith("\n") ? v : v + "\n"));
         out.append(FactParsers.END).append('\n');
@@ -110,12 +111,12 @@ class RollingRestartTest {
     }
 
     /** What the plan does to Patroni's config and members (the facts say nothing true of the rest of the node). */
-    static final List<String> PATRONI_TASKS = List.of("file " + PgsqlModule.PATRONI_CONF, "reload patroni", PatroniConfig.NAME,
+    static final List<String> PATRONI_TASKS = List.of("file " + Paths.PATRONI_CONF, "reload patroni", PatroniConfig.NAME,
             RollingRestart.NAME);
 
     static List<String> acts(HostPlan p) {
         return p.changes().stream().filter(c -> c instanceof Change.Act && PATRONI_TASKS.contains(c.task()))
-                .map(c -> c.task().equals("file " + PgsqlModule.PATRONI_CONF) ? c.task() : ((Change.Act) c).summary()).toList();
+                .map(c -> c.task().equals("file " + Paths.PATRONI_CONF) ? c.task() : ((Change.Act) c).summary()).toList();
     }
 
     static Map<String, HostFacts> converged(Cluster now) throws IOException {
@@ -134,7 +135,7 @@ class RollingRestartTest {
                 assertInstanceOf(Change.NoOp.class, change(leader, PatroniConfig.NAME)).reason());
         assertTrue(assertInstanceOf(Change.NoOp.class, change(leader, RollingRestart.NAME)).reason()
                 .startsWith("no member of pg-test needs a restart"));
-        assertEquals("planned on the leader 10.10.10.11", assertInstanceOf(Change.NoOp.class,
+        assertEquals("on the leader 10.10.10.11 only", assertInstanceOf(Change.NoOp.class,
                 change(c.plan("10.10.10.12", fleet, Masker.none()), RollingRestart.NAME)).reason());
     }
 
@@ -147,8 +148,11 @@ class RollingRestartTest {
         assertEquals("patroni config of pg-test: max_connections 250 -> 600", patch.summary());
         String cmd = ((Step.Exec) patch.steps().get(0)).command();
         assertTrue(cmd.contains("-X PATCH") && cmd.contains("'{\"postgresql\":{\"parameters\":{\"max_connections\":600}}}'")
-                && cmd.endsWith("http://127.0.0.1:8008/config >/dev/null"), cmd);
-        assertTrue(cmd.contains("-u postgres:Patroni.API "), "the REST API takes patroni_username/password: " + cmd);
+                && cmd.endsWith("http://127.0.0.1:8008/config >/dev/null\n"), cmd);
+        // patroni_username/password reach curl in a config file of the step's, from its stdin
+        assertTrue(cmd.contains("-K \"$pig_auth\" -X PATCH"), cmd);
+        assertFalse(cmd.contains("Patroni.API"), "no password on the command line: " + cmd);
+        assertEquals("user = \"postgres:Patroni.API\"\n", ((Step.Exec) patch.steps().get(0)).input());
         assertFalse(patch.steps().get(0).shown().contains("Patroni.API"), "the password is masked in the plan");
 
         Change.Act restart = assertInstanceOf(Change.Act.class, change(leader, RollingRestart.NAME));
@@ -294,7 +298,7 @@ class RollingRestartTest {
     void after_a_failover_the_new_leader_drives_the_restart() throws IOException {
         Cluster c = new Cluster("pg_max_conn=600");
         Map<String, HostFacts> fleet = c.fleet(new Cluster(), "pgsql/patroni-cluster.json", "pgsql/patroni-live-converged.out", 2);
-        assertEquals("planned on the leader 10.10.10.12", assertInstanceOf(Change.NoOp.class,
+        assertEquals("on the leader 10.10.10.12 only", assertInstanceOf(Change.NoOp.class,
                 change(c.plan("10.10.10.11", fleet, Masker.none()), RollingRestart.NAME)).reason());
         Change.Act restart = assertInstanceOf(Change.Act.class, change(c.plan("10.10.10.12", fleet, Masker.none()), RollingRestart.NAME));
         assertEquals("restart pg-test (max_connections 250 -> 600): pg-test-1, pg-test-3, then switchover to pg-test-1"
@@ -306,7 +310,7 @@ class RollingRestartTest {
         Cluster c = new Cluster();
         HostPlan p = c.plan("10.10.10.12", converged(c), Masker.none());
         // the recorded facts have no patroni.service: it is written anew while Patroni runs
-        assertInstanceOf(Change.Act.class, change(p, "file " + PgsqlModule.PATRONI_UNIT));
+        assertInstanceOf(Change.Act.class, change(p, "file " + Paths.PATRONI_UNIT));
         Change.Act reload = assertInstanceOf(Change.Act.class, change(p, "daemon-reload"));
         assertEquals(List.of("systemctl daemon-reload"), reload.steps().stream().map(Step::shown).toList());
         assertTrue(p.changes().stream().filter(x -> x.task().equals("unit patroni.service")).allMatch(x -> x instanceof Change.NoOp),
@@ -322,6 +326,6 @@ class RollingRestartTest {
         }
         HostPlan p = c.plan("10.10.10.11", fleet, Masker.none());
         assertTrue(((Change.NoOp) change(p, PatroniConfig.NAME)).reason().contains("bootstrap.dcs"));
-        assertTrue(((Change.NoOp) change(p, RollingRestart.NAME)).reason().startsWith("pg-test is not running yet"));
+        assertTrue(((Change.NoOp) change(p, RollingRestart.NAME)).reason().startsWith("the cluster is not running yet"));
     }
 }

@@ -1,0 +1,21 @@
+package dev.pig.modules.pgsql;
+
+import dev.pig.core.task.Staged;
+import dev.pig.core.task.Task;
+
+/**
+ * The stages of the PGSQL module, {@code 50.NN pgsql <name>}: they sort after NODE (20) and ETCD
+ * (30), and within the module in the order of {@link PgsqlModule}'s stage list. Operations
+ * ({@code pig pgsql backup}, {@code pitr}) use the same numbering.
+ */
+final class Stage {
+    static final String MODULE = "pgsql";
+    static final int ORDER = 50;
+
+    private Stage() {
+    }
+
+    static Staged of(int n, String name, Task task) {
+        return Staged.of(String.format("%02d.%02d %s %s", ORDER, n, MODULE, name), task);
+    }
+}

@@ -1,0 +1,26 @@
+package dev.pig.modules.pgsql;
+
+import dev.pig.core.model.Secret;
+
+/** The PostgreSQL and Patroni of the sandbox's pg-test, as the module's tests reach them. */
+final class TestPg {
+    static final Postgres PG = new Postgres("postgres", "/var/lib/pgsql", "/var/run/postgresql", 5432, "/usr/lib/postgresql/15/bin",
+            "/pg/data");
+    static final Patroni PATRONI = new Patroni(8008, "postgres", new Secret("Patroni.API"), 5);
+
+    private TestPg() {
+    }
+
+    /** patroni.yml of {@code n} on a node of {@code memMb} and {@code cpus}. */
+    static String patroniYml(dev.pig.modules.ModuleContext ctx, dev.pig.core.model.Node n, long memMb, int cpus) {
+        PgNode pn = PgNode.of(ctx, n);
+        dev.pig.modules.HostVars v = pn.v();
+        PgTune tune = PgTune.of(v.str("pg_conf"), v.raw("pg_max_conn"), v.str("pg_default_service_dest"),
+                v.number("pg_shared_buffer_ratio"), memMb, cpus, v.str("pg_storage_type"));
+        return ctx.render("pgsql/patroni.yml.ftl", PatroniYml.of(pn).tuned(tune, memMb, cpus, v.dict("pg_parameters")));
+    }
+
+    static PgCatalog catalog() {
+        return new PgCatalog("pg-test", PG);
+    }
+}
