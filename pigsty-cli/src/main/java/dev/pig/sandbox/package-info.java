@@ -6,4 +6,4 @@
  * host state) is kept apart from the code that runs the host's tools, so it is tested without a
  * host.
  */
-package dev.pig.core.sandbox;
+package dev.pig.sandbox;
