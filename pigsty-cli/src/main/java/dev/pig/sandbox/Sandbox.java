@@ -1,41 +1,33 @@
 package dev.pig.sandbox;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
 import dev.pig.core.diag.PigException;
+import dev.pig.core.exec.Parallel;
+import dev.pig.sandbox.image.AptSources;
+import dev.pig.sandbox.image.BaseImage;
+import dev.pig.sandbox.system.HostCheck;
+import dev.pig.sandbox.system.HostFiles;
+import dev.pig.sandbox.system.Procs;
+import dev.pig.sandbox.system.Tools;
 
 /**
  * The sandbox on this host: brings nodes up, reports on them, runs commands on them and removes
  * everything again. Every operation is safe to repeat; {@link #up} leaves healthy nodes alone and
  * {@link #down} also finds what a killed {@code up} left behind, by name, mount point and command
- * line, not only by what it recorded.
+ * line, not only by what it recorded. This class is the order of things; each piece (network,
+ * disks, proxy, processes, keys) is a class of its own beside it.
  *
  * <p>The nodes are the hosts of an inventory such as:
  *
@@ -54,7 +46,6 @@ public final class Sandbox {
     /** Tools {@code down} runs. */
     public static final List<String> DOWN_TOOLS = List.of("ip", "umount");
 
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     /**
      * How long {@code up} waits for a node that is already running to answer before it restarts
      * it. A running node answers within a second; this only covers one that is still booting.
@@ -65,6 +56,11 @@ public final class Sandbox {
     private final Consumer<String> progress;
     private final HostCheck host;
     private final BaseImage image;
+    private final SandboxKeys keys;
+    private final NodeDisk disks;
+    private final PackageProxy proxy;
+    private final NodeSsh ssh;
+    private final NodeProcesses processes;
 
     /** The sandbox of this machine. */
     public Sandbox(SandboxLayout layout, Consumer<String> progress) {
@@ -77,6 +73,11 @@ public final class Sandbox {
         this.progress = progress;
         this.host = host;
         this.image = new BaseImage(layout.cache(), AptSources.ofHost(Path.of("/etc/apt")));
+        this.keys = new SandboxKeys(layout);
+        this.disks = new NodeDisk(layout, image, keys);
+        this.proxy = new PackageProxy(layout.proxyDir());
+        this.ssh = new NodeSsh(layout);
+        this.processes = new NodeProcesses(layout, ssh, progress);
     }
 
     public SandboxLayout layout() {
@@ -129,16 +130,16 @@ public final class Sandbox {
         long t0 = System.nanoTime();
         SandboxNetwork net = SandboxNetwork.plan(hosts); // input problems first, host problems next
         host.require(UP_TOOLS);
-        try (Lock lock = lock()) {
+        try (SandboxLock lock = SandboxLock.acquire(layout.state())) {
             List<String> changes = new ArrayList<>();
-            ensureKey(changes);
+            keys.ensureLoginKey(changes);
             boolean imageExisted = image.exists();
             Path rootfs = image.ensure(progress);
             if (!imageExisted) {
                 changes.add("built base image " + image.key());
             }
-            ensureBridge(net, changes);
-            ensureProxy(net, changes);
+            NodeNetwork.ensureBridge(net, changes);
+            proxy.ensure(net, changes);
 
             // a node whose process, namespace, mount and veth are there may still be unusable: its
             // veth off a bridge that was deleted and made again, its sshd dead. Put it back on the
@@ -146,9 +147,10 @@ public final class Sandbox {
             Map<SandboxHost, String> restart = new LinkedHashMap<>();
             List<SandboxHost> seemUp = new ArrayList<>();
             for (SandboxHost h : hosts) {
-                if (runningPid(h).isPresent() && netnsExists(h) && mounted(merged(h))) {
-                    if (linkExists(SandboxNetwork.hostVeth(h))) {
-                        attachToBridge(h, changes);
+                if (processes.runningPid(h).isPresent() && NodeNetwork.namespaceExists(h)
+                        && HostFiles.mounted(layout.merged(h))) {
+                    if (NodeNetwork.vethExists(h)) {
+                        NodeNetwork.attachToBridge(h, changes);
                         seemUp.add(h);
                     } else {
                         restart.put(h, "its veth " + SandboxNetwork.hostVeth(h) + " was gone");
@@ -156,8 +158,7 @@ public final class Sandbox {
                 }
             }
             Map<SandboxHost, NodeStatus> answered = new LinkedHashMap<>();
-            List<Wait> waits = parallel(seemUp, h -> waitUntilUp(h, RECHECK_TIMEOUT));
-            for (Wait w : waits) {
+            for (NodeProcesses.Wait w : parallel(seemUp, h -> processes.waitUntilUp(h, RECHECK_TIMEOUT))) {
                 if (w.status() != null) {
                     answered.put(w.host(), w.status());
                 } else {
@@ -173,18 +174,18 @@ public final class Sandbox {
                 String why = restart.get(h);
                 progress.accept((why == null ? "starting " : "restarting ") + h.name() + " (" + h.ip() + ")"
                         + (why == null ? "" : ": " + why));
-                cleanNode(h);
-                prepareDisk(h, net, rootfs, changes);
-                prepareNetwork(h, net);
-                boot(h);
+                removeNode(h);
+                disks.prepare(h, net, rootfs, changes);
+                NodeNetwork.create(h, net);
+                processes.boot(h);
                 changes.add((why == null ? "started " : "restarted ") + h.name() + " (" + h.ip() + ")"
                         + (why == null ? "" : ": " + why));
                 started.add(h);
             }
-            writeKnownHosts(hosts);
+            keys.writeKnownHosts(hosts);
             List<NodeStatus> nodes;
             try {
-                nodes = parallel(hosts, h -> started.contains(h) ? awaitNode(h, bootTimeout) : answered.get(h));
+                nodes = parallel(hosts, h -> started.contains(h) ? processes.await(h, bootTimeout) : answered.get(h));
             } catch (PigException e) {
                 throw new PigException(e.kind(), e.getMessage()
                         + "\nThe other nodes were left running; `pig sandbox down` removes everything.", e);
@@ -195,307 +196,11 @@ public final class Sandbox {
         }
     }
 
-    private void ensureKey(List<String> changes) throws IOException {
-        Path key = layout.key();
-        if (Files.isRegularFile(key) && Files.isRegularFile(pub(key))) {
-            return;
-        }
-        Files.createDirectories(key.getParent(), PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rwx------")));
-        Files.deleteIfExists(key);
-        Files.deleteIfExists(pub(key));
-        Tools.check(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "pig-sandbox", "-f", key.toString()));
-        changes.add("created SSH key " + key);
-    }
-
-    private static Path pub(Path key) {
-        return key.resolveSibling(key.getFileName() + ".pub");
-    }
-
-    private void ensureBridge(SandboxNetwork net, List<String> changes) {
-        String br = SandboxNetwork.BRIDGE;
-        if (!linkExists(br)) {
-            Tools.check(List.of("ip", "link", "add", br, "type", "bridge"));
-            changes.add("created bridge " + br);
-        }
-        String addrs = Tools.check(List.of("ip", "-4", "-o", "addr", "show", "dev", br)).out();
-        if (!addrs.contains(" " + net.bridgeIp() + "/24 ")) {
-            Tools.check(List.of("ip", "addr", "add", net.bridgeIp() + "/24", "dev", br));
-            changes.add("gave " + br + " address " + net.bridgeIp() + "/24");
-        }
-        Tools.check(List.of("ip", "link", "set", br, "up"));
-    }
-
-    private void ensureProxy(SandboxNetwork net, List<String> changes) throws IOException {
-        Path dir = layout.proxyDir();
-        Files.createDirectories(dir);
-        Path conf = dir.resolve("tinyproxy.conf");
-        String text = "# written by pig sandbox: the nodes' only way to the package archive\n"
-                + "Port " + SandboxNetwork.PROXY_PORT + "\n"
-                + "Listen " + net.bridgeIp() + "\n"
-                + "Timeout 600\n"
-                + "MaxClients 100\n"
-                + "Allow " + net.cidr() + "\n"
-                + "DisableViaHeader Yes\n"
-                + "LogFile \"" + dir.resolve("tinyproxy.log") + "\"\n"
-                + "LogLevel Notice\n";
-        Optional<Long> pid = Procs.recorded(dir.resolve("tinyproxy.pid"), conf.toString());
-        boolean same = Files.isRegularFile(conf) && Files.readString(conf).equals(text);
-        if (pid.isPresent() && same && portOpen(net.bridgeIp(), SandboxNetwork.PROXY_PORT)) {
-            return;
-        }
-        stopProxy();
-        if (portOpen(net.bridgeIp(), SandboxNetwork.PROXY_PORT)) {
-            // ours is stopped, so another program answers there, and the nodes would get its replies
-            throw new PigException(PigException.Kind.UNAVAILABLE, "port " + SandboxNetwork.PROXY_PORT + " on "
-                    + net.bridgeIp() + ", where the nodes' package proxy must listen, is taken by another program"
-                    + " (the system's tinyproxy, most often: systemctl disable --now tinyproxy). Find it with: ss -ltnp"
-                    + " 'sport = :" + SandboxNetwork.PROXY_PORT + "'");
-        }
-        Files.writeString(conf, text);
-        Process p = new ProcessBuilder("setsid", "tinyproxy", "-d", "-c", conf.toString())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(dir.resolve("tinyproxy.out").toFile())
-                .redirectErrorStream(true)
-                .start();
-        Files.writeString(dir.resolve("tinyproxy.pid"), p.pid() + "\n");
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (!portOpen(net.bridgeIp(), SandboxNetwork.PROXY_PORT)) {
-            if (!p.isAlive() || System.nanoTime() > deadline) {
-                p.destroyForcibly();
-                throw new PigException(PigException.Kind.FAILED, "the package proxy (tinyproxy) did not start on "
-                        + net.bridgeIp() + ":" + SandboxNetwork.PROXY_PORT + "; is another proxy using port "
-                        + SandboxNetwork.PROXY_PORT + "? (Debian's own: systemctl disable --now tinyproxy)\n"
-                        + tailOf(dir.resolve("tinyproxy.out")) + "\n" + tailOf(dir.resolve("tinyproxy.log")));
-            }
-            sleep(100);
-        }
-        changes.add("started package proxy on " + net.proxyUrl());
-    }
-
-    private static boolean portOpen(String ip, int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(ip, port), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     /** Removes whatever is left of a node that is not running: process, mount, netns, veth. */
-    private void cleanNode(SandboxHost h) {
-        List<Long> pids = new ArrayList<>(Procs.find("systemd-nspawn", merged(h).toString()));
-        runningPid(h).ifPresent(pids::add);
-        stopAll(pids);
-        killAll(Procs.containerProcesses(layout.node(h) + "/"));
-        unmountUnder(layout.node(h));
-        deleteNetns(SandboxNetwork.netns(h));
-        for (String link : List.of(SandboxNetwork.hostVeth(h), SandboxNetwork.peerVeth(h))) {
-            deleteLink(link);
-        }
-    }
-
-    private void prepareDisk(SandboxHost h, SandboxNetwork net, Path rootfs, List<String> changes) throws IOException {
-        Path dir = layout.node(h);
-        Path upper = dir.resolve("upper");
-        Path work = dir.resolve("work");
-        Files.createDirectories(dir);
-        Path imageFile = dir.resolve("image");
-        if (Files.isDirectory(upper) && !(Files.isRegularFile(imageFile)
-                && Files.readString(imageFile).strip().equals(image.key()))) {
-            // the disk was made over another base image: its changes do not apply to this one
-            BaseImage.removeTree(upper);
-            BaseImage.removeTree(work);
-            changes.add("reset the disk of " + h.name() + " (new base image)");
-        }
-        Files.createDirectories(upper);
-        Files.createDirectories(work);
-        Files.createDirectories(merged(h));
-        Files.writeString(imageFile, image.key() + "\n");
-        Tools.check(List.of("mount", "-t", "overlay", "overlay", "-o",
-                "lowerdir=" + rootfs + ",upperdir=" + upper + ",workdir=" + work, merged(h).toString()));
-
-        Path root = merged(h);
-        // host keys: made once per node and kept beside its disk, so they survive a disk reset
-        Path keys = dir.resolve("ssh");
-        Files.createDirectories(keys);
-        Path hostKey = keys.resolve("ssh_host_ed25519_key");
-        if (!Files.isRegularFile(hostKey) || !Files.isRegularFile(pub(hostKey))) {
-            Files.deleteIfExists(hostKey);
-            Files.deleteIfExists(pub(hostKey));
-            Tools.check(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "root@" + h.name(),
-                    "-f", hostKey.toString()));
-        }
-        writeFile(root.resolve("etc/ssh/ssh_host_ed25519_key"), Files.readString(hostKey), "rw-------");
-        writeFile(root.resolve("etc/ssh/ssh_host_ed25519_key.pub"), Files.readString(pub(hostKey)), "rw-r--r--");
-        // sshd would warn about the RSA and ECDSA keys it does not find
-        writeFile(root.resolve("etc/ssh/sshd_config.d/pig-sandbox.conf"),
-                "HostKey /etc/ssh/ssh_host_ed25519_key\n", "rw-r--r--");
-
-        Path machineId = dir.resolve("machine-id");
-        if (!Files.isRegularFile(machineId)) {
-            Files.writeString(machineId, UUID.randomUUID().toString().replace("-", "") + "\n");
-        }
-        writeFile(root.resolve("etc/machine-id"), Files.readString(machineId), "r--r--r--");
-        writeFile(root.resolve("etc/hostname"), h.name() + "\n", "rw-r--r--");
-        writeFile(root.resolve("etc/hosts"), net.etcHosts(h), "rw-r--r--");
-        Path ssh = root.resolve("root/.ssh");
-        Files.createDirectories(ssh);
-        Files.setPosixFilePermissions(ssh, PosixFilePermissions.fromString("rwx------"));
-        writeFile(ssh.resolve("authorized_keys"), Files.readString(pub(layout.key())), "rw-------");
-        writeFile(root.resolve("etc/apt/apt.conf.d/01pig-sandbox-proxy"),
-                "Acquire::http::Proxy \"" + net.proxyUrl() + "\";\n"
-                        + "Acquire::https::Proxy \"" + net.proxyUrl() + "\";\n", "rw-r--r--");
-    }
-
-    private static void writeFile(Path p, String text, String perms) throws IOException {
-        Files.createDirectories(p.getParent());
-        Files.deleteIfExists(p); // never write through a symlink the image might have there
-        Files.writeString(p, text, StandardOpenOption.CREATE_NEW);
-        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(perms));
-    }
-
-    private void prepareNetwork(SandboxHost h, SandboxNetwork net) {
-        String ns = SandboxNetwork.netns(h);
-        String hv = SandboxNetwork.hostVeth(h);
-        String pv = SandboxNetwork.peerVeth(h);
-        Tools.check(List.of("ip", "netns", "add", ns));
-        Tools.check(List.of("ip", "link", "add", hv, "type", "veth", "peer", "name", pv));
-        Tools.check(List.of("ip", "link", "set", pv, "netns", ns));
-        Tools.check(List.of("ip", "-n", ns, "link", "set", pv, "name", "eth0"));
-        Tools.check(List.of("ip", "-n", ns, "addr", "add", h.ip() + "/24", "dev", "eth0"));
-        Tools.check(List.of("ip", "-n", ns, "link", "set", "lo", "up"));
-        Tools.check(List.of("ip", "-n", ns, "link", "set", "eth0", "up"));
-        Tools.check(List.of("ip", "-n", ns, "route", "add", "default", "via", net.bridgeIp()));
-        Tools.check(List.of("ip", "link", "set", hv, "master", SandboxNetwork.BRIDGE));
-        Tools.check(List.of("ip", "link", "set", hv, "up"));
-        // a restarted node has a new MAC: without this the host keeps sending to the old one
-        // until its neighbour entry times out, and ssh waits half a minute
-        Tools.run(List.of("ip", "neigh", "flush", "to", h.ip(), "dev", SandboxNetwork.BRIDGE));
-    }
-
-    /** Puts a running node's host veth back on the bridge and up, if it is not. */
-    private void attachToBridge(SandboxHost h, List<String> changes) {
-        String hv = SandboxNetwork.hostVeth(h);
-        Path link = Path.of("/sys/class/net", hv);
-        boolean onBridge = Files.exists(link.resolve("brport")) && bridgeOf(link).equals(SandboxNetwork.BRIDGE);
-        boolean up = HostParsers.linkUp(readOr(link.resolve("flags"), "0x0"));
-        if (onBridge && up) {
-            return;
-        }
-        Tools.check(List.of("ip", "link", "set", hv, "master", SandboxNetwork.BRIDGE));
-        Tools.check(List.of("ip", "link", "set", hv, "up"));
-        Tools.run(List.of("ip", "neigh", "flush", "to", h.ip(), "dev", SandboxNetwork.BRIDGE));
-        changes.add("attached " + hv + " of " + h.name() + " (" + h.ip() + ") to " + SandboxNetwork.BRIDGE + " again");
-    }
-
-    private static String bridgeOf(Path link) {
-        try {
-            return Files.readSymbolicLink(link.resolve("master")).getFileName().toString();
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
-    private static String readOr(Path p, String fallback) {
-        try {
-            return Files.readString(p).strip();
-        } catch (IOException e) {
-            return fallback;
-        }
-    }
-
-    private void boot(SandboxHost h) throws IOException {
-        Path dir = layout.node(h);
-        // setsid: the node must not get the terminal's Ctrl-C, nor die with this process
-        Process p = new ProcessBuilder("setsid", "systemd-nspawn",
-                "--quiet",
-                "--directory=" + merged(h),
-                "--boot",
-                "--register=no",
-                "--keep-unit",
-                "--machine=" + h.name(),
-                "--network-namespace-path=/run/netns/" + SandboxNetwork.netns(h),
-                // the namespace is the node's own, as a VM's network is: its root may add addresses
-                // (keepalived moves a VIP), which nspawn grants only with a network it made itself
-                "--capability=CAP_NET_ADMIN",
-                "--link-journal=no",
-                "--console=read-only")
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(dir.resolve("console.log").toFile())
-                .redirectErrorStream(true)
-                .start();
-        Files.writeString(dir.resolve("nspawn.pid"), p.pid() + "\n");
-    }
-
-    /**
-     * How waiting for one node ended: its status once it answered {@code running} or
-     * {@code degraded} over SSH, else why not.
-     */
-    private record Wait(SandboxHost host, NodeStatus status, String failure) {
-    }
-
-    /** Waits for a node that was just booted; fails with its console's tail if it does not come up. */
-    private NodeStatus awaitNode(SandboxHost h, Duration timeout) {
-        Wait w = waitUntilUp(h, timeout);
-        if (w.status() == null) {
-            throw new PigException(PigException.Kind.FAILED, "node " + h.name() + " (" + h.ip() + ") " + w.failure()
-                    + ". Tail of " + console(h) + ":\n" + tailOf(console(h)));
-        }
-        return w.status();
-    }
-
-    private Wait waitUntilUp(SandboxHost h, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String last;
-        while (true) {
-            Optional<Long> pid = runningPid(h);
-            if (pid.isEmpty()) {
-                return new Wait(h, null, "stopped: its systemd-nspawn process is gone");
-            }
-            Tools.Result r = ssh(h, List.of("systemctl", "is-system-running"), 5);
-            String answer = r.out().strip();
-            if (answer.equals("running") || answer.equals("degraded")) {
-                if (answer.equals("degraded")) {
-                    Tools.Result failed = ssh(h, List.of("systemctl", "list-units", "--state=failed", "--plain", "--no-legend",
-                            "--no-pager"), 5);
-                    String units = failed.out().lines().map(l -> l.strip().split("\\s+")[0]).filter(u -> !u.isEmpty())
-                            .reduce((a, b) -> a + ", " + b).orElse("none listed");
-                    progress.accept("node " + h.name() + " is up but degraded (failed: " + units + "): see `pig sandbox ssh "
-                            + h.name() + " -- journalctl -b -u UNIT`");
-                }
-                return new Wait(h, new NodeStatus(h, pid, Optional.of(answer)), null);
-            }
-            last = !answer.isEmpty() ? answer : r.err().isBlank() ? "no answer" : r.err().strip();
-            if (System.nanoTime() > deadline) {
-                return new Wait(h, null, "did not answer over SSH as running within " + timeout.toSeconds()
-                        + " s (last answer: " + last + ")");
-            }
-            sleep(500);
-        }
-    }
-
-    private void writeKnownHosts(List<SandboxHost> hosts) throws IOException {
-        Path kh = layout.knownHosts();
-        Files.createDirectories(kh.getParent());
-        String before = Files.isRegularFile(kh) ? Files.readString(kh) : "";
-        StringBuilder after = new StringBuilder(HostParsers.knownHostsWithout(before, names(hosts)));
-        for (SandboxHost h : hosts) {
-            String[] pub = Files.readString(pub(layout.node(h).resolve("ssh/ssh_host_ed25519_key"))).strip().split("\\s+");
-            after.append(h.ip()).append(' ').append(pub[0]).append(' ').append(pub[1]).append('\n');
-        }
-        if (!after.toString().equals(before)) {
-            Files.writeString(kh, after.toString());
-        }
-    }
-
-    private static Set<String> names(List<SandboxHost> hosts) {
-        Set<String> s = new LinkedHashSet<>();
-        for (SandboxHost h : hosts) {
-            s.add(h.ip());
-            s.add(h.name());
-        }
-        return s;
+    private void removeNode(SandboxHost h) {
+        processes.stop(h);
+        HostFiles.unmountUnder(layout.node(h));
+        NodeNetwork.remove(h);
     }
 
     /**
@@ -505,15 +210,7 @@ public final class Sandbox {
     public List<String> resetDisks(List<SandboxHost> hosts) {
         List<String> done = new ArrayList<>(down(hosts, false));
         for (SandboxHost h : hosts) {
-            Path dir = layout.node(h);
-            boolean had = false;
-            for (String d : List.of("upper", "work")) {
-                if (Files.isDirectory(dir.resolve(d))) {
-                    BaseImage.removeTree(dir.resolve(d));
-                    had = true;
-                }
-            }
-            if (had) {
+            if (disks.reset(h)) {
                 done.add("reset the disk of " + h.name());
             }
         }
@@ -533,7 +230,7 @@ public final class Sandbox {
     public List<String> down(List<SandboxHost> hosts, boolean purge) {
         host.require(DOWN_TOOLS);
         List<String> done = new ArrayList<>();
-        try (Lock lock = lock()) {
+        try (SandboxLock lock = SandboxLock.acquire(layout.state())) {
             List<SandboxHost> all = new ArrayList<>(hosts);
             for (SandboxHost h : nodeDirs()) {
                 if (all.stream().noneMatch(x -> x.ip().equals(h.ip()))) {
@@ -542,87 +239,64 @@ public final class Sandbox {
             }
             List<Long> pids = new ArrayList<>(Procs.find("systemd-nspawn", layout.nodes() + "/"));
             for (SandboxHost h : all) {
-                runningPid(h).filter(p -> !pids.contains(p)).ifPresent(pids::add);
+                processes.runningPid(h).filter(p -> !pids.contains(p)).ifPresent(pids::add);
             }
             if (!pids.isEmpty()) {
                 progress.accept("stopping " + pids.size() + " node" + (pids.size() == 1 ? "" : "s"));
-                stopAll(pids);
+                Procs.stop(pids);
                 done.add("stopped " + pids.size() + " node" + (pids.size() == 1 ? "" : "s"));
             }
             List<Long> orphans = Procs.containerProcesses(layout.nodes() + "/");
             if (!orphans.isEmpty()) {
-                killAll(orphans);
+                Procs.kill(orphans);
                 done.add("killed " + orphans.size() + " container process" + (orphans.size() == 1 ? "" : "es")
                         + " left without their systemd-nspawn");
             }
             // a killed up may have left debootstrap running, with /proc and /sys mounted in its target
-            List<Long> builds = Procs.find("debootstrap", layout.cache().toString());
-            if (!builds.isEmpty()) {
-                List<Long> tree = new ArrayList<>(builds);
-                for (long b : builds) {
-                    ProcessHandle.of(b).ifPresent(ph -> ph.descendants().forEach(d -> tree.add(d.pid())));
-                }
-                killAll(tree);
+            if (image.stopBuilds()) {
                 done.add("stopped an unfinished base image build");
             }
-            if (unmountUnder(layout.cache()) > 0) {
+            if (HostFiles.unmountUnder(layout.cache()) > 0) {
                 done.add("unmounted what the unfinished image build had mounted");
             }
-            int unmounted = unmountUnder(layout.state());
+            int unmounted = HostFiles.unmountUnder(layout.state());
             if (unmounted > 0) {
                 done.add("unmounted " + unmounted + " node disk" + (unmounted == 1 ? "" : "s"));
             }
-            // host veth ends first (each takes its peer along), then the namespaces, then the bridge
-            for (String link : linkList()) {
-                if (SandboxNetwork.isSandboxLink(link) && !link.equals(SandboxNetwork.BRIDGE) && deleteLink(link)) {
-                    done.add("deleted link " + link);
-                }
-            }
-            for (String ns : netnsList()) {
-                if (SandboxNetwork.isSandboxNetns(ns) && deleteNetns(ns)) {
-                    done.add("deleted netns " + ns);
-                }
-            }
-            if (deleteLink(SandboxNetwork.BRIDGE)) {
-                done.add("deleted bridge " + SandboxNetwork.BRIDGE);
-            }
-            if (stopProxy()) {
+            NodeNetwork.removeAll(done);
+            if (proxy.stop()) {
                 done.add("stopped package proxy");
             }
             for (SandboxHost h : all) {
-                Files.deleteIfExists(layout.node(h).resolve("nspawn.pid"));
+                Files.deleteIfExists(layout.nspawnPid(h));
             }
             if (purge) {
-                if (Files.isDirectory(layout.nodes())) {
-                    if (!HostParsers.mountPoints(Files.readString(Path.of("/proc/mounts"))).stream()
-                            .filter(m -> m.startsWith(layout.state() + "/")).toList().isEmpty()) {
-                        throw new PigException(PigException.Kind.FAILED, "a node disk under " + layout.nodes()
-                                + " is still mounted; not deleting node disks. See: grep " + layout.state() + " /proc/mounts");
-                    }
-                    BaseImage.removeTree(layout.nodes());
-                    done.add("deleted node disks in " + layout.nodes());
-                }
-                if (Files.isDirectory(layout.proxyDir())) {
-                    BaseImage.removeTree(layout.proxyDir());
-                }
-                if (Files.exists(layout.cache())) {
-                    image.purge();
-                    done.add("deleted cached images in " + layout.cache());
-                }
-                Path kh = layout.knownHosts();
-                if (Files.isRegularFile(kh)) {
-                    String before = Files.readString(kh);
-                    String after = HostParsers.knownHostsWithout(before, names(all));
-                    if (!after.equals(before)) {
-                        Files.writeString(kh, after);
-                        done.add("removed the nodes from " + kh);
-                    }
-                }
+                purge(all, done);
             }
         } catch (IOException e) {
             throw new PigException(PigException.Kind.FAILED, "sandbox down failed: " + e.getMessage(), e);
         }
         return done;
+    }
+
+    /** What {@code down --purge} removes once everything is stopped: disks, proxy files, images, known_hosts lines. */
+    private void purge(List<SandboxHost> all, List<String> done) throws IOException {
+        if (Files.isDirectory(layout.nodes())) {
+            if (!HostFiles.mountPoints().stream().filter(m -> m.startsWith(layout.state() + "/")).toList().isEmpty()) {
+                throw new PigException(PigException.Kind.FAILED, "a node disk under " + layout.nodes()
+                        + " is still mounted; not deleting node disks. See: grep " + layout.state() + " /proc/mounts");
+            }
+            HostFiles.removeTree(layout.nodes());
+            done.add("deleted node disks in " + layout.nodes());
+        }
+        if (Files.isDirectory(layout.proxyDir())) {
+            HostFiles.removeTree(layout.proxyDir());
+        }
+        if (Files.exists(layout.cache())) {
+            image.purge();
+            done.add("deleted cached images in " + layout.cache());
+        }
+        keys.forget(all, done);
     }
 
     /** Nodes that have a directory, even if the inventory no longer lists them. */
@@ -639,107 +313,12 @@ public final class Sandbox {
         }
     }
 
-    /** SIGTERM (a node's orderly poweroff), then SIGKILL to what is left, with its children. */
-    private static void stopAll(List<Long> pids) {
-        if (pids.isEmpty()) {
-            return;
-        }
-        List<ProcessHandle> handles = new ArrayList<>();
-        for (long pid : pids) {
-            ProcessHandle.of(pid).ifPresent(handles::add);
-        }
-        long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
-        long nextTerm = 0;
-        while (handles.stream().anyMatch(h -> Procs.alive(h.pid())) && System.nanoTime() < deadline) {
-            if (System.nanoTime() >= nextTerm) {
-                // again every few seconds: nspawn passes each SIGTERM on as a poweroff request, and
-                // a systemd still starting up may not have been listening for the first one
-                handles.stream().filter(h -> Procs.alive(h.pid())).forEach(ProcessHandle::destroy);
-                nextTerm = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-            }
-            sleep(200);
-        }
-        for (ProcessHandle h : handles) {
-            if (Procs.alive(h.pid())) {
-                List<ProcessHandle> tree = h.descendants().toList();
-                h.destroyForcibly();
-                tree.forEach(ProcessHandle::destroyForcibly);
-            }
-        }
-        // then give the parent (this JVM, or init for nodes an earlier pig started) a moment to reap
-        long reapDeadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (handles.stream().anyMatch(h -> Files.exists(Path.of("/proc", Long.toString(h.pid()))))
-                && System.nanoTime() < reapDeadline) {
-            sleep(100);
-        }
-    }
-
-    /** SIGKILL, for what has no orderly way down; waits until the processes are gone. */
-    private static void killAll(List<Long> pids) {
-        List<ProcessHandle> handles = new ArrayList<>();
-        for (long pid : pids) {
-            ProcessHandle.of(pid).ifPresent(handles::add);
-        }
-        handles.forEach(ProcessHandle::destroyForcibly);
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (handles.stream().anyMatch(h -> Procs.alive(h.pid())) && System.nanoTime() < deadline) {
-            sleep(100);
-        }
-    }
-
-    private boolean stopProxy() {
-        List<Long> pids = new ArrayList<>(Procs.find("tinyproxy", layout.proxyDir().toString()));
-        Procs.recorded(layout.proxyDir().resolve("tinyproxy.pid"), layout.proxyDir().toString())
-                .filter(p -> !pids.contains(p)).ifPresent(pids::add);
-        stopAll(pids);
-        try {
-            Files.deleteIfExists(layout.proxyDir().resolve("tinyproxy.pid"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return !pids.isEmpty();
-    }
-
-    /** Unmounts every mount at or below a directory, deepest first; returns how many. */
-    static int unmountUnder(Path dir) {
-        List<String> points;
-        try {
-            points = new ArrayList<>(HostParsers.mountPoints(Files.readString(Path.of("/proc/mounts"))));
-        } catch (IOException e) {
-            return 0;
-        }
-        String prefix = dir + "/";
-        points.removeIf(m -> !m.startsWith(prefix) && !m.equals(dir.toString()));
-        Collections.reverse(points);
-        int n = 0;
-        for (String m : new LinkedHashSet<>(points)) {
-            Tools.Result r = Tools.run(List.of("umount", m));
-            if (!r.ok()) {
-                // a process we could not see still holds it: detach now, the kernel frees it later
-                Tools.check(List.of("umount", "-l", m));
-            }
-            n++;
-        }
-        return n;
-    }
-
     // ------------------------------------------------------------------------ status, ssh, exec
 
     /** The state of each node: its process and whether it answers over SSH. */
     public List<NodeStatus> status(List<SandboxHost> hosts) {
         host.require(List.of("ssh"));
-        return parallel(hosts, this::statusOf);
-    }
-
-    private NodeStatus statusOf(SandboxHost h) {
-        Optional<Long> pid = runningPid(h);
-        if (pid.isEmpty()) {
-            return new NodeStatus(h, pid, Optional.empty());
-        }
-        Tools.Result r = ssh(h, List.of("systemctl", "is-system-running"), 5);
-        String answer = r.out().strip();
-        boolean answered = r.exit() != 255 && !answer.isEmpty(); // 255: ssh itself failed
-        return new NodeStatus(h, pid, answered ? Optional.of(answer) : Optional.empty());
+        return parallel(hosts, processes::status);
     }
 
     /** The node with this hostname or address. */
@@ -751,26 +330,12 @@ public final class Sandbox {
 
     /** The system ssh client's command line that logs in to a node with the sandbox key. */
     public List<String> sshCommand(SandboxHost h, List<String> command, boolean batch) {
-        List<String> cmd = new ArrayList<>(List.of("ssh", "-i", layout.key().toString(),
-                "-o", "IdentitiesOnly=yes",
-                "-o", "UserKnownHostsFile=" + layout.knownHosts(),
-                "-o", "StrictHostKeyChecking=accept-new",
-                "-o", "LogLevel=ERROR"));
-        if (batch) {
-            cmd.addAll(List.of("-o", "BatchMode=yes", "-o", "ConnectTimeout=3"));
-        }
-        // after "--" nothing is an option of ssh, not even a command word that starts with "-"
-        cmd.add("--");
-        cmd.add("root@" + h.ip());
-        if (!command.isEmpty()) {
-            cmd.add(HostParsers.shellQuote(command));
-        }
-        return cmd;
+        return ssh.command(h, command, batch);
     }
 
     /** Runs a command on a node and captures its output. */
     public Tools.Result ssh(SandboxHost h, List<String> command, long timeoutSeconds) {
-        return Tools.run(sshCommand(h, command, true), timeoutSeconds);
+        return ssh.run(h, command, timeoutSeconds);
     }
 
     /**
@@ -783,178 +348,29 @@ public final class Sandbox {
             throw new PigException(PigException.Kind.UNAVAILABLE, "there is no sandbox key at " + layout.key()
                     + "; run pig sandbox up first");
         }
-        return Tools.interactive(sshCommand(h, command, false));
+        return Tools.interactive(ssh.command(h, command, false));
     }
 
-    // ---------------------------------------------------------------------------------- helpers
-
-    private Path merged(SandboxHost h) {
-        return layout.node(h).resolve("merged");
-    }
-
-    private Path console(SandboxHost h) {
-        return layout.node(h).resolve("console.log");
-    }
-
-    /** The node's nspawn process, if the recorded PID is alive and still that node's. */
-    private Optional<Long> runningPid(SandboxHost h) {
-        return Procs.recorded(layout.node(h).resolve("nspawn.pid"), "--directory=" + merged(h));
+    /** A node's result, or why it has none. */
+    private record Outcome<T>(T value, String failure) {
     }
 
     /**
-     * Deletes a link if it exists; returns whether it did. Losing a race is fine: deleting a veth
-     * end or a namespace removes the peer asynchronously.
+     * Runs {@code f} for every node at once and waits for all of them, so a failure names every
+     * node that failed, not only the first.
      */
-    private static boolean deleteLink(String name) {
-        if (!linkExists(name)) {
-            return false;
-        }
-        Tools.Result r = Tools.run(List.of("ip", "link", "del", name));
-        if (!r.ok() && linkExists(name)) {
-            throw new PigException(PigException.Kind.FAILED, "`ip link del " + name + "` failed: " + r.err().strip());
-        }
-        return r.ok();
-    }
-
-    private static boolean deleteNetns(String name) {
-        if (!Files.exists(Path.of("/run/netns", name))) {
-            return false;
-        }
-        Tools.Result r = Tools.run(List.of("ip", "netns", "del", name));
-        if (!r.ok() && Files.exists(Path.of("/run/netns", name))) {
-            throw new PigException(PigException.Kind.FAILED, "`ip netns del " + name + "` failed: " + r.err().strip());
-        }
-        return r.ok();
-    }
-
-    private static boolean netnsExists(SandboxHost h) {
-        return Files.exists(Path.of("/run/netns", SandboxNetwork.netns(h)));
-    }
-
-    private static List<String> netnsList() {
-        File[] f = new File("/run/netns").listFiles();
-        return f == null ? List.of() : Stream.of(f).map(File::getName).sorted().toList();
-    }
-
-    private static boolean linkExists(String name) {
-        return Files.exists(Path.of("/sys/class/net", name));
-    }
-
-    private static List<String> linkList() {
-        File[] f = new File("/sys/class/net").listFiles();
-        return f == null ? List.of() : Stream.of(f).map(File::getName).sorted().toList();
-    }
-
-    private static boolean mounted(Path p) {
-        try {
-            return HostParsers.mountPoints(Files.readString(Path.of("/proc/mounts"))).contains(p.toString());
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static String tailOf(Path log) {
-        try {
-            return Files.isRegularFile(log)
-                    ? HostParsers.tail(new String(Files.readAllBytes(log), StandardCharsets.UTF_8), 20)
-                    : "(no " + log + ")";
-        } catch (IOException e) {
-            return "(cannot read " + log + ")";
-        }
-    }
-
-    /**
-     * One lock for every sandbox command, so two of them never work on the same nodes at once: a
-     * file lock between processes and, since a JVM holds file locks for all its threads, a
-     * semaphore between threads (a test's shutdown hook runs beside the test's own {@code up}).
-     */
-    private Lock lock() throws IOException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-        try {
-            if (!IN_PROCESS.tryAcquire(180, java.util.concurrent.TimeUnit.SECONDS)) {
-                throw busy();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PigException(PigException.Kind.FAILED, "interrupted while waiting for the sandbox lock");
-        }
-        FileChannel ch = null;
-        try {
-            Files.createDirectories(layout.state());
-            ch = FileChannel.open(layout.state().resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            while (ch.tryLock() == null) {
-                if (System.nanoTime() > deadline) {
-                    throw busy();
-                }
-                sleep(250);
-            }
-            return new Lock(ch);
-        } catch (IOException | RuntimeException e) {
-            if (ch != null) {
-                ch.close();
-            }
-            IN_PROCESS.release();
-            throw e;
-        }
-    }
-
-    private PigException busy() {
-        return new PigException(PigException.Kind.UNAVAILABLE, "another pig sandbox command is running"
-                + " (it holds " + layout.state().resolve(".lock") + "); wait for it or stop it");
-    }
-
-    private static final java.util.concurrent.Semaphore IN_PROCESS = new java.util.concurrent.Semaphore(1);
-
-    /** Held while a command runs; closing the channel releases the lock (so does the process dying). */
-    private record Lock(FileChannel channel) implements AutoCloseable {
-        @Override
-        public void close() throws IOException {
+    static <T> List<T> parallel(List<SandboxHost> hosts, Function<SandboxHost, T> f) {
+        List<Outcome<T>> outcomes = Parallel.map(hosts, hosts.size(), h -> {
             try {
-                channel.close();
-            } finally {
-                IN_PROCESS.release();
+                return new Outcome<>(f.apply(h), null);
+            } catch (PigException e) {
+                return new Outcome<>(null, e.getMessage());
             }
+        });
+        List<String> failures = outcomes.stream().map(Outcome::failure).filter(Objects::nonNull).toList();
+        if (!failures.isEmpty()) {
+            throw new PigException(PigException.Kind.FAILED, String.join("\n", failures));
         }
-    }
-
-    private static <T> List<T> parallel(List<SandboxHost> hosts, Function<SandboxHost, T> f) {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, hosts.size()));
-        try {
-            List<Future<T>> futures = new ArrayList<>();
-            for (SandboxHost h : hosts) {
-                futures.add(pool.submit(() -> f.apply(h)));
-            }
-            List<T> out = new ArrayList<>();
-            List<String> failures = new ArrayList<>();
-            for (Future<T> fu : futures) {
-                try {
-                    out.add(fu.get());
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof PigException pe) {
-                        failures.add(pe.getMessage());
-                    } else {
-                        throw new IllegalStateException(e.getCause());
-                    }
-                }
-            }
-            if (!failures.isEmpty()) {
-                throw new PigException(PigException.Kind.FAILED, String.join("\n", failures));
-            }
-            return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PigException(PigException.Kind.FAILED, "interrupted");
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PigException(PigException.Kind.FAILED, "interrupted");
-        }
+        return outcomes.stream().map(Outcome::value).toList();
     }
 }

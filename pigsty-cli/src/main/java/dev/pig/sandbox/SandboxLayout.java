@@ -26,6 +26,21 @@ public record SandboxLayout(Path state, Path cache, Path userDir) {
         return nodes().resolve(h.ip());
     }
 
+    /** Where a node's overlay disk is mounted: its root file system. */
+    public Path merged(SandboxHost h) {
+        return node(h).resolve("merged");
+    }
+
+    /** The PID of a node's systemd-nspawn. */
+    public Path nspawnPid(SandboxHost h) {
+        return node(h).resolve("nspawn.pid");
+    }
+
+    /** What a node printed on its console. */
+    public Path console(SandboxHost h) {
+        return node(h).resolve("console.log");
+    }
+
     public Path proxyDir() {
         return state.resolve("tinyproxy");
     }

@@ -1,4 +1,4 @@
-package dev.pig.sandbox;
+package dev.pig.sandbox.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package dev.pig.sandbox;
+package dev.pig.sandbox.system;
 
 import java.io.File;
 import java.io.IOException;
@@ -119,5 +119,15 @@ public final class Tools {
             }
         }
         return false;
+    }
+
+    /** Waits, as every polling loop of the sandbox does; an interrupt ends the command. */
+    public static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PigException(PigException.Kind.FAILED, "interrupted");
+        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.pig.sandbox;
+package dev.pig.sandbox.system;
 
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,21 +1,28 @@
-package dev.pig.sandbox;
+package dev.pig.sandbox.system;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-/** Processes the sandbox started, found by recorded PID or by their command line. */
-final class Procs {
+/**
+ * Processes the sandbox started: found by recorded PID or by their command line, and stopped with
+ * their children.
+ */
+public final class Procs {
+    /** How long a node has for its orderly poweroff before what is left of it is killed. */
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
     private Procs() {
     }
 
     /** The command line of a live process, arguments separated by spaces; empty if it is gone. */
-    static Optional<String> cmdline(long pid) {
+    public static Optional<String> cmdline(long pid) {
         try {
             byte[] b = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
             if (b.length == 0) {
@@ -27,7 +34,7 @@ final class Procs {
         }
     }
 
-    static Optional<String> comm(long pid) {
+    public static Optional<String> comm(long pid) {
         try {
             return Optional.of(Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip());
         } catch (IOException e) {
@@ -36,7 +43,7 @@ final class Procs {
     }
 
     /** Live processes named {@code comm} whose command line contains {@code marker}. */
-    static List<Long> find(String comm, String marker) {
+    public static List<Long> find(String comm, String marker) {
         List<Long> pids = new ArrayList<>();
         try (Stream<Path> s = Files.list(Path.of("/proc"))) {
             for (Path p : s.toList()) {
@@ -57,7 +64,7 @@ final class Procs {
     }
 
     /** The PID recorded in a file, if that process is alive and still has the marker in its command line. */
-    static Optional<Long> recorded(Path pidFile, String marker) {
+    public static Optional<Long> recorded(Path pidFile, String marker) {
         try {
             if (!Files.isRegularFile(pidFile)) {
                 return Optional.empty();
@@ -74,7 +81,7 @@ final class Procs {
      * a container whose systemd-nspawn was killed outright keeps running without it, holding its
      * disk and network namespace, and only its own environment and mounts still say whose it is.
      */
-    static List<Long> containerProcesses(String upperPrefix) {
+    public static List<Long> containerProcesses(String upperPrefix) {
         List<Long> pids = new ArrayList<>();
         try (Stream<Path> s = Files.list(Path.of("/proc"))) {
             for (Path p : s.toList()) {
@@ -100,7 +107,55 @@ final class Procs {
         return pids;
     }
 
-    static boolean alive(long pid) {
+    public static boolean alive(long pid) {
         return cmdline(pid).isPresent();
+    }
+
+    /** SIGTERM (a node's orderly poweroff), then SIGKILL to what is left, with its children. */
+    public static void stop(List<Long> pids) {
+        if (pids.isEmpty()) {
+            return;
+        }
+        List<ProcessHandle> handles = new ArrayList<>();
+        for (long pid : pids) {
+            ProcessHandle.of(pid).ifPresent(handles::add);
+        }
+        long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
+        long nextTerm = 0;
+        while (handles.stream().anyMatch(h -> alive(h.pid())) && System.nanoTime() < deadline) {
+            if (System.nanoTime() >= nextTerm) {
+                // again every few seconds: nspawn passes each SIGTERM on as a poweroff request, and
+                // a systemd still starting up may not have been listening for the first one
+                handles.stream().filter(h -> alive(h.pid())).forEach(ProcessHandle::destroy);
+                nextTerm = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+            }
+            Tools.sleep(200);
+        }
+        for (ProcessHandle h : handles) {
+            if (alive(h.pid())) {
+                List<ProcessHandle> tree = h.descendants().toList();
+                h.destroyForcibly();
+                tree.forEach(ProcessHandle::destroyForcibly);
+            }
+        }
+        // then give the parent (this JVM, or init for nodes an earlier pig started) a moment to reap
+        long reapDeadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (handles.stream().anyMatch(h -> Files.exists(Path.of("/proc", Long.toString(h.pid()))))
+                && System.nanoTime() < reapDeadline) {
+            Tools.sleep(100);
+        }
+    }
+
+    /** SIGKILL, for what has no orderly way down; waits until the processes are gone. */
+    public static void kill(List<Long> pids) {
+        List<ProcessHandle> handles = new ArrayList<>();
+        for (long pid : pids) {
+            ProcessHandle.of(pid).ifPresent(handles::add);
+        }
+        handles.forEach(ProcessHandle::destroyForcibly);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (handles.stream().anyMatch(h -> alive(h.pid())) && System.nanoTime() < deadline) {
+            Tools.sleep(100);
+        }
     }
 }
