@@ -2,7 +2,7 @@ package dev.pig.sandbox;
 
 import java.util.List;
 
-import dev.pig.sandbox.system.Links;
+import dev.pig.sandbox.system.IpObject;
 import dev.pig.sandbox.system.Tools;
 
 /**
@@ -16,7 +16,7 @@ final class NodeNetwork {
     /** The bridge, with the {@code .1} of the nodes' /24, up. */
     static void ensureBridge(SandboxNetwork net, List<String> changes) {
         String br = SandboxNetwork.BRIDGE;
-        if (!Links.exists(br)) {
+        if (!IpObject.LINK.exists(br)) {
             Tools.check(List.of("ip", "link", "add", br, "type", "bridge"));
             changes.add("created bridge " + br);
         }
@@ -30,11 +30,11 @@ final class NodeNetwork {
 
     /** Whether a node's namespace and the host end of its veth are there. */
     static boolean namespaceExists(SandboxHost h) {
-        return Links.netnsExists(SandboxNetwork.netns(h));
+        return IpObject.NETNS.exists(SandboxNetwork.netns(h));
     }
 
     static boolean vethExists(SandboxHost h) {
-        return Links.exists(SandboxNetwork.hostVeth(h));
+        return IpObject.LINK.exists(SandboxNetwork.hostVeth(h));
     }
 
     /** A node's namespace, with {@code eth0} at its address and a default route via the bridge. */
@@ -60,7 +60,7 @@ final class NodeNetwork {
     /** Puts a running node's host veth back on the bridge and up, if it is not. */
     static void attachToBridge(SandboxHost h, List<String> changes) {
         String hv = SandboxNetwork.hostVeth(h);
-        if (Links.upOnBridge(hv, SandboxNetwork.BRIDGE)) {
+        if (IpObject.upOnBridge(hv, SandboxNetwork.BRIDGE)) {
             return;
         }
         Tools.check(List.of("ip", "link", "set", hv, "master", SandboxNetwork.BRIDGE));
@@ -71,9 +71,9 @@ final class NodeNetwork {
 
     /** Removes a node's namespace and both ends of its veth pair, whichever are left. */
     static void remove(SandboxHost h) {
-        Links.deleteNetns(SandboxNetwork.netns(h));
+        IpObject.NETNS.delete(SandboxNetwork.netns(h));
         for (String link : List.of(SandboxNetwork.hostVeth(h), SandboxNetwork.peerVeth(h))) {
-            Links.delete(link);
+            IpObject.LINK.delete(link);
         }
     }
 
@@ -82,17 +82,17 @@ final class NodeNetwork {
      * (each takes its peer along), then the namespaces, then the bridge.
      */
     static void removeAll(List<String> done) {
-        for (String link : Links.list()) {
-            if (SandboxNetwork.isSandboxLink(link) && !link.equals(SandboxNetwork.BRIDGE) && Links.delete(link)) {
+        for (String link : IpObject.LINK.list()) {
+            if (SandboxNetwork.isSandboxLink(link) && !link.equals(SandboxNetwork.BRIDGE) && IpObject.LINK.delete(link)) {
                 done.add("deleted link " + link);
             }
         }
-        for (String ns : Links.netnsList()) {
-            if (SandboxNetwork.isSandboxNetns(ns) && Links.deleteNetns(ns)) {
+        for (String ns : IpObject.NETNS.list()) {
+            if (SandboxNetwork.isSandboxNetns(ns) && IpObject.NETNS.delete(ns)) {
                 done.add("deleted netns " + ns);
             }
         }
-        if (Links.delete(SandboxNetwork.BRIDGE)) {
+        if (IpObject.LINK.delete(SandboxNetwork.BRIDGE)) {
             done.add("deleted bridge " + SandboxNetwork.BRIDGE);
         }
     }

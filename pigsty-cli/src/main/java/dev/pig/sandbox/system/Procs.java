@@ -44,17 +44,18 @@ public final class Procs {
 
     /** Live processes named {@code comm} whose command line contains {@code marker}. */
     public static List<Long> find(String comm, String marker) {
+        return pids().stream().filter(pid -> comm(pid).filter(comm::equals).isPresent()
+                && cmdline(pid).filter(c -> c.contains(marker)).isPresent()).toList();
+    }
+
+    /** Every process of the host, by {@code /proc}; none without a {@code /proc}. */
+    private static List<Long> pids() {
         List<Long> pids = new ArrayList<>();
         try (Stream<Path> s = Files.list(Path.of("/proc"))) {
             for (Path p : s.toList()) {
                 String n = p.getFileName().toString();
-                if (!n.chars().allMatch(Character::isDigit)) {
-                    continue;
-                }
-                long pid = Long.parseLong(n);
-                if (comm(pid).filter(comm::equals).isPresent()
-                        && cmdline(pid).filter(c -> c.contains(marker)).isPresent()) {
-                    pids.add(pid);
+                if (!n.isEmpty() && n.chars().allMatch(Character::isDigit)) {
+                    pids.add(Long.parseLong(n));
                 }
             }
         } catch (IOException e) {
@@ -82,29 +83,20 @@ public final class Procs {
      * disk and network namespace, and only its own environment and mounts still say whose it is.
      */
     public static List<Long> containerProcesses(String upperPrefix) {
-        List<Long> pids = new ArrayList<>();
-        try (Stream<Path> s = Files.list(Path.of("/proc"))) {
-            for (Path p : s.toList()) {
-                String n = p.getFileName().toString();
-                if (!n.chars().allMatch(Character::isDigit)) {
-                    continue;
+        List<Long> found = new ArrayList<>();
+        for (long pid : pids()) {
+            Path p = Path.of("/proc", Long.toString(pid));
+            try {
+                String env = new String(Files.readAllBytes(p.resolve("environ")), StandardCharsets.UTF_8);
+                if (("\0" + env).contains("\0container=systemd-nspawn\0")
+                        && Files.readString(p.resolve("mountinfo")).contains("upperdir=" + upperPrefix)) {
+                    found.add(pid);
                 }
-                try {
-                    String env = new String(Files.readAllBytes(p.resolve("environ")), StandardCharsets.UTF_8);
-                    if (!("\0" + env).contains("\0container=systemd-nspawn\0")) {
-                        continue;
-                    }
-                    if (Files.readString(p.resolve("mountinfo")).contains("upperdir=" + upperPrefix)) {
-                        pids.add(Long.parseLong(n));
-                    }
-                } catch (IOException e) {
-                    // gone, or a kernel thread
-                }
+            } catch (IOException e) {
+                // gone, or a kernel thread
             }
-        } catch (IOException e) {
-            // no /proc: nothing of ours can be running
         }
-        return pids;
+        return found;
     }
 
     public static boolean alive(long pid) {
