@@ -7,12 +7,12 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
-import dev.pig.core.sandbox.HostCheck;
-import dev.pig.core.sandbox.NodeStatus;
-import dev.pig.core.sandbox.Sandbox;
-import dev.pig.core.sandbox.SandboxHost;
-import dev.pig.core.sandbox.SandboxHosts;
-import dev.pig.core.sandbox.SandboxLayout;
+import dev.pig.sandbox.NodeStatus;
+import dev.pig.sandbox.Sandbox;
+import dev.pig.sandbox.SandboxHost;
+import dev.pig.sandbox.SandboxHosts;
+import dev.pig.sandbox.SandboxLayout;
+import dev.pig.sandbox.system.HostCheck;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

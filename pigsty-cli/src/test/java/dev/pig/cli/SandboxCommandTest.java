@@ -15,7 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.pig.core.sandbox.HostCheck;
+import dev.pig.sandbox.system.HostCheck;
 
 /** The parts of {@code pig sandbox} that fail before touching the host: no root, no nodes needed. */
 class SandboxCommandTest {

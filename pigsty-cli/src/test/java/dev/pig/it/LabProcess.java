@@ -2,7 +2,7 @@ package dev.pig.it;
 
 import java.nio.file.Path;
 
-import dev.pig.core.sandbox.SandboxLayout;
+import dev.pig.sandbox.SandboxLayout;
 
 /**
  * A test JVM reduced to the extension's part: starts a {@link SandboxExtension.Lab} the way the

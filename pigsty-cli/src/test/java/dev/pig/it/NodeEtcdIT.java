@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import dev.pig.core.sandbox.Tools;
+import dev.pig.sandbox.system.Tools;
 
 /**
  * NODE and ETCD end to end on three sandbox nodes: a first deploy, a second that changes and

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import dev.pig.core.sandbox.Tools;
+import dev.pig.sandbox.system.Tools;
 
 /**
  * What PGSQL provisions on the sandbox beyond the cluster itself: the meta database's baseline,

@@ -13,13 +13,13 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 import dev.pig.core.model.ClusterModel;
 import dev.pig.core.model.ModelLoader;
 import dev.pig.core.model.Node;
-import dev.pig.core.sandbox.Sandbox;
-import dev.pig.core.sandbox.SandboxHost;
-import dev.pig.core.sandbox.SandboxHosts;
-import dev.pig.core.sandbox.SandboxLayout;
-import dev.pig.core.sandbox.Tools;
 import dev.pig.core.ssh.SshTarget;
 import dev.pig.modules.Deployment;
+import dev.pig.sandbox.Sandbox;
+import dev.pig.sandbox.SandboxHost;
+import dev.pig.sandbox.SandboxHosts;
+import dev.pig.sandbox.SandboxLayout;
+import dev.pig.sandbox.system.Tools;
 
 /**
  * Brings the sandbox of {@link #INVENTORY} up once per test JVM, hands tests a {@link Lab} to

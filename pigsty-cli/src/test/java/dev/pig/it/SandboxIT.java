@@ -25,20 +25,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import dev.pig.core.sandbox.BaseImage;
-import dev.pig.core.sandbox.NodeStatus;
-import dev.pig.core.sandbox.Sandbox;
-import dev.pig.core.sandbox.SandboxHost;
-import dev.pig.core.sandbox.SandboxHosts;
-import dev.pig.core.sandbox.SandboxLayout;
-import dev.pig.core.sandbox.SandboxNetwork;
-import dev.pig.core.sandbox.Tools;
 import dev.pig.core.ssh.CommandResult;
 import dev.pig.core.ssh.ConnectOptions;
 import dev.pig.core.ssh.HostKeyPolicy;
 import dev.pig.core.ssh.SshTarget;
 import dev.pig.core.ssh.SshjTransport;
 import dev.pig.core.ssh.Transport;
+import dev.pig.sandbox.NodeStatus;
+import dev.pig.sandbox.Sandbox;
+import dev.pig.sandbox.SandboxHost;
+import dev.pig.sandbox.SandboxHosts;
+import dev.pig.sandbox.SandboxLayout;
+import dev.pig.sandbox.SandboxNetwork;
+import dev.pig.sandbox.image.BaseImage;
+import dev.pig.sandbox.system.Tools;
 
 /**
  * {@code pig sandbox} on real nodes: up, idempotence, status, ssh, pig's own transport, recovery

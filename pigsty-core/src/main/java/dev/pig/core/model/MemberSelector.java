@@ -1,22 +1,33 @@
 package dev.pig.core.model;
 
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.StreamSupport;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.pig.core.diag.PigException;
+import io.burt.jmespath.Expression;
+import io.burt.jmespath.JmesPathException;
+import io.burt.jmespath.jcf.JcfRuntime;
+import io.burt.jmespath.parser.ParseError;
+import io.burt.jmespath.parser.ParseException;
+
 /**
- * Which members of a cluster a service routes to: the part of JMESPath that Pigsty inventories
- * write in a service's {@code selector} and {@code backup}, evaluated over the list of the
- * cluster members' host variables.
+ * Which members of a cluster a service routes to: a JMESPath expression, as Pigsty inventories
+ * write in a service's {@code selector} and {@code backup}, evaluated over the list of the cluster
+ * members' host variables.
  *
  * <pre>
  * - { name: offline, port: 5438, dest: postgres, check: /replica,
@@ -24,48 +35,109 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  *     backup: "[? pg_role == `replica` &amp;&amp; !pg_offline_query]" }
  * </pre>
  *
- * A selector is a chain of brackets joined by optional pipes: {@code []}, {@code [? cond]},
- * {@code [N]} and slices {@code [a:b:c]}. A condition combines {@code || && ! ( )} and the
- * comparisons {@code == != < <= > >=} over variables ({@code pg_role}, {@code "pg-role"}),
- * {@code @}, backtick JSON literals and {@code 'raw strings'}. The rest of JMESPath (functions,
- * {@code .field}, multiselects, wildcards) is rejected with a {@link SyntaxError} that says so,
- * so that pig never routes to other members than Pigsty would.
+ * All of JMESPath is parsed and evaluated by the io.burt JMESPath library, functions included
+ * ({@code [? contains(['replica', 'offline'], pg_role)]}), with its runtime for plain Java maps
+ * and lists, so the host variables are read as they are, not copied into a JSON tree for every
+ * selection. Only what the library cannot do is written here: reading literals the way Ansible's
+ * {@code json_query}, and so Pigsty, reads them ({@link Source}); naming the usual mistakes in a
+ * selector by what to write instead ({@link Errors}); and making sure that what a selector gives
+ * are members of the cluster.
  */
 public final class MemberSelector {
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final JcfRuntime JMESPATH = new JcfRuntime();
+    /**
+     * Selectors already parsed: every host of a cluster is checked with the same few, and the
+     * library's parser costs tens of microseconds a selector where a lookup costs nothing.
+     */
+    private static final Map<String, MemberSelector> PARSED = new ConcurrentHashMap<>();
+    private static final int PARSED_MAX = 1024;
 
     private final String text;
-    private final Expr root;
+    private final Expression<Object> expression;
 
-    private MemberSelector(String text, Expr root) {
+    private MemberSelector(String text, Expression<Object> expression) {
         this.text = text;
-        this.root = root;
+        this.expression = expression;
     }
 
     /** Parses {@code expr}; throws a {@link SyntaxError} naming the column of the first problem. */
     public static MemberSelector parse(String expr) {
         Objects.requireNonNull(expr, "expr");
-        return new MemberSelector(expr, new Parser(expr).selector());
+        MemberSelector known = PARSED.get(expr);
+        if (known != null) {
+            return known;
+        }
+        if (expr.isBlank()) {
+            throw new SyntaxError("empty selector", 1);
+        }
+        Source source = Source.of(expr);
+        MemberSelector parsed;
+        try {
+            parsed = new MemberSelector(expr, JMESPATH.compile(source.text()));
+        } catch (ParseException e) {
+            // the library reports what its parser met; the leftmost problem is the one to fix first
+            ParseError first = StreamSupport.stream(e.spliterator(), false)
+                    .min(Comparator.comparingInt(ParseError::position)).orElseThrow();
+            throw new SyntaxError(Errors.reason(first.message(), first.position() >= source.text().length()),
+                    source.column(first.position()));
+        } catch (JmesPathException e) {
+            throw new SyntaxError(e.getMessage(), 1);
+        }
+        if (PARSED.size() < PARSED_MAX) {
+            PARSED.put(expr, parsed);
+        }
+        return parsed;
     }
 
     /**
-     * The members the selector picks, in the order it picks them (the input order except for a
-     * reversing slice). An index such as {@code [0]} gives a list of one, or none when it is out
-     * of range. The input is only read.
+     * The members the selector picks, in the order it gives them. A selector that gives one member
+     * ({@code [0]}) picks that one; one that gives {@code null} ({@code [9]} out of range) picks none.
+     * The input is only read.
+     *
+     * @throws PigException (INVALID_INPUT) when the selector gives something other than members, such as
+     *                      {@code [].pg_role}, or a function is called with the wrong types
      */
     public List<Map<String, Object>> select(List<Map<String, Object>> members) {
-        Object result = root.eval(Objects.requireNonNull(members, "members"));
+        Objects.requireNonNull(members, "members");
+        Object result;
+        try {
+            result = expression.search(members);
+        } catch (JmesPathException e) {
+            throw new PigException(PigException.Kind.INVALID_INPUT, "selector " + text
+                    + " cannot be evaluated over the members of the cluster: " + e.getMessage());
+        }
+        // the library hands back the input's own maps for what it selects, so identity tells a
+        // member from a value that merely looks like one (a multiselect's new object, say)
+        Set<Object> given = Collections.newSetFromMap(new IdentityHashMap<>());
+        given.addAll(members);
+        List<Object> picked = result instanceof List<?> l ? new ArrayList<>(l)
+                : result == null ? List.of() : List.of(result);
         List<Map<String, Object>> out = new ArrayList<>();
-        if (result instanceof List<?> list) {
-            for (Object o : list) {
-                if (o instanceof Map<?, ?>) {
-                    out.add(member(o));
-                }
+        for (Object o : picked) {
+            if (!given.contains(o)) {
+                throw new PigException(PigException.Kind.INVALID_INPUT, "selector " + text + " gives " + abbreviate(o)
+                        + ", which is not a member of the cluster; a selector picks whole members,"
+                        + " like [? pg_role == `replica`]");
             }
-        } else if (result instanceof Map<?, ?>) {
-            out.add(member(result));
+            out.add(member(o));
         }
         return Collections.unmodifiableList(out);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> member(Object o) {
+        return (Map<String, Object>) o;
+    }
+
+    private static String abbreviate(Object o) {
+        String s;
+        try {
+            s = JSON.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            s = String.valueOf(o);
+        }
+        return s.length() > 60 ? s.substring(0, 57) + "..." : s;
     }
 
     public String text() {
@@ -87,12 +159,7 @@ public final class MemberSelector {
         return text;
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> member(Object o) {
-        return (Map<String, Object>) o;
-    }
-
-    /** A selector that is not valid, or uses a part of JMESPath that pig does not evaluate. */
+    /** A selector that is not valid JMESPath, or is valid but surely not what was meant. */
     public static final class SyntaxError extends RuntimeException {
         private final int column;
         private final String reason;
@@ -114,688 +181,218 @@ public final class MemberSelector {
         }
     }
 
-    // ---- JMESPath values: truthiness and comparison ----
-
-    static boolean truthy(Object v) {
-        if (v == null || Boolean.FALSE.equals(v)) {
-            return false;
-        }
-        if (v instanceof String s) {
-            return !s.isEmpty();
-        }
-        if (v instanceof List<?> l) {
-            return !l.isEmpty();
-        }
-        if (v instanceof Map<?, ?> m) {
-            return !m.isEmpty();
-        }
-        return true;
-    }
-
-    /** JSON equality: numbers by value (1 == 1.0), lists in order, objects by keys and values. */
-    static boolean same(Object a, Object b) {
-        if (a instanceof Number x && b instanceof Number y) {
-            Integer c = compare(x, y);
-            return c != null && c == 0;
-        }
-        if (a instanceof List<?> x && b instanceof List<?> y) {
-            if (x.size() != y.size()) {
-                return false;
-            }
-            for (int i = 0; i < x.size(); i++) {
-                if (!same(x.get(i), y.get(i))) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        if (a instanceof Map<?, ?> x && b instanceof Map<?, ?> y) {
-            if (!x.keySet().equals(y.keySet())) {
-                return false;
-            }
-            for (Map.Entry<?, ?> e : x.entrySet()) {
-                if (!same(e.getValue(), y.get(e.getKey()))) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        return Objects.equals(a, b); // strings, booleans, null; a number never equals a non-number
-    }
-
-    /** Numeric order across Integer, Long, BigInteger and Double; null when unordered (NaN). */
-    private static Integer compare(Number a, Number b) {
-        BigDecimal x = decimal(a);
-        BigDecimal y = decimal(b);
-        if (x != null && y != null) {
-            return x.compareTo(y);
-        }
-        double p = a.doubleValue();
-        double q = b.doubleValue();
-        return Double.isNaN(p) || Double.isNaN(q) ? null : Double.compare(p, q);
-    }
-
-    private static BigDecimal decimal(Number n) {
-        if (n instanceof BigDecimal d) {
-            return d;
-        }
-        if (n instanceof BigInteger i) {
-            return new BigDecimal(i);
-        }
-        if (n instanceof Double || n instanceof Float) {
-            double d = n.doubleValue();
-            return Double.isFinite(d) ? BigDecimal.valueOf(d) : null;
-        }
-        return BigDecimal.valueOf(n.longValue());
-    }
-
-    // ---- the expression tree ----
-
-    private sealed interface Expr permits Current, Field, Literal, Index, Slice, Flatten, Filter, Projection, Pipe,
-            Not, And, Or, Compare {
-        Object eval(Object current);
-
-        /** Whether the brackets after it apply to each element of its result, as in JMESPath. */
-        default boolean projects() {
-            return false;
-        }
-    }
-
-    /** {@code @}, and the rest of a projection when nothing follows. */
-    private record Current() implements Expr {
-        @Override
-        public Object eval(Object current) {
-            return current;
-        }
-    }
-
-    private record Field(String name) implements Expr {
-        @Override
-        public Object eval(Object current) {
-            return current instanceof Map<?, ?> m ? m.get(name) : null;
-        }
-    }
-
-    private record Literal(Object value) implements Expr {
-        @Override
-        public Object eval(Object current) {
-            return value;
-        }
-    }
-
-    private record Index(int index) implements Expr {
-        @Override
-        public Object eval(Object current) {
-            if (!(current instanceof List<?> l)) {
-                return null;
-            }
-            int i = index < 0 ? index + l.size() : index;
-            return i >= 0 && i < l.size() ? l.get(i) : null;
-        }
-    }
-
-    private record Slice(Integer start, Integer stop, int step) implements Expr {
-        @Override
-        public Object eval(Object current) {
-            if (!(current instanceof List<?> l)) {
-                return null;
-            }
-            int n = l.size();
-            long from = start == null ? (step > 0 ? 0 : n - 1) : cap(start, n);
-            long to = stop == null ? (step > 0 ? n : -1) : cap(stop, n);
-            List<Object> out = new ArrayList<>();
-            for (long i = from; step > 0 ? i < to : i > to; i += step) {
-                out.add(l.get((int) i));
-            }
-            return out;
-        }
-
-        private int cap(int i, int n) {
-            if (i < 0) {
-                i += n;
-                return i < 0 ? (step < 0 ? -1 : 0) : i;
-            }
-            return i >= n ? (step < 0 ? n - 1 : n) : i;
-        }
-
-        @Override
-        public boolean projects() {
-            return true;
-        }
-    }
-
-    private record Flatten() implements Expr {
-        @Override
-        public Object eval(Object current) {
-            if (!(current instanceof List<?> l)) {
-                return null;
-            }
-            List<Object> out = new ArrayList<>();
-            for (Object o : l) {
-                if (o instanceof List<?> inner) {
-                    out.addAll(inner);
-                } else {
-                    out.add(o);
-                }
-            }
-            return out;
-        }
-
-        @Override
-        public boolean projects() {
-            return true;
-        }
-    }
-
-    private record Filter(Expr condition) implements Expr {
-        @Override
-        public Object eval(Object current) {
-            if (!(current instanceof List<?> l)) {
-                return null;
-            }
-            List<Object> out = new ArrayList<>();
-            for (Object o : l) {
-                if (truthy(condition.eval(o))) {
-                    out.add(o);
-                }
-            }
-            return out;
-        }
-
-        @Override
-        public boolean projects() {
-            return true;
-        }
-    }
-
-    /** Applies {@code rest} to each element of {@code base}'s list, dropping nulls (JMESPath's projection). */
-    private record Projection(Expr base, Expr rest) implements Expr {
-        @Override
-        public Object eval(Object current) {
-            if (!(base.eval(current) instanceof List<?> l)) {
-                return null;
-            }
-            List<Object> out = new ArrayList<>();
-            for (Object o : l) {
-                Object r = rest.eval(o);
-                if (r != null) {
-                    out.add(r);
-                }
-            }
-            return out;
-        }
-    }
-
-    private record Pipe(Expr left, Expr right) implements Expr {
-        @Override
-        public Object eval(Object current) {
-            return right.eval(left.eval(current));
-        }
-    }
-
-    private record Not(Expr operand) implements Expr {
-        @Override
-        public Object eval(Object current) {
-            return !truthy(operand.eval(current));
-        }
-    }
-
-    private record And(Expr left, Expr right) implements Expr {
-        @Override
-        public Object eval(Object current) {
-            Object l = left.eval(current);
-            return truthy(l) ? right.eval(current) : l;
-        }
-    }
-
-    private record Or(Expr left, Expr right) implements Expr {
-        @Override
-        public Object eval(Object current) {
-            Object l = left.eval(current);
-            return truthy(l) ? l : right.eval(current);
-        }
-    }
-
-    private enum Op {
-        EQ, NE, LT, LE, GT, GE
-    }
-
-    private record Compare(Op op, Expr left, Expr right) implements Expr {
-        @Override
-        public Object eval(Object current) {
-            Object a = left.eval(current);
-            Object b = right.eval(current);
-            if (op == Op.EQ || op == Op.NE) {
-                return same(a, b) == (op == Op.EQ);
-            }
-            if (!(a instanceof Number x && b instanceof Number y)) {
-                return null; // JMESPath orders numbers only
-            }
-            Integer c = compare(x, y);
-            if (c == null) {
-                return false;
-            }
-            return switch (op) {
-                case LT -> c < 0;
-                case LE -> c <= 0;
-                case GT -> c > 0;
-                default -> c >= 0;
-            };
-        }
-    }
-
-    // ---- lexer and recursive-descent parser ----
-
-    private enum Kind {
-        LBRACKET, RBRACKET, QUESTION, COLON, PIPE, OR, AND, NOT, LPAREN, RPAREN, AT, CMP, NUMBER, IDENT, QUOTED,
-        LITERAL, END
-    }
-
-    /** {@code value}: the name of an identifier, a literal's value, a number, a comparison's {@link Op}. */
-    private record Token(Kind kind, String text, Object value, int column) {
-    }
-
     /**
-     * <pre>
-     * selector   := chain ( '|' chain )*
-     * chain      := bracket+
-     * bracket    := '[' ']' | '[' '?' or ']' | '[' NUMBER ']' | '[' NUMBER? ':' NUMBER? ( ':' NUMBER? )? ']'
-     * or         := and ( '||' and )*
-     * and        := comparison ( '&amp;&amp;' comparison )*
-     * comparison := unary ( CMP unary )*
-     * unary      := '!' unary | primary
-     * primary    := IDENT | QUOTED | '@' | LITERAL | '(' or ')'
-     * </pre>
-     * Tokens are read one at a time, so the error reported is always the leftmost one.
+     * The selector as the library is given it, and where each of its characters came from.
+     *
+     * <p>Hand-written because the library cannot do these: (1) Pigsty's own default services write
+     * string literals the legacy JMESPath way, {@code `primary`}, which Ansible's json_query reads as
+     * the string "primary" and the library refuses; every backtick literal is therefore read here,
+     * as Ansible reads it (JSON, else the text as a string; {@code \`} for a backtick), and handed on
+     * as JSON. (2) Raw strings {@code 'x'} are handed on the same way, so that only {@code \'} is an
+     * escape in them, as in Ansible. (3) Line breaks between tokens become spaces: the library counts
+     * columns within a line. (4) A number out of the int range makes the library fail without a
+     * position. (5) A bare {@code true}, {@code false} or {@code null} is valid JMESPath, a variable
+     * of that name, but never what an inventory means.
+     *
+     * @param text   what the library parses
+     * @param origin for each character of {@code text}, and one past its end, the 0-based index in
+     *               the selector as written
      */
-    private static final class Parser {
-        private final String src;
-        private int pos;
-        private Token tok;
+    record Source(String text, int[] origin) {
+        private static final Set<String> CONSTANTS = Set.of("true", "false", "null");
 
-        Parser(String src) {
-            this.src = src;
+        /** 1-based column in the selector as written of a 0-based position in {@link #text}. */
+        int column(int position) {
+            return origin[Math.max(0, Math.min(position, origin.length - 1))] + 1;
         }
 
-        Expr selector() {
-            if (src.isBlank()) {
-                throw new SyntaxError("empty selector", 1);
-            }
-            advance();
-            Expr e = chain();
-            while (tok.kind == Kind.PIPE) {
-                advance();
-                e = new Pipe(e, chain());
-            }
-            if (tok.kind != Kind.END) {
-                throw expected("'[', '|' or the end of the selector");
-            }
-            return e;
-        }
-
-        private Expr chain() {
-            if (tok.kind != Kind.LBRACKET) {
-                throw expected("'['");
-            }
-            List<Expr> brackets = new ArrayList<>();
-            while (tok.kind == Kind.LBRACKET) {
-                brackets.add(bracket());
-            }
-            // JMESPath: the brackets after a projection ([], [?], a slice) apply to each element of it
-            Expr rest = new Current();
-            for (int i = brackets.size() - 1; i >= 0; i--) {
-                Expr b = brackets.get(i);
-                if (b.projects()) {
-                    rest = new Projection(b, rest);
+        static Source of(String src) {
+            StringBuilder out = new StringBuilder();
+            List<Integer> origin = new ArrayList<>();
+            int i = 0;
+            while (i < src.length()) {
+                char c = src.charAt(i);
+                int start = i;
+                String piece;
+                if (c == '`') {
+                    i = closing(src, i, "literal");
+                    piece = "`" + json(literal(src.substring(start, i), start), start) + "`";
+                } else if (c == '\'') {
+                    i = closing(src, i, "string");
+                    piece = "`" + json(src.substring(start + 1, i - 1).replace("\\'", "'"), start) + "`";
+                } else if (c == '"') {
+                    i = closing(src, i, "quoted name");
+                    piece = src.substring(start, i);
+                    try {
+                        JSON.readValue(piece, String.class);
+                    } catch (JsonProcessingException e) {
+                        throw new SyntaxError("invalid quoted name " + piece, start + 1);
+                    }
+                } else if (Character.isWhitespace(c)) {
+                    i++;
+                    piece = " ";
+                } else if (isNameStart(c)) {
+                    while (i < src.length() && (isNameStart(src.charAt(i)) || isDigit(src.charAt(i)))) {
+                        i++;
+                    }
+                    piece = src.substring(start, i);
+                    if (CONSTANTS.contains(piece) && after(src, i) != '(' && after(src, i) != ':'
+                            && before(src, start) != '.') {
+                        throw new SyntaxError("a bare " + piece + " names a variable in JMESPath; write `" + piece
+                                + "` for the literal", start + 1);
+                    }
+                } else if (isDigit(c) || c == '-' && i + 1 < src.length() && isDigit(src.charAt(i + 1))) {
+                    i++;
+                    while (i < src.length() && isDigit(src.charAt(i))) {
+                        i++;
+                    }
+                    piece = src.substring(start, i);
+                    if (piece.length() > 11 || Long.parseLong(piece) != (int) Long.parseLong(piece)) {
+                        throw new SyntaxError("number " + piece + " is out of range", start + 1);
+                    }
                 } else {
-                    rest = rest instanceof Current ? b : new Pipe(b, rest);
+                    i++;
+                    piece = String.valueOf(c);
                 }
+                // a rewritten piece points at its start as written; one kept as it was, char by char
+                boolean same = piece.equals(src.substring(start, i)) || piece.equals(" ");
+                for (int k = 0; k < piece.length(); k++) {
+                    origin.add(same ? start + k : start);
+                }
+                out.append(piece);
             }
-            return rest;
+            origin.add(src.length());
+            return new Source(out.toString(), origin.stream().mapToInt(Integer::intValue).toArray());
         }
 
-        private Expr bracket() {
-            advance();
-            switch (tok.kind) {
-                case RBRACKET -> {
-                    advance();
-                    return new Flatten();
+        /** The index just past the delimiter that closes the one at {@code open}; a backslash escapes. */
+        private static int closing(String src, int open, String what) {
+            char delim = src.charAt(open);
+            for (int i = open + 1; i < src.length(); i++) {
+                char c = src.charAt(i);
+                if (c == '\\') {
+                    i++;
+                } else if (c == delim) {
+                    return i + 1;
                 }
-                case QUESTION -> {
-                    advance();
-                    if (tok.kind == Kind.RBRACKET || tok.kind == Kind.END) {
-                        throw expected("a condition");
-                    }
-                    Expr condition = or();
-                    expect(Kind.RBRACKET, "']'");
-                    return new Filter(condition);
-                }
-                case NUMBER, COLON -> {
-                    return indexOrSlice();
-                }
-                default -> throw expected("']', '?', an index or a slice");
             }
+            throw new SyntaxError("unterminated " + what + ": expected a closing " + delim, open + 1);
         }
 
-        private Expr indexOrSlice() {
-            Integer[] parts = new Integer[3];
-            Token[] at = new Token[3];
-            int colons = 0;
-            if (tok.kind == Kind.NUMBER) {
-                at[0] = tok;
-                parts[0] = (Integer) tok.value;
-                advance();
-            }
-            while (tok.kind == Kind.COLON && colons < 2) {
-                advance();
-                colons++;
-                if (tok.kind == Kind.NUMBER) {
-                    at[colons] = tok;
-                    parts[colons] = (Integer) tok.value;
-                    advance();
+        /** A backtick literal's value: its JSON, else (JMESPath's legacy rule) its text as a string. */
+        private static Object literal(String written, int start) {
+            String body = written.substring(1, written.length() - 1).replace("\\`", "`");
+            try {
+                return JSON.readValue(body, Object.class);
+            } catch (JsonProcessingException e) {
+                try {
+                    return JSON.readValue("\"" + body.stripLeading() + "\"", String.class);
+                } catch (JsonProcessingException e2) {
+                    throw new SyntaxError("invalid JSON literal " + written, start + 1);
                 }
-            }
-            expect(Kind.RBRACKET, "']'");
-            if (colons == 0) {
-                return new Index(parts[0]);
-            }
-            if (parts[2] != null && parts[2] == 0) {
-                throw new SyntaxError("a slice step cannot be 0", at[2].column);
-            }
-            return new Slice(parts[0], parts[1], parts[2] == null ? 1 : parts[2]);
-        }
-
-        private Expr or() {
-            Expr e = and();
-            while (tok.kind == Kind.OR) {
-                advance();
-                e = new Or(e, and());
-            }
-            return e;
-        }
-
-        private Expr and() {
-            Expr e = comparison();
-            while (tok.kind == Kind.AND) {
-                advance();
-                e = new And(e, comparison());
-            }
-            return e;
-        }
-
-        private Expr comparison() {
-            Expr e = unary();
-            while (tok.kind == Kind.CMP) {
-                Op op = (Op) tok.value;
-                advance();
-                e = new Compare(op, e, unary());
-            }
-            return e;
-        }
-
-        private Expr unary() {
-            if (tok.kind == Kind.NOT) {
-                advance();
-                return new Not(unary());
-            }
-            return primary();
-        }
-
-        private Expr primary() {
-            Token t = tok;
-            switch (t.kind) {
-                case IDENT -> {
-                    String name = (String) t.value;
-                    if (nextChar() == '(') {
-                        throw new SyntaxError("functions such as '" + name + "()' are not supported by pig", t.column);
-                    }
-                    if (name.equals("true") || name.equals("false") || name.equals("null")) {
-                        throw new SyntaxError("a bare " + name + " names a variable in JMESPath; write `" + name
-                                + "` for the literal", t.column);
-                    }
-                    advance();
-                    if (tok.kind == Kind.LBRACKET) {
-                        throw new SyntaxError("indexing a variable ('" + name + "[...]') is not supported by pig",
-                                tok.column);
-                    }
-                    return new Field(name);
-                }
-                case QUOTED -> {
-                    advance();
-                    return new Field((String) t.value);
-                }
-                case AT -> {
-                    advance();
-                    return new Current();
-                }
-                case LITERAL -> {
-                    advance();
-                    return new Literal(t.value);
-                }
-                case LPAREN -> {
-                    advance();
-                    Expr e = or();
-                    expect(Kind.RPAREN, "')'");
-                    return e;
-                }
-                case NUMBER -> throw new SyntaxError("a bare number is not a literal in JMESPath; write `" + t.text
-                        + "`", t.column);
-                case LBRACKET -> throw new SyntaxError("brackets inside a condition are not supported by pig", t.column);
-                default -> throw expected("a variable, a `literal`, a 'string', '@', '!' or '('");
             }
         }
 
-        private void expect(Kind kind, String what) {
-            if (tok.kind != kind) {
-                throw expected(what);
+        /** A value as the JSON of a backtick literal, where a backtick must be escaped. */
+        private static String json(Object value, int start) {
+            try {
+                return JSON.writeValueAsString(value).replace("`", "\\`");
+            } catch (JsonProcessingException e) {
+                throw new SyntaxError("invalid literal", start + 1);
             }
-            advance();
         }
 
-        private SyntaxError expected(String what) {
-            return new SyntaxError("expected " + what, tok.column);
-        }
-
-        /** The next character after the current token, past whitespace; 0 at the end. */
-        private char nextChar() {
-            int i = pos;
+        /** The next character after {@code i} that is not whitespace; 0 at the end. */
+        private static char after(String src, int i) {
             while (i < src.length() && Character.isWhitespace(src.charAt(i))) {
                 i++;
             }
             return i < src.length() ? src.charAt(i) : 0;
         }
 
-        private void advance() {
-            tok = lex();
-        }
-
-        private Token lex() {
-            while (pos < src.length() && Character.isWhitespace(src.charAt(pos))) {
-                pos++;
+        /** The character before {@code i} that is not whitespace; 0 at the start. */
+        private static char before(String src, int i) {
+            i--;
+            while (i >= 0 && Character.isWhitespace(src.charAt(i))) {
+                i--;
             }
-            int start = pos;
-            int col = start + 1;
-            if (pos >= src.length()) {
-                return new Token(Kind.END, "", null, col);
-            }
-            char c = src.charAt(pos);
-            char n = pos + 1 < src.length() ? src.charAt(pos + 1) : 0;
-            switch (c) {
-                case '[':
-                    return single(Kind.LBRACKET);
-                case ']':
-                    return single(Kind.RBRACKET);
-                case '?':
-                    return single(Kind.QUESTION);
-                case ':':
-                    return single(Kind.COLON);
-                case '(':
-                    return single(Kind.LPAREN);
-                case ')':
-                    return single(Kind.RPAREN);
-                case '@':
-                    return single(Kind.AT);
-                case '|':
-                    return n == '|' ? pair(Kind.OR, null) : single(Kind.PIPE);
-                case '&':
-                    if (n == '&') {
-                        return pair(Kind.AND, null);
-                    }
-                    throw new SyntaxError("expression references ('&') are not supported by pig; write '&&' for and", col);
-                case '!':
-                    return n == '=' ? pair(Kind.CMP, Op.NE) : single(Kind.NOT);
-                case '=':
-                    if (n == '=') {
-                        return pair(Kind.CMP, Op.EQ);
-                    }
-                    throw new SyntaxError("'=' is not an operator; write '==' to compare", col);
-                case '<':
-                    return n == '=' ? pair(Kind.CMP, Op.LE) : single(Kind.CMP, Op.LT);
-                case '>':
-                    return n == '=' ? pair(Kind.CMP, Op.GE) : single(Kind.CMP, Op.GT);
-                case '"':
-                    return quoted(col);
-                case '`':
-                    return literal(col);
-                case '\'':
-                    return rawString(col);
-                case '.':
-                    throw new SyntaxError("sub-expressions ('.field') are not supported by pig; a selector picks"
-                            + " whole members", col);
-                case '{':
-                case '}':
-                    throw new SyntaxError("multiselect hashes ('{...}') are not supported by pig", col);
-                case ',':
-                    throw new SyntaxError("multiselect lists and function arguments (',') are not supported by pig", col);
-                case '*':
-                    throw new SyntaxError("wildcards ('*') are not supported by pig; '[]' selects every member", col);
-                default:
-                    break;
-            }
-            if (c == '-' || isDigit(c)) {
-                return number(col);
-            }
-            if (isIdentStart(c)) {
-                pos++;
-                while (pos < src.length() && (isIdentStart(src.charAt(pos)) || isDigit(src.charAt(pos)))) {
-                    pos++;
-                }
-                String name = src.substring(start, pos);
-                return new Token(Kind.IDENT, name, name, col);
-            }
-            throw new SyntaxError("unexpected character '" + c + "'", col);
-        }
-
-        private Token single(Kind kind) {
-            return single(kind, null);
-        }
-
-        private Token single(Kind kind, Object value) {
-            pos++;
-            return new Token(kind, src.substring(pos - 1, pos), value, pos);
-        }
-
-        private Token pair(Kind kind, Object value) {
-            pos += 2;
-            return new Token(kind, src.substring(pos - 2, pos), value, pos - 1);
-        }
-
-        private Token number(int col) {
-            int start = pos;
-            if (src.charAt(pos) == '-') {
-                pos++;
-            }
-            if (pos >= src.length() || !isDigit(src.charAt(pos))) {
-                throw new SyntaxError("unexpected '-'; quote a name with '-' in it, like \"pg-role\"", col);
-            }
-            while (pos < src.length() && isDigit(src.charAt(pos))) {
-                pos++;
-            }
-            String text = src.substring(start, pos);
-            long v;
-            try {
-                v = Long.parseLong(text);
-            } catch (NumberFormatException e) {
-                v = Long.MAX_VALUE;
-            }
-            if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-                throw new SyntaxError("number " + text + " is out of range", col);
-            }
-            return new Token(Kind.NUMBER, text, (int) v, col);
-        }
-
-        /** {@code "pg-role"}: a JSON string naming a variable. */
-        private Token quoted(int col) {
-            String body = enclosed('"', col, "quoted name");
-            try {
-                return new Token(Kind.QUOTED, body, JSON.readValue(body, String.class), col);
-            } catch (JsonProcessingException e) {
-                throw new SyntaxError("invalid quoted name " + body, col);
-            }
-        }
-
-        /**
-         * {@code `json`}; as in JMESPath's legacy rule (which Pigsty's inventories rely on, as in
-         * {@code `primary`}), text that is not JSON is taken as a string.
-         */
-        private Token literal(int col) {
-            String body = enclosed('`', col, "literal");
-            String json = body.substring(1, body.length() - 1).replace("\\`", "`");
-            Object value;
-            try {
-                value = JSON.readValue(json, Object.class);
-            } catch (JsonProcessingException e) {
-                try {
-                    value = JSON.readValue("\"" + json.stripLeading() + "\"", String.class);
-                } catch (JsonProcessingException e2) {
-                    throw new SyntaxError("invalid JSON literal " + body, col);
-                }
-            }
-            return new Token(Kind.LITERAL, body, freeze(value), col);
-        }
-
-        /** {@code 'text'}: a string as written, {@code \'} for a quote. */
-        private Token rawString(int col) {
-            String body = enclosed('\'', col, "string");
-            return new Token(Kind.LITERAL, body, body.substring(1, body.length() - 1).replace("\\'", "'"), col);
-        }
-
-        /** The text from the opening delimiter at {@code pos} to its closing one; a backslash escapes. */
-        private String enclosed(char delim, int col, String what) {
-            int start = pos;
-            for (int i = pos + 1; i < src.length(); i++) {
-                char c = src.charAt(i);
-                if (c == '\\') {
-                    i++;
-                } else if (c == delim) {
-                    pos = i + 1;
-                    return src.substring(start, pos);
-                }
-            }
-            throw new SyntaxError("unterminated " + what + ": expected a closing " + delim, col);
+            return i >= 0 ? src.charAt(i) : 0;
         }
 
         private static boolean isDigit(char c) {
             return c >= '0' && c <= '9';
         }
 
-        private static boolean isIdentStart(char c) {
+        private static boolean isNameStart(char c) {
             return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '_';
         }
+    }
 
-        /** Literals are shared by every evaluation, so they are made read-only. */
-        private static Object freeze(Object v) {
-            if (v instanceof List<?> l) {
-                List<Object> out = new ArrayList<>(l.size());
-                l.forEach(o -> out.add(freeze(o)));
-                return Collections.unmodifiableList(out);
+    /**
+     * The library's parse errors (ANTLR's wording, with token sets such as
+     * {@code {'!', '(', '*', ...}}) said in an inventory's terms, with the fix where the mistake is
+     * a usual one.
+     */
+    static final class Errors {
+        private static final Pattern UNEXPECTED =
+                Pattern.compile("(?:mismatched|extraneous) input '(.*)' expecting (.*)", Pattern.DOTALL);
+        private static final Pattern MISSING = Pattern.compile("missing (.*) at '.*'", Pattern.DOTALL);
+        private static final Pattern NO_VIABLE = Pattern.compile("no viable alternative at input '(.*)'", Pattern.DOTALL);
+        private static final Pattern UNRECOGNIZED = Pattern.compile("token recognition error at: '(.*)'", Pattern.DOTALL);
+
+        private Errors() {
+        }
+
+        static String reason(String libraryMessage, boolean atEnd) {
+            String m = libraryMessage.startsWith("syntax error ") ? libraryMessage.substring(13) : libraryMessage;
+            Matcher x;
+            if ((x = UNRECOGNIZED.matcher(m)).matches()) {
+                return unrecognized(x.group(1).isEmpty() ? ' ' : x.group(1).charAt(0));
             }
-            if (v instanceof Map<?, ?> m) {
-                Map<String, Object> out = new LinkedHashMap<>();
-                m.forEach((k, o) -> out.put(String.valueOf(k), freeze(o)));
-                return Collections.unmodifiableMap(out);
+            if ((x = UNEXPECTED.matcher(m)).matches()) {
+                String input = x.group(1);
+                String expecting = x.group(2);
+                if (input.matches("-?\\d+")) {
+                    return "a bare number is not a literal in JMESPath; write `" + input + "`";
+                }
+                if (input.equals("&")) {
+                    return "'&' alone is an expression reference, as in sort_by(@, &pg_seq); write '&&' for and";
+                }
+                if (input.equals("<EOF>")) {
+                    return "unexpected end of the selector; " + expected(expecting);
+                }
+                return "unexpected '" + input + "'; " + expected(expecting);
             }
-            return v;
+            if ((x = MISSING.matcher(m)).matches()) {
+                return "expected " + x.group(1);
+            }
+            if ((x = NO_VIABLE.matcher(m)).matches()) {
+                return "unexpected " + (atEnd || x.group(1).isEmpty() ? "end of the selector"
+                        : "'" + x.group(1).substring(x.group(1).length() - 1) + "'");
+            }
+            if (m.equals("invalid value 0 for step size")) {
+                return "a slice step cannot be 0";
+            }
+            return m;
+        }
+
+        private static String unrecognized(char c) {
+            return switch (c) {
+                case '-' -> "unexpected '-'; quote a name with '-' in it, like \"pg-role\"";
+                case '=' -> "'=' is not an operator; write '==' to compare";
+                case '?' -> "unexpected '?'; a filter starts with '[?', with no space between";
+                default -> "unexpected character '" + c + "'";
+            };
+        }
+
+        private static String expected(String expecting) {
+            if (expecting.equals("<EOF>")) {
+                return "expected the end of the selector";
+            }
+            if (expecting.contains("NAME")) {
+                return "expected a variable, a `literal`, a 'string', '@', '!', '(', '[' or a function";
+            }
+            return "expected " + expecting.replace("{", "one of ").replace("}", "");
         }
     }
 }

@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.pig.core.diag.PigException;
 import dev.pig.core.param.ParamCatalog;
 
 class MemberSelectorTest {
@@ -118,8 +120,10 @@ class MemberSelectorTest {
                 // without a pipe, the brackets after a projection apply to each member, as in JMESPath
                 row("[? pg_role == 'replica'][0]"),
                 row("[1:][? @]"),
-                row("[][]"),
-                row("[0][0]"));
+                row("[0][0]"),
+                // but '[]' ends the projection before it and flattens its whole result, as in JMESPath
+                row("[][]", "1", "2", "3", "4"),
+                row("[? pg_role == 'replica'][]", "2", "3"));
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -192,8 +196,8 @@ class MemberSelectorTest {
                 row("[? 'it\\'s' == `\"it's\"`]", "1", "2", "3", "4"),
                 row("[? 'a\\b' == `\"a\\\\b\"`]", "1", "2", "3", "4"),
                 // whitespace anywhere between tokens
-                row(" [ ?pg_role=='replica'&&!pg_offline_query ] | [ 0 ] ", "2"),
-                row("[\n? pg_role\t==\n'primary'\n]", "1"),
+                row(" [?pg_role=='replica'&&!pg_offline_query ] | [ 0 ] ", "2"),
+                row("[?\npg_role\t==\n'primary'\n]", "1"),
                 row("[ 1 : : 2 ]", "2", "4"));
     }
 
@@ -203,24 +207,78 @@ class MemberSelectorTest {
         assertEquals(expected, selected(selector));
     }
 
+    static Stream<Arguments> functions() {
+        return Stream.of(
+                row("[? starts_with(pg_instance, 'pg-test-')]", "1", "2", "3", "4"),
+                row("[? ends_with(pg_instance, '-2')]", "2"),
+                row("[? contains(pg_instance, '3')]", "3"),
+                row("[? contains(['primary', 'offline'], pg_role)]", "1", "4"),
+                row("[? contains(pg_extensions || `[]`, 'postgis')]", "1"),
+                row("[? length(pg_extensions || `[]`) > `0`]", "1"),
+                row("[? length(keys(@)) > `6`]", "1", "2", "3"),
+                row("[? type(pg_parameters) == 'object']", "2"),
+                row("[? not_null(pg_offline_query, `false`)]", "3"),
+                row("[? to_string(pg_seq) == '2']", "2"),
+                row("[? contains(keys(@), 'pg_offline_query')]", "3"),
+                row("sort_by(@, &pg_weight)", "4", "1", "2", "3"),
+                row("reverse(@)", "4", "3", "2", "1"),
+                row("max_by(@, &pg_seq)", "4"),
+                row("[? pg_role == 'replica'] | sort_by(@, &pg_seq) | reverse(@) | [0]", "3"));
+    }
+
+    /** Valid JMESPath that a hand-written subset of it once refused. */
+    static Stream<Arguments> restOfJmespath() {
+        return Stream.of(
+                row("[? contains(pg_role, 'rep')]", "2", "3"),
+                row("[? length (@) > `0`]", "1", "2", "3", "4"),
+                row("[? @.pg_role == 'replica']", "2", "3"),
+                row("[*]", "1", "2", "3", "4"),
+                row("[? pg_extensions[0] == 'postgis']", "1"),
+                row("[? [0] == 'x']"),
+                row("pg_role"));
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @MethodSource({"functions", "restOfJmespath"})
+    void evaluates_functions_and_the_rest_of_jmespath(String selector, List<String> expected) {
+        assertEquals(expected, selected(selector));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"[].pg_role", "{role: [0]}", "[] | {a: @}", "[a]", "[0].pg_seq",
+            "length(@)", "[].[pg_role]"})
+    void is_refused_when_it_gives_something_other_than_members(String selector) {
+        PigException e = assertThrows(PigException.class, () -> MemberSelector.parse(selector).select(PG_TEST));
+        assertEquals(PigException.Kind.INVALID_INPUT, e.kind());
+        assertTrue(e.getMessage().startsWith("selector " + selector + " gives "), e.getMessage());
+        assertTrue(e.getMessage().contains("which is not a member of the cluster"), e.getMessage());
+    }
+
+    @Test
+    void is_refused_when_a_function_gets_the_wrong_type() {
+        PigException e = assertThrows(PigException.class,
+                () -> MemberSelector.parse("[? starts_with(pg_seq, 'pg')]").select(PG_TEST));
+        assertEquals(PigException.Kind.INVALID_INPUT, e.kind());
+        assertTrue(e.getMessage().startsWith("selector [? starts_with(pg_seq, 'pg')] cannot be evaluated"), e.getMessage());
+        assertTrue(e.getMessage().contains("starts_with"), e.getMessage());
+    }
+
     static Stream<Arguments> syntaxErrors() {
         return Stream.of(
                 Arguments.of("", 1, "empty selector"),
                 Arguments.of("  \t", 1, "empty selector"),
                 Arguments.of("[? pg_role == `primary`", 24, "expected ']'"),
                 Arguments.of("[? pg_role == 'x' ", 19, "expected ']'"),
-                Arguments.of("[0", 3, "expected ']'"),
+                Arguments.of("[0", 3, "unexpected end of the selector"),
                 Arguments.of("[1:2:3:4]", 7, "expected ']'"),
                 Arguments.of("[? (pg_role == 'x']", 19, "expected ')'"),
-                Arguments.of("[? ]", 4, "expected a condition"),
-                Arguments.of("[?", 3, "expected a condition"),
+                Arguments.of("[? ]", 4, "unexpected ']'; expected a variable"),
+                Arguments.of("[?", 3, "unexpected end of the selector; expected a variable"),
                 Arguments.of("[? pg_role == ]", 15, "expected a variable"),
                 Arguments.of("[? pg_role || ]", 15, "expected a variable"),
-                Arguments.of("pg_role", 1, "expected '['"),
-                Arguments.of("[] |", 5, "expected '['"),
-                Arguments.of("[] x", 4, "expected '[', '|' or the end of the selector"),
-                Arguments.of("[? pg_role == `primary` ]]", 26, "expected '[', '|' or the end of the selector"),
-                Arguments.of("[a]", 2, "expected ']', '?', an index or a slice"),
+                Arguments.of("[] |", 5, "unexpected end of the selector; expected a variable"),
+                Arguments.of("[] x", 4, "unexpected 'x'; expected the end of the selector"),
+                Arguments.of("[? pg_role == `primary` ]]", 26, "unexpected ']'; expected the end of the selector"),
                 Arguments.of("[::0]", 4, "a slice step cannot be 0"),
                 Arguments.of("[1:2:0]", 6, "a slice step cannot be 0"),
                 Arguments.of("[99999999999]", 2, "out of range"),
@@ -235,18 +293,15 @@ class MemberSelectorTest {
                 Arguments.of("[? pg_role == `\"x`]", 15, "invalid JSON literal"),
                 Arguments.of("[? \"\\q\" == 'x']", 4, "invalid quoted name"),
                 Arguments.of("[? pg_role ~ 'x']", 12, "unexpected character '~'"),
-                // the rest of JMESPath is refused by name
-                Arguments.of("[? contains(pg_role, 'rep')]", 4, "functions such as 'contains()' are not supported by pig"),
-                Arguments.of("[? length (@) > `0`]", 4, "functions such as 'length()' are not supported by pig"),
-                Arguments.of("[].pg_role", 3, "sub-expressions ('.field') are not supported by pig"),
-                Arguments.of("[? @.pg_role == 'x']", 5, "sub-expressions ('.field') are not supported by pig"),
-                Arguments.of("{role: [0]}", 1, "multiselect hashes ('{...}') are not supported by pig"),
-                Arguments.of("[] | {a: @}", 6, "multiselect hashes ('{...}') are not supported by pig"),
-                Arguments.of("[0, 1]", 3, "multiselect lists and function arguments (',') are not supported by pig"),
-                Arguments.of("[*]", 2, "wildcards ('*') are not supported by pig"),
-                Arguments.of("[? a & b]", 6, "expression references ('&') are not supported by pig"),
-                Arguments.of("[? tags[0] == 'x']", 8, "indexing a variable ('tags[...]') is not supported by pig"),
-                Arguments.of("[? [0] == 'x']", 4, "brackets inside a condition are not supported by pig"));
+                Arguments.of("[ ? pg_role == 'x']", 3, "a filter starts with '[?', with no space between"),
+                Arguments.of("[0, 1]", 3, "unexpected ','"),
+                Arguments.of("[? a & b]", 6, "write '&&' for and"),
+                Arguments.of("[? pg_role == 'x' && `x]", 22, "unterminated literal"),
+                Arguments.of("[? pg_role\n== ]", 15, "unexpected ']'"),
+                // functions are checked when the selector is parsed: their names and how many arguments
+                Arguments.of("[? nosuch(pg_role)]", 4, "unknown function \"nosuch\""),
+                Arguments.of("[? length(pg_role, @)]", 4, "invalid arity calling \"length\""),
+                Arguments.of("[? `1` == `1`] | [? starts_with(pg_role, 'p') == true]", 50, "write `true`"));
     }
 
     @ParameterizedTest(name = "{0} -> column {1}: {2}")

@@ -126,4 +126,45 @@ class PlanTest {
                 """, UnifiedDiff.diff("f", a, b));
         assertEquals("", UnifiedDiff.diff("f", a, a));
     }
+
+    @Test
+    void marks_the_last_line_that_has_no_newline_where_it_stands() {
+        assertEquals("""
+                --- f
+                +++ f
+                @@ -1,1 +1,1 @@
+                -x
+                \\ No newline at end of file
+                +x
+                """, UnifiedDiff.diff("f", "x", "x\n"));
+        assertEquals("""
+                --- f
+                +++ f
+                @@ -1,2 +1,2 @@
+                 a
+                -b
+                +c
+                \\ No newline at end of file
+                """, UnifiedDiff.diff("f", "a\nb\n", "a\nc"));
+        assertEquals("""
+                --- /dev/null
+                +++ f
+                @@ -0,0 +1,1 @@
+                +only
+                \\ No newline at end of file
+                """, UnifiedDiff.diff("f", "", "only"));
+    }
+
+    @Test
+    void shows_a_very_large_change_as_one_replacement() {
+        StringBuilder a = new StringBuilder();
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 2001; i++) {
+            a.append("a").append(i).append('\n');
+            b.append(i == 1000 ? "changed" : "a" + i).append('\n');
+        }
+        String d = UnifiedDiff.diff("f", a.toString(), b.toString());
+        assertTrue(d.startsWith("--- f\n+++ f\n@@ -1,2001 +1,2001 @@\n-a0\n-a1\n"), d.substring(0, 80));
+        assertEquals(4002, d.lines().filter(l -> l.startsWith("-a") || l.startsWith("+a") || l.equals("+changed")).count());
+    }
 }

@@ -1,4 +1,4 @@
-package dev.pig.core.sandbox;
+package dev.pig.sandbox;
 
 import java.util.ArrayList;
 import java.util.HashSet;

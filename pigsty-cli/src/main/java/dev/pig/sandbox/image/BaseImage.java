@@ -1,4 +1,4 @@
-package dev.pig.core.sandbox;
+package dev.pig.sandbox.image;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +14,10 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import dev.pig.core.diag.PigException;
+import dev.pig.sandbox.system.HostFiles;
+import dev.pig.sandbox.system.HostParsers;
+import dev.pig.sandbox.system.Procs;
+import dev.pig.sandbox.system.Tools;
 
 /**
  * The Debian root filesystem every node's overlay sits on, built once with debootstrap and cached.
@@ -80,7 +84,7 @@ public final class BaseImage {
             if (!r.ok()) {
                 Path log = rootfs.resolve("debootstrap/debootstrap.log");
                 String detail = Files.isRegularFile(log) ? HostParsers.tail(Files.readString(log), 15) : r.err().strip();
-                removeTree(tmp);
+                HostFiles.removeTree(tmp);
                 throw new PigException(PigException.Kind.FAILED, "debootstrap of " + SUITE + " from "
                         + sources.mirror() + " failed (exit " + r.exit() + "):\n" + detail);
             }
@@ -122,22 +126,34 @@ public final class BaseImage {
     private void removeStaleBuilds() throws IOException {
         try (Stream<Path> s = Files.list(cache)) {
             for (Path p : s.filter(p -> p.getFileName().toString().startsWith(".build-")).toList()) {
-                Sandbox.unmountUnder(p); // debootstrap mounts /proc and /sys in its target
-                removeTree(p);
+                HostFiles.unmountUnder(p); // debootstrap mounts /proc and /sys in its target
+                HostFiles.removeTree(p);
             }
         }
+    }
+
+    /**
+     * Stops a build that a killed {@code up} left running (debootstrap and its children); returns
+     * whether there was one. What it mounted in its target stays for the caller to unmount.
+     */
+    public boolean stopBuilds() {
+        List<Long> builds = Procs.find("debootstrap", cache.toString());
+        if (builds.isEmpty()) {
+            return false;
+        }
+        List<Long> tree = new ArrayList<>(builds);
+        for (long b : builds) {
+            ProcessHandle.of(b).ifPresent(ph -> ph.descendants().forEach(d -> tree.add(d.pid())));
+        }
+        Procs.kill(tree);
+        return true;
     }
 
     /** Removes the whole cache: every image and every partial build. */
     public void purge() {
         if (Files.exists(cache)) {
-            Sandbox.unmountUnder(cache);
-            removeTree(cache);
+            HostFiles.unmountUnder(cache);
+            HostFiles.removeTree(cache);
         }
-    }
-
-    /** rm -rf that never crosses into another file system (a mounted node, say). */
-    static void removeTree(Path p) {
-        Tools.check(List.of("rm", "-rf", "--one-file-system", p.toString()));
     }
 }

@@ -1,11 +1,10 @@
-package dev.pig.core.sandbox;
+package dev.pig.sandbox.system;
 
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,19 +19,16 @@ import dev.pig.core.diag.PigException;
  */
 public final class Tools {
     /** Every tool the sandbox runs, and the Debian package that has it. */
-    static final Map<String, String> PACKAGE_OF = new LinkedHashMap<>();
-
-    static {
-        PACKAGE_OF.put("debootstrap", "debootstrap");
-        PACKAGE_OF.put("systemd-nspawn", "systemd-container");
-        PACKAGE_OF.put("tinyproxy", "tinyproxy");
-        PACKAGE_OF.put("ip", "iproute2");
-        PACKAGE_OF.put("ssh", "openssh-client");
-        PACKAGE_OF.put("ssh-keygen", "openssh-client");
-        PACKAGE_OF.put("mount", "mount");
-        PACKAGE_OF.put("umount", "mount");
-        PACKAGE_OF.put("setsid", "util-linux");
-    }
+    static final Map<String, String> PACKAGE_OF = Map.of(
+            "debootstrap", "debootstrap",
+            "systemd-nspawn", "systemd-container",
+            "tinyproxy", "tinyproxy",
+            "ip", "iproute2",
+            "ssh", "openssh-client",
+            "ssh-keygen", "openssh-client",
+            "mount", "mount",
+            "umount", "mount",
+            "setsid", "util-linux");
 
     /** What one run of a tool printed and returned. */
     public record Result(int exit, String out, String err) {
@@ -119,5 +115,15 @@ public final class Tools {
             }
         }
         return false;
+    }
+
+    /** Waits, as every polling loop of the sandbox does; an interrupt ends the command. */
+    public static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PigException(PigException.Kind.FAILED, "interrupted");
+        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.pig.core.sandbox;
+package dev.pig.sandbox;
 
 /**
  * One node of the sandbox: the hostname it gets and its IPv4 address.

@@ -1,4 +1,4 @@
-package dev.pig.core.sandbox;
+package dev.pig.sandbox.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

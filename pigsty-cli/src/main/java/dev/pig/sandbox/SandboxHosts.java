@@ -1,4 +1,4 @@
-package dev.pig.core.sandbox;
+package dev.pig.sandbox;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

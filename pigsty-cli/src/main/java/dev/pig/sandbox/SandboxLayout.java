@@ -1,4 +1,4 @@
-package dev.pig.core.sandbox;
+package dev.pig.sandbox;
 
 import java.nio.file.Path;
 
@@ -24,6 +24,21 @@ public record SandboxLayout(Path state, Path cache, Path userDir) {
     /** A node's directory: upper, work and merged trees, host keys, pid and console log. */
     public Path node(SandboxHost h) {
         return nodes().resolve(h.ip());
+    }
+
+    /** Where a node's overlay disk is mounted: its root file system. */
+    public Path merged(SandboxHost h) {
+        return node(h).resolve("merged");
+    }
+
+    /** The PID of a node's systemd-nspawn. */
+    public Path nspawnPid(SandboxHost h) {
+        return node(h).resolve("nspawn.pid");
+    }
+
+    /** What a node printed on its console. */
+    public Path console(SandboxHost h) {
+        return node(h).resolve("console.log");
     }
 
     public Path proxyDir() {

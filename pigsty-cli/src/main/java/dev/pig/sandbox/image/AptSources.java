@@ -1,4 +1,4 @@
-package dev.pig.core.sandbox;
+package dev.pig.sandbox.image;
 
 import java.io.IOException;
 import java.nio.file.Files;

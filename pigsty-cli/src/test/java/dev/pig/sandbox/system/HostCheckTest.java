@@ -1,4 +1,4 @@
-package dev.pig.core.sandbox;
+package dev.pig.sandbox.system;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,6 +10,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 import dev.pig.core.diag.PigException;
+import dev.pig.sandbox.Sandbox;
 
 class HostCheckTest {
     static HostCheck linuxRootWithout(String... missing) {

@@ -1,0 +1,98 @@
+package dev.pig.sandbox;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.UUID;
+
+import dev.pig.sandbox.image.BaseImage;
+import dev.pig.sandbox.system.HostFiles;
+import dev.pig.sandbox.system.Tools;
+
+/**
+ * Each node's disk: an overlay over the base image ({@code upper}, {@code work}, mounted at
+ * {@code merged}), and the files written into it that make it this node (hostname, hosts, machine
+ * id, host key, login key, package proxy).
+ */
+final class NodeDisk {
+    private final SandboxLayout layout;
+    private final BaseImage image;
+    private final SandboxKeys keys;
+
+    NodeDisk(SandboxLayout layout, BaseImage image, SandboxKeys keys) {
+        this.layout = layout;
+        this.image = image;
+        this.keys = keys;
+    }
+
+    /** Mounts a node's disk over the image at {@code rootfs} and writes the node's own files into it. */
+    void prepare(SandboxHost h, SandboxNetwork net, Path rootfs, List<String> changes) throws IOException {
+        Path dir = layout.node(h);
+        Path upper = dir.resolve("upper");
+        Path work = dir.resolve("work");
+        Files.createDirectories(dir);
+        Path imageFile = dir.resolve("image");
+        if (Files.isDirectory(upper) && !(Files.isRegularFile(imageFile)
+                && Files.readString(imageFile).strip().equals(image.key()))) {
+            // the disk was made over another base image: its changes do not apply to this one
+            HostFiles.removeTree(upper);
+            HostFiles.removeTree(work);
+            changes.add("reset the disk of " + h.name() + " (new base image)");
+        }
+        Path root = layout.merged(h);
+        Files.createDirectories(upper);
+        Files.createDirectories(work);
+        Files.createDirectories(root);
+        Files.writeString(imageFile, image.key() + "\n");
+        Tools.check(List.of("mount", "-t", "overlay", "overlay", "-o",
+                "lowerdir=" + rootfs + ",upperdir=" + upper + ",workdir=" + work, root.toString()));
+
+        Path hostKey = keys.ensureHostKey(h);
+        writeFile(root.resolve("etc/ssh/ssh_host_ed25519_key"), Files.readString(hostKey), "rw-------");
+        writeFile(root.resolve("etc/ssh/ssh_host_ed25519_key.pub"), Files.readString(SandboxKeys.pub(hostKey)), "rw-r--r--");
+        // sshd would warn about the RSA and ECDSA keys it does not find
+        writeFile(root.resolve("etc/ssh/sshd_config.d/pig-sandbox.conf"),
+                "HostKey /etc/ssh/ssh_host_ed25519_key\n", "rw-r--r--");
+
+        Path machineId = dir.resolve("machine-id");
+        if (!Files.isRegularFile(machineId)) {
+            Files.writeString(machineId, UUID.randomUUID().toString().replace("-", "") + "\n");
+        }
+        writeFile(root.resolve("etc/machine-id"), Files.readString(machineId), "r--r--r--");
+        writeFile(root.resolve("etc/hostname"), h.name() + "\n", "rw-r--r--");
+        writeFile(root.resolve("etc/hosts"), net.etcHosts(h), "rw-r--r--");
+        Path ssh = root.resolve("root/.ssh");
+        Files.createDirectories(ssh);
+        Files.setPosixFilePermissions(ssh, PosixFilePermissions.fromString("rwx------"));
+        writeFile(ssh.resolve("authorized_keys"), Files.readString(SandboxKeys.pub(layout.key())), "rw-------");
+        writeFile(root.resolve("etc/apt/apt.conf.d/01pig-sandbox-proxy"),
+                "Acquire::http::Proxy \"" + net.proxyUrl() + "\";\n"
+                        + "Acquire::https::Proxy \"" + net.proxyUrl() + "\";\n", "rw-r--r--");
+    }
+
+    private static void writeFile(Path p, String text, String perms) throws IOException {
+        Files.createDirectories(p.getParent());
+        Files.deleteIfExists(p); // never write through a symlink the image might have there
+        Files.writeString(p, text, StandardOpenOption.CREATE_NEW);
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(perms));
+    }
+
+    /**
+     * Deletes a stopped node's changes to the image, keeping its host key and machine id; returns
+     * whether it had any.
+     */
+    boolean reset(SandboxHost h) {
+        Path dir = layout.node(h);
+        boolean had = false;
+        for (String d : List.of("upper", "work")) {
+            if (Files.isDirectory(dir.resolve(d))) {
+                HostFiles.removeTree(dir.resolve(d));
+                had = true;
+            }
+        }
+        return had;
+    }
+}
