@@ -72,6 +72,27 @@ class PigCliTest {
     }
 
     @Test
+    void terminal_escapes_in_a_broken_inventory_are_printed_escaped(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        // a raw ESC is not YAML, so the excerpt of the syntax error holds it as written
+        Path f = dir.resolve("esc.yml");
+        Files.writeString(f, "all:\n  vars: { x: \u001b]0;title\u0007 }\n");
+        PigRunner.Result r = PigRunner.run("inventory", "validate", "-i", f.toString());
+        assertEquals(ExitCodes.INVALID_INVENTORY, r.code(), r.toString());
+        assertTrue(r.err().contains("\\x1b]0;title\\x07"), r.err());
+        assertFalse(r.err().chars().anyMatch(c -> c == 0x1b || c == 0x07), r.err());
+    }
+
+    @Test
+    void yaml_nested_ten_thousand_levels_deep_exits_65_without_a_trace(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path f = dir.resolve("deep.yml");
+        Files.writeString(f, "all:\n  vars:\n    x: " + "[".repeat(10_000) + "]".repeat(10_000) + "\n");
+        PigRunner.Result r = PigRunner.run("inventory", "validate", "-i", f.toString());
+        assertEquals(ExitCodes.INVALID_INVENTORY, r.code(), r.toString());
+        assertTrue(r.err().startsWith("Error: values nest more than 64 levels deep\n  on " + f + " line 3"), r.err());
+        assertFalse(r.err().contains("\tat "), r.err());
+    }
+
+    @Test
     void an_unknown_parameter_gets_a_did_you_mean_with_its_line() {
         PigRunner.Result r = PigRunner.run("inventory", "validate", "-i", PigRunner.path("src-test-fixtures/inventory/invalid/unknown-param.yml"));
         assertEquals(65, r.code());

@@ -14,6 +14,7 @@ import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.events.ScalarEvent;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.ReaderException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -24,6 +25,7 @@ import org.snakeyaml.engine.v2.parser.Parser;
 import org.snakeyaml.engine.v2.parser.ParserImpl;
 import org.snakeyaml.engine.v2.scanner.StreamReader;
 
+import dev.pig.core.diag.ControlChars;
 import dev.pig.core.diag.Diagnostic;
 import dev.pig.core.diag.Diagnostics;
 import dev.pig.core.diag.Source;
@@ -93,6 +95,12 @@ public final class YamlTree {
             return Optional.empty();
         } catch (MarkedYamlEngineException e) {
             syntaxError(file, e, diags);
+            return Optional.empty();
+        } catch (ReaderException e) {
+            diags.error("the file holds " + ControlChars.describe(e.getCodePoint()) + ", which YAML does not allow",
+                    position(file, text, e.getPosition()),
+                    "Remove it; a control character can only be written as an escape of a double-quoted string, and pig"
+                            + " refuses those in values too.");
             return Optional.empty();
         } catch (YamlEngineException e) {
             String msg = String.valueOf(e.getMessage());
@@ -177,6 +185,22 @@ public final class YamlTree {
         }
         diags.add(Diagnostic.error("the file is not valid YAML: " + what + " (" + problem + ")", at, hint)
                 .withRelated(new Diagnostic.Related(label, b, "")));
+    }
+
+    /** Line and column of the code point at {@code index} (the reader counts code points). */
+    private static Source position(String file, String text, int index) {
+        int line = 1;
+        int col = 1;
+        int cp = 0;
+        for (int i = 0; i < text.length() && cp < index; i += Character.charCount(text.codePointAt(i)), cp++) {
+            if (text.charAt(i) == '\n') {
+                line++;
+                col = 1;
+            } else {
+                col++;
+            }
+        }
+        return new Source(file, line, col);
     }
 
     static LoadSettings settings(String file) {

@@ -207,6 +207,16 @@ public final class ModelBuilder {
                 .orElse(false) || e.key().toLowerCase(Locale.ROOT).contains("password");
         if (secret && e.value() instanceof YNode.Scalar s) {
             diags.redact(s.source(), s.raw());
+            if (s.value() instanceof String str && !str.isEmpty() && str.length() < dev.pig.core.plan.Masker.SHORT
+                    && !str.contains("${") && !str.contains("{{")) {
+                // too short to hide: masking two or three characters everywhere would blank
+                // ordinary text, so output masks them only between delimiters, and one character
+                // not at all; and a password this short is found by guessing in moments anyway
+                diags.warning("'" + e.key() + "' is " + str.length() + " character" + (str.length() == 1 ? "" : "s")
+                                + " long: too short to be a secret", s.source(),
+                        "Use a long random value (pig inventory passwords --generate writes them); pig cannot hide one this"
+                                + " short reliably in plans and logs.");
+            }
         } else if (e.value() instanceof YNode.Map m) {
             m.entries().values().forEach(this::redactSecrets);
         } else if (e.value() instanceof YNode.Seq seq) {
