@@ -36,6 +36,10 @@ public final class RunOptions {
     @Option(names = "--templates", paramLabel = "DIR", description = "Templates here override the built-in ones by relative path.")
     Path templates;
 
+    @Option(names = "--allow-default-passwords",
+            description = "Plan even when hosts outside the sandbox would get Pigsty's default passwords or passwords equal to their user's name.")
+    boolean allowDefaultPasswords;
+
     /** How connections are opened: null for SSH (and the local transport for this machine). */
     private final Connections.Opener opener;
 
