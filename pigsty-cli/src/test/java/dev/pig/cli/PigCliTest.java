@@ -93,6 +93,18 @@ class PigCliTest {
     }
 
     @Test
+    void a_file_too_large_to_be_an_inventory_exits_65_without_being_read(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path f = dir.resolve("huge.yml");
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(f.toFile(), "rw")) {
+            raf.setLength(dev.pig.core.inventory.YamlTree.MAX_CHARS + 1L); // sparse: nothing is written
+        }
+        PigRunner.Result r = PigRunner.run("inventory", "validate", "-i", f.toString());
+        assertEquals(ExitCodes.INVALID_INVENTORY, r.code(), r.toString());
+        assertTrue(r.err().startsWith("Error: inventory file " + f + " is " + (dev.pig.core.inventory.YamlTree.MAX_CHARS + 1L)
+                + " bytes, more than pig reads"), r.err());
+    }
+
+    @Test
     void an_unknown_parameter_gets_a_did_you_mean_with_its_line() {
         PigRunner.Result r = PigRunner.run("inventory", "validate", "-i", PigRunner.path("src-test-fixtures/inventory/invalid/unknown-param.yml"));
         assertEquals(65, r.code());
