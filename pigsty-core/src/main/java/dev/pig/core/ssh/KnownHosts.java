@@ -294,9 +294,13 @@ final class KnownHosts {
             }
             List<Entry> before = load(pigFile).entries();
             String line = hostToken(host, port) + " " + KeyType.fromKey(key) + " " + blob(key);
-            Files.writeString(pigFile, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            List<String> lines = Files.isRegularFile(pigFile) ? Files.readAllLines(pigFile, StandardCharsets.UTF_8) : List.of();
+            // a file edited by hand may lack its last newline: never glue the new line onto it
+            boolean joined = Files.isRegularFile(pigFile) && Files.size(pigFile) > 0 && !endsWithNewline(pigFile);
+            Files.writeString(pigFile, (joined ? "\n" : "") + line + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             List<Entry> after = new ArrayList<>(before);
-            after.addAll(parse(pigFile, List.of(line), countLines(pigFile)));
+            after.addAll(parse(pigFile, List.of(line), lines.size() + 1));
             CACHE.put(pigFile, Loaded.of(Files.getLastModifiedTime(pigFile), Files.size(pigFile), after));
         }
     }
@@ -379,7 +383,10 @@ final class KnownHosts {
         return out;
     }
 
-    private static int countLines(Path file) throws IOException {
-        return (int) Files.readAllLines(file, StandardCharsets.UTF_8).size();
+    private static boolean endsWithNewline(Path file) throws IOException {
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "r")) {
+            f.seek(f.length() - 1);
+            return f.read() == '\n';
+        }
     }
 }

@@ -192,4 +192,18 @@ class KnownHostsTest {
         assertInstanceOf(KnownHosts.Verdict.Known.class, kh.check("db1.example.COM", 22, named), "names are case-insensitive");
         assertEquals(1, assertInstanceOf(KnownHosts.Verdict.Changed.class, kh.check("10.0.0.5", 22, ecdsa())).entry().line());
     }
+
+    @Test
+    void a_key_recorded_after_a_line_without_its_newline_gets_a_line_of_its_own() throws Exception {
+        Path pig = dir.resolve("pig/known_hosts");
+        Files.createDirectories(pig.getParent());
+        PublicKey first = ecdsa();
+        Files.writeString(pig, "# by hand\n" + line("10.0.0.1", first));
+        KnownHosts kh = KnownHosts.of(dir.resolve("none"), pig);
+        PublicKey k = ecdsa();
+        kh.record("10.0.0.2", 22, k);
+        assertEquals(List.of("# by hand", line("10.0.0.1", first), line("10.0.0.2", k)), Files.readAllLines(pig));
+        assertEquals(3, assertInstanceOf(KnownHosts.Verdict.Known.class, kh.check("10.0.0.2", 22, k)).entry().line());
+        assertInstanceOf(KnownHosts.Verdict.Known.class, kh.check("10.0.0.1", 22, first));
+    }
 }
