@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code pig inventory validate|show}: check an inventory and look at what pig made of it. */
-@Command(name = "inventory", description = "Validate an inventory or show the model pig builds from it.",
+@Command(name = "inventory", description = "Validate an inventory, show the model pig builds from it, or replace its guessable passwords.",
         subcommands = {InventoryCommand.Validate.class, InventoryCommand.Show.class, InventoryPasswords.class})
 public final class InventoryCommand implements Runnable {
     @Spec

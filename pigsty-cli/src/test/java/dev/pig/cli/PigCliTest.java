@@ -34,7 +34,7 @@ class PigCliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"inventory", "inventory show", "params", "facts", "plan", "apply", "deploy", "node", "node rm",
+    @ValueSource(strings = {"inventory", "inventory show", "inventory passwords", "params", "facts", "plan", "apply", "deploy", "node", "node rm",
             "etcd", "etcd add", "pgsql", "pgsql user", "sandbox", "sandbox up"})
     void every_command_answers_help(String command) {
         java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(command.split(" ")));
