@@ -37,6 +37,8 @@ final class EngineRun implements AutoCloseable {
     private final Connections pool;
     private final FactGatherer gatherer;
     private final RunOptions run;
+    private final ModelLoader.Loaded loaded;
+    private final boolean removal;
 
     EngineRun(ModelLoader.Loaded loaded, RunOptions run, Set<String> modules) {
         this(loaded, run, modules, false);
@@ -45,6 +47,8 @@ final class EngineRun implements AutoCloseable {
     /** @param removal plan the removal of the modules instead of their deployment ({@code pig node rm}) */
     EngineRun(ModelLoader.Loaded loaded, RunOptions run, Set<String> modules, boolean removal) {
         this.run = run;
+        this.loaded = loaded;
+        this.removal = removal;
         ModuleContext ctx = new ModuleContext(loaded.model(), Templates.create(run.templateDir()));
         Selection sel = Selection.of(run.limit, run.tags, modules).checkTags(Modules.all());
         this.deployment = removal ? Deployment.removal(loaded.model(), Modules.all(), ctx, sel)
@@ -90,7 +94,35 @@ final class EngineRun implements AutoCloseable {
 
     /** Plans other work than the deployment's (a removal), with the same connections and secrets. */
     Plan plan(java.util.Map<dev.pig.core.ssh.SshTarget, java.util.List<dev.pig.core.task.Task>> work) {
+        if (!removal && !run.allowDefaultPasswords) {
+            refuseGuessablePasswords(work.keySet().stream().map(dev.pig.core.ssh.SshTarget::host).collect(java.util.stream.Collectors.toSet()));
+        }
         return new Planner(pool, gatherer, FACTS_TIMEOUT, run.forks).plan(work, deployment.masker());
+    }
+
+    /**
+     * Refuses to plan when a host outside the sandbox would get a guessable password: Pigsty's
+     * defaults are public, and {@code DBUser.DBA} opens a superuser reachable from anywhere.
+     * Sandbox nodes are reachable from this machine only, so their inventories plan unchanged.
+     */
+    private void refuseGuessablePasswords(Set<String> planned) {
+        java.util.List<String> problems = new java.util.ArrayList<>();
+        for (dev.pig.core.model.DefaultPasswords.Finding f : InventoryPasswords.findings(loaded)) {
+            java.util.List<String> exposed = f.hosts().stream().filter(planned::contains).filter(h -> {
+                dev.pig.core.model.Node n = loaded.model().node(h).orElseThrow();
+                return !dev.pig.core.model.DefaultPasswords.isSandbox(n, loaded.model().varsOf(n.id()));
+            }).toList();
+            if (!exposed.isEmpty()) {
+                problems.add("  " + f.describe() + " (" + (f.written() ? f.source().file() + " line " + f.source().line()
+                        : "the default") + "), on " + String.join(", ", exposed));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new PigException(PigException.Kind.INVALID_INPUT, problems.size() + " guessable password(s) for hosts outside"
+                    + " the sandbox; nothing was planned:\n" + String.join("\n", problems)
+                    + "\n  Run 'pig inventory passwords --generate -i " + loaded.inventory().file() + "' to replace them with strong"
+                    + " ones, or plan anyway with --allow-default-passwords.");
+        }
     }
 
     /** Applies a plan, printing a line per step; returns the exit code. */

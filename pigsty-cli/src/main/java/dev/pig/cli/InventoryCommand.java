@@ -27,8 +27,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code pig inventory validate|show}: check an inventory and look at what pig made of it. */
-@Command(name = "inventory", description = "Validate an inventory or show the model pig builds from it.",
-        subcommands = {InventoryCommand.Validate.class, InventoryCommand.Show.class})
+@Command(name = "inventory", description = "Validate an inventory, show the model pig builds from it, or replace its guessable passwords.",
+        subcommands = {InventoryCommand.Validate.class, InventoryCommand.Show.class, InventoryPasswords.class})
 public final class InventoryCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -58,6 +58,7 @@ public final class InventoryCommand implements Runnable {
         public Integer call() {
             ModelLoader.Loaded loaded = options.load();
             PrintWriter out = spec.commandLine().getOut();
+            InventoryPasswords.warn(loaded, options.inventory);
             printWarnings(spec.commandLine().getErr(), loaded);
             ClusterModel m = loaded.model();
             int warnings = loaded.diagnostics().warnings().size();

@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.Properties;
 
+import dev.pig.core.diag.ControlChars;
 import dev.pig.core.diag.PigException;
 import dev.pig.core.ssh.Connections;
 import picocli.CommandLine;
@@ -79,10 +80,11 @@ public final class PigCommand implements Runnable {
         });
         cli.setExecutionExceptionHandler((ex, c, parseResult) -> {
             PrintWriter e = c.getErr();
+            // messages may quote inventory values or a host's output: never let them drive the terminal
             if (ex instanceof PigException pe) {
-                e.println(pe.render());
+                e.println(ControlChars.escapeKeepingLines(pe.render()));
             } else {
-                e.println("Error: internal error: " + ex);
+                e.println(ControlChars.escapeKeepingLines("Error: internal error: " + ex));
                 if (!debug) {
                     e.println("  Run again with --debug for the stack trace, and please report it.");
                 }

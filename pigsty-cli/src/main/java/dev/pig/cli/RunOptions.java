@@ -36,6 +36,10 @@ public final class RunOptions {
     @Option(names = "--templates", paramLabel = "DIR", description = "Templates here override the built-in ones by relative path.")
     Path templates;
 
+    @Option(names = "--allow-default-passwords",
+            description = "Plan even when hosts outside the sandbox would get Pigsty's default passwords or passwords equal to their user's name.")
+    boolean allowDefaultPasswords;
+
     /** How connections are opened: null for SSH (and the local transport for this machine). */
     private final Connections.Opener opener;
 
@@ -60,9 +64,19 @@ public final class RunOptions {
         return opener == null ? new Connections(connectOptions()) : new Connections(connectOptions(), opener);
     }
 
+    /**
+     * How to connect: the host key policy and keys of the command line, the ssh-agent of
+     * {@code SSH_AUTH_SOCK}, and the passphrase of encrypted key files from
+     * {@code PIG_SSH_KEY_PASSPHRASE} (an environment variable, so it is on no command line and
+     * only the user's own processes and root can read it).
+     */
     ConnectOptions connectOptions() {
+        String agent = System.getenv("SSH_AUTH_SOCK");
+        String passphrase = System.getenv("PIG_SSH_KEY_PASSPHRASE");
         return ConnectOptions.forHome(Path.of(System.getProperty("user.home")), privateKey)
-                .withHostKeyPolicy(HostKeyPolicy.parse(hostKeyPolicy));
+                .withHostKeyPolicy(HostKeyPolicy.parse(hostKeyPolicy))
+                .withAgent(agent == null || agent.isBlank() ? null : Path.of(agent))
+                .withKeyPassphrase(passphrase == null || passphrase.isEmpty() ? null : new dev.pig.core.model.Secret(passphrase));
     }
 
     Optional<Path> templateDir() {

@@ -20,13 +20,14 @@ class NodeValidationTest {
                   hosts: { 10.10.10.11: {} }
                   vars:
                     admin_ip: 10.10.10.10
+                    haproxy_admin_password: Zq8vLr2TnW4xKb6M   # not Pigsty's default, which is a warning of its own
                     node_repo_modules: node,pgsql
                 """);
         PigRunner.Result r = PigRunner.run("inventory", "validate", "-i", inv.toString());
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.out().contains("is valid") && r.out().contains("1 warning(s)"), r.toString());
         assertTrue(r.err().contains("Warning: node_repo_modules has 'pgsql', for which pig has no package source of its own"), r.err());
-        assertTrue(r.err().contains("line 5"), r.err());
+        assertTrue(r.err().contains("line 6"), r.err());
     }
 
     @Test

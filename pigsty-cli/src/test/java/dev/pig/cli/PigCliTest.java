@@ -34,7 +34,7 @@ class PigCliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"inventory", "inventory show", "params", "facts", "plan", "apply", "deploy", "node", "node rm",
+    @ValueSource(strings = {"inventory", "inventory show", "inventory passwords", "params", "facts", "plan", "apply", "deploy", "node", "node rm",
             "etcd", "etcd add", "pgsql", "pgsql user", "sandbox", "sandbox up"})
     void every_command_answers_help(String command) {
         java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(command.split(" ")));
@@ -69,6 +69,39 @@ class PigCliTest {
         assertTrue(r.err().contains("nothing was changed on any host"), r.err());
         assertFalse(r.err().contains("\tat "), r.err());
         assertEquals("", r.out());
+    }
+
+    @Test
+    void terminal_escapes_in_a_broken_inventory_are_printed_escaped(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        // a raw ESC is not YAML, so the excerpt of the syntax error holds it as written
+        Path f = dir.resolve("esc.yml");
+        Files.writeString(f, "all:\n  vars: { x: \u001b]0;title\u0007 }\n");
+        PigRunner.Result r = PigRunner.run("inventory", "validate", "-i", f.toString());
+        assertEquals(ExitCodes.INVALID_INVENTORY, r.code(), r.toString());
+        assertTrue(r.err().contains("\\x1b]0;title\\x07"), r.err());
+        assertFalse(r.err().chars().anyMatch(c -> c == 0x1b || c == 0x07), r.err());
+    }
+
+    @Test
+    void yaml_nested_ten_thousand_levels_deep_exits_65_without_a_trace(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path f = dir.resolve("deep.yml");
+        Files.writeString(f, "all:\n  vars:\n    x: " + "[".repeat(10_000) + "]".repeat(10_000) + "\n");
+        PigRunner.Result r = PigRunner.run("inventory", "validate", "-i", f.toString());
+        assertEquals(ExitCodes.INVALID_INVENTORY, r.code(), r.toString());
+        assertTrue(r.err().startsWith("Error: values nest more than 64 levels deep\n  on " + f + " line 3"), r.err());
+        assertFalse(r.err().contains("\tat "), r.err());
+    }
+
+    @Test
+    void a_file_too_large_to_be_an_inventory_exits_65_without_being_read(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path f = dir.resolve("huge.yml");
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(f.toFile(), "rw")) {
+            raf.setLength(dev.pig.core.inventory.YamlTree.MAX_CHARS + 1L); // sparse: nothing is written
+        }
+        PigRunner.Result r = PigRunner.run("inventory", "validate", "-i", f.toString());
+        assertEquals(ExitCodes.INVALID_INVENTORY, r.code(), r.toString());
+        assertTrue(r.err().startsWith("Error: inventory file " + f + " is " + (dev.pig.core.inventory.YamlTree.MAX_CHARS + 1L)
+                + " bytes, more than pig reads"), r.err());
     }
 
     @Test

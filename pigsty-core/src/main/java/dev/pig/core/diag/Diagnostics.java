@@ -128,6 +128,15 @@ public final class Diagnostics {
             }
         });
         int i = d.source().line() - 1;
-        return i >= 0 && i < lines.size() ? d.withExcerpt(lines.get(i)) : d;
+        Diagnostic out = i >= 0 && i < lines.size() ? d.withExcerpt(lines.get(i)) : d;
+        if (out.related() != null && out.related().excerpt().isEmpty() && out.related().source().known()) {
+            Source r = out.related().source();
+            List<String> rl = r.file().equals(d.source().file()) ? lines : fileLines.getOrDefault(r.file(), List.of());
+            int j = r.line() - 1;
+            if (j >= 0 && j < rl.size()) {
+                out = out.withRelated(out.related().withExcerpt(rl.get(j)));
+            }
+        }
+        return out;
     }
 }

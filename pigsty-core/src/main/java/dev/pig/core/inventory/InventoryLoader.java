@@ -34,9 +34,9 @@ public final class InventoryLoader {
     public static Optional<Inventory> load(Path file, List<String> extra, Diagnostics diags) {
         String name = file.toString();
         String text = read(file, "inventory",
-                "Give the file with -i FILE (pig looks for pigsty.yml in the current directory by default).");
+                "Give the file with -i FILE (pig looks for pigsty.yml in the current directory by default).", diags);
         Map<String, YNode.Map> extraVars = extraVars(extra, diags);
-        return parse(name, text, extraVars, diags);
+        return text == null ? Optional.empty() : parse(name, text, extraVars, diags);
     }
 
     /** Loads from text, for tests and for inventories that do not live in a file. */
@@ -213,7 +213,8 @@ public final class InventoryLoader {
             String label = "-e #" + i;
             if (arg.startsWith("@")) {
                 Path p = Path.of(arg.substring(1));
-                Optional<YNode> n = YamlTree.parse(p.toString(), read(p, "extra vars", "Give an existing YAML file of parameters with -e @FILE."), diags);
+                String text = read(p, "extra vars", "Give an existing YAML file of parameters with -e @FILE.", diags);
+                Optional<YNode> n = text == null ? Optional.empty() : YamlTree.parse(p.toString(), text, diags);
                 n.ifPresent(y -> {
                     if (y instanceof YNode.Map m) {
                         out.put(p.toString(), m);
@@ -243,9 +244,20 @@ public final class InventoryLoader {
         return out;
     }
 
-    /** Reads a user's file, turning the usual failures into clear errors; {@code hint} says how to give it. */
-    static String read(Path file, String what, String hint) {
+    /**
+     * Reads a user's file, turning the usual failures into clear errors; {@code hint} says how to
+     * give it. A file too large to be an inventory is reported to {@code diags} without being read
+     * (null is returned).
+     */
+    static String read(Path file, String what, String hint, Diagnostics diags) {
         try {
+            long size = Files.size(file);
+            if (size > YamlTree.MAX_CHARS) {
+                diags.error(what + " file " + file + " is " + size + " bytes, more than pig reads (" + YamlTree.MAX_CHARS + ")",
+                        new Source(file.toString(), 0, 0),
+                        "An inventory is YAML text of at most a few MB; check that this is the right file.");
+                return null;
+            }
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new PigException(PigException.Kind.USAGE, what + " file not found: " + file + "\n  " + hint);

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
+import dev.pig.core.diag.ControlChars;
 import dev.pig.core.diag.Diagnostics;
 import dev.pig.core.diag.Source;
 import dev.pig.core.inventory.Group;
@@ -66,6 +67,10 @@ public final class ModelBuilder {
     }
 
     private ClusterModel build() {
+        for (Group g : inv.groups().values()) {
+            checkName("group name", g.name(), g.source());
+        }
+        inv.hosts().forEach((h, src) -> checkName("host", h, src));
         checkLayer(inv.allVars(), "all.vars");
         for (Group g : inv.groups().values()) {
             checkLayer(g.vars(), g.name() + ".vars");
@@ -123,6 +128,8 @@ public final class ModelBuilder {
             redactSecrets(e);
         }
         for (YNode.Entry e : layer.entries().values()) {
+            checkName("parameter name", e.key(), e.keySource());
+            checkText(e.key(), e.key(), e.value(), TAB_SEPARATED_LINES.contains(e.key()));
             Optional<Param> p = catalog.find(e.key());
             if (p.isEmpty()) {
                 List<String> close = catalog.suggestions(e.key());
@@ -145,6 +152,51 @@ public final class ModelBuilder {
         }
     }
 
+    // ---- control characters: refused in every value, key and name ----
+
+    /**
+     * Parameters whose strings are lines of a whitespace-separated format pig writes as they are
+     * (crontab lines; the raw {@code rules} lines of HBA entries), where a tab is a separator
+     * like a space. Everywhere else a tab is refused with the other control characters: in a name,
+     * a password or a path it is a paste error, and HAProxy, keepalived and pgBackRest read it as
+     * a separator that would split one value into two.
+     */
+    private static final Set<String> TAB_SEPARATED_LINES = Set.of("node_crontab", "pg_crontab");
+    private static final Set<String> HBA_PARAMS = Set.of("pg_hba_rules", "pgb_hba_rules", "pg_default_hba_rules",
+            "pgb_default_hba_rules");
+    private static final String CONTROL_HINT = "pig refuses control characters in inventory values: in a name, a password, a path"
+            + " or a config line they could end\nthe command or the line pig writes and start another, or drive the terminal"
+            + " that shows them. Remove it\n(in a double-quoted YAML string, drop the \\n, \\t, \\e or \\x.. escape).";
+
+    private void checkName(String what, String name, Source at) {
+        ControlChars.first(name, false).ifPresent(i -> diags.error(what + " '" + name + "' holds "
+                + ControlChars.describe(name.charAt(i)), at, CONTROL_HINT));
+    }
+
+    /**
+     * Every string under a parameter, keys of mappings included ({@code pg_parameters} keys,
+     * {@code redis_instances} ports), is free of control characters.
+     */
+    private void checkText(String param, String path, YNode n, boolean allowTab) {
+        if (n instanceof YNode.Scalar s) {
+            if (s.value() instanceof String str) {
+                ControlChars.first(str, allowTab).ifPresent(i -> diags.error("the value of " + path + " holds "
+                        + ControlChars.describe(str.charAt(i)) + " at character " + (i + 1), s.source(), CONTROL_HINT));
+            }
+        } else if (n instanceof YNode.Seq seq) {
+            for (int i = 0; i < seq.items().size(); i++) {
+                checkText(param, path + "[" + i + "]", seq.items().get(i), allowTab);
+            }
+        } else if (n instanceof YNode.Map m) {
+            for (YNode.Entry e : m.entries().values()) {
+                ControlChars.first(e.key(), false).ifPresent(i -> diags.error("a key of " + path + " holds "
+                        + ControlChars.describe(e.key().charAt(i)), e.keySource(), CONTROL_HINT));
+                boolean tab = allowTab || HBA_PARAMS.contains(param) && e.key().equals("rules");
+                checkText(param, path + "." + e.key(), e.value(), tab);
+            }
+        }
+    }
+
     /**
      * Registers the secrets of an entry so no excerpt shows them: values of secret parameters, of
      * keys that name a password (a misspelt parameter too), and {@code password} fields of entries
@@ -155,6 +207,16 @@ public final class ModelBuilder {
                 .orElse(false) || e.key().toLowerCase(Locale.ROOT).contains("password");
         if (secret && e.value() instanceof YNode.Scalar s) {
             diags.redact(s.source(), s.raw());
+            if (s.value() instanceof String str && !str.isEmpty() && str.length() < dev.pig.core.plan.Masker.SHORT
+                    && !str.contains("${") && !str.contains("{{")) {
+                // too short to hide: masking two or three characters everywhere would blank
+                // ordinary text, so output masks them only between delimiters, and one character
+                // not at all; and a password this short is found by guessing in moments anyway
+                diags.warning("'" + e.key() + "' is " + str.length() + " character" + (str.length() == 1 ? "" : "s")
+                                + " long: too short to be a secret", s.source(),
+                        "Use a long random value (pig inventory passwords --generate writes them); pig cannot hide one this"
+                                + " short reliably in plans and logs.");
+            }
         } else if (e.value() instanceof YNode.Map m) {
             m.entries().values().forEach(this::redactSecrets);
         } else if (e.value() instanceof YNode.Seq seq) {
@@ -198,6 +260,7 @@ public final class ModelBuilder {
             case PORT -> "a port number such as " + (p.defaultValue() == null ? "5432" : p.defaultValue());
             case IP -> "an IP address such as " + (p.defaultValue() == null ? "10.10.10.10" : p.defaultValue());
             case CIDR -> "an address with prefix length such as 10.10.10.2/24";
+            case PATH -> "an absolute path such as " + (p.defaultValue() == null ? "/data" : p.defaultValue());
             default -> "a value of type " + p.type().name().toLowerCase(Locale.ROOT);
         };
     }

@@ -9,7 +9,15 @@ import dev.pig.core.model.Net;
 
 /** The type of a parameter's value, and how a value is checked against it. */
 public enum ParamType {
-    BOOL, INT, FLOAT, PORT, STRING, ENUM, IP, CIDR, PATH, URL, SIZE, INTERVAL, LIST, DICT, SECRET, ANY;
+    BOOL, INT, FLOAT, PORT, STRING, ENUM, IP, CIDR,
+    /**
+     * A path on the managed hosts: absolute, since commands run as root from whatever directory
+     * the login lands in, and a relative path would write somewhere nobody meant.
+     */
+    PATH,
+    /** A file on the machine running pig (a private key): absolute, {@code ~/...} or relative to the current directory. */
+    LOCALPATH,
+    URL, SIZE, INTERVAL, LIST, DICT, SECRET, ANY;
 
     private static final Pattern SIZE_RE = Pattern.compile("\\d+(\\.\\d+)?\\s*([kKmMgGtTpP]i?[bB]?|[bB])?");
     private static final Pattern QUOTED_INT = Pattern.compile("[-+]?[0-9]{1,18}");
@@ -33,7 +41,8 @@ public enum ParamType {
             case INT -> integer(v).isPresent() ? ok() : bad("an integer", v);
             case FLOAT -> v instanceof Long || v instanceof Double ? ok() : bad("a number", v);
             case PORT -> integer(v).filter(p -> p >= 1 && p <= 65535).isPresent() ? ok() : bad("a port number (1-65535)", v);
-            case STRING, PATH, URL, SECRET -> isScalar(v) ? ok() : bad("a string", v);
+            case STRING, LOCALPATH, URL, SECRET -> isScalar(v) ? ok() : bad("a string", v);
+            case PATH -> v instanceof String s && s.startsWith("/") ? ok() : bad("an absolute path (starting with /)", v);
             case ENUM -> isScalar(v) && values.contains(String.valueOf(v)) ? ok()
                     : bad("one of " + String.join(", ", values), v);
             case IP -> v instanceof String s && (Net.isIp(s) || Net.isHostname(s)) ? ok() : bad("an IP address", v);

@@ -1,6 +1,9 @@
 package dev.pig.core.plan;
 
-/** The human view of a plan: per host, one line per change, diffs indented, then the summary. */
+/**
+ * The human view of a plan: per host, one line per change, diffs indented, then the summary.
+ * Control characters other than newline and tab are printed escaped.
+ */
 public final class PlanRenderer {
     private PlanRenderer() {
     }
@@ -32,7 +35,8 @@ public final class PlanRenderer {
             out.append('\n');
         }
         out.append(summary(plan)).append('\n');
-        return out.toString();
+        // names and values may come from live hosts (a database named with an escape sequence)
+        return dev.pig.core.diag.ControlChars.escapeKeepingLines(out.toString());
     }
 
     /**

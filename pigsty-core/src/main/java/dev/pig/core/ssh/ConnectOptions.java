@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.pig.core.model.Secret;
+
 /**
  * Settings shared by every connection of a run.
  *
@@ -17,13 +19,21 @@ import java.util.List;
  * @param pigKnownHosts    pig's own file, where accepted new keys are recorded ({@code ~/.pig/known_hosts})
  * @param defaultKeys      keys tried when a target names none: {@code --private-key}, else
  *                         {@code ~/.ssh/id_ed25519} and {@code ~/.ssh/id_rsa}
+ * @param keyPassphrase    the passphrase of encrypted key files, or null
+ * @param agentSocket      the ssh-agent to ask for keys first ({@code SSH_AUTH_SOCK}), or null
  */
 public record ConnectOptions(Duration connectTimeout, Duration commandTimeout, Duration keepAlive,
                              HostKeyPolicy hostKeyPolicy, Path userKnownHosts, Path pigKnownHosts,
-                             List<Path> defaultKeys) {
+                             List<Path> defaultKeys, Secret keyPassphrase, Path agentSocket) {
 
     public ConnectOptions {
         defaultKeys = List.copyOf(defaultKeys);
+    }
+
+    /** Without a key passphrase or an agent. */
+    public ConnectOptions(Duration connectTimeout, Duration commandTimeout, Duration keepAlive, HostKeyPolicy hostKeyPolicy,
+                          Path userKnownHosts, Path pigKnownHosts, List<Path> defaultKeys) {
+        this(connectTimeout, commandTimeout, keepAlive, hostKeyPolicy, userKnownHosts, pigKnownHosts, defaultKeys, null, null);
     }
 
     /** The usual settings for the current user's home directory. */
@@ -48,15 +58,30 @@ public record ConnectOptions(Duration connectTimeout, Duration commandTimeout, D
     }
 
     public ConnectOptions withHostKeyPolicy(HostKeyPolicy p) {
-        return new ConnectOptions(connectTimeout, commandTimeout, keepAlive, p, userKnownHosts, pigKnownHosts, defaultKeys);
+        return new ConnectOptions(connectTimeout, commandTimeout, keepAlive, p, userKnownHosts, pigKnownHosts, defaultKeys,
+                keyPassphrase, agentSocket);
     }
 
     public ConnectOptions withConnectTimeout(Duration d) {
-        return new ConnectOptions(d, commandTimeout, keepAlive, hostKeyPolicy, userKnownHosts, pigKnownHosts, defaultKeys);
+        return new ConnectOptions(d, commandTimeout, keepAlive, hostKeyPolicy, userKnownHosts, pigKnownHosts, defaultKeys,
+                keyPassphrase, agentSocket);
     }
 
     public ConnectOptions withCommandTimeout(Duration d) {
-        return new ConnectOptions(connectTimeout, d, keepAlive, hostKeyPolicy, userKnownHosts, pigKnownHosts, defaultKeys);
+        return new ConnectOptions(connectTimeout, d, keepAlive, hostKeyPolicy, userKnownHosts, pigKnownHosts, defaultKeys,
+                keyPassphrase, agentSocket);
+    }
+
+    /** The passphrase of encrypted key files ({@code PIG_SSH_KEY_PASSPHRASE}); null for none. */
+    public ConnectOptions withKeyPassphrase(Secret s) {
+        return new ConnectOptions(connectTimeout, commandTimeout, keepAlive, hostKeyPolicy, userKnownHosts, pigKnownHosts,
+                defaultKeys, s, agentSocket);
+    }
+
+    /** The ssh-agent socket ({@code SSH_AUTH_SOCK}); null for none. */
+    public ConnectOptions withAgent(Path socket) {
+        return new ConnectOptions(connectTimeout, commandTimeout, keepAlive, hostKeyPolicy, userKnownHosts, pigKnownHosts,
+                defaultKeys, keyPassphrase, socket);
     }
 
     /** The key files to try for a target, keeping only those that exist. */

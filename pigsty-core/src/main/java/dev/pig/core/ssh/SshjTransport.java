@@ -8,6 +8,9 @@ import net.schmizz.sshj.connection.channel.direct.Session;
 import net.schmizz.sshj.connection.channel.direct.Signal;
 import net.schmizz.sshj.userauth.UserAuthException;
 import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
+import net.schmizz.sshj.userauth.method.AuthMethod;
+import net.schmizz.sshj.userauth.method.AuthPublickey;
+import net.schmizz.sshj.userauth.password.PasswordUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +19,10 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,29 +75,54 @@ public final class SshjTransport extends AbstractTransport {
             c.getConnection().getKeepAlive().setKeepAliveInterval((int) Math.max(1, opts.keepAlive().toSeconds()));
         }
         List<Path> keyFiles = opts.keysFor(target);
-        List<KeyProvider> keys = new ArrayList<>();
+        for (Path k : keyFiles) {
+            unprotected(k).ifPresent(problem -> {
+                closeQuietly(c);
+                throw new HostException(PigException.Kind.UNAVAILABLE, host, problem);
+            });
+        }
+        List<AuthMethod> methods = new ArrayList<>();
+        List<String> tried = new ArrayList<>();
+        String agentProblem = null;
+        if (opts.agentSocket() != null) {
+            SshAgent agent = new SshAgent(opts.agentSocket());
+            try {
+                for (SshAgent.Identity id : agent.identities()) {
+                    methods.add(new AgentAuth(agent, id));
+                    tried.add("agent key " + id.comment());
+                }
+            } catch (IOException | RuntimeException e) {
+                agentProblem = "ssh-agent at " + opts.agentSocket() + " did not answer (" + oneLine(e) + ")";
+            }
+        }
         List<String> unreadable = new ArrayList<>();
         for (Path k : keyFiles) {
             try {
-                keys.add(c.loadKeys(k.toString()));
+                KeyProvider kp = opts.keyPassphrase() == null ? c.loadKeys(k.toString())
+                        : c.loadKeys(k.toString(), PasswordUtils.createOneOff(opts.keyPassphrase().reveal().toCharArray()));
+                kp.getPrivate(); // decrypts now, so a missing or wrong passphrase is named here, not as a refused login
+                methods.add(new AuthPublickey(kp));
+                tried.add(k.toString());
             } catch (IOException | RuntimeException e) {
-                // an encrypted key needs an agent or a passphrase, which pig does not ask for
-                unreadable.add(k + " (" + e.getClass().getSimpleName() + ")");
+                unreadable.add(k + (encrypted(e) ? (opts.keyPassphrase() == null
+                        ? " is encrypted: set PIG_SSH_KEY_PASSPHRASE to its passphrase, or add it to ssh-agent"
+                        : " could not be decrypted with PIG_SSH_KEY_PASSPHRASE") : " (" + e.getClass().getSimpleName() + ")"));
             }
         }
-        if (keys.isEmpty()) {
+        if (methods.isEmpty()) {
             closeQuietly(c);
-            String tried = opts.keysWanted(target).stream().map(Path::toString).collect(Collectors.joining(", "));
+            String wanted = opts.keysWanted(target).stream().map(Path::toString).collect(Collectors.joining(", "));
             throw new HostException(PigException.Kind.UNAVAILABLE, host, "no usable private key (tried "
-                    + (unreadable.isEmpty() ? tried : String.join(", ", unreadable)) + ")");
+                    + (unreadable.isEmpty() ? wanted : String.join("; ", unreadable)) + ")"
+                    + (agentProblem != null ? "; " + agentProblem : opts.agentSocket() == null ? "; no ssh-agent (SSH_AUTH_SOCK)" : ""));
         }
         try {
-            c.authPublickey(target.user(), keys);
+            c.auth(target.user(), methods);
         } catch (UserAuthException e) {
             closeQuietly(c);
-            String tried = keyFiles.stream().map(Path::toString).collect(Collectors.joining(", "));
             throw new HostException(PigException.Kind.UNAVAILABLE, host,
-                    "authentication failed for user " + target.user() + " (keys: " + tried + ")", e);
+                    "authentication failed for user " + target.user() + " (keys: " + String.join(", ", tried) + ")"
+                            + (unreadable.isEmpty() ? "" : "; not usable: " + String.join("; ", unreadable)), e);
         } catch (IOException e) {
             closeQuietly(c);
             throw new HostException(PigException.Kind.UNAVAILABLE, host, describe(e, target, opts), e);
@@ -181,6 +212,38 @@ public final class SshjTransport extends AbstractTransport {
         } catch (IOException ignored) {
             // closing a dead connection may fail; nothing to do about it
         }
+    }
+
+    /**
+     * Why a private key file must not be used: OpenSSH refuses a key that its group or others may
+     * read or write, since anyone who can read it can log in as its owner.
+     */
+    static java.util.Optional<String> unprotected(Path key) {
+        try {
+            java.util.Set<PosixFilePermission> perms = Files.getPosixFilePermissions(key);
+            java.util.Set<PosixFilePermission> open = java.util.EnumSet.of(PosixFilePermission.GROUP_READ,
+                    PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ,
+                    PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+            open.retainAll(perms);
+            if (!open.isEmpty()) {
+                return java.util.Optional.of("private key " + key + " is accessible by others (mode "
+                        + PosixFilePermissions.toString(perms) + "); pig refuses it as OpenSSH does. Fix it with: chmod 600 " + key);
+            }
+        } catch (UnsupportedOperationException | IOException e) {
+            return java.util.Optional.empty(); // not a POSIX file system, or unreadable: loading it will say so
+        }
+        return java.util.Optional.empty();
+    }
+
+    private static boolean encrypted(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
+            if (t.getClass().getSimpleName().contains("KeyDecryption") || m.contains("passphrase") || m.contains("password")
+                    || m.contains("encrypted") || m.contains("decrypt")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** One line saying why a connection failed, in the words an operator expects. */

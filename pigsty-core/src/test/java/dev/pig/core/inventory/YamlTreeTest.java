@@ -95,7 +95,7 @@ class YamlTreeTest {
         Diagnostics d = new Diagnostics();
         assertTrue(YamlTree.parse("bomb.yml", mapBomb(), d).isEmpty());
         assertEquals(1, d.errors().size(), d.render());
-        assertEquals("the file expands to more than 100000 values through YAML aliases", d.errors().get(0).summary());
+        assertEquals("the file's YAML aliases expand to more than 100000 values beyond those written", d.errors().get(0).summary());
         assertEquals(5, d.errors().get(0).source().line(), "l4, the first level above the limit");
     }
 
@@ -125,6 +125,76 @@ class YamlTreeTest {
         assertEquals(1, d.errors().size());
         assertTrue(d.errors().get(0).summary().startsWith("the file is not valid YAML"));
         assertTrue(d.errors().get(0).source().line() > 0);
+    }
+
+    @Test
+    void an_unclosed_flow_mapping_is_reported_where_parsing_stopped_and_where_it_was_opened() {
+        Diagnostics d = new Diagnostics();
+        YamlTree.parse("bad.yml", "all:\n  hosts:\n    h1: { pg_seq: 1, pg_role: primary\n  vars:\n    x: 1\n", d);
+        assertEquals(1, d.errors().size(), d.render());
+        var e = d.errors().get(0);
+        assertTrue(e.summary().contains("the flow mapping '{' opened on line 3, column 9 is not closed"), e.summary());
+        assertEquals(4, e.source().line(), "where parsing stopped");
+        assertEquals(3, e.related().source().line());
+        assertEquals("    h1: { pg_seq: 1, pg_role: primary", e.related().excerpt());
+        assertTrue(e.render().contains("the mapping was opened here, line 3, column 9:\n    3 |     h1: {"), e.render());
+    }
+
+    @Test
+    void an_unclosed_quote_is_reported_with_where_it_was_opened() {
+        Diagnostics d = new Diagnostics();
+        YamlTree.parse("q.yml", "a: 'open\nb: 2\n", d);
+        var e = d.errors().get(0);
+        assertTrue(e.summary().contains("the quoted string opened on line 1, column 4 is not closed"), e.summary());
+    }
+
+    /** A file of {@code depth} nested flow lists. */
+    private static String nested(int depth) {
+        return "a: " + "[".repeat(depth) + "]".repeat(depth) + "\n";
+    }
+
+    @Test
+    void ten_thousand_levels_of_nesting_are_refused_as_a_diagnostic_not_a_stack_overflow() {
+        Diagnostics d = new Diagnostics();
+        assertTrue(YamlTree.parse("deep.yml", nested(10_000), d).isEmpty());
+        assertEquals(1, d.errors().size(), d.render());
+        assertEquals("values nest more than " + YamlTree.MAX_DEPTH + " levels deep", d.errors().get(0).summary());
+        assertEquals(1, d.errors().get(0).source().line());
+        // the document's mapping is the first level: the list opened at column 3 + MAX_DEPTH is one too many
+        assertEquals(3 + YamlTree.MAX_DEPTH, d.errors().get(0).source().column());
+    }
+
+    @Test
+    void nesting_up_to_the_limit_is_read() {
+        Diagnostics d = new Diagnostics();
+        assertTrue(YamlTree.parse("ok.yml", nested(YamlTree.MAX_DEPTH - 1), d).isPresent(), d.render());
+    }
+
+    @Test
+    void a_value_longer_than_the_limit_is_refused_with_its_position() {
+        Diagnostics d = new Diagnostics();
+        YamlTree.parse("big.yml", "a: 1\nb: \"" + "x".repeat(YamlTree.MAX_SCALAR + 1) + "\"\n", d);
+        assertEquals(1, d.errors().size(), d.render());
+        assertTrue(d.errors().get(0).summary().startsWith("a value of " + (YamlTree.MAX_SCALAR + 1) + " characters"));
+        assertEquals(2, d.errors().get(0).source().line());
+        assertTrue(d.render().length() < 2_000, "the excerpt of the long line is cut: " + d.render().length());
+    }
+
+    @Test
+    void a_file_larger_than_the_limit_is_refused_before_parsing() {
+        Diagnostics d = new Diagnostics();
+        assertTrue(YamlTree.parse("huge.yml", "a: " + "x".repeat(YamlTree.MAX_CHARS), d).isEmpty());
+        assertTrue(d.errors().get(0).summary().contains("more than pig reads"), d.render());
+    }
+
+    @Test
+    void many_values_without_aliases_are_not_taken_for_an_alias_bomb() {
+        StringBuilder b = new StringBuilder("a: [");
+        for (int i = 0; i < 200_000; i++) {
+            b.append(i == 0 ? "" : ",").append('x');
+        }
+        Diagnostics d = new Diagnostics();
+        assertTrue(YamlTree.parse("many.yml", b.append("]\n").toString(), d).isPresent(), d.render());
     }
 
     @Test

@@ -72,6 +72,25 @@ class ModelBuilderTest {
     }
 
     @Test
+    void a_secret_shorter_than_four_characters_is_a_warning_since_output_cannot_hide_it_reliably() {
+        Diagnostics d = check("""
+                all:
+                  hosts: { 10.10.10.11: {} }
+                  vars:
+                    haproxy_admin_password: ab
+                    pg_admin_password: Zq8vLr2TnW4x
+                    pg_monitor_password: '${admin_ip}'
+                    admin_ip: 10.10.10.10
+                """);
+        assertFalse(d.hasErrors(), d.render());
+        List<Diagnostic> w = d.warnings().stream().filter(x -> x.summary().contains("too short")).toList();
+        assertEquals(List.of("'haproxy_admin_password' is 2 characters long: too short to be a secret"),
+                w.stream().map(Diagnostic::summary).toList());
+        assertEquals(4, w.get(0).source().line());
+        assertTrue(w.get(0).excerpt().contains("haproxy_admin_password: ***"), w.get(0).excerpt());
+    }
+
+    @Test
     void derives_instance_and_service_names() {
         PgCluster t = sandbox().pgCluster("pg-test").orElseThrow();
         assertEquals(List.of("pg-test-1", "pg-test-2", "pg-test-3"), t.instances().stream().map(PgInstance::name).toList());

@@ -167,4 +167,13 @@ class PlanTest {
         assertTrue(d.startsWith("--- f\n+++ f\n@@ -1,2001 +1,2001 @@\n-a0\n-a1\n"), d.substring(0, 80));
         assertEquals(4002, d.lines().filter(l -> l.startsWith("-a") || l.startsWith("+a") || l.equals("+changed")).count());
     }
+
+    @Test
+    void prints_control_characters_of_names_escaped_keeping_lines_and_tabs() {
+        Change.Act run = new Change.Act("command x", "pg_db", Action.RUN, "create database \u001b]0;owned\u0007x\rok",
+                List.of(new Step.Exec("true", "true")), "--- a\n+++ b\n+\tkey = v\u009b\n");
+        String out = PlanRenderer.text(Plan.of(List.of(new HostPlan("h", "ab", FactRequest.builder().build(), List.of(run), null))), false);
+        assertTrue(out.contains("> create database \\x1b]0;owned\\x07x\\rok\n"), out);
+        assertTrue(out.contains("      +\tkey = v\\x9b\n"), out);
+    }
 }

@@ -156,4 +156,101 @@ class SshTransportIT {
             assertEquals("ok\n", t.run("echo ok", null, T).out());
         }
     }
+
+    // ---- host keys: another type, @revoked
+
+    @Test
+    void refuses_a_known_host_offering_a_key_of_another_type_under_accept_new_and_records_nothing() throws Exception {
+        ConnectOptions o = sshd.options(HostKeyPolicy.ACCEPT_NEW);
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        String known = "[127.0.0.1]:" + sshd.port() + " ssh-rsa " + KnownHosts.blob(g.generateKeyPair().getPublic()) + "\n";
+        Files.createDirectories(o.pigKnownHosts().getParent());
+        Files.writeString(o.pigKnownHosts(), known);
+        HostException e = assertThrows(HostException.class, () -> SshjTransport.connect(sshd.target(), o));
+        assertTrue(e.getMessage().startsWith("127.0.0.1: host key of another type (ssh-ed25519 SHA256:"), e.getMessage());
+        assertTrue(e.getMessage().contains("than the ssh-rsa key known on line 1 of " + o.pigKnownHosts()), e.getMessage());
+        assertEquals(known, Files.readString(o.pigKnownHosts()), "the other key is not recorded");
+    }
+
+    @Test
+    void refuses_a_revoked_key_even_when_it_is_recorded() throws Exception {
+        ConnectOptions o = sshd.options(HostKeyPolicy.ACCEPT_NEW);
+        SshjTransport.connect(sshd.target(), o).close();
+        String key = Files.readString(o.pigKnownHosts()).strip().split(" ")[2];
+        Files.createDirectories(o.userKnownHosts().getParent());
+        Files.writeString(o.userKnownHosts(), "# revoked after a leak\n@revoked * ssh-ed25519 " + key + "\n");
+        HostException e = assertThrows(HostException.class, () -> SshjTransport.connect(sshd.target(), o));
+        assertTrue(e.getMessage().contains("is REVOKED (@revoked on line 2 of " + o.userKnownHosts() + ")"), e.getMessage());
+    }
+
+    // ---- client keys: permissions, passphrases, ssh-agent
+
+    private Path keygen(String name, String type, String passphrase) throws Exception {
+        Path key = dir.resolve(name);
+        Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", type, "-N", passphrase, "-C", name, "-f", key.toString())
+                .redirectErrorStream(true).start();
+        assertEquals(0, p.waitFor(), new String(p.getInputStream().readAllBytes()));
+        Files.writeString(dir.resolve("sshd/authorized_keys"), Files.readString(Path.of(key + ".pub")),
+                java.nio.file.StandardOpenOption.APPEND);
+        return key;
+    }
+
+    @Test
+    void refuses_a_private_key_others_can_read_with_the_fix() throws Exception {
+        Path key = keygen("open_key", "ed25519", "");
+        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        HostException e = assertThrows(HostException.class, () -> SshjTransport.connect(sshd.target().withPrivateKeys(List.of(key)),
+                sshd.options(HostKeyPolicy.ACCEPT_NEW)));
+        assertTrue(e.getMessage().contains("private key " + key + " is accessible by others (mode rw-r--r--)"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("Fix it with: chmod 600 " + key), e.getMessage());
+    }
+
+    @Test
+    void authenticates_with_a_passphrase_protected_key_given_its_passphrase() throws Exception {
+        Path key = keygen("locked_key", "ed25519", "correct horse");
+        SshTarget t = sshd.target().withPrivateKeys(List.of(key));
+        ConnectOptions o = sshd.options(HostKeyPolicy.ACCEPT_NEW);
+        try (SshjTransport s = SshjTransport.connect(t, o.withKeyPassphrase(new dev.pig.core.model.Secret("correct horse")))) {
+            assertEquals("root\n", s.run("id -un", null, T).out());
+        }
+        HostException none = assertThrows(HostException.class, () -> SshjTransport.connect(t, o));
+        assertTrue(none.getMessage().contains(key + " is encrypted: set PIG_SSH_KEY_PASSPHRASE"), none.getMessage());
+        HostException wrong = assertThrows(HostException.class,
+                () -> SshjTransport.connect(t, o.withKeyPassphrase(new dev.pig.core.model.Secret("wrong"))));
+        assertTrue(wrong.getMessage().contains(key + " could not be decrypted with PIG_SSH_KEY_PASSPHRASE"), wrong.getMessage());
+        assertFalse(wrong.getMessage().contains("wrong"), "the passphrase is not shown: " + wrong.getMessage());
+    }
+
+    @Test
+    void authenticates_through_ssh_agent_with_ed25519_and_rsa_keys() throws Exception {
+        Path ed = keygen("agent_ed25519", "ed25519", "");
+        Path rsa = keygen("agent_rsa", "rsa", "");
+        Path sock = dir.resolve("agent.sock");
+        Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", sock.toString()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("agent.log").toFile()).start();
+        try {
+            for (int i = 0; i < 100 && !Files.exists(sock); i++) {
+                Thread.sleep(50);
+            }
+            // a target without key files: only the agent can log in
+            SshTarget t = sshd.target().withPrivateKeys(List.of(dir.resolve("no-such-key")));
+            ConnectOptions o = sshd.options(HostKeyPolicy.ACCEPT_NEW).withAgent(sock);
+            for (Path key : List.of(rsa, ed)) {
+                ProcessBuilder add = new ProcessBuilder("ssh-add", "-D");
+                add.environment().put("SSH_AUTH_SOCK", sock.toString());
+                assertEquals(0, add.start().waitFor());
+                add = new ProcessBuilder("ssh-add", key.toString()).redirectErrorStream(true);
+                add.environment().put("SSH_AUTH_SOCK", sock.toString());
+                Process p = add.start();
+                assertEquals(0, p.waitFor(), new String(p.getInputStream().readAllBytes()));
+                try (SshjTransport s = SshjTransport.connect(t, o)) {
+                    assertEquals("root\n", s.run("id -un", null, T).out(), key.toString());
+                }
+            }
+        } finally {
+            agent.destroy();
+            agent.waitFor();
+        }
+    }
 }

@@ -3,6 +3,7 @@ package dev.pig.modules.pgsql;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
 
@@ -23,6 +24,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class Passwords {
     static final int ITERATIONS = 4096;
+    private static volatile byte[] saltKey = randomKey();
 
     private Passwords() {
     }
@@ -60,18 +62,27 @@ public final class Passwords {
 
     /**
      * The verifier to store for a password under {@code pg_pwd_enc}; a verifier stays as it is.
-     * The SCRAM salt is derived from the user and the password (an HMAC keyed by the password),
-     * so every host computes the same verifier: PgBouncer's userlist on each member must hold
-     * exactly what the server stores for its SCRAM pass-through to log in.
+     *
+     * <p>The SCRAM salt is random for each run of pig: an HMAC, keyed by {@link #saltKey} (random
+     * bytes drawn once per process), of the user and the password. Within a run every host computes
+     * the same verifier, which PgBouncer's SCRAM pass-through needs (each member's userlist must
+     * hold exactly what the server stores); across runs and installations it differs, so equal
+     * verifiers do not give away a shared password and no table precomputed for a user name and
+     * common passwords applies. A password set once is then recognised by {@link #matches} with
+     * the stored salt and iterations, so a later run changes nothing.
      */
     public static String verifier(String user, String password, String pwdEnc) {
+        return verifier(user, password, pwdEnc, saltKey);
+    }
+
+    static String verifier(String user, String password, String pwdEnc, byte[] key) {
         if (isHashed(password)) {
             return password;
         }
         if (pwdEnc.equals("md5")) {
             return md5(user, password);
         }
-        return scram(password, salt(user, password), ITERATIONS);
+        return scram(password, salt(user, password, key), ITERATIONS);
     }
 
     /**
@@ -85,13 +96,28 @@ public final class Passwords {
         return verifier(user, password, pwdEnc);
     }
 
-    static byte[] salt(String user, String password) {
+    static byte[] salt(String user, String password, byte[] key) {
         try {
-            byte[] full = hmac(password.getBytes(StandardCharsets.UTF_8), "pig scram salt\u0000" + user);
+            byte[] full = hmac(key, "pig scram salt\u0000" + user + "\u0000" + password);
             return java.util.Arrays.copyOf(full, 16);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Fresh random bytes keying the salts of one process. */
+    static byte[] randomKey() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return key;
+    }
+
+    /**
+     * Fixes the key of the salts, for tests whose golden files hold a verifier; pig itself never
+     * calls it.
+     */
+    static void fixSaltKeyForTests(byte[] key) {
+        saltKey = key.clone();
     }
 
     static String md5(String user, String password) {

@@ -42,6 +42,11 @@ import dev.pig.modules.ModuleContext;
  * decisions that depend on facts (who leads, what the repository and the catalog hold).
  */
 class PgsqlAccessTest {
+    static {
+        // the golden userlists hold SCRAM verifiers, whose salts are random for each run of pig
+        Passwords.fixSaltKeyForTests(new byte[32]);
+    }
+
     static final List<String> ACCESS_PATHS = List.of("/etc/pgbouncer/", "/etc/haproxy/pg-", "/etc/pgbackrest/", "/pg/bin/",
             "/etc/default/prometheus-postgres-exporter", "/etc/systemd/system/pgbouncer_exporter.service",
             "/etc/keepalived/", "/var/spool/cron/crontabs/");
