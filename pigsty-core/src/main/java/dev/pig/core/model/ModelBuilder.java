@@ -3,6 +3,7 @@ package dev.pig.core.model;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -21,6 +22,7 @@ import dev.pig.core.inventory.Inventory;
 import dev.pig.core.inventory.Origin;
 import dev.pig.core.inventory.Var;
 import dev.pig.core.inventory.YNode;
+import dev.pig.core.param.Module;
 import dev.pig.core.param.Param;
 import dev.pig.core.param.ParamCatalog;
 
@@ -49,7 +51,8 @@ public final class ModelBuilder {
     private final Diagnostics diags;
     private final Map<String, Object> defaults = new HashMap<>();
     private final Map<String, Map<String, Var>> hostVars = new LinkedHashMap<>();
-    private final Set<String> warnedNotActing = new HashSet<>();
+    /** Parameters pig does not act on, by module, with where each is first written. */
+    private final Map<Module, Map<String, Source>> notActing = new EnumMap<>(Module.class);
 
     private ModelBuilder(Inventory inv, ParamCatalog catalog, Diagnostics diags) {
         this.inv = inv;
@@ -72,6 +75,7 @@ public final class ModelBuilder {
             g.hostVars().forEach((h, vars) -> checkLayer(vars, "host " + h));
         }
         inv.extraVars().forEach((src, vars) -> checkLayer(vars, src));
+        warnNotActing();
         for (String h : inv.hosts().keySet()) {
             hostVars.put(h, typed(inv.resolve(h, diags)));
         }
@@ -134,15 +138,51 @@ public final class ModelBuilder {
                 continue;
             }
             Param param = p.get();
-            if (!param.acts() && warnedNotActing.add(param.name())) {
-                diags.warning("parameter '" + param.name() + "' (" + param.module() + ") is accepted but pig does not act on it yet",
-                        e.keySource(), "It is kept in the model; no task uses it in this version.");
+            if (!param.acts()) {
+                notActing.computeIfAbsent(param.module(), m -> new TreeMap<>()).merge(param.name(), e.keySource(),
+                        (a, b) -> earlier(a, b));
             }
             Object value = e.value().plain();
             param.type().check(value, param.values()).ifPresent(problem ->
                     diags.error("parameter '" + param.name() + "' has the wrong type: " + problem, e.value().source(),
                             "Set it to " + expected(param) + "; see 'pig params " + param.name() + "'."));
         }
+    }
+
+    /**
+     * One warning per module for the parameters pig accepts but does not act on, not one per
+     * key: a Pigsty inventory names dozens of them (its INFRA, DOCKER or KAFKA settings), and a
+     * wall of warnings would hide the few that matter.
+     */
+    private void warnNotActing() {
+        notActing.forEach((module, names) -> {
+            Source first = names.values().stream().reduce(ModelBuilder::earlier).orElse(Source.NONE);
+            int n = names.size();
+            String some = n + " " + module + " parameter" + (n == 1 ? "" : "s");
+            String list = String.join(", ", names.keySet());
+            if (module.deployed()) {
+                diags.warning(some + (n == 1 ? " is" : " are") + " accepted but pig does not act on "
+                                + (n == 1 ? "it" : "them") + " yet: " + list, first,
+                        n == 1 ? "It is kept in the model; no task uses it in this version."
+                                : "They are kept in the model; no task uses them in this version.");
+            } else {
+                diags.warning(some + (n == 1 ? " is" : " are") + " not acted on: pig does not deploy " + module, first,
+                        "Accepted so the inventory reads as it does for Pigsty: " + list + ".\n"
+                                + "pig deploys " + String.join(", ", java.util.Arrays.stream(Module.values())
+                                .filter(Module::deployed).map(Enum::name).toList()) + "; 'pig params " + module
+                                + "' lists the module's parameters.");
+            }
+        });
+    }
+
+    private static Source earlier(Source a, Source b) {
+        if (!a.known()) {
+            return b;
+        }
+        if (!b.known() || !a.file().equals(b.file())) {
+            return a;
+        }
+        return b.line() < a.line() || b.line() == a.line() && b.column() < a.column() ? b : a;
     }
 
     /**
@@ -185,7 +225,7 @@ public final class ModelBuilder {
                         diags.error("parameter '" + param.name() + "' has the wrong type once '" + s.raw() + "' is resolved: "
                                 + problem, s.source(), "Set it, or the variables it refers to, to " + expected(param) + "."));
             }
-            Object typedValue = param.type().normalise(s.value());
+            Object typedValue = param.type().normalise(s.value(), param.values());
             out.put(v.name(), typedValue == s.value() ? v
                     : new Var(v.name(), new YNode.Scalar(typedValue, s.raw(), s.quoted(), s.source()), v.origin(), v.detail(), v.source()));
         }
