@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 
 import dev.pig.core.diag.Diagnostics;
 import dev.pig.core.diag.Source;
+import dev.pig.core.ext.ExtensionCatalog;
 import dev.pig.core.inventory.Group;
 import dev.pig.core.inventory.Inventory;
 import dev.pig.core.inventory.Origin;
@@ -51,6 +52,7 @@ public final class ModelBuilder {
     private final Diagnostics diags;
     private final Map<String, Object> defaults = new HashMap<>();
     private final Map<String, Map<String, Var>> hostVars = new LinkedHashMap<>();
+    private final Set<String> warnedExtensions = new HashSet<>();
     /** Parameters pig does not act on, by module, with where each is first written. */
     private final Map<Module, Map<String, Source>> notActing = new EnumMap<>(Module.class);
 
@@ -487,6 +489,7 @@ public final class ModelBuilder {
         List<PgDatabase> dbs = first == null ? List.of() : databases(h);
         if (first != null) {
             checkDefaultPrivileges(h);
+            checkExtensionNames(h);
         }
         List<HbaRule> hba = new ArrayList<>();
         List<HbaRule> pgbHba = new ArrayList<>();
@@ -553,6 +556,35 @@ public final class ModelBuilder {
                 }
             }
         }
+    }
+
+    /** Each name of {@code pg_extensions} (an item may hold several, "a, b") is one pig knows. */
+    private void checkExtensionNames(String host) {
+        Var v = var(host, "pg_extensions");
+        if (v == null || !(v.node() instanceof YNode.Seq seq)) {
+            return;
+        }
+        for (YNode item : seq.items()) {
+            if (item instanceof YNode.Scalar sc && sc.value() != null) {
+                for (String name : ExtensionCatalog.names(List.of(String.valueOf(sc.value())))) {
+                    checkExtensionName(name, sc.source());
+                }
+            }
+        }
+    }
+
+    /**
+     * An extension name pig cannot map to a package is a warning, not an error: the cluster may
+     * have it already, or install it from a package source pig does not know.
+     */
+    private void checkExtensionName(String name, Source at) {
+        ExtensionCatalog ext = ExtensionCatalog.builtIn();
+        if (ext.knows(name) || name.contains("{{") || !warnedExtensions.add(at + "/" + name)) {
+            return;
+        }
+        diags.warning("extension '" + name + "' is not in pig's extension catalog", at,
+                ext.closest(name).map(c -> "Did you mean '" + c + "'? ").orElse("")
+                        + "pig cannot tell which package provides it; 'pig ext list' shows the names it knows.");
     }
 
     /**
@@ -751,6 +783,7 @@ public final class ModelBuilder {
             if (f.node("extensions") instanceof YNode.Seq seq) {
                 for (YNode e : seq.items()) {
                     if (e instanceof YNode.Scalar sc && sc.value() != null) {
+                        checkExtensionName(String.valueOf(sc.value()), sc.source());
                         exts.add(new PgDatabase.Extension(String.valueOf(sc.value()), Optional.empty(), Optional.empty()));
                     } else if (e instanceof YNode.Map em) {
                         Fields ef = new Fields(em, "extension of database " + name.get(), diags);
@@ -759,6 +792,7 @@ public final class ModelBuilder {
                             diags.error("an extension of database '" + name.get() + "' has no 'name'", em.source(),
                                     "Write extensions as - { name: postgis, schema: public }.");
                         } else {
+                            checkExtensionName(en.get(), ef.source("name"));
                             exts.add(new PgDatabase.Extension(en.get(), ef.string("schema"), ef.string("version")));
                         }
                     }

@@ -261,6 +261,26 @@ class ModelBuilderTest {
     }
 
     @Test
+    void an_extension_name_pig_does_not_know_is_a_warning_with_the_closest_one() {
+        Diagnostics d = check("""
+                all:
+                  children:
+                    etcd: { hosts: { 10.0.0.1: { etcd_seq: 1 } }, vars: { etcd_cluster: etcd } }
+                    pg-test:
+                      hosts: { 10.0.0.2: { pg_seq: 1, pg_role: primary } }
+                      vars:
+                        pg_cluster: pg-test
+                        pg_extensions: [ postgis, 'pgvector, pg_crom', pg18-main ]
+                        pg_databases: [ { name: app, extensions: [ vector, { name: timescaldb, schema: ts } ] } ]
+                """);
+        assertFalse(d.hasErrors(), d.render());
+        List<String> ext = d.warnings().stream().filter(w -> w.summary().startsWith("extension"))
+                .map(w -> w.summary() + " @" + w.source().line() + " " + w.hint().substring(0, w.hint().indexOf('?') + 1)).toList();
+        assertEquals(List.of("extension 'pg_crom' is not in pig's extension catalog @8 Did you mean 'pg_cron'?",
+                "extension 'timescaldb' is not in pig's extension catalog @9 Did you mean 'timescaledb'?"), ext);
+    }
+
+    @Test
     void an_unquoted_off_of_pigsty_v3_is_the_enum_word() {
         Diagnostics d = check("""
                 all:
