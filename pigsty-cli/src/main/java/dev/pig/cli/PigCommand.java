@@ -30,6 +30,10 @@ import picocli.CommandLine.Spec;
                 EtcdCommand.class,
                 PgsqlCommand.class,
                 SandboxCommand.class,
+                ExtCommand.class,
+                ConfigureCommand.class,
+                CompletionCommand.class,
+                CompleteCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class PigCommand implements Runnable {

@@ -37,6 +37,17 @@ public final class Inventory {
      * URLs use them, and the NODE module fills them in at plan time from the host's OS.
      */
     public static final Set<String> HOST_FACT_PLACEHOLDERS = Set.of("distro_codename", "distro_name");
+    private static final Set<String> HBA_USER_ALIASES = Set.of("dbsu", "repl", "monitor", "admin");
+    /**
+     * Placeholders that a module fills in for one parameter, not variables: Pigsty's HBA rules
+     * name users by role ({@code user: '${admin}'} is pg_admin_username) and pg_listen names
+     * the instance's own addresses. They are left as written unless a variable of that name
+     * exists, as Pigsty does.
+     */
+    static final Map<String, Set<String>> MODULE_PLACEHOLDERS = Map.of(
+            "pg_default_hba_rules", HBA_USER_ALIASES, "pg_hba_rules", HBA_USER_ALIASES,
+            "pgb_default_hba_rules", HBA_USER_ALIASES, "pgb_hba_rules", HBA_USER_ALIASES,
+            "pg_listen", Set.of("ip", "vip", "lo", "lo6"));
 
     private final String file;
     private final YNode.Map allVars;
@@ -131,7 +142,7 @@ public final class Inventory {
         }
         Map<String, Var> out = new LinkedHashMap<>();
         for (Var v : vars.values()) {
-            YNode resolved = substitute(v.node(), vars, diags, 0);
+            YNode resolved = substitute(v.node(), vars, diags, 0, MODULE_PLACEHOLDERS.getOrDefault(v.name(), Set.of()));
             out.put(v.name(), resolved == v.node() ? v : new Var(v.name(), resolved, v.origin(), v.detail(), v.source()));
         }
         return out;
@@ -160,7 +171,7 @@ public final class Inventory {
         return known;
     }
 
-    private YNode substitute(YNode node, Map<String, Var> vars, Diagnostics diags, int depth) {
+    private YNode substitute(YNode node, Map<String, Var> vars, Diagnostics diags, int depth, Set<String> moduleOwn) {
         if (!hasPlaceholder(node)) {
             return node;
         }
@@ -171,7 +182,7 @@ public final class Inventory {
             Object wholeValue = null;
             while (m.find()) {
                 Var ref = vars.get(m.group(1));
-                if (ref == null && HOST_FACT_PLACEHOLDERS.contains(m.group(1))) {
+                if (ref == null && (HOST_FACT_PLACEHOLDERS.contains(m.group(1)) || moduleOwn.contains(m.group(1)))) {
                     m.appendReplacement(b, Matcher.quoteReplacement(m.group()));
                     continue;
                 }
@@ -181,7 +192,7 @@ public final class Inventory {
                     m.appendReplacement(b, Matcher.quoteReplacement(m.group()));
                     continue;
                 }
-                Object rv = substitute(rs, vars, diags, depth + 1).plain();
+                Object rv = substitute(rs, vars, diags, depth + 1, Set.of()).plain();
                 if (m.start() == 0 && m.end() == str.length()) {
                     whole = true;
                     wholeValue = rv;
@@ -195,14 +206,14 @@ public final class Inventory {
         if (node instanceof YNode.Seq seq) {
             List<YNode> items = new ArrayList<>(seq.items().size());
             for (YNode n : seq.items()) {
-                items.add(substitute(n, vars, diags, depth));
+                items.add(substitute(n, vars, diags, depth, moduleOwn));
             }
             return new YNode.Seq(items, seq.source());
         }
         if (node instanceof YNode.Map map) {
             Map<String, YNode.Entry> entries = new LinkedHashMap<>();
             for (YNode.Entry e : map.entries().values()) {
-                entries.put(e.key(), new YNode.Entry(e.key(), e.keySource(), substitute(e.value(), vars, diags, depth)));
+                entries.put(e.key(), new YNode.Entry(e.key(), e.keySource(), substitute(e.value(), vars, diags, depth, moduleOwn)));
             }
             return new YNode.Map(entries, map.source());
         }

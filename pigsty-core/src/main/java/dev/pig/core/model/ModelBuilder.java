@@ -3,6 +3,7 @@ package dev.pig.core.model;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -17,11 +18,13 @@ import java.util.regex.Pattern;
 import dev.pig.core.diag.ControlChars;
 import dev.pig.core.diag.Diagnostics;
 import dev.pig.core.diag.Source;
+import dev.pig.core.ext.ExtensionCatalog;
 import dev.pig.core.inventory.Group;
 import dev.pig.core.inventory.Inventory;
 import dev.pig.core.inventory.Origin;
 import dev.pig.core.inventory.Var;
 import dev.pig.core.inventory.YNode;
+import dev.pig.core.param.Module;
 import dev.pig.core.param.Param;
 import dev.pig.core.param.ParamCatalog;
 
@@ -50,7 +53,9 @@ public final class ModelBuilder {
     private final Diagnostics diags;
     private final Map<String, Object> defaults = new HashMap<>();
     private final Map<String, Map<String, Var>> hostVars = new LinkedHashMap<>();
-    private final Set<String> warnedNotActing = new HashSet<>();
+    private final Set<String> warnedExtensions = new HashSet<>();
+    /** Parameters pig does not act on, by module, with where each is first written. */
+    private final Map<Module, Map<String, Source>> notActing = new EnumMap<>(Module.class);
 
     private ModelBuilder(Inventory inv, ParamCatalog catalog, Diagnostics diags) {
         this.inv = inv;
@@ -77,6 +82,7 @@ public final class ModelBuilder {
             g.hostVars().forEach((h, vars) -> checkLayer(vars, "host " + h));
         }
         inv.extraVars().forEach((src, vars) -> checkLayer(vars, src));
+        warnNotActing();
         for (String h : inv.hosts().keySet()) {
             hostVars.put(h, typed(inv.resolve(h, diags)));
         }
@@ -141,9 +147,9 @@ public final class ModelBuilder {
                 continue;
             }
             Param param = p.get();
-            if (!param.acts() && warnedNotActing.add(param.name())) {
-                diags.warning("parameter '" + param.name() + "' (" + param.module() + ") is accepted but pig does not act on it yet",
-                        e.keySource(), "It is kept in the model; no task uses it in this version.");
+            if (!param.acts()) {
+                notActing.computeIfAbsent(param.module(), m -> new TreeMap<>()).merge(param.name(), e.keySource(),
+                        (a, b) -> earlier(a, b));
             }
             Object value = e.value().plain();
             param.type().check(value, param.values()).ifPresent(problem ->
@@ -198,6 +204,42 @@ public final class ModelBuilder {
     }
 
     /**
+     * One warning per module for the parameters pig accepts but does not act on, not one per
+     * key: a Pigsty inventory names dozens of them (its INFRA, DOCKER or KAFKA settings), and a
+     * wall of warnings would hide the few that matter.
+     */
+    private void warnNotActing() {
+        notActing.forEach((module, names) -> {
+            Source first = names.values().stream().reduce(ModelBuilder::earlier).orElse(Source.NONE);
+            int n = names.size();
+            String some = n + " " + module + " parameter" + (n == 1 ? "" : "s");
+            String list = String.join(", ", names.keySet());
+            if (module.deployed()) {
+                diags.warning(some + (n == 1 ? " is" : " are") + " accepted but pig does not act on "
+                                + (n == 1 ? "it" : "them") + " yet: " + list, first,
+                        n == 1 ? "It is kept in the model; no task uses it in this version."
+                                : "They are kept in the model; no task uses them in this version.");
+            } else {
+                diags.warning(some + (n == 1 ? " is" : " are") + " not acted on: pig does not deploy " + module, first,
+                        "Accepted so the inventory reads as it does for Pigsty: " + list + ".\n"
+                                + "pig deploys " + String.join(", ", java.util.Arrays.stream(Module.values())
+                                .filter(Module::deployed).map(Enum::name).toList()) + "; 'pig params " + module
+                                + "' lists the module's parameters.");
+            }
+        });
+    }
+
+    private static Source earlier(Source a, Source b) {
+        if (!a.known()) {
+            return b;
+        }
+        if (!b.known() || !a.file().equals(b.file())) {
+            return a;
+        }
+        return b.line() < a.line() || b.line() == a.line() && b.column() < a.column() ? b : a;
+    }
+
+    /**
      * Registers the secrets of an entry so no excerpt shows them: values of secret parameters, of
      * keys that name a password (a misspelt parameter too), and {@code password} fields of entries
      * such as {@code pg_users}.
@@ -247,7 +289,7 @@ public final class ModelBuilder {
                         diags.error("parameter '" + param.name() + "' has the wrong type once '" + s.raw() + "' is resolved: "
                                 + problem, s.source(), "Set it, or the variables it refers to, to " + expected(param) + "."));
             }
-            Object typedValue = param.type().normalise(s.value());
+            Object typedValue = param.type().normalise(s.value(), param.values());
             out.put(v.name(), typedValue == s.value() ? v
                     : new Var(v.name(), new YNode.Scalar(typedValue, s.raw(), s.quoted(), s.source()), v.origin(), v.detail(), v.source()));
         }
@@ -510,6 +552,7 @@ public final class ModelBuilder {
         List<PgDatabase> dbs = first == null ? List.of() : databases(h);
         if (first != null) {
             checkDefaultPrivileges(h);
+            checkExtensionNames(h);
         }
         List<HbaRule> hba = new ArrayList<>();
         List<HbaRule> pgbHba = new ArrayList<>();
@@ -576,6 +619,35 @@ public final class ModelBuilder {
                 }
             }
         }
+    }
+
+    /** Each name of {@code pg_extensions} (an item may hold several, "a, b") is one pig knows. */
+    private void checkExtensionNames(String host) {
+        Var v = var(host, "pg_extensions");
+        if (v == null || !(v.node() instanceof YNode.Seq seq)) {
+            return;
+        }
+        for (YNode item : seq.items()) {
+            if (item instanceof YNode.Scalar sc && sc.value() != null) {
+                for (String name : ExtensionCatalog.names(List.of(String.valueOf(sc.value())))) {
+                    checkExtensionName(name, sc.source());
+                }
+            }
+        }
+    }
+
+    /**
+     * An extension name pig cannot map to a package is a warning, not an error: the cluster may
+     * have it already, or install it from a package source pig does not know.
+     */
+    private void checkExtensionName(String name, Source at) {
+        ExtensionCatalog ext = ExtensionCatalog.builtIn();
+        if (ext.knows(name) || name.contains("{{") || !warnedExtensions.add(at + "/" + name)) {
+            return;
+        }
+        diags.warning("extension '" + name + "' is not in pig's extension catalog", at,
+                ext.closest(name).map(c -> "Did you mean '" + c + "'? ").orElse("")
+                        + "pig cannot tell which package provides it; 'pig ext list' shows the names it knows.");
     }
 
     /**
@@ -774,6 +846,7 @@ public final class ModelBuilder {
             if (f.node("extensions") instanceof YNode.Seq seq) {
                 for (YNode e : seq.items()) {
                     if (e instanceof YNode.Scalar sc && sc.value() != null) {
+                        checkExtensionName(String.valueOf(sc.value()), sc.source());
                         exts.add(new PgDatabase.Extension(String.valueOf(sc.value()), Optional.empty(), Optional.empty()));
                     } else if (e instanceof YNode.Map em) {
                         Fields ef = new Fields(em, "extension of database " + name.get(), diags);
@@ -782,6 +855,7 @@ public final class ModelBuilder {
                             diags.error("an extension of database '" + name.get() + "' has no 'name'", em.source(),
                                     "Write extensions as - { name: postgis, schema: public }.");
                         } else {
+                            checkExtensionName(en.get(), ef.source("name"));
                             exts.add(new PgDatabase.Extension(en.get(), ef.string("schema"), ef.string("version")));
                         }
                     }

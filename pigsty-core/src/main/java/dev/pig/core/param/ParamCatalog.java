@@ -31,7 +31,8 @@ import dev.pig.core.inventory.YamlTree;
  */
 public final class ParamCatalog {
     /** The catalog files, one per module, in deployment order. */
-    static final List<String> FILES = List.of("meta", "infra", "node", "etcd", "minio", "pgsql", "redis", "docker");
+    static final List<String> FILES = List.of("meta", "infra", "node", "etcd", "minio", "pgsql", "redis", "docker",
+            "kafka", "mysql", "ferret", "juice", "vibe");
 
     private static volatile ParamCatalog builtIn;
 

@@ -43,7 +43,7 @@ public enum ParamType {
             case PORT -> integer(v).filter(p -> p >= 1 && p <= 65535).isPresent() ? ok() : bad("a port number (1-65535)", v);
             case STRING, LOCALPATH, URL, SECRET -> isScalar(v) ? ok() : bad("a string", v);
             case PATH -> v instanceof String s && s.startsWith("/") ? ok() : bad("an absolute path (starting with /)", v);
-            case ENUM -> isScalar(v) && values.contains(String.valueOf(v)) ? ok()
+            case ENUM -> isScalar(v) && values.contains(String.valueOf(enumText(v, values))) ? ok()
                     : bad("one of " + String.join(", ", values), v);
             case IP -> v instanceof String s && (Net.isIp(s) || Net.isHostname(s)) ? ok() : bad("an IP address", v);
             case CIDR -> v instanceof String s && Net.isCidr(s) ? ok() : bad("an address with prefix length, like 10.10.10.2/24", v);
@@ -77,8 +77,34 @@ public enum ParamType {
 
     /** The value a parameter of this type is used as: quoted integers become numbers. */
     public Object normalise(Object v) {
+        return normalise(v, List.of());
+    }
+
+    /**
+     * The value a parameter of this type is used as: quoted integers become numbers, and an
+     * unquoted {@code off} or {@code on} of an enum that has them is that word again.
+     */
+    public Object normalise(Object v, List<String> values) {
         if ((this == INT || this == PORT) && v instanceof String) {
             return integer(v).<Object>map(l -> l).orElse(v);
+        }
+        if (this == ENUM) {
+            return enumText(v, values);
+        }
+        return v;
+    }
+
+    /**
+     * YAML 1.1 reads an unquoted {@code off} as false, so {@code patroni_watchdog_mode: off}
+     * (as Pigsty v3's inventories write it) arrives as a boolean; Ansible passed it on the same
+     * way and Pigsty compared it with 'off'.
+     */
+    private static Object enumText(Object v, List<String> values) {
+        if (v instanceof Boolean b) {
+            String word = b ? "on" : "off";
+            if (values.contains(word)) {
+                return word;
+            }
         }
         return v;
     }

@@ -224,7 +224,99 @@ class ModelBuilderTest {
                   vars: { grafana_admin_password: pigsty }
                 """);
         assertFalse(d.hasErrors(), d.render());
-        assertTrue(d.warnings().get(0).summary().contains("grafana_admin_password"));
+        assertEquals(List.of("1 INFRA parameter is not acted on: pig does not deploy INFRA"),
+                d.warnings().stream().map(w -> w.summary()).toList());
+        assertTrue(d.warnings().get(0).hint().contains("grafana_admin_password"), d.render());
+    }
+
+    @Test
+    void parameters_of_a_module_pig_does_not_deploy_are_one_warning_naming_them_all() {
+        Diagnostics d = check("""
+                all:
+                  children:
+                    app:
+                      hosts: { 10.0.0.1: {} }
+                      vars: { docker_enabled: true, app: pgadmin, apps: { pgadmin: { conf: { A: b } } } }
+                    app2:
+                      hosts: { 10.0.0.2: { docker_enabled: true } }
+                """);
+        assertFalse(d.hasErrors(), d.render());
+        assertEquals(List.of("3 DOCKER parameters are not acted on: pig does not deploy DOCKER"),
+                d.warnings().stream().map(w -> w.summary()).toList());
+        assertEquals(5, d.warnings().get(0).source().line(), "the first one written");
+        assertTrue(d.warnings().get(0).hint().contains("app, apps, docker_enabled"), d.render());
+    }
+
+    @Test
+    void parameters_pig_deploys_but_does_not_use_yet_are_one_warning_per_module() {
+        Diagnostics d = check("""
+                all:
+                  vars: { pg_packages: [ pgsql-main ], pg_mode: oriole, node_firewall_mode: zone }
+                """);
+        assertFalse(d.hasErrors(), d.render());
+        assertEquals(List.of("1 NODE parameter is accepted but pig does not act on it yet: node_firewall_mode",
+                        "2 PGSQL parameters are accepted but pig does not act on them yet: pg_mode, pg_packages"),
+                d.warnings().stream().map(w -> w.summary()).sorted().toList());
+    }
+
+    @Test
+    void pigstys_hba_user_aliases_and_listen_addresses_are_no_placeholder_warnings() {
+        Diagnostics d = check("""
+                all:
+                  vars:
+                    pg_listen: '${ip},${vip},${lo}'
+                    pg_hba_rules:
+                      - { user: '${admin}', db: all, addr: world, auth: cert, title: 'admin with cert' }
+                    pgb_hba_rules:
+                      - { user: '${monitor}', db: pgbouncer, addr: intra, auth: ssl, title: 'monitor' }
+                    node_etc_hosts: [ '${admin} admin.pigsty' ]
+                  children:
+                    etcd: { hosts: { 10.0.0.1: { etcd_seq: 1 } }, vars: { etcd_cluster: etcd } }
+                """);
+        assertFalse(d.hasErrors(), d.render());
+        assertEquals(List.of("placeholder '${admin}' has no value for this host"),
+                d.warnings().stream().map(w -> w.summary()).filter(w -> w.startsWith("placeholder")).toList(),
+                "an alias only counts in the parameters whose module fills it in");
+    }
+
+    @Test
+    void an_extension_name_pig_does_not_know_is_a_warning_with_the_closest_one() {
+        Diagnostics d = check("""
+                all:
+                  children:
+                    etcd: { hosts: { 10.0.0.1: { etcd_seq: 1 } }, vars: { etcd_cluster: etcd } }
+                    pg-test:
+                      hosts: { 10.0.0.2: { pg_seq: 1, pg_role: primary } }
+                      vars:
+                        pg_cluster: pg-test
+                        pg_extensions: [ postgis, 'pgvector, pg_crom', pg18-main ]
+                        pg_databases: [ { name: app, extensions: [ vector, { name: timescaldb, schema: ts } ] } ]
+                """);
+        assertFalse(d.hasErrors(), d.render());
+        List<String> ext = d.warnings().stream().filter(w -> w.summary().startsWith("extension"))
+                .map(w -> w.summary() + " @" + w.source().line() + " " + w.hint().substring(0, w.hint().indexOf('?') + 1)).toList();
+        assertEquals(List.of("extension 'pg_crom' is not in pig's extension catalog @8 Did you mean 'pg_cron'?",
+                "extension 'timescaldb' is not in pig's extension catalog @9 Did you mean 'timescaledb'?"), ext);
+    }
+
+    @Test
+    void an_unquoted_off_of_pigsty_v3_is_the_enum_word() {
+        Diagnostics d = check("""
+                all:
+                  vars: { patroni_watchdog_mode: off, pg_rto: 30 }
+                  children:
+                    etcd: { hosts: { 10.0.0.1: { etcd_seq: 1 } }, vars: { etcd_cluster: etcd } }
+                    pg-test: { hosts: { 10.0.0.2: { pg_seq: 1, pg_role: primary } }, vars: { pg_cluster: pg-test } }
+                """);
+        assertFalse(d.hasErrors(), d.render());
+        Diagnostics again = new Diagnostics();
+        ClusterModel m = ModelBuilder.build(InventoryLoader.parse("pigsty.yml", """
+                all:
+                  vars: { patroni_watchdog_mode: off }
+                  children:
+                    etcd: { hosts: { 10.0.0.1: { etcd_seq: 1 } }, vars: { etcd_cluster: etcd } }
+                """, Map.of(), again).orElseThrow(), ParamCatalog.builtIn(), again);
+        assertEquals("off", m.value("10.0.0.1", "patroni_watchdog_mode"));
     }
 
     @Test
