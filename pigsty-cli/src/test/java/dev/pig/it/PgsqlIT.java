@@ -172,4 +172,80 @@ class PgsqlIT {
         Pig plan = Pig.run("plan", "-i", INV, "--detailed-exitcode");
         assertEquals(0, plan.exit(), plan.out());
     }
+
+    /**
+     * Names and comments made directly in PostgreSQL by someone who may create a database or a
+     * role are read by the next plan as names: none becomes a command on any node, the plan prints
+     * them without terminal control characters, and a deploy changes nothing.
+     */
+    @Test
+    @Order(7)
+    void hostile_names_made_in_postgres_are_read_as_names_and_run_nothing(SandboxExtension.Lab lab) {
+        String sql = String.join("\n",
+                "CREATE DATABASE \"x'$(touch /tmp/pwned-db)'\";",
+                "CREATE DATABASE \"a\\b'c\"\"d e=f host=10.10.10.1 `touch /tmp/pwned-conninfo`\";",
+                "CREATE DATABASE \"pipe|db\";",
+                "CREATE ROLE \"evil'; DROP TABLE x; --$(touch /tmp/pwned-role)\" LOGIN PASSWORD 'x';",
+                "COMMENT ON ROLE \"evil'; DROP TABLE x; --$(touch /tmp/pwned-role)\" IS E'\\x1b]0;owned\\x07 $(touch /tmp/pwned-comment)';",
+                "");
+        sh(lab, "10.10.10.11", "printf '%s' " + dev.pig.core.ssh.Shell.quote(sql) + " | su -s /bin/sh postgres -c 'psql -qX -v ON_ERROR_STOP=1'");
+        try {
+            Pig plan = Pig.run("plan", "-i", INV, "--detailed-exitcode");
+            assertEquals(0, plan.exit(), plan.out() + plan.err());
+            assertTrue(plan.out().chars().noneMatch(c -> c == 0x1b || c == 0x07), plan.out());
+            Pig deploy = Pig.run("deploy", "-i", INV, "-y");
+            assertEquals(0, deploy.exit(), deploy.out() + deploy.err());
+            assertTrue(deploy.out().contains("No changes."), deploy.out());
+            for (String n : List.of("10.10.10.10", "10.10.10.11", "10.10.10.12", "10.10.10.13")) {
+                assertEquals("", sh(lab, n, "ls /tmp | grep pwned || true"), "a name ran a command on " + n);
+            }
+            // every database was read, the hostile ones included: their schemas are in the facts
+            Pig facts = Pig.run("facts", "-i", INV, "-l", "10.10.10.11", "--json");
+            assertTrue(facts.out().contains("pipe|db"), facts.out().length() > 2000 ? facts.out().substring(0, 2000) : facts.out());
+        } finally {
+            sh(lab, "10.10.10.11", "printf '%s' " + dev.pig.core.ssh.Shell.quote(String.join("\n",
+                    "DROP DATABASE IF EXISTS \"x'$(touch /tmp/pwned-db)'\";",
+                    "DROP DATABASE IF EXISTS \"a\\b'c\"\"d e=f host=10.10.10.1 `touch /tmp/pwned-conninfo`\";",
+                    "DROP DATABASE IF EXISTS \"pipe|db\";",
+                    "DROP ROLE IF EXISTS \"evil'; DROP TABLE x; --$(touch /tmp/pwned-role)\";", ""))
+                    + " | su -s /bin/sh postgres -c 'psql -qX'");
+        }
+    }
+
+    /**
+     * The process lists of the nodes, sampled every 20 ms during steps that use etcd's root
+     * password, the cluster's etcd password and Patroni's REST password, never show one.
+     */
+    @Test
+    @Order(8)
+    void no_password_shows_in_a_process_list_during_etcd_and_patroni_steps(SandboxExtension.Lab lab) throws IOException {
+        Path inv = Files.createTempFile("pgsql-secrets", ".yml");
+        // a new etcd password for the cluster (its etcd user is changed through etcd's root) and a
+        // new pg_rto (patched into the DCS through Patroni's REST API)
+        Files.writeString(inv, Files.readString(Path.of(INV)).replace("        pg_cluster: pg-test\n",
+                "        pg_cluster: pg-test\n        pg_etcd_password: Etcd.Ps.Secret9\n        pg_rto: fast\n"));
+        List<String> nodes = List.of("10.10.10.10", "10.10.10.11", "10.10.10.12", "10.10.10.13");
+        for (String n : nodes) {
+            sh(lab, n, "rm -f /tmp/ps.log; nohup sh -c 'while :; do ps -eo args >> /tmp/ps.log; sleep 0.02; done' >/dev/null 2>&1 &");
+        }
+        Pig deploy;
+        try {
+            deploy = Pig.run("deploy", "-i", inv.toString(), "-l", "pg-test,etcd", "-y");
+        } finally {
+            for (String n : nodes) {
+                sh(lab, n, "pkill -f 'ps -eo args >> /tmp/ps.log' || true");
+            }
+            Files.delete(inv);
+        }
+        assertEquals(0, deploy.exit(), deploy.out() + deploy.err());
+        assertTrue(deploy.out().contains("command etcd user pg-test") && deploy.out().contains("patroni config"), deploy.out());
+        for (String n : nodes) {
+            int samples = Integer.parseInt(sh(lab, n, "grep -c '^COMMAND' /tmp/ps.log"));
+            assertTrue(samples > 20, n + ": only " + samples + " samples");
+            for (String secret : List.of("Etcd.Ps.Secret9", "Etcd.Root", "Patroni.API", "DBUser.DBA", "DBUser.Monitor", "DBUser.Replicator")) {
+                assertEquals("", sh(lab, n, "grep -F -- " + dev.pig.core.ssh.Shell.quote(secret) + " /tmp/ps.log | head -3 || true"),
+                        secret + " in a process list on " + n);
+            }
+        }
+    }
 }
