@@ -1,16 +1,16 @@
-# etcd member ${name} of cluster ${cluster}: managed by pig, changes are overwritten
+# etcd member ${etcd_instance} of cluster ${etcd_cluster}: managed by pig, changes are overwritten
 # (initial-* settings are read only when the member's data directory is first created)
-name: ${name}
-data-dir: ${data}
-listen-peer-urls: http://${ip}:${peer_port?c}
+name: ${yaml(etcd_instance)}
+data-dir: ${yaml(etcd_data)}
+listen-peer-urls: http://${instance_ip}:${etcd_peer_port?c}
 listen-client-urls: ${client_urls?join(",")}
-initial-advertise-peer-urls: http://${ip}:${peer_port?c}
-advertise-client-urls: http://${ip}:${port?c}
-initial-cluster: <#list members as m>${m.name}=http://${m.ip}:${m.peer_port?c}<#sep>,</#list>
-initial-cluster-token: ${cluster}
-initial-cluster-state: ${init}
-election-timeout: ${election_timeout?c}
-heartbeat-interval: ${heartbeat_interval?c}
+initial-advertise-peer-urls: http://${instance_ip}:${etcd_peer_port?c}
+advertise-client-urls: http://${instance_ip}:${etcd_port?c}
+initial-cluster: <#list etcd_members as m>${m.name}=http://${m.ip}:${m.peer_port?c}<#sep>,</#list>
+initial-cluster-token: ${yaml(etcd_cluster)}
+initial-cluster-state: ${etcd_init}
+election-timeout: ${etcd_election_timeout?c}
+heartbeat-interval: ${etcd_heartbeat_interval?c}
 quota-backend-bytes: 17179869184
 auto-compaction-mode: periodic
 auto-compaction-retention: 24h

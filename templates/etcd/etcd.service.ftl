@@ -1,6 +1,6 @@
-# etcd member ${name}: managed by pig
+# etcd member ${etcd_instance}: managed by pig
 [Unit]
-Description=etcd key-value store (member ${name} of ${cluster})
+Description=etcd key-value store (member ${etcd_instance} of ${etcd_cluster})
 Documentation=https://etcd.io/docs/
 After=network-online.target
 Wants=network-online.target

@@ -1,9 +1,9 @@
 # chrony: managed by pig (node_time), servers from node_ntp_servers
-<#list servers as s>
+<#list node_ntp_servers as s>
 ${s}
 </#list>
-driftfile ${drift}
-keyfile ${keys}
+driftfile ${drift_file}
+keyfile ${keys_file}
 makestep 1.0 3
 rtcsync
 leapsectz right/UTC

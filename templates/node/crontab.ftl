@@ -2,6 +2,6 @@
 SHELL=/bin/sh
 PATH=/usr/local/sbin:/usr/local/bin:/sbin:/bin:/usr/sbin:/usr/bin
 
-<#list entries as e>
+<#list node_crontab as e>
 ${e}
 </#list>

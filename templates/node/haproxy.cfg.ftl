@@ -12,20 +12,20 @@ defaults
     option dontlognull
     retries 3
     timeout connect 3s
-    timeout client ${client_timeout}
-    timeout server ${server_timeout}
+    timeout client ${haproxy_client_timeout}
+    timeout server ${haproxy_server_timeout}
     timeout check 3s
     timeout queue 3s
 
 # admin page on / and Prometheus metrics on /metrics
 listen admin
-    bind *:${port}
+    bind *:${haproxy_exporter_port}
     mode http
     http-request use-service prometheus-exporter if { path /metrics }
     stats enable
     stats uri /
     stats refresh 10s
-<#if auth>
-    stats auth ${haproxy(username + ":" + password)}
+<#if haproxy_auth_enabled>
+    stats auth ${haproxy(haproxy_admin_username + ":" + haproxy_admin_password)}
     stats admin if TRUE
 </#if>

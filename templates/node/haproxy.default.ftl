@@ -1,2 +1,2 @@
 # haproxy: managed by pig (haproxy); every *.cfg of the directory is loaded, services drop theirs in
-CONFIG="${config}"
+CONFIG="${config_dir}"

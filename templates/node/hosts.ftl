@@ -3,9 +3,9 @@
 ::1 localhost ip6-localhost ip6-loopback
 ff02::1 ip6-allnodes
 ff02::2 ip6-allrouters
-<#if records?has_content>
+<#if node_etc_hosts?has_content>
 
-<#list records as r>
+<#list node_etc_hosts as r>
 ${r}
 </#list>
 </#if>

@@ -1,8 +1,8 @@
-# sudo rights of ${user}: managed by pig (node_admin_sudo: ${mode})
-<#if mode == "nopass">
-${user} ALL=(ALL) NOPASSWD: ALL
-<#elseif mode == "all">
-${user} ALL=(ALL) ALL
+# sudo rights of ${node_admin_username}: managed by pig (node_admin_sudo: ${node_admin_sudo})
+<#if node_admin_sudo == "nopass">
+${node_admin_username} ALL=(ALL) NOPASSWD: ALL
+<#elseif node_admin_sudo == "all">
+${node_admin_username} ALL=(ALL) ALL
 <#else>
-${user} ALL=(ALL) NOPASSWD: <#list commands as c>${c}<#sep>, </#sep></#list>
+${node_admin_username} ALL=(ALL) NOPASSWD: <#list limited_commands as c>${c}<#sep>, </#sep></#list>
 </#if>

@@ -1,4 +1,4 @@
-# kernel settings: managed by pig (node_tune: ${profile})
-<#list settings as s>
+# kernel settings: managed by pig (node_tune: ${node_tune})
+<#list sysctl_settings as s>
 ${s.key} = ${s.value}
 </#list>

@@ -1,2 +1,2 @@
-# transparent huge pages: managed by pig (node_tune: ${profile}); systemd-tmpfiles writes it at boot
-w ${path} - - - - never
+# transparent huge pages: managed by pig (node_tune: ${node_tune}); systemd-tmpfiles writes it at boot
+w ${thp_path} - - - - never

@@ -1,1 +1,1 @@
-${timezone}
+${node_timezone}

@@ -141,26 +141,27 @@ public final class EtcdModule implements PigModule {
         out.add(ModuleContext.stage(this, 2, "dirs", new DirectoryTask("/etc/etcd", "0755", "root", "root", "etcd_dir")));
 
         Map<String, Object> model = new LinkedHashMap<>();
-        model.put("name", me.name());
-        model.put("cluster", cluster.name());
-        model.put("ip", me.ip());
-        model.put("port", me.port());
-        model.put("peer_port", me.peerPort());
+        // under Pigsty's parameter names; derived values under names of their own
+        model.put("etcd_instance", me.name());
+        model.put("etcd_cluster", cluster.name());
+        model.put("instance_ip", me.ip());
+        model.put("etcd_port", me.port());
+        model.put("etcd_peer_port", me.peerPort());
         model.put("client_urls", clientUrls(me.ip(), me.port()));
-        model.put("data", data);
-        model.put("election_timeout", v.integer("etcd_election_timeout"));
-        model.put("heartbeat_interval", v.integer("etcd_heartbeat_interval"));
+        model.put("etcd_data", data);
+        model.put("etcd_election_timeout", v.integer("etcd_election_timeout"));
+        model.put("etcd_heartbeat_interval", v.integer("etcd_heartbeat_interval"));
         List<Map<String, Object>> ms = new ArrayList<>();
         for (EtcdCluster.Member m : cluster.members()) {
             ms.add(Map.of("name", m.name(), "ip", m.ip(), "peer_port", m.peerPort()));
         }
-        model.put("members", ms);
+        model.put("etcd_members", ms);
         String memberDir = data + "/member";
         out.add(ModuleContext.stage(this, 3, "config", new Deferred("file " + CONF, "etcd_config",
                 b -> b.fileWithContent(CONF).files(memberDir).sections(EtcdMembers.NAME),
                 (facts, pctx) -> {
                     Map<String, Object> m = new LinkedHashMap<>(model);
-                    m.put("init", initialState(facts, pctx, section, v.str("etcd_init"), memberDir, peerUrl));
+                    m.put("etcd_init", initialState(facts, pctx, section, v.str("etcd_init"), memberDir, peerUrl));
                     return new EtcdConfig(ctx.file(CONF, "etcd/etcd.conf.ftl", m, "0644", "root", "root", "etcd_config", false));
                 })));
         out.add(ModuleContext.stage(this, 3, "config", ctx.file(UNIT, "etcd/etcd.service.ftl", model, "0644", "root", "root", "etcd_config", false)));

@@ -204,7 +204,7 @@ public final class NodeModule implements PigModule {
                 }
             }
             records.removeIf(String::isBlank);
-            return ctx.file(HOSTS, "node/hosts.ftl", Map.of("records", List.copyOf(records)), "0644", "root", "root",
+            return ctx.file(HOSTS, "node/hosts.ftl", Map.of("node_etc_hosts", List.copyOf(records)), "0644", "root", "root",
                     "node_hosts", false);
         }));
     }
@@ -296,7 +296,7 @@ public final class NodeModule implements PigModule {
             Map<String, String> s = Tune.settings(profile, overcommit, count, ratio, facts.memory().totalKb(), extra);
             List<Map<String, String>> rows = new ArrayList<>();
             s.forEach((k, x) -> rows.add(Map.of("key", k, "value", x)));
-            return ctx.file(TUNE, "node/sysctl-tune.conf.ftl", Map.of("profile", profile, "settings", rows), "0644", "root", "root",
+            return ctx.file(TUNE, "node/sysctl-tune.conf.ftl", Map.of("node_tune", profile, "sysctl_settings", rows), "0644", "root", "root",
                     "node_tune", false);
         }));
         out.add(new Deferred("sysctl " + TUNE, "node_tune", b -> b.sections(KernelState.NAME, Virt.NAME), (facts, pctx) ->
@@ -311,7 +311,7 @@ public final class NodeModule implements PigModule {
                     return skip("file " + THP_TMPFILES, "in a container (" + virt.container() + "): " + SysctlApply.IN_CONTAINER
                             + ", transparent huge pages included", "node_tune");
                 }
-                return ctx.file(THP_TMPFILES, "node/thp.tmpfiles.ftl", Map.of("profile", profile, "path", Tune.THP), "0644", "root", "root",
+                return ctx.file(THP_TMPFILES, "node/thp.tmpfiles.ftl", Map.of("node_tune", profile, "thp_path", Tune.THP), "0644", "root", "root",
                         "node_tune", false);
             }));
             out.add(new ThpApply("node_tune"));
@@ -337,7 +337,7 @@ public final class NodeModule implements PigModule {
         if (sudo.equals("none")) {
             out.add(skip("file " + sudoers, "node_admin_sudo is none: " + user + " gets no sudo rights from pig", "node_admin"));
         } else {
-            Map<String, Object> m = Map.of("user", user, "mode", sudo, "commands", LIMITED_SUDO);
+            Map<String, Object> m = Map.of("node_admin_username", user, "node_admin_sudo", sudo, "limited_commands", LIMITED_SUDO);
             out.add(new ValidatedFile(ctx.file(sudoers, "node/sudoers.ftl", m, "0440", "root", "root", "node_admin", false),
                     "visudo -cqf"));
         }
@@ -442,7 +442,7 @@ public final class NodeModule implements PigModule {
         } else {
             out.add(perOs("file timezone", "node_timezone", os -> os.timezoneFile() == null
                     ? skip("timezone file", os.family() + " keeps the zone only in /etc/localtime", "node_timezone")
-                    : ctx.file(os.timezoneFile(), "node/timezone.ftl", Map.of("timezone", tz), "0644", "root", "root", "node_timezone", false)));
+                    : ctx.file(os.timezoneFile(), "node/timezone.ftl", Map.of("node_timezone", tz), "0644", "root", "root", "node_timezone", false)));
             out.add(new SymlinkTask("/etc/localtime", "/usr/share/zoneinfo/" + tz, "node_timezone"));
         }
         if (!v.bool("node_ntp_enabled")) {
@@ -451,7 +451,7 @@ public final class NodeModule implements PigModule {
         }
         List<String> servers = v.strings("node_ntp_servers").stream().map(s -> adminIp(s, v)).toList();
         out.add(perOs("file chrony config", "node_ntp", os -> ctx.file(os.chronyConf(), "node/chrony.conf.ftl",
-                Map.of("servers", servers, "drift", os.chronyDrift(), "keys", os.chronyKeys()), "0644", "root", "root",
+                Map.of("node_ntp_servers", servers, "drift_file", os.chronyDrift(), "keys_file", os.chronyKeys()), "0644", "root", "root",
                 "node_ntp", false)));
         out.add(new Deferred("unit chrony", "node_ntp", b -> {
             b.sections(Virt.NAME);
@@ -479,7 +479,7 @@ public final class NodeModule implements PigModule {
         if (entries.isEmpty()) {
             return List.of(skip("file " + CRONTAB, "node_crontab is empty", "node_crontab"));
         }
-        return List.of(ctx.file(CRONTAB, "node/crontab.ftl", Map.of("entries", entries), "0644", "root", "root", "node_crontab", false));
+        return List.of(ctx.file(CRONTAB, "node/crontab.ftl", Map.of("node_crontab", entries), "0644", "root", "root", "node_crontab", false));
     }
 
     // ---------------------------------------------------------------- node_exporter
@@ -488,7 +488,7 @@ public final class NodeModule implements PigModule {
         if (!v.bool("node_exporter_enabled")) {
             return List.of(skip("node_exporter", "node_exporter_enabled is false", "node_exporter"));
         }
-        Map<String, Object> m = Map.of("port", v.integer("node_exporter_port"), "options", v.str("node_exporter_options").strip());
+        Map<String, Object> m = Map.of("node_exporter_port", v.integer("node_exporter_port"), "node_exporter_options", v.str("node_exporter_options").strip());
         return List.of(
                 perOs("packages node_exporter", "node_exporter", os -> new PackagesTask("node_exporter", List.of(os.exporterPackage()), "node_exporter")),
                 perOs("file node_exporter defaults", "node_exporter", os -> ctx.file(os.exporterDefaults(), "node/node-exporter.default.ftl", m,
@@ -505,12 +505,12 @@ public final class NodeModule implements PigModule {
         }
         boolean auth = v.bool("haproxy_auth_enabled");
         Map<String, Object> cfg = new LinkedHashMap<>();
-        cfg.put("port", v.integer("haproxy_exporter_port"));
-        cfg.put("client_timeout", v.str("haproxy_client_timeout"));
-        cfg.put("server_timeout", v.str("haproxy_server_timeout"));
-        cfg.put("auth", auth);
-        cfg.put("username", v.str("haproxy_admin_username"));
-        cfg.put("password", v.secret("haproxy_admin_password").reveal());
+        cfg.put("haproxy_exporter_port", v.integer("haproxy_exporter_port"));
+        cfg.put("haproxy_client_timeout", v.str("haproxy_client_timeout"));
+        cfg.put("haproxy_server_timeout", v.str("haproxy_server_timeout"));
+        cfg.put("haproxy_auth_enabled", auth);
+        cfg.put("haproxy_admin_username", v.str("haproxy_admin_username"));
+        cfg.put("haproxy_admin_password", v.secret("haproxy_admin_password").reveal());
         List<String> reloadOn = v.bool("haproxy_reload") ? List.of(HAPROXY_CFG) : List.of();
         return List.of(
                 new PackagesTask("haproxy", List.of("haproxy"), "haproxy"),
@@ -518,7 +518,7 @@ public final class NodeModule implements PigModule {
                 // the admin password is in it: no diff, no content fetched, readable by haproxy's group only
                 ctx.file(HAPROXY_CFG, "node/haproxy.cfg.ftl", cfg, "0640", "root", "haproxy", "haproxy", auth),
                 perOs("file haproxy defaults", "haproxy", os -> ctx.file(os.haproxyDefaults(), "node/haproxy.default.ftl",
-                        Map.of("config", HAPROXY_DIR), "0644", "root", "root", "haproxy", false)),
+                        Map.of("config_dir", HAPROXY_DIR), "0644", "root", "root", "haproxy", false)),
                 perOs("unit haproxy", "haproxy", os -> new Guarded(new UnitTask(HAPROXY_UNIT, true, true,
                         List.of(os.haproxyDefaults()), reloadOn, "haproxy"), HAPROXY_CHECK)));
     }

@@ -57,17 +57,17 @@ class EtcdModuleTest {
     private java.util.Map<String, Object> config(String name, String ip) {
         Node n = trio.node("10.10.10.11").orElseThrow();
         java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
-        m.put("name", name);
-        m.put("cluster", "etcd");
-        m.put("ip", ip);
-        m.put("port", 2379);
-        m.put("peer_port", 2380);
+        m.put("etcd_instance", name);
+        m.put("etcd_cluster", "etcd");
+        m.put("instance_ip", ip);
+        m.put("etcd_port", 2379);
+        m.put("etcd_peer_port", 2380);
         m.put("client_urls", EtcdModule.clientUrls(ip, 2379));
-        m.put("data", ctx.vars(n).str("etcd_data"));
-        m.put("election_timeout", 1000);
-        m.put("heartbeat_interval", 100);
-        m.put("init", "new");
-        m.put("members", ip.equals("127.0.0.1") ? List.of(java.util.Map.of("name", name, "ip", ip, "peer_port", 2380)) : List.of(
+        m.put("etcd_data", ctx.vars(n).str("etcd_data"));
+        m.put("etcd_election_timeout", 1000);
+        m.put("etcd_heartbeat_interval", 100);
+        m.put("etcd_init", "new");
+        m.put("etcd_members", ip.equals("127.0.0.1") ? List.of(java.util.Map.of("name", name, "ip", ip, "peer_port", 2380)) : List.of(
                 java.util.Map.of("name", "etcd-1", "ip", "10.10.10.10", "peer_port", 2380),
                 java.util.Map.of("name", "etcd-2", "ip", "10.10.10.11", "peer_port", 2380),
                 java.util.Map.of("name", "etcd-3", "ip", "10.10.10.12", "peer_port", 2380)));
