@@ -42,6 +42,9 @@ final class NodeDisk {
             HostFiles.removeTree(work);
             changes.add("reset the disk of " + h.name() + " (new base image)");
         }
+        // a disk that has run before keeps what the node made of itself: /etc/hosts and the
+        // hostname are the NODE module's once it has run, and a rebooted VM keeps them too
+        boolean fresh = !Files.isDirectory(upper);
         Path root = layout.merged(h);
         Files.createDirectories(upper);
         Files.createDirectories(work);
@@ -62,8 +65,12 @@ final class NodeDisk {
             Files.writeString(machineId, UUID.randomUUID().toString().replace("-", "") + "\n");
         }
         writeFile(root.resolve("etc/machine-id"), Files.readString(machineId), "r--r--r--");
-        writeFile(root.resolve("etc/hostname"), h.name() + "\n", "rw-r--r--");
-        writeFile(root.resolve("etc/hosts"), net.etcHosts(h), "rw-r--r--");
+        if (fresh || !Files.exists(root.resolve("etc/hostname"))) {
+            writeFile(root.resolve("etc/hostname"), h.name() + "\n", "rw-r--r--");
+        }
+        if (fresh || !Files.exists(root.resolve("etc/hosts"))) {
+            writeFile(root.resolve("etc/hosts"), net.etcHosts(h), "rw-r--r--");
+        }
         Path ssh = root.resolve("root/.ssh");
         Files.createDirectories(ssh);
         Files.setPosixFilePermissions(ssh, PosixFilePermissions.fromString("rwx------"));
@@ -78,6 +85,34 @@ final class NodeDisk {
         Files.deleteIfExists(p); // never write through a symlink the image might have there
         Files.writeString(p, text, StandardOpenOption.CREATE_NEW);
         Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(perms));
+    }
+
+    /** Where a node's disk is kept under a snapshot name. */
+    Path snapshotDir(SandboxHost h, String name) {
+        return layout.node(h).resolve("snapshot-" + name);
+    }
+
+    /** Copies a stopped node's changes to the image aside, replacing an older copy of that name. */
+    void snapshot(SandboxHost h, String name) {
+        Path snap = snapshotDir(h, name);
+        Path tmp = layout.node(h).resolve("snapshot-" + name + ".new");
+        HostFiles.removeTree(tmp);
+        Tools.check(List.of("mkdir", "-p", tmp.toString()));
+        // -a keeps owners, modes, devices (overlayfs whiteouts) and xattrs (opaque directories)
+        Tools.check(List.of("cp", "-a", "--reflink=auto", layout.node(h).resolve("upper").toString(), tmp.resolve("upper").toString()));
+        HostFiles.removeTree(snap);
+        Tools.check(List.of("mv", "-T", tmp.toString(), snap.toString()));
+    }
+
+    /** Gives a stopped node the disk kept under {@code name}; false when there is none. */
+    boolean restore(SandboxHost h, String name) {
+        Path snap = snapshotDir(h, name).resolve("upper");
+        if (!Files.isDirectory(snap)) {
+            return false;
+        }
+        reset(h);
+        Tools.check(List.of("cp", "-a", "--reflink=auto", snap.toString(), layout.node(h).resolve("upper").toString()));
+        return true;
     }
 
     /**

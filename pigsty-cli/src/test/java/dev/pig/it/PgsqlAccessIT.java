@@ -30,6 +30,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * afterwards that leaves the new topology as it is.
  */
 @ExtendWith(SandboxExtension.class)
+@SandboxExtension.Converged
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PgsqlAccessIT {
     static final String INV = SandboxExtension.INVENTORY.toString();
@@ -75,11 +76,7 @@ class PgsqlAccessIT {
 
     @Test
     @Order(1)
-    void a_deploy_serves_pg_test_through_haproxy_pgbouncer_and_the_vip(SandboxExtension.Lab lab) {
-        long t0 = System.nanoTime();
-        Pig r = Pig.run("deploy", "-i", INV, "-y");
-        System.out.printf("access: first deploy of the sandbox: %.1f s%n", (System.nanoTime() - t0) / 1e9);
-        assertEquals(0, r.exit(), r.out() + r.err());
+    void the_sandbox_serves_pg_test_through_haproxy_pgbouncer_and_the_vip(SandboxExtension.Lab lab) {
         for (String member : PG_TEST) {
             // through pgbouncer the server is reached over its unix socket: no server address to show
             assertEquals("f", remote(lab, member, 5433, "SELECT pg_is_in_recovery()"), "5433 on " + member + " reaches the primary");

@@ -55,6 +55,7 @@ class PgsqlIT {
         Pig r = Pig.run("deploy", "-i", INV, "-y");
         System.out.printf("pgsql: first deploy of the sandbox: %.1f s%n", (System.nanoTime() - t0) / 1e9);
         assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("+ database meta with baseline cmdb.sql"), r.out());
         JsonNode cluster = JSON.readTree(sh(lab, "10.10.10.11", "curl -sf http://127.0.0.1:8008/cluster"));
         int leaders = 0;
         int replicas = 0;

@@ -40,22 +40,40 @@ import dev.pig.sandbox.system.Tools;
  * node, for tests that go through pig's own SSH transport.
  */
 public final class SandboxExtension implements BeforeAllCallback, ParameterResolver {
+    /** The name of the kept copy of a converged sandbox. */
+    static final String CONVERGED = "converged";
+
     /** The four-node inventory the ITs run on. */
     public static final Path INVENTORY = Path.of(System.getProperty("pig.root", ".."))
             .resolve("inventory-examples/sandbox.yml").toAbsolutePath().normalize();
 
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(SandboxExtension.class);
 
+    /**
+     * A test class that starts from the sandbox with {@link #INVENTORY} deployed and converged,
+     * rather than from fresh node disks: the first such class deploys it and keeps a copy of the
+     * disks; each one after that gets the copy back in seconds instead of deploying again.
+     */
+    @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+    @java.lang.annotation.Target(java.lang.annotation.ElementType.TYPE)
+    public @interface Converged {
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) {
         Store root = context.getRoot().getStore(NS);
         boolean started = root.get(Lab.class) != null;
         Lab lab = lab(context);
-        // each test class starts from fresh node disks: what one class installed is not the next one's ground
-        if (started) {
+        long t0 = System.nanoTime();
+        if (context.getRequiredTestClass().isAnnotationPresent(Converged.class)) {
+            lab.converged();
+        } else if (started) {
+            // each other class starts from fresh node disks: what one class installed is not the next one's ground
             lab.sandbox.resetDisks(lab.hosts);
             lab.up();
         }
+        System.out.printf("[sandbox] %s starts after %.1f s of setup%n", context.getRequiredTestClass().getSimpleName(),
+                (System.nanoTime() - t0) / 1e9);
     }
 
     private static Lab lab(ExtensionContext context) {
@@ -101,8 +119,10 @@ public final class SandboxExtension implements BeforeAllCallback, ParameterResol
             // registered before up, so even a JVM stopped mid-boot takes its nodes down
             Runtime.getRuntime().addShutdownHook(lab.shutdownHook);
             try {
-                // every run starts from fresh node disks, so a first deploy really installs
+                // every run starts from fresh node disks, so a first deploy really installs, and
+                // makes its own converged copy: one left by an earlier run is of another pig
                 lab.sandbox.resetDisks(lab.hosts);
+                lab.sandbox.dropSnapshot(lab.hosts, CONVERGED);
                 lab.up();
             } catch (RuntimeException e) {
                 try {
@@ -165,6 +185,58 @@ public final class SandboxExtension implements BeforeAllCallback, ParameterResol
             sh(node, "for i in $(seq 120); do su -s /bin/sh postgres -c 'pgbackrest --stanza=" + cluster + " --output=json info'"
                     + " | grep -q '\"held\":false}},\"message\":\"ok\"' && exit 0; sleep 1; done;"
                     + " echo 'no backup in the repository after 120 s' >&2; cat /pg/log/pgbackrest/pg-role-change.log >&2; exit 1");
+        }
+
+        /**
+         * The sandbox with {@link #INVENTORY} deployed: the kept copy of a converged deployment
+         * when there is one, else deployed now from fresh disks and then kept. Either way it
+         * returns once every cluster leads from its inventory primary with its replicas
+         * streaming, and a plan of the inventory is empty.
+         */
+        public void converged() {
+            long t0 = System.nanoTime();
+            if (sandbox.restore(hosts, CONVERGED)) {
+                up();
+                awaitConverged();
+                System.out.printf("[sandbox] converged sandbox restored in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+            } else {
+                sandbox.resetDisks(hosts);
+                up();
+                Pig deploy = Pig.run("deploy", "-i", INVENTORY.toString(), "-y");
+                if (deploy.exit() != 0) {
+                    throw new AssertionError("the sandbox did not deploy: " + deploy.out() + deploy.err());
+                }
+                sandbox.snapshot(hosts, CONVERGED);
+                up();
+                awaitConverged();
+                System.out.printf("[sandbox] converged sandbox deployed and kept in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+            }
+            Pig plan = Pig.run("plan", "-i", INVENTORY.toString(), "--detailed-exitcode");
+            if (plan.exit() != 0) {
+                throw new AssertionError("the converged sandbox plans changes after its nodes booted again: " + plan.out() + plan.err());
+            }
+        }
+
+        /**
+         * Waits until each cluster of the inventory leads from its {@code pg_role: primary}, with
+         * every replica streaming: after a cold start of all members any of them may have taken
+         * the lead, and the tests expect the inventory's primary there.
+         */
+        void awaitConverged() {
+            for (dev.pig.core.model.PgCluster c : model.pgClusters()) {
+                String primary = c.primary().orElseThrow().name();
+                String ip = c.primary().orElseThrow().ip();
+                int replicas = c.instances().size() - 1;
+                String wait = "for i in $(seq 180); do c=$(curl -sf -m 2 http://127.0.0.1:8008/cluster) && "
+                        + "printf '%s' \"$c\" | python3 -c 'import json,sys; d=json.load(sys.stdin); m=d[\"members\"]; "
+                        + "l=[x[\"name\"] for x in m if x[\"role\"]==\"leader\"]; "
+                        + "s=[x for x in m if x[\"role\"]!=\"leader\" and x[\"state\"] in (\"streaming\",\"running\") and x.get(\"lag\",1)==0]; "
+                        + "sys.exit(0 if l==[\"" + primary + "\"] and len(s)==" + replicas + " else (3 if l and l!=[\"" + primary + "\"] else 1))'; "
+                        + "r=$?; [ $r = 0 ] && exit 0; "
+                        + "[ $r = 3 ] && su -s /bin/sh postgres -c 'patronictl -c /etc/patroni/patroni.yml switchover --candidate "
+                        + primary + " --force' >/dev/null 2>&1; sleep 1; done; curl -s http://127.0.0.1:8008/cluster >&2; exit 1";
+                sh(ip, wait);
+            }
         }
 
         /** Brings every node up (a no-op for nodes already up). */
