@@ -29,6 +29,9 @@ import picocli.CommandLine.Spec;
                 SandboxCommand.Down.class,
                 SandboxCommand.Status.class,
                 SandboxCommand.Ssh.class,
+                SandboxCommand.Stop.class,
+                SandboxCommand.Start.class,
+                SandboxCommand.Link.class,
         })
 public final class SandboxCommand implements Callable<Integer> {
 
@@ -209,6 +212,82 @@ public final class SandboxCommand implements Callable<Integer> {
             SandboxHost h = Sandbox.find(hosts, node);
             spec.commandLine().getOut().flush();
             return sandbox(spec).sshInteractive(h, command);
+        }
+    }
+
+    @Command(name = "stop", mixinStandardHelpOptions = true,
+            description = {"Power a node off; its disk stays as it is, and 'pig sandbox start' boots it again:",
+                    "  pig sandbox stop pg-test-1 --power-loss   # every process killed at once, its link cut"})
+    static final class Stop implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        InventoryOption inv;
+
+        @Parameters(index = "0", paramLabel = "NODE", description = "The node's hostname or IP address.")
+        String node;
+
+        @Option(names = "--power-loss", description = "Kill every process of the node at once and cut its link, instead of a clean shutdown.")
+        boolean powerLoss;
+
+        @Override
+        public Integer call() {
+            SandboxHost h = Sandbox.find(inv.hosts(), node);
+            spec.commandLine().getOut().println(sandbox(spec).stop(h, powerLoss));
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "start", mixinStandardHelpOptions = true,
+            description = "Boot a stopped node again on its disk, as a rebooted machine.")
+    static final class Start implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        InventoryOption inv;
+
+        @Parameters(index = "0", paramLabel = "NODE", description = "The node's hostname or IP address.")
+        String node;
+
+        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "180",
+                description = "How long the node may take to boot (default: ${DEFAULT-VALUE}).")
+        long timeoutSeconds;
+
+        @Override
+        public Integer call() {
+            SandboxHost h = Sandbox.find(inv.hosts(), node);
+            Sandbox.UpReport r = sandbox(spec).up(List.of(h), Duration.ofSeconds(timeoutSeconds));
+            printTable(spec.commandLine().getOut(), r.nodes());
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "link", mixinStandardHelpOptions = true,
+            description = {"Take a running node off the network or put it back, as a pulled cable:",
+                    "  pig sandbox link pg-test-1 down"})
+    static final class Link implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        InventoryOption inv;
+
+        @Parameters(index = "0", paramLabel = "NODE", description = "The node's hostname or IP address.")
+        String node;
+
+        @Parameters(index = "1", paramLabel = "up|down", description = "up or down.")
+        String state;
+
+        @Override
+        public Integer call() {
+            if (!state.equals("up") && !state.equals("down")) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "the link is up or down, not " + state);
+            }
+            SandboxHost h = Sandbox.find(inv.hosts(), node);
+            spec.commandLine().getOut().println(sandbox(spec).link(h, state.equals("up")));
+            return ExitCodes.OK;
         }
     }
 }

@@ -69,6 +69,11 @@ final class NodeNetwork {
         changes.add("attached " + hv + " of " + h.name() + " (" + h.ip() + ") to " + SandboxNetwork.BRIDGE + " again");
     }
 
+    /** Takes a node off the network, as a pulled cable: its host veth goes down; {@link #attachToBridge} brings it back. */
+    static void cut(SandboxHost h) {
+        Tools.check(List.of("ip", "link", "set", SandboxNetwork.hostVeth(h), "down"));
+    }
+
     /** Removes a node's namespace and both ends of its veth pair, whichever are left. */
     static void remove(SandboxHost h) {
         IpObject.NETNS.delete(SandboxNetwork.netns(h));

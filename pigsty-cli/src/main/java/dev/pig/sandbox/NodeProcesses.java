@@ -68,6 +68,17 @@ final class NodeProcesses {
         Procs.kill(Procs.containerProcesses(layout.node(h) + "/"));
     }
 
+    /**
+     * Cuts a node's power: every process of it killed at the same moment, nspawn included, so
+     * nothing shuts down cleanly and nothing is flushed, as when a machine loses power.
+     */
+    void powerLoss(SandboxHost h) {
+        List<Long> pids = new ArrayList<>(Procs.containerProcesses(layout.node(h) + "/"));
+        pids.addAll(Procs.find("systemd-nspawn", layout.merged(h).toString()));
+        runningPid(h).ifPresent(pids::add);
+        Procs.kill(pids);
+    }
+
     /** The node's process and what its systemd answers over SSH. */
     NodeStatus status(SandboxHost h) {
         Optional<Long> pid = runningPid(h);

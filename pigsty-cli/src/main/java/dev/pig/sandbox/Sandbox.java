@@ -246,6 +246,44 @@ public final class Sandbox {
         return true;
     }
 
+    /**
+     * Powers one node off, keeping its disk, network namespace and address, as a VM that is shut
+     * down: cleanly (systemd inside stops every service) or, with {@code powerLoss}, every process
+     * killed at once and its link cut, so the others see it vanish rather than refuse. {@link #up}
+     * boots it again with its disk as it was.
+     */
+    @SuppressWarnings("try") // the lock is held, not used
+    public String stop(SandboxHost h, boolean powerLoss) {
+        try (SandboxLock lock = SandboxLock.acquire(layout.state())) {
+            if (processes.runningPid(h).isEmpty() && Procs.containerProcesses(layout.node(h) + "/").isEmpty()) {
+                return h.name() + " was not running";
+            }
+            if (powerLoss) {
+                NodeNetwork.cut(h);
+                processes.powerLoss(h);
+                return h.name() + " lost power: every process killed, its link cut";
+            }
+            processes.stop(h);
+            return h.name() + " was shut down";
+        } catch (IOException e) {
+            throw new PigException(PigException.Kind.FAILED, "sandbox stop failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Takes a running node off the network or puts it back, as a pulled and replugged cable: it
+     * keeps running, and sees no other node while its link is down.
+     */
+    public String link(SandboxHost h, boolean up) {
+        if (up) {
+            List<String> changes = new ArrayList<>();
+            NodeNetwork.attachToBridge(h, changes);
+            return changes.isEmpty() ? h.name() + " was on the network" : h.name() + " is on the network again";
+        }
+        NodeNetwork.cut(h);
+        return h.name() + " is off the network";
+    }
+
     /** Deletes the copies of the nodes' disks kept under {@code name}. */
     public void dropSnapshot(List<SandboxHost> hosts, String name) {
         for (SandboxHost h : hosts) {
