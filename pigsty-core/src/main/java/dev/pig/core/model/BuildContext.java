@@ -109,7 +109,8 @@ final class BuildContext {
 
     private void known(String name) {
         if (!defaults.containsKey(name)) {
-            throw new IllegalArgumentException("parameter '" + name + "' is not in the catalog");
+            throw new IllegalArgumentException("parameter '" + name + "' is not in pig's catalog"
+                    + " (pigsty-core/src/main/resources/dev/pig/core/param/*.yml)");
         }
     }
 
