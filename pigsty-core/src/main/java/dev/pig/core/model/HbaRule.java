@@ -42,6 +42,11 @@ public record HbaRule(String title, String user, String db, String addr, String 
                         "For example: - { user: all, db: all, addr: intra, auth: pwd, title: 'intranet password access' }");
                 continue;
             }
+            if (rules.isEmpty()) {
+                for (String field : List.of("user", "db")) {
+                    f.string(field).ifPresent(name -> FormatRules.checkHbaName(cx.diags, param, field, name, f.source(field)));
+                }
+            }
             f.string("addr").ifPresent(a -> {
                 if (!ADDRESS_ALIASES.contains(a) && !Net.isCidr(a) && !Net.isIp(a) && !a.equals("all") && !a.contains("{{")) {
                     cx.diags.error("HBA address '" + a + "' is neither an alias nor a CIDR", f.node("addr").source(),

@@ -23,9 +23,10 @@ import dev.pig.core.param.ParamType;
 
 /**
  * The checks of every parameter where it is written, before any host is resolved: its name is
- * one the catalog knows, its value has the catalog's type (absolute paths included), and no
- * string under it holds a control character. Secrets are kept out of excerpts; parameters pig
- * accepts but does not act on are one warning per module.
+ * one the catalog knows, its value has the catalog's type (absolute paths included) and fits the
+ * format pig writes it into ({@link FormatRules}), and no string under it holds a control
+ * character. Secrets are kept out of excerpts; parameters pig accepts but does not act on are one
+ * warning per module.
  */
 final class ParamChecks {
     /**
@@ -44,12 +45,14 @@ final class ParamChecks {
 
     private final ParamCatalog catalog;
     private final Diagnostics diags;
+    private final FormatRules formats;
     /** Parameters pig does not act on, by module, with where each is first written. */
     private final Map<Module, Map<String, Source>> notActing = new EnumMap<>(Module.class);
 
     ParamChecks(ParamCatalog catalog, Diagnostics diags) {
         this.catalog = catalog;
         this.diags = diags;
+        this.formats = new FormatRules(diags);
     }
 
     /** Group and host names, then every layer of variables, then the not-acted-on warnings. */
@@ -92,9 +95,13 @@ final class ParamChecks {
                         (a, b) -> earlier(a, b));
             }
             Object value = e.value().plain();
-            param.type().check(value, param.values()).ifPresent(problem ->
+            Optional<String> wrongType = param.type().check(value, param.values());
+            wrongType.ifPresent(problem ->
                     diags.error("parameter '" + param.name() + "' has the wrong type: " + problem, e.value().source(),
                             "Set it to " + expected(param) + "; see 'pig params " + param.name() + "'."));
+            if (wrongType.isEmpty()) {
+                formats.check(param.name(), e.value());
+            }
         }
     }
 
@@ -113,9 +120,13 @@ final class ParamChecks {
             }
             Param param = p.get();
             if (s.raw().contains("${") && !(s.value() instanceof String str && str.contains("${"))) {
-                param.type().check(s.value(), param.values()).ifPresent(problem ->
+                Optional<String> wrongType = param.type().check(s.value(), param.values());
+                wrongType.ifPresent(problem ->
                         diags.error("parameter '" + param.name() + "' has the wrong type once '" + s.raw() + "' is resolved: "
                                 + problem, s.source(), "Set it, or the variables it refers to, to " + expected(param) + "."));
+                if (wrongType.isEmpty()) {
+                    formats.check(param.name(), s);
+                }
             }
             Object typedValue = param.type().normalise(s.value(), param.values());
             out.put(v.name(), typedValue == s.value() ? v

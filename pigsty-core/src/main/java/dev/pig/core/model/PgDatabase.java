@@ -67,6 +67,10 @@ public record PgDatabase(String name, Optional<String> owner, Optional<String> t
                     yield State.CREATE;
                 }
             };
+            boolean pooled = f.bool("pgbouncer", true);
+            if (pooled && st != State.ABSENT) {
+                FormatRules.checkPooledDatabase(cx.diags, name.get(), f.source("name"));
+            }
             List<String> schemas = new ArrayList<>();
             if (f.node("schemas") instanceof YNode.Seq seq) {
                 for (YNode s : seq.items()) {
@@ -100,7 +104,7 @@ public record PgDatabase(String name, Optional<String> owner, Optional<String> t
                     f.string("locale"), f.string("lc_collate"), f.string("lc_ctype"), f.string("tablespace"),
                     f.bool("allowconn", true), f.bool("revokeconn", false), f.integer("connlimit", -1),
                     List.copyOf(schemas), List.copyOf(exts), f.string("comment", ""), baseline(cx, name.get(), f),
-                    f.bool("pgbouncer", true), f.string("pool_mode"), f.integer("pool_size"),
+                    pooled, f.string("pool_mode"), f.integer("pool_size"),
                     f.integer("pool_size_reserve").or(() -> f.integer("pool_reserve")), f.integer("pool_size_min"),
                     f.integer("pool_max_db_conn").or(() -> f.integer("pool_connlimit")), st));
         }

@@ -63,12 +63,18 @@ public record PgUser(String name, Optional<Secret> password, boolean login, bool
             f.integer("expire_in").filter(n -> n < 0).ifPresent(n -> cx.diags.error("user '" + name.get()
                     + "': expire_in must be 0 or more days, got " + n, f.node("expire_in").source(),
                     "expire_in counts the days from the run; give expire_at for a fixed day."));
+            boolean pooled = f.bool("pgbouncer", false);
+            Optional<String> poolMode = f.string("pool_mode");
+            Optional<Integer> poolConnlimit = f.integer("pool_connlimit");
+            if (pooled && !state.equals("absent") && (poolMode.isPresent() || poolConnlimit.isPresent())) {
+                FormatRules.checkPooledUser(cx.diags, name.get(), f.source("name"));
+            }
             out.add(new PgUser(name.get(), f.string("password").map(Secret::new), f.bool("login", true),
                     f.bool("superuser", false), f.bool("createdb", false), f.bool("createrole", false),
                     f.bool("inherit", true), f.bool("replication", false), f.bool("bypassrls", false),
                     f.integer("connlimit", -1), f.integer("expire_in"), f.string("expire_at"), f.strings("roles"),
-                    f.dict("parameters"), f.string("comment", ""), f.bool("pgbouncer", false), f.string("pool_mode"),
-                    f.integer("pool_connlimit"), state.equals("absent") ? State.ABSENT : State.CREATE));
+                    f.dict("parameters"), f.string("comment", ""), pooled, poolMode, poolConnlimit,
+                    state.equals("absent") ? State.ABSENT : State.CREATE));
         }
         return List.copyOf(out);
     }
