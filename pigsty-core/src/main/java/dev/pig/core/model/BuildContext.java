@@ -132,6 +132,22 @@ final class BuildContext {
         return out;
     }
 
+    /**
+     * The non-null scalar items of a list parameter as the inventory writes it for the host, each
+     * with its position; none when the catalog's default applies.
+     */
+    List<YNode.Scalar> writtenItems(String host, String param) {
+        List<YNode.Scalar> out = new ArrayList<>();
+        if (var(host, param) != null && var(host, param).node() instanceof YNode.Seq seq) {
+            for (YNode item : seq.items()) {
+                if (item instanceof YNode.Scalar sc && sc.value() != null) {
+                    out.add(sc);
+                }
+            }
+        }
+        return out;
+    }
+
     /** Which layer of the inventory set a host's variable, named as the unknown-parameter check names it. */
     String layerOf(String host, String param) {
         Var v = var(host, param);

@@ -239,34 +239,22 @@ final class PgClusters {
 
     /** Each entry of {@code pg_default_privileges} must be a GRANT pig can compare with the catalog. */
     private void checkDefaultPrivileges(String host) {
-        Var v = cx.var(host, "pg_default_privileges");
-        if (v == null || !(v.node() instanceof YNode.Seq seq)) {
-            return;
-        }
-        for (YNode item : seq.items()) {
-            if (item instanceof YNode.Scalar sc && sc.value() != null) {
-                try {
-                    DefaultPrivilege.parse(String.valueOf(sc.value()));
-                } catch (IllegalArgumentException e) {
-                    cx.diags.error("pg_default_privileges entry '" + sc.value() + "' is not a grant pig can apply: " + e.getMessage(),
-                            item.source(), "Write each entry as Pigsty does, e.g. 'GRANT SELECT ON TABLES TO dbrole_readonly';"
-                                    + " pig runs it as ALTER DEFAULT PRIVILEGES FOR ROLE <creator> <entry>.");
-                }
+        for (YNode.Scalar item : cx.writtenItems(host, "pg_default_privileges")) {
+            try {
+                DefaultPrivilege.parse(String.valueOf(item.value()));
+            } catch (IllegalArgumentException e) {
+                cx.diags.error("pg_default_privileges entry '" + item.value() + "' is not a grant pig can apply: " + e.getMessage(),
+                        item.source(), "Write each entry as Pigsty does, e.g. 'GRANT SELECT ON TABLES TO dbrole_readonly';"
+                                + " pig runs it as ALTER DEFAULT PRIVILEGES FOR ROLE <creator> <entry>.");
             }
         }
     }
 
     /** Each name of {@code pg_extensions} (an item may hold several, "a, b") is one pig knows. */
     private void checkExtensionNames(String host) {
-        Var v = cx.var(host, "pg_extensions");
-        if (v == null || !(v.node() instanceof YNode.Seq seq)) {
-            return;
-        }
-        for (YNode item : seq.items()) {
-            if (item instanceof YNode.Scalar sc && sc.value() != null) {
-                for (String name : ExtensionCatalog.names(List.of(String.valueOf(sc.value())))) {
-                    cx.checkExtensionName(name, sc.source());
-                }
+        for (YNode.Scalar item : cx.writtenItems(host, "pg_extensions")) {
+            for (String name : ExtensionCatalog.names(List.of(String.valueOf(item.value())))) {
+                cx.checkExtensionName(name, item.source());
             }
         }
     }
