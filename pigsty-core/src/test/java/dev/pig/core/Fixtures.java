@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 
 /** Where the shared test fixtures live: {@code src-test-fixtures/} at the repository root. */
 public final class Fixtures {
@@ -26,6 +28,15 @@ public final class Fixtures {
 
     public static Path repo(String relative) {
         return root().resolve(relative);
+    }
+
+    /** The {@code .yml} files under a fixture directory, subdirectories included, in name order. */
+    public static List<Path> ymlFiles(String relative) {
+        try (Stream<Path> s = Files.walk(path(relative))) {
+            return s.filter(p -> p.toString().endsWith(".yml")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static String read(String relative) {

@@ -10,7 +10,9 @@ import dev.pig.core.model.Secret;
 
 /**
  * Typed reads of one host's resolved parameters (inventory value, else the catalog default).
- * Types were checked when the inventory was loaded, so a mismatch here is a bug.
+ * Types were checked when the inventory was loaded, so a mismatch here is a bug; so is a name the
+ * catalog does not know: every read throws {@link IllegalArgumentException} naming it, so that
+ * {@code str("pg_prot")} fails the first test that reaches it instead of reading as empty.
  */
 public final class HostVars {
     private final ClusterModel.HostVars vars;

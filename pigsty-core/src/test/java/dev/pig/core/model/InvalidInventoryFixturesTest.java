@@ -28,13 +28,9 @@ import dev.pig.core.param.ParamCatalog;
 class InvalidInventoryFixturesTest {
 
     @TestFactory
-    Stream<DynamicTest> each_broken_inventory_reports_exactly_its_errors() throws IOException {
-        Path dir = Fixtures.path("inventory/invalid");
-        List<Path> files;
-        try (Stream<Path> s = Files.list(dir)) {
-            files = s.filter(p -> p.toString().endsWith(".yml")).sorted().toList();
-        }
-        assertTrue(files.size() >= 10, "fixtures missing in " + dir);
+    Stream<DynamicTest> each_broken_inventory_reports_exactly_its_errors() {
+        List<Path> files = Fixtures.ymlFiles("inventory/invalid");
+        assertTrue(files.size() >= 10, "fixtures missing in inventory/invalid");
         return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> check(f)));
     }
 

@@ -91,6 +91,17 @@ class ModelBuilderTest {
     }
 
     @Test
+    void reading_a_parameter_the_catalog_does_not_know_throws_naming_it() {
+        ClusterModel m = sandbox();
+        assertEquals(5432L, m.value("10.10.10.11", "pg_port"));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> m.value("10.10.10.11", "pg_prot"));
+        assertTrue(e.getMessage().startsWith("parameter 'pg_prot' is not in pig's catalog"), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> m.varsOf("10.10.10.11").explicitVar("pg_prot"));
+    }
+
+    @Test
     void derives_instance_and_service_names() {
         PgCluster t = sandbox().pgCluster("pg-test").orElseThrow();
         assertEquals(List.of("pg-test-1", "pg-test-2", "pg-test-3"), t.instances().stream().map(PgInstance::name).toList());
