@@ -52,7 +52,7 @@ public final class PlanningCase {
     private static final Set<String> FACT_KEYS = Set.of("facts", "sections", "replace", "files", "checks");
     private static final Set<String> HOST_KEYS = Set.of("actions", "summaries", "changes", "fails");
     private static final Set<String> CHANGE_KEYS = Set.of("task", "tag", "absent", "action", "summary", "noop", "stage", "steps",
-            "diff", "upload");
+            "input", "diff", "upload");
     private static final Set<String> MATCH_KEYS = Set.of("is", "starts", "ends", "contains", "lacks");
 
     private final String name;
@@ -242,8 +242,8 @@ public final class PlanningCase {
             c = PlanningFixture.tagged(p, string(x.get("tag"), at + ": tag"));
         }
         if (x.containsKey("noop")) {
-            assertFalse(x.containsKey("action") || x.containsKey("summary") || x.containsKey("steps") || x.containsKey("diff")
-                    || x.containsKey("upload"), at + ": a no-op has a reason only");
+            assertFalse(x.containsKey("action") || x.containsKey("summary") || x.containsKey("steps") || x.containsKey("input")
+                    || x.containsKey("diff") || x.containsKey("upload"), at + ": a no-op has a reason only");
             assertTrue(c instanceof Change.NoOp, at + ": acts, expected a no-op: " + (c instanceof Change.Act a ? a.summary() : ""));
             match(x.get("noop"), ((Change.NoOp) c).reason(), at + ": the reason");
         } else {
@@ -262,6 +262,11 @@ public final class PlanningCase {
                 for (int i = 0; i < steps.size(); i++) {
                     match(steps.get(i), shown.get(i), at + ": step " + (i + 1));
                 }
+            }
+            if (x.containsKey("input")) {
+                String input = a.steps().stream().map(st -> st instanceof Step.Exec e && e.input() != null ? e.input() : "")
+                        .reduce("", String::concat);
+                match(x.get("input"), input, at + ": what its steps read on stdin");
             }
             if (x.containsKey("diff")) {
                 match(x.get("diff"), a.diff(), at + ": the diff");
