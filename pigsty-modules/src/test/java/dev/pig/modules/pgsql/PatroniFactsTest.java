@@ -15,7 +15,6 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.pig.core.model.Secret;
 import dev.pig.modules.Fixtures;
 
 /**

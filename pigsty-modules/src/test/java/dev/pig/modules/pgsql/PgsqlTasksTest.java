@@ -5,20 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
-import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import dev.pig.core.model.ClusterModel;
-import dev.pig.core.model.ModelLoader;
-import dev.pig.core.model.Node;
 import dev.pig.core.plan.HostPlan;
 import dev.pig.core.plan.Step;
-import dev.pig.core.template.Templates;
-import dev.pig.modules.Fixtures;
 import dev.pig.modules.Golden;
-import dev.pig.modules.ModuleContext;
+import dev.pig.modules.PlanningFixture;
 
 /**
  * The PGSQL tasks of one host on a fresh Debian 12 node: how the cluster's etcd user is made,
@@ -26,7 +19,7 @@ import dev.pig.modules.ModuleContext;
  * server certificate are in the cases of {@code src-test-fixtures/pgsql/cases/}.
  */
 class PgsqlTasksTest {
-    static final Path SANDBOX = Fixtures.root().resolve(PgsqlFixtures.SANDBOX);
+    static final String SANDBOX = PgsqlFixtures.SANDBOX;
 
     private static HostPlan plan(String host) {
         return PgsqlFixtures.sandbox().host(host, PgsqlFixtures.fresh(host)).plan(host);
@@ -48,11 +41,9 @@ class PgsqlTasksTest {
         assertTrue(replica.changes().stream().noneMatch(c -> c.task().contains("etcd user")), "only the primary makes the etcd user");
     }
 
-    static String patroniYml(Path inventory, String host, String... extra) {
-        ClusterModel m = ModelLoader.load(inventory, List.of(extra)).model();
-        ModuleContext ctx = new ModuleContext(m, Templates.builtIn());
-        Node n = m.node(host).orElseThrow();
-        return TestPg.patroniYml(ctx, n, 4096, 2);
+    /** patroni.yml of one host of {@code inventory} (relative to the repository root), on a 4 GB / 2 cpu node. */
+    static String patroniYml(String inventory, String host, String... extra) {
+        return TestPg.patroniYml(PlanningFixture.of(new PgsqlModule(), inventory, extra), host, 4096, 2);
     }
 
     @Test
@@ -64,7 +55,7 @@ class PgsqlTasksTest {
 
     @Test
     void an_offline_instance_never_leads_nor_serves_nor_is_cloned_from() {
-        Path inv = Fixtures.path("pgsql/inventory/offline.yml");
+        String inv = "src-test-fixtures/pgsql/inventory/offline.yml";
         assertTrue(patroniYml(inv, "10.10.10.13").contains("tags:\n  nofailover: true\n  noloadbalance: true\n  clonefrom: false\n  nosync: true\n"));
         assertTrue(patroniYml(inv, "10.10.10.12").contains("tags:\n  nofailover: false\n  noloadbalance: false\n  clonefrom: true\n  nosync: true\n"));
         assertTrue(patroniYml(inv, "10.10.10.11").contains("tags:\n  nofailover: false\n  noloadbalance: false\n  clonefrom: true\n  nosync: false\n"));
