@@ -14,6 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.pig.core.model.Secret;
 import dev.pig.core.plan.Change;
@@ -132,19 +134,13 @@ class RollingRestartTest {
         assertTrue(commands(restart).get(0).contains("post 10.10.10.11 restart 600"));
     }
 
-    @Test
-    void pg_rto_changes_the_dcs_timing_without_a_restart() {
-        HostPlan leader = converged("pg_rto=fast").plan("10.10.10.11");
-        assertEquals("patroni config of pg-test: ttl 30 -> 20, retry_timeout 10 -> 5, primary_start_timeout 25 -> 15",
-                act(leader, PatroniConfig.NAME).summary());
-        noop(leader, RollingRestart.NAME);
-    }
-
-    @Test
-    void pg_rpo_zero_turns_synchronous_mode_on_without_a_restart() {
-        HostPlan leader = converged("pg_rpo=0").plan("10.10.10.11");
-        assertEquals("patroni config of pg-test: maximum_lag_on_failover 1048576 -> 0, synchronous_mode false -> true",
-                act(leader, PatroniConfig.NAME).summary());
+    @ParameterizedTest(name = "{0} changes the DCS config without a restart")
+    @CsvSource(delimiter = '|', value = {
+            "pg_rto=fast | patroni config of pg-test: ttl 30 -> 20, retry_timeout 10 -> 5, primary_start_timeout 25 -> 15",
+            "pg_rpo=0    | patroni config of pg-test: maximum_lag_on_failover 1048576 -> 0, synchronous_mode false -> true"})
+    void pg_rto_and_pg_rpo_change_the_dcs_config_without_a_restart(String var, String summary) {
+        HostPlan leader = converged(var).plan("10.10.10.11");
+        assertEquals(summary, act(leader, PatroniConfig.NAME).summary());
         noop(leader, RollingRestart.NAME);
     }
 
