@@ -11,7 +11,9 @@ record Policy(boolean ask, PlanErrors planErrors, boolean detailedExitCode) {
 
     /** What a host that could not be planned does to the run. */
     enum PlanErrors {
-        /** The hosts that were planned are applied, the others reported. */
+        /** Nothing is applied; {@code --keep-going} would apply the hosts that were planned. */
+        STOP,
+        /** {@code --keep-going}: the hosts that were planned are applied, the others reported. */
         KEEP_GOING,
         /**
          * Nothing is applied, and no option changes that: the work is one change over several

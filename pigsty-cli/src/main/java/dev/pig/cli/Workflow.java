@@ -18,8 +18,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The one way pig changes hosts: plan what a {@link Request} asks for, show the plan, stop when
- * a host could not be planned if the {@link Policy} says so, ask, apply exactly what was shown,
- * report. Every command that changes hosts builds a request and runs it here,
+ * a host could not be planned (unless the {@link Policy} says keep going), ask, apply exactly
+ * what was shown, report. Every command that changes hosts builds a request and runs it here,
  * so they all confirm, cancel, fail and exit alike. {@code pig plan} runs the first half.
  */
 final class Workflow {
@@ -125,7 +125,11 @@ final class Workflow {
         }
     }
 
-    /** A plan with hosts that could not be planned applies nothing unless the policy keeps going. */
+    /**
+     * A plan with hosts that could not be planned applies nothing unless the policy keeps going:
+     * the hosts that were planned may wait on one that was not (replicas on a leader, members on
+     * an etcd that was never deployed), so applying them alone can leave them half done.
+     */
     private static void refusePlanErrors(Plan plan, Policy.PlanErrors policy) {
         List<HostPlan> failed = plan.failedHosts();
         if (policy == Policy.PlanErrors.KEEP_GOING) {
@@ -138,7 +142,9 @@ final class Workflow {
         StringBuilder msg = new StringBuilder(failed.size() + " of " + plan.hosts().size()
                 + " host(s) could not be planned; nothing was changed:");
         failed.forEach(h -> msg.append("\n  ").append(h.host()).append(": ").append(h.error()));
-        msg.append("\n  Fix the cause and run again: this command changes all of its hosts or none.");
+        msg.append(policy == Policy.PlanErrors.STOP
+                ? "\n  Fix the cause and run again, or add --keep-going to apply the hosts that were planned."
+                : "\n  Fix the cause and run again: this command changes all of its hosts or none.");
         throw new PigException(PigException.Kind.FAILED, msg.toString());
     }
 }
