@@ -27,7 +27,7 @@ import dev.pig.modules.Operation;
  */
 class EtcdMemberRemovalTest {
     private final EtcdModule etcd = new EtcdModule();
-    private final ModuleContext trio = EtcdFixtures.ctx("trio.yml");
+    private final ModuleContext trio = EtcdFixtures.fixture("trio.yml").ctx();
 
     private Node node(String h) {
         return trio.model().node(h).orElseThrow();
@@ -41,7 +41,7 @@ class EtcdMemberRemovalTest {
         for (Map.Entry<Node, FactRequest> e : op.probe().entrySet()) {
             String h = e.getKey().id();
             if (answering.contains(h)) {
-                facts.put(h, g.parse(h, e.getValue(), EtcdFixtures.read(state, h)));
+                facts.put(h, g.parse(h, e.getValue(), EtcdFixtures.recorded(state, h).text()));
             } else {
                 failures.put(h, h + ": connection refused (port 22)");
             }
