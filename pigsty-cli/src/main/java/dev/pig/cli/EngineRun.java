@@ -100,6 +100,11 @@ final class EngineRun implements AutoCloseable {
         return planner().gather(requests, deployment.masker());
     }
 
+    /** {@link #gather}, each host also timing each section of its facts script. */
+    Gathered gatherTimed(Map<SshTarget, FactRequest> requests) {
+        return new Planner(pool, gatherer, FACTS_TIMEOUT, run.forks, true).gather(requests, deployment.masker());
+    }
+
     /** {@link #gather} by node. */
     Gathered probe(Map<Node, FactRequest> requests) {
         Map<SshTarget, FactRequest> byTarget = new LinkedHashMap<>();

@@ -21,6 +21,9 @@ public final class FactsCommand extends HostsCommand {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
+    @Option(names = "--timing", description = "Also time each section of the facts script on each host (wall and CPU).")
+    boolean timing;
+
     @Override
     public Integer call() {
         ModelLoader.Loaded loaded = inventory.load();
@@ -33,12 +36,15 @@ public final class FactsCommand extends HostsCommand {
             List<SshTarget> hosts = run.selection().limit().isEmpty() ? List.copyOf(r.deployment().targets().values())
                     : List.copyOf(work.keySet());
             hosts.forEach(t -> requests.put(t, Planner.request(work.getOrDefault(t, List.of()))));
-            Gathered g = r.gather(requests);
+            Gathered g = timing ? r.gatherTimed(requests) : r.gather(requests);
             List<String> names = hosts.stream().map(SshTarget::host).toList();
             if (json) {
                 view.json(names, g, r.deployment().masker());
             } else {
                 view.human(names, g, r.deployment().factSections());
+                if (timing) {
+                    view.timings(names, g);
+                }
             }
             if (!hosts.isEmpty() && g.facts().isEmpty()) {
                 return ExitCodes.UNAVAILABLE;

@@ -48,6 +48,31 @@ public final class FactsView extends View {
         out.flush();
     }
 
+    /** What each section of the facts script cost on each host, most expensive first, then the total. */
+    public void timings(List<String> hosts, Gathered g) {
+        for (String host : hosts) {
+            HostFacts f = g.facts().get(host);
+            if (f == null || f.timings().isEmpty()) {
+                continue;
+            }
+            double wall = 0;
+            double cpu = 0;
+            out.println(host + ": facts script, by section (wall, CPU):");
+            List<HostFacts.SectionTiming> sorted = new java.util.ArrayList<>(f.timings());
+            sorted.removeIf(t -> t.section().equals("end"));
+            for (HostFacts.SectionTiming t : sorted) {
+                wall += t.wallMillis();
+                cpu += t.cpuMillis();
+            }
+            sorted.sort(java.util.Comparator.comparingDouble(HostFacts.SectionTiming::wallMillis).reversed());
+            for (HostFacts.SectionTiming t : sorted) {
+                out.printf("  %-40s %8.1f ms %8.1f ms%n", t.section(), t.wallMillis(), t.cpuMillis());
+            }
+            out.printf("  %-40s %8.1f ms %8.1f ms%n", "total", wall, cpu);
+        }
+        out.flush();
+    }
+
     public void json(List<String> hosts, Gathered g, Masker masker) {
         Map<String, Object> all = new LinkedHashMap<>();
         for (String host : hosts) {

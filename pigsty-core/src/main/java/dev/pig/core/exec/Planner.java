@@ -38,13 +38,25 @@ public final class Planner {
     private final FactGatherer gatherer;
     private final Duration timeout;
     private final int forks;
+    private final boolean timing;
 
     public Planner(Connections pool, FactGatherer gatherer, Duration timeout, int forks) {
+        this(pool, gatherer, timeout, forks, LOG.isDebugEnabled());
+    }
+
+    /**
+     * @param timing time each section of the facts script on each host ({@code pig facts --timing};
+     *               with {@code --debug}, plans log it)
+     */
+    public Planner(Connections pool, FactGatherer gatherer, Duration timeout, int forks, boolean timing) {
         this.pool = pool;
         this.gatherer = gatherer;
         this.timeout = timeout;
         this.forks = forks;
+        this.timing = timing;
     }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Planner.class);
 
     /**
      * Gathers the facts of every host (one round trip each, in parallel), then plans each host
@@ -98,7 +110,12 @@ public final class Planner {
         List<SshTarget> targets = new ArrayList<>(requests.keySet());
         List<Object> got = Parallel.map(targets, forks, t -> {
             try {
-                return gatherer.gather(pool.get(t), requests.get(t), timeout);
+                HostFacts f = gatherer.gather(pool.get(t), requests.get(t), timeout, timing);
+                if (timing && LOG.isDebugEnabled()) {
+                    LOG.debug("{}: facts {}", t.host(), f.timings().stream().map(x -> String.format("%s %.0f ms (%.0f ms CPU)",
+                            x.section(), x.wallMillis(), x.cpuMillis())).collect(java.util.stream.Collectors.joining(", ")));
+                }
+                return f;
             } catch (PigException e) {
                 return masker.mask(e.getMessage());
             }
