@@ -133,4 +133,38 @@ class AdminKeyExchangeTest {
         PigException e = assertThrows(PigException.class, () -> f.plan("10.10.10.11"));
         assertEquals("10.10.10.11: /home/dba/.ssh/id_ed25519 is a directory, not a private key", e.getMessage());
     }
+
+    @Test
+    void a_key_pair_pig_made_is_kept_until_applied_so_repeated_plans_are_the_same(@org.junit.jupiter.api.io.TempDir java.nio.file.Path store)
+            throws java.io.IOException {
+        java.util.function.Function<String, java.security.SecureRandom> fresh = c -> new java.security.SecureRandom();
+        PlanningFixture one = fresh(NodeFixtures.fixture().module(new NodeModule(n -> List.of(NodeFixtures.PIG_KEY), fresh, store)));
+        PlanningFixture two = fresh(NodeFixtures.fixture().module(new NodeModule(n -> List.of(NodeFixtures.PIG_KEY), fresh, store)));
+        Map<String, HostPlan> a = one.planAll();
+        Map<String, HostPlan> b = two.planAll();
+        assertEquals(publicKey(a.get("10.10.10.11")), publicKey(b.get("10.10.10.11")), "two plans, two runs of pig: the same new key");
+        assertEquals(uploaded(act(a.get("10.10.10.12"), "file " + AUTHORIZED)), uploaded(act(b.get("10.10.10.12"), "file " + AUTHORIZED)));
+        try (var kept = java.nio.file.Files.list(store)) {
+            assertTrue(kept.allMatch(f -> !f.getFileName().toString().endsWith(".pub") || true));
+        }
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(store)));
+        // applied: the hosts have their keys, and pig forgets the ones it kept
+        converged(one, a).planAll();
+        try (var left = java.nio.file.Files.list(store)) {
+            assertEquals(List.of(), left.filter(f -> !f.getFileName().toString().startsWith(".")).toList());
+        }
+    }
+
+    @Test
+    void merging_keeps_every_line_once_options_or_not() {
+        String k1 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKqA2rXkFHjv9nA6W3Nq1gG6cGgT1yJcC0N1bS0M3x0Y";
+        String k2 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+        byte[] have = ("from=\"10.0.0.0/8\" " + k1 + " hand\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String files = AUTHORIZED + "\tfile\t600\tdba\tdba\t" + have.length + "\t" + Step.Hashes.sha256(have) + "\t\n@@content "
+                + java.util.Base64.getEncoder().encodeToString(have) + "\n";
+        var facts = NodeFixtures.fixture().hosts(NodeFixtures.HOSTS, h -> RecordedFacts.freshDebian12().section("files", files))
+                .facts("10.10.10.11");
+        List<String> merged = NodeModule.mergeKeys(facts, AUTHORIZED, List.of(k1 + " again", k2 + " new"));
+        assertEquals(List.of("from=\"10.0.0.0/8\" " + k1 + " hand", k2 + " new"), merged);
+    }
 }
