@@ -15,6 +15,7 @@ import dev.pig.core.exec.Planner;
 import dev.pig.core.exec.ProgressListener;
 import dev.pig.core.fact.FactGatherer;
 import dev.pig.core.fact.FactRequest;
+import dev.pig.core.fact.FactsFile;
 import dev.pig.core.fact.Gathered;
 import dev.pig.core.model.DefaultPasswords;
 import dev.pig.core.model.ModelLoader;
@@ -98,6 +99,20 @@ final class EngineRun implements AutoCloseable {
     /** The facts each host is asked for, one round trip per host, all at once. */
     Gathered gather(Map<SshTarget, FactRequest> requests) {
         return planner().gather(requests, deployment.masker());
+    }
+
+    /** {@link #gather}, keeping what each host printed, for {@code pig facts -o}. */
+    FactsFile record(Map<SshTarget, FactRequest> requests) {
+        return planner().record(requests, deployment.masker());
+    }
+
+    /** The plan of the deployment's work from recorded facts, reaching no host. */
+    Plan planRecorded(FactsFile recorded) {
+        Map<SshTarget, List<Task>> work = deployment.work();
+        if (!removal && !run.allowDefaultPasswords) {
+            refuseGuessablePasswords(work.keySet().stream().map(SshTarget::host).collect(Collectors.toSet()));
+        }
+        return Planner.planRecorded(work, recorded.parse(gatherer), deployment.masker());
     }
 
     /** {@link #gather}, each host also timing each section of its facts script. */

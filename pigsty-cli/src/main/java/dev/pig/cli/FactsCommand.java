@@ -1,5 +1,6 @@
 package dev.pig.cli;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -7,6 +8,7 @@ import java.util.Map;
 import dev.pig.cli.views.FactsView;
 import dev.pig.core.exec.Planner;
 import dev.pig.core.fact.FactRequest;
+import dev.pig.core.fact.FactsFile;
 import dev.pig.core.fact.Gathered;
 import dev.pig.core.model.ModelLoader;
 import dev.pig.core.ssh.SshTarget;
@@ -24,8 +26,16 @@ public final class FactsCommand extends HostsCommand {
     @Option(names = "--timing", description = "Also time each section of the facts script on each host (wall and CPU).")
     boolean timing;
 
+    @Option(names = {"-o", "--out"}, paramLabel = "FILE",
+            description = "Record the facts in FILE for 'pig plan --facts FILE', which plans without reaching any host"
+                    + " (mode 0600: it holds the hosts' configuration files as they are).")
+    Path out;
+
     @Override
     public Integer call() {
+        if (out != null) {
+            FactsFile.checkWritable(out);
+        }
         ModelLoader.Loaded loaded = inventory.load();
         FactsView view = new FactsView(spec.commandLine().getOut(), spec.commandLine().getErr());
         view.warnings(loaded);
@@ -36,8 +46,14 @@ public final class FactsCommand extends HostsCommand {
             List<SshTarget> hosts = run.selection().limit().isEmpty() ? List.copyOf(r.deployment().targets().values())
                     : List.copyOf(work.keySet());
             hosts.forEach(t -> requests.put(t, Planner.request(work.getOrDefault(t, List.of()))));
-            Gathered g = timing ? r.gatherTimed(requests) : r.gather(requests);
             List<String> names = hosts.stream().map(SshTarget::host).toList();
+            if (out != null) {
+                FactsFile recorded = r.record(requests);
+                recorded.save(out);
+                view.recorded(names, recorded, out);
+                return exit(hosts.size(), recorded.hosts().size(), recorded.failures().size());
+            }
+            Gathered g = timing ? r.gatherTimed(requests) : r.gather(requests);
             if (json) {
                 view.json(names, g, r.deployment().masker());
             } else {
@@ -46,10 +62,15 @@ public final class FactsCommand extends HostsCommand {
                     view.timings(names, g);
                 }
             }
-            if (!hosts.isEmpty() && g.facts().isEmpty()) {
-                return ExitCodes.UNAVAILABLE;
-            }
-            return g.failures().isEmpty() ? ExitCodes.OK : ExitCodes.FAILURE;
+            return exit(hosts.size(), g.facts().size(), g.failures().size());
         }
+    }
+
+    /** 0 when every host answered, 69 when none did, 1 otherwise. */
+    private static int exit(int asked, int answered, int failed) {
+        if (asked > 0 && answered == 0) {
+            return ExitCodes.UNAVAILABLE;
+        }
+        return failed == 0 ? ExitCodes.OK : ExitCodes.FAILURE;
     }
 }

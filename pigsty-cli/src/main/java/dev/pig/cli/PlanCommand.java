@@ -1,6 +1,13 @@
 package dev.pig.cli;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+import dev.pig.core.diag.PigException;
+import dev.pig.core.fact.FactsFile;
+import picocli.CommandLine;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,9 +29,63 @@ public final class PlanCommand extends HostsCommand {
     @Option(names = {"-v", "--verbose"}, description = "Also list what needs no change, with the reason.")
     boolean verbose;
 
+    @Option(names = "--facts", paramLabel = "FILE",
+            description = "Plan from facts recorded with 'pig facts -o FILE' instead of asking the hosts: no host is reached.")
+    Path facts;
+
+    @Option(names = "--facts-max-age", paramLabel = "AGE", defaultValue = "24h", converter = MaxAge.class,
+            description = "Refuse recorded facts older than this: 90s, 30m, 24h, 7d, or 'any' (default: ${DEFAULT-VALUE}).")
+    Duration factsMaxAge;
+
     @Override
     public Integer call() {
+        Optional<FactsFile> recorded = Optional.ofNullable(facts).map(f -> fresh(FactsFile.load(f), f));
         return workflow().plan(inventory.load(), Request.deploy(run.selection()),
-                new Workflow.Show(json, verbose, out, inventory.inventory, detailedExitCode));
+                new Workflow.Show(json, verbose, out, inventory.inventory, detailedExitCode), recorded);
+    }
+
+    /** The recorded facts, refused when older than {@code --facts-max-age}. */
+    private FactsFile fresh(FactsFile f, Path file) {
+        Duration age = f.age(Instant.now());
+        if (factsMaxAge != null && age.compareTo(factsMaxAge) > 0) {
+            throw new PigException(PigException.Kind.INVALID_INPUT, "the facts in " + file + " were recorded " + f.recorded()
+                    + ", " + MaxAge.show(age) + " ago, past the limit of " + MaxAge.show(factsMaxAge) + "; nothing was planned"
+                    + "\n  Record them again with 'pig facts -o " + file + "', or accept them with --facts-max-age=any"
+                    + " (or a longer age).");
+        }
+        return f;
+    }
+
+    /** An age: a number with s, m, h or d, or {@code any} (no limit, as null). */
+    static final class MaxAge implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String v) {
+            if (v.equalsIgnoreCase("any")) {
+                return null;
+            }
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]{1,9})([smhd])").matcher(v.trim());
+            if (!m.matches()) {
+                throw new CommandLine.TypeConversionException("'" + v + "' is not an age: give a number with s, m, h or d"
+                        + " (90s, 30m, 24h, 7d), or 'any'");
+            }
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+        }
+
+        static String show(Duration d) {
+            long s = Math.max(0, d.getSeconds());
+            if (s >= 86400 * 2) {
+                return s / 86400 + "d" + (s % 86400 / 3600 > 0 ? " " + s % 86400 / 3600 + "h" : "");
+            }
+            if (s >= 3600) {
+                return s / 3600 + "h" + (s % 3600 / 60 > 0 ? " " + s % 3600 / 60 + "m" : "");
+            }
+            return s >= 60 ? s / 60 + "m" : s + "s";
+        }
     }
 }

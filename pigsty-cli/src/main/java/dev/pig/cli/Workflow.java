@@ -2,11 +2,13 @@ package dev.pig.cli;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 import dev.pig.cli.views.ApplyView;
 import dev.pig.cli.views.PlanView;
 import dev.pig.core.diag.PigException;
 import dev.pig.core.exec.ApplyResult;
+import dev.pig.core.fact.FactsFile;
 import dev.pig.core.fact.Gathered;
 import dev.pig.core.model.ModelLoader;
 import dev.pig.core.plan.HostPlan;
@@ -74,14 +76,30 @@ final class Workflow {
 
     /** Plans and shows, changing nothing; returns the exit code. */
     int plan(ModelLoader.Loaded loaded, Request req, Show show) {
+        return plan(loaded, req, show, Optional.empty());
+    }
+
+    /**
+     * Plans and shows, changing nothing; returns the exit code.
+     *
+     * @param recorded plan from these facts instead of asking the hosts ({@code pig plan --facts})
+     */
+    int plan(ModelLoader.Loaded loaded, Request req, Show show, Optional<FactsFile> recorded) {
+        if (recorded.isPresent() && req.operation().isPresent()) {
+            throw new PigException(PigException.Kind.USAGE, "an operation plans from what the members answer now, not from recorded facts");
+        }
         begin(loaded, req);
         if (show.saveTo() != null) {
             PlanJson.checkWritable(show.saveTo());
         }
         try (EngineRun r = new EngineRun(loaded, run, req.selection(), req.kind() == Request.Kind.REMOVE)) {
             long t0 = System.nanoTime();
-            Plan plan = plan(r, req);
-            planView.cost(r.connections().roundTrips(), System.nanoTime() - t0);
+            Plan plan = recorded.isPresent() ? r.planRecorded(recorded.get()) : plan(r, req);
+            if (recorded.isPresent()) {
+                planView.recorded(recorded.get().recorded(), r.connections().roundTrips().size(), System.nanoTime() - t0);
+            } else {
+                planView.cost(r.connections().roundTrips(), System.nanoTime() - t0);
+            }
             if (show.json()) {
                 planView.json(plan, r.deployment().masker());
             } else {
@@ -90,6 +108,9 @@ final class Workflow {
             if (show.saveTo() != null) {
                 PlanJson.save(plan, show.saveTo());
                 planView.saved(show.saveTo(), show.inventory());
+            }
+            if (recorded.isPresent() && !plan.hosts().isEmpty() && plan.failedHosts().size() == plan.hosts().size()) {
+                throw new PigException(PigException.Kind.FAILED, "no host could be planned from the recorded facts; nothing was done.");
             }
             refuseUnreachable(plan);
             if (!plan.failedHosts().isEmpty()) {

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 
 import dev.pig.core.fact.FactSection;
+import dev.pig.core.fact.FactsFile;
 import dev.pig.core.fact.Gathered;
 import dev.pig.core.fact.HostFacts;
 import dev.pig.core.plan.Masker;
@@ -45,6 +46,18 @@ public final class FactsView extends View {
                 }
             }
         }
+        out.flush();
+    }
+
+    /** What {@code pig facts -o} recorded: the file, how many hosts are in it, and each host that could not answer. */
+    public void recorded(List<String> hosts, FactsFile f, java.nio.file.Path file) {
+        for (String host : hosts) {
+            if (f.failures().containsKey(host)) {
+                error(f.failures().get(host));
+            }
+        }
+        out.println("Recorded the facts of " + f.hosts().size() + " of " + hosts.size() + " host(s) in " + file
+                + " (mode 0600); plan from them with 'pig plan --facts " + file + "'.");
         out.flush();
     }
 

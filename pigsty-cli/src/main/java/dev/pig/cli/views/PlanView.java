@@ -39,6 +39,13 @@ public final class PlanView extends View {
         err.flush();
     }
 
+    /** How a plan from recorded facts was made: when they were recorded, and how many hosts were reached (none). */
+    public void recorded(java.time.Instant when, int reached, long nanos) {
+        err.println(String.format("Planned from facts recorded %s in %.1f s; %s.", when, nanos / 1e9,
+                reached == 0 ? "no host was reached" : reached + " host(s) were reached"));
+        err.flush();
+    }
+
     public void saved(Path file, Path inventory) {
         err.println("Plan saved to " + file + "; apply it with: pig apply -i " + inventory + " " + file);
         err.flush();

@@ -3,6 +3,7 @@ package dev.pig.core.exec;
 import dev.pig.core.diag.PigException;
 import dev.pig.core.fact.FactGatherer;
 import dev.pig.core.fact.FactRequest;
+import dev.pig.core.fact.FactsFile;
 import dev.pig.core.fact.Gathered;
 import dev.pig.core.fact.HostFacts;
 import dev.pig.core.plan.Change;
@@ -85,21 +86,27 @@ public final class Planner {
         Gathered now = gather(ask, masker);
         Map<String, HostFacts> fleet = new LinkedHashMap<>(known.facts());
         fleet.putAll(now.facts());
-        List<HostPlan> plans = new ArrayList<>();
-        for (Map.Entry<SshTarget, List<Task>> e : work.entrySet()) {
+        PlanContext.Run run = new PlanContext.Run(masker, fleet);
+        return Plan.of(Parallel.map(new ArrayList<>(work.entrySet()), CORES, e -> {
             String host = e.getKey().host();
             String failure = ask.containsKey(e.getKey()) ? now.failures().get(host) : known.failures().get(host);
-            if (failure != null) {
-                plans.add(HostPlan.failed(host, stripHost(host, failure)));
-                continue;
-            }
-            try {
-                plans.add(planFromFacts(fleet.get(host), e.getValue(), masker, fleet));
-            } catch (PigException ex) {
-                plans.add(HostPlan.failed(host, stripHost(host, masker.mask(ex.getMessage()))));
-            }
+            return failure != null ? HostPlan.failed(host, stripHost(host, failure)) : planHost(run, fleet.get(host), e.getValue(), masker);
+        }));
+    }
+
+    /**
+     * Hosts planned at once once their facts are in: planning only computes, so as many as this
+     * machine has cores (at least 2, so a host whose tasks wait on nothing never waits on another).
+     */
+    private static final int CORES = Math.max(2, Runtime.getRuntime().availableProcessors());
+
+    /** One host's plan, or the host failed with why its tasks could not plan. */
+    private static HostPlan planHost(PlanContext.Run run, HostFacts facts, List<Task> tasks, Masker masker) {
+        try {
+            return planFromFacts(facts, tasks, new PlanContext(run));
+        } catch (PigException ex) {
+            return HostPlan.failed(facts.host(), stripHost(facts.host(), masker.mask(ex.getMessage())));
         }
-        return Plan.of(plans);
     }
 
     /**
@@ -107,10 +114,31 @@ public final class Planner {
      * that cannot answer is reported with why, never thrown.
      */
     public Gathered gather(Map<SshTarget, FactRequest> requests, Masker masker) {
+        return gather(requests, masker, null);
+    }
+
+    /**
+     * {@link #gather}, also keeping what each host printed, for {@code pig facts -o}: the
+     * recording starts when the first host is asked.
+     */
+    public FactsFile record(Map<SshTarget, FactRequest> requests, Masker masker) {
+        java.time.Instant start = java.time.Instant.now();
+        Map<String, FactsFile.Entry> raw = new java.util.concurrent.ConcurrentHashMap<>();
+        Gathered g = gather(requests, masker, raw);
+        Map<String, FactsFile.Entry> ordered = new LinkedHashMap<>();
+        g.facts().keySet().forEach(h -> ordered.put(h, raw.get(h)));
+        return new FactsFile(start, ordered, g.failures());
+    }
+
+    private Gathered gather(Map<SshTarget, FactRequest> requests, Masker masker, Map<String, FactsFile.Entry> raw) {
         List<SshTarget> targets = new ArrayList<>(requests.keySet());
         List<Object> got = Parallel.map(targets, forks, t -> {
             try {
-                HostFacts f = gatherer.gather(pool.get(t), requests.get(t), timeout, timing);
+                String out = gatherer.run(pool.get(t), requests.get(t), timeout, timing);
+                if (raw != null) {
+                    raw.put(t.host(), new FactsFile.Entry(requests.get(t), out));
+                }
+                HostFacts f = gatherer.parse(t.host(), requests.get(t), out);
                 if (timing && LOG.isDebugEnabled()) {
                     LOG.debug("{}: facts {}", t.host(), f.timings().stream().map(x -> String.format("%s %.0f ms (%.0f ms CPU)",
                             x.section(), x.wallMillis(), x.cpuMillis())).collect(java.util.stream.Collectors.joining(", ")));
@@ -132,6 +160,35 @@ public final class Planner {
         return new Gathered(facts, failures);
     }
 
+    /**
+     * Plans from recorded facts alone ({@code pig plan --facts FILE}), reaching no host: a host
+     * that could not answer when they were recorded, is not in them, or whose tasks now need a
+     * fact they do not hold is failed with why and what to do; the others plan as they would
+     * have over SSH then.
+     */
+    public static Plan planRecorded(Map<SshTarget, List<Task>> work, Gathered recorded, Masker masker) {
+        String again = "; record the facts again with 'pig facts -o FILE'";
+        PlanContext.Run run = new PlanContext.Run(masker, recorded.facts());
+        return Plan.of(Parallel.map(new ArrayList<>(work.entrySet()), CORES, e -> {
+            String host = e.getKey().host();
+            HostFacts f = recorded.facts().get(host);
+            if (recorded.failures().containsKey(host)) {
+                return HostPlan.failed(host, "could not answer when the facts were recorded: "
+                        + stripHost(host, recorded.failures().get(host)) + again);
+            }
+            if (f == null) {
+                return HostPlan.failed(host, "is not in the recorded facts" + again);
+            }
+            List<String> lacking = request(e.getValue()).notIn(f.request());
+            if (!lacking.isEmpty()) {
+                return HostPlan.failed(host, "the recorded facts lack " + lacking.size() + " fact(s) its tasks need now: "
+                        + String.join(", ", lacking.subList(0, Math.min(5, lacking.size())))
+                        + (lacking.size() > 5 ? " ..." : "") + again);
+            }
+            return planHost(run, f, e.getValue(), masker);
+        }));
+    }
+
     /** Whether facts gathered for {@code had} hold everything {@code needed} asks for. */
     static boolean covers(FactRequest had, FactRequest needed) {
         return had.toBuilder().merge(needed).build().equals(had);
@@ -151,7 +208,10 @@ public final class Planner {
 
     /** Plans one host's tasks, with the facts of the other hosts of the run at hand. */
     public static HostPlan planFromFacts(HostFacts facts, List<Task> tasks, Masker masker, Map<String, HostFacts> fleet) {
-        PlanContext ctx = new PlanContext(masker, fleet);
+        return planFromFacts(facts, tasks, new PlanContext(masker, fleet));
+    }
+
+    private static HostPlan planFromFacts(HostFacts facts, List<Task> tasks, PlanContext ctx) {
         List<Change> changes = new ArrayList<>();
         List<String> stages = new ArrayList<>();
         for (int i = 0; i < tasks.size(); i++) {

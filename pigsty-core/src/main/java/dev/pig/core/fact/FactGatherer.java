@@ -98,13 +98,22 @@ public final class FactGatherer {
 
     /** Gathers the facts of one host, with each section's time when {@code timing}. */
     public HostFacts gather(Transport t, FactRequest r, Duration timeout, boolean timing) {
+        return parse(t.target().host(), r, run(t, r, timeout, timing));
+    }
+
+    /**
+     * Runs the facts script on one host and returns what it printed, unparsed: what
+     * {@code pig facts -o} records for {@link #parse} to read later.
+     *
+     * @throws HostException when the host is unreachable or the script fails
+     */
+    public String run(Transport t, FactRequest r, Duration timeout, boolean timing) {
         CommandResult res = t.run("sh -s", script(r, timing).getBytes(StandardCharsets.UTF_8), timeout);
-        String host = t.target().host();
         if (!res.ok() || !res.out().contains(FactParsers.END)) {
-            throw new HostException(PigException.Kind.FAILED, host,
+            throw new HostException(PigException.Kind.FAILED, t.target().host(),
                     "gathering facts failed (exit " + res.exitCode() + "): " + res.tail(1));
         }
-        return parse(host, r, res.out());
+        return res.out();
     }
 
     /** Parses the output of {@link #script}; pure, for tests on captured output. */
