@@ -30,7 +30,8 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "pgsql", description = "Create, remove and change PostgreSQL clusters (PGSQL module).",
         subcommands = {PgsqlCommand.Add.class, PgsqlCommand.Rm.class, PgsqlCommand.User.class, PgsqlCommand.Db.class,
-                PgsqlCommand.Hba.class, PgsqlCommand.Svc.class, PgsqlCommand.Backup.class, PgsqlCommand.Pitr.class})
+                PgsqlCommand.Hba.class, PgsqlCommand.Svc.class, PgsqlCommand.Ext.class, PgsqlCommand.Backup.class,
+                PgsqlCommand.Pitr.class})
 public final class PgsqlCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -200,6 +201,49 @@ public final class PgsqlCommand implements Runnable {
             Object provider = m.value(c.instances().get(0).ip(), "pg_service_provider");
             String hosts = provider == null || String.valueOf(provider).isBlank() ? c.name() : String.valueOf(provider);
             return run.selection().withLimit(hosts).withTags(Set.of("pg_service")).withModules(PGSQL);
+        }
+    }
+
+    /**
+     * {@code pig pgsql ext CLUSTER [NAME...]}: the packages of the cluster's {@code pg_extensions}
+     * (Pigsty's {@code bin/pgsql-ext}), or of the NAMEs given, on every instance; nothing else of
+     * the cluster is touched, nothing restarts. Names the catalog or the host's package sources
+     * cannot satisfy are refused at plan time.
+     */
+    @Command(name = "ext", description = "Install the packages of pg_extensions (or of the NAMEs given) on every instance of the cluster.")
+    static final class Ext extends ClusterVerb {
+        @Mixin
+        ApplyOptions apply;
+        @Parameters(index = "1..*", paramLabel = "NAME", description = "Extensions by Pigsty's names (postgis, pg_cron ...); "
+                + "the cluster's pg_extensions when none.")
+        List<String> names;
+
+        @Override
+        public Integer call() {
+            List<String> more = new ArrayList<>();
+            if (names != null && !names.isEmpty()) {
+                try {
+                    more.add(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(java.util.Map.of("pg_extensions", names)));
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            ModelLoader.Loaded loaded = inventory.load(more);
+            PgCluster c = cluster.in(loaded.model());
+            Request req = Request.deploy(tagged(run, c, "pg_extension"));
+            if (names != null && !names.isEmpty()) {
+                ModelLoader.Loaded written = inventory.load();
+                Object listed = written.model().value(c.instances().get(0).ip(), "pg_extensions");
+                List<String> have = dev.pig.core.ext.ExtensionCatalog.names(listed instanceof List<?> l
+                        ? l.stream().map(String::valueOf).toList() : List.of());
+                List<String> unlisted = names.stream().filter(n -> !have.contains(n)).toList();
+                if (!unlisted.isEmpty()) {
+                    req = req.withAfterApply("Add " + String.join(", ", unlisted) + " to pg_extensions of " + c.name()
+                            + " so that new instances get them too; CREATE EXTENSION them with pg_databases[].extensions"
+                            + " and 'pig pgsql db " + c.name() + " DB'.");
+                }
+            }
+            return workflow().apply(loaded, req, apply.policy());
         }
     }
 

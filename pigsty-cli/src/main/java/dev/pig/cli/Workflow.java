@@ -41,7 +41,7 @@ final class Workflow {
         try (EngineRun r = new EngineRun(loaded, run, req.selection(), req.kind() == Request.Kind.REMOVE)) {
             Plan plan = req.savedPlan().isPresent() ? PlanJson.load(req.savedPlan().get()) : plan(r, req);
             planView.human(plan, false);
-            refuseUnreachable(plan);
+            refuseUnreachable(plan, r);
             if (!plan.failedHosts().isEmpty()) {
                 refusePlanErrors(plan, policy.planErrors());
             }
@@ -112,7 +112,7 @@ final class Workflow {
             if (recorded.isPresent() && !plan.hosts().isEmpty() && plan.failedHosts().size() == plan.hosts().size()) {
                 throw new PigException(PigException.Kind.FAILED, "no host could be planned from the recorded facts; nothing was done.");
             }
-            refuseUnreachable(plan);
+            refuseUnreachable(plan, r);
             if (!plan.failedHosts().isEmpty()) {
                 return ExitCodes.FAILURE;
             }
@@ -140,8 +140,17 @@ final class Workflow {
         return r.planNodes(work.tasks(), probed);
     }
 
-    private static void refuseUnreachable(Plan plan) {
+    /**
+     * Refuses a plan of which no host could be planned: "unavailable" (69) when none could be
+     * reached, a failure (1) when hosts answered but none could be planned (an extension with no
+     * package on any of them).
+     */
+    private static void refuseUnreachable(Plan plan, EngineRun r) {
         if (!plan.hosts().isEmpty() && plan.hosts().stream().allMatch(h -> h.error() != null)) {
+            boolean answered = r.connections().roundTrips().values().stream().anyMatch(n -> n > 0);
+            if (answered) {
+                throw new PigException(PigException.Kind.FAILED, "no host could be planned; nothing was done.");
+            }
             throw new PigException(PigException.Kind.UNAVAILABLE, "no host could be reached; nothing was done.");
         }
     }

@@ -95,4 +95,31 @@ class PgsqlCommandTest {
         assertEquals(List.of("database app", "database test", "database legacy"), planned("pg_db", "database", "pg_db", null, DBS));
         assertEquals(List.of("database app"), planned("pg_db", "database", "pg_db", "app", DBS));
     }
+
+    @Test
+    void pgsql_ext_installs_the_packages_of_the_names_on_every_instance_and_nothing_else() {
+        FakeHosts hosts = new FakeHosts();
+        PigRunner.Result r = PigRunner.runWith(hosts, "pgsql", "ext", "-i", INV, "pg-test", "postgis", "pg_cron", "-y");
+        assertEquals(ExitCodes.OK, r.code(), r.toString());
+        for (String ip : List.of("10.10.10.11", "10.10.10.12", "10.10.10.13")) {
+            List<String> applied = hosts.host(ip).applied();
+            assertEquals(1, applied.size(), ip + ": " + applied);
+            assertTrue(applied.get(0).contains("apt-get install") && applied.get(0).endsWith("postgresql-15-postgis-3 postgresql-15-cron; }"),
+                    applied.get(0));
+        }
+        assertTrue(hosts.host("10.10.10.10").applied().isEmpty(), "a node of no instance of pg-test is not touched");
+        assertTrue(r.out().contains("Add postgis, pg_cron to pg_extensions of pg-test"), r.out());
+    }
+
+    @Test
+    void pgsql_ext_refuses_a_name_without_a_package_before_any_host_changes() {
+        FakeHosts hosts = new FakeHosts();
+        PigRunner.Result r = PigRunner.runWith(hosts, "pgsql", "ext", "-i", INV, "pg-test", "postgis", "timescaledb", "-y");
+        assertEquals(ExitCodes.FAILURE, r.code(), r.toString());
+        assertTrue(r.out().contains("pg_extensions cannot be installed on Debian GNU/Linux 12 (bookworm) with PostgreSQL 15:"), r.out());
+        assertTrue(r.out().contains("timescaledb has no package for PostgreSQL 15 on Debian 12 (bookworm)"), r.out());
+        for (String ip : List.of("10.10.10.11", "10.10.10.12", "10.10.10.13")) {
+            assertEquals(List.of(), hosts.host(ip).applied(), ip);
+        }
+    }
 }

@@ -227,14 +227,17 @@ class PgsqlIT {
                 "        pg_cluster: pg-test\n        pg_etcd_password: Etcd.Ps.Secret9\n        pg_rto: fast\n"));
         List<String> nodes = List.of("10.10.10.10", "10.10.10.11", "10.10.10.12", "10.10.10.13");
         for (String n : nodes) {
-            sh(lab, n, "rm -f /tmp/ps.log; nohup sh -c 'while :; do ps -eo args >> /tmp/ps.log; sleep 0.02; done' >/dev/null 2>&1 &");
+            // ww: full command lines, however long; the sampler's pid is kept to stop it by
+            sh(lab, n, "rm -f /tmp/ps.log; nohup sh -c 'while :; do ps -eww -o args >> /tmp/ps.log; sleep 0.02; done' >/dev/null 2>&1 &"
+                    + " echo $! > /tmp/ps.pid");
         }
         Pig deploy;
         try {
             deploy = Pig.run("deploy", "-i", inv.toString(), "-l", "pg-test,etcd", "-y");
         } finally {
             for (String n : nodes) {
-                sh(lab, n, "pkill -f 'ps -eo args >> /tmp/ps.log' || true");
+                // by pid: pkill -f would match the very shell that runs it
+                sh(lab, n, "kill $(cat /tmp/ps.pid) 2>/dev/null; rm -f /tmp/ps.pid; true");
             }
             Files.delete(inv);
         }

@@ -112,7 +112,7 @@ public final class FactParsers {
             // dpkg: first letter is the wanted state, second the current one; "i" = installed
             // ("hi" when held). A removed package with config left over is "rc" and counts as absent.
             boolean installed = status.length() >= 2 && status.charAt(1) == 'i';
-            out.put(f[0], new PackageState(f[0], installed, installed ? version : ""));
+            out.put(f[0], new PackageState(f[0], installed, installed ? version : "", installed || f.length < 4 ? "" : f[3].strip()));
         }
         return out;
     }

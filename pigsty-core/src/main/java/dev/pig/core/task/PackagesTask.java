@@ -89,7 +89,8 @@ public final class PackagesTask extends BaseTask {
         throw new PigException(PigException.Kind.FAILED, host + ": no package manager known for " + os.id() + " " + os.version());
     }
 
-    static String installCommand(OsInfo os, String host, List<String> missing) {
+    /** The command installing {@code missing} in one transaction, as {@link #plan} does. */
+    public static String installCommand(OsInfo os, String host, List<String> missing) {
         String pkgs = String.join(" ", missing.stream().map(BaseTask::q).toList());
         if (os.isDebianLike()) {
             String install = "apt-get install -y -q --no-install-recommends -o Dpkg::Options::=--force-confold "

@@ -88,6 +88,12 @@ public final class PlanContext {
         changedPaths.add(path);
     }
 
+    /** Whether this plan changes a path under {@code dir} (a package source under /etc/apt/ ...). */
+    public boolean changedUnder(String dir) {
+        String prefix = dir.endsWith("/") ? dir : dir + "/";
+        return changedPaths.stream().anyMatch(p -> p.startsWith(prefix));
+    }
+
     /** The first of {@code paths} that this plan changes, or null. */
     public String firstChanged(Collection<String> paths) {
         return paths.stream().filter(changedPaths::contains).findFirst().orElse(null);

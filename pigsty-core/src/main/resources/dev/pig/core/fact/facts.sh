@@ -61,11 +61,27 @@ pkg_rpm() {
   fi
 }
 # one dpkg-query (or rpm) run for every package: forks, not packages, are what cost time here
+# A package not installed gets a fourth field, what apt would install: its candidate version,
+# "none" when no package source has it, empty when the package lists were never fetched (one
+# apt-cache run for all of them, only when some are missing).
 pkgs_dpkg() {
   pig_found=$(printf '%s\n' "$PIG_PACKAGES" | grep -v '^$' | xargs -r dpkg-query -W -f='${Package}\t${db:Status-Abbrev}\t${Version}\n' -- 2>/dev/null)
-  printf '%s\n' "$PIG_PACKAGES" | awk -F'\t' -v found="$pig_found" '
+  pig_rows=$(printf '%s\n' "$PIG_PACKAGES" | awk -F'\t' -v found="$pig_found" '
     BEGIN { n = split(found, lines, "\n"); for (i = 1; i <= n; i++) { split(lines[i], f, "\t"); if (!(f[1] in have)) have[f[1]] = lines[i] } }
-    $0 != "" { if ($0 in have) print have[$0]; else printf "%s\tabsent\t\n", $0 }'
+    $0 != "" { if ($0 in have) print have[$0]; else printf "%s\tabsent\t\n", $0 }')
+  pig_missing=$(printf '%s\n' "$pig_rows" | awk -F'\t' '$1 != "" && substr($2, 2, 1) != "i" { print $1 }')
+  pig_policy=""
+  if [ -n "$pig_missing" ] && command -v apt-cache >/dev/null 2>&1 && ls /var/lib/apt/lists/ 2>/dev/null | grep -q '_Packages'; then
+    pig_policy=$(printf '%s\n' "$pig_missing" | xargs apt-cache policy -- 2>/dev/null | awk '
+      /^[^ ]/ { sub(/:$/, ""); name = $0 } /^  Candidate:/ { print name "\t" $2 }')
+    pig_policy="@lists
+$pig_policy"
+  fi
+  printf '%s\n' "$pig_rows" | awk -F'\t' -v policy="$pig_policy" '
+    BEGIN { n = split(policy, l, "\n"); lists = (l[1] == "@lists"); for (i = 2; i <= n; i++) { split(l[i], f, "\t"); cand[f[1]] = f[2] } }
+    $0 == "" { next }
+    substr($2, 2, 1) == "i" { print; next }
+    { c = ""; if (lists) { c = ($1 in cand) ? cand[$1] : "none"; if (c == "(none)") c = "none" } printf "%s\t%s\t%s\t%s\n", $1, $2, $3, c }'
 }
 section packages
 if command -v dpkg-query >/dev/null 2>&1; then pkgs_dpkg

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -202,6 +203,34 @@ class FactGathererTest {
         assertTrue(sections.containsAll(List.of("os", "hostname", "packages", "units", "files", "users", "groups", "sysctl", "checks")),
                 sections.toString());
         assertTrue(timed.timings().stream().allMatch(t -> t.wallMillis() >= 0 && t.cpuMillis() >= 0), timed.timings().toString());
+    }
+
+    @Test
+    void a_package_not_installed_says_whether_the_package_sources_have_it() throws Exception {
+        LocalTransport local = new LocalTransport(new dev.pig.core.ssh.SshTarget("local", 22, System.getProperty("user.name"),
+                List.of(), false, true));
+        FactRequest r = FactRequest.builder().packages("bash", "pig-no-such-package").build();
+        HostFacts f = new FactGatherer().gather(local, r, java.time.Duration.ofSeconds(30));
+        assertEquals(java.util.Optional.of(true), f.pkg("bash").available());
+        boolean lists;
+        try (var files = java.nio.file.Files.list(java.nio.file.Path.of("/var/lib/apt/lists"))) {
+            lists = files.anyMatch(p -> p.getFileName().toString().contains("_Packages"));
+        } catch (java.io.IOException e) {
+            lists = false;
+        }
+        // known to be absent from every source where apt has lists; unknown where it has none
+        assertEquals(lists ? java.util.Optional.of(false) : java.util.Optional.empty(), f.pkg("pig-no-such-package").available());
+        assertEquals(lists ? "none" : "", f.pkg("pig-no-such-package").candidate());
+    }
+
+    @Test
+    void the_candidate_of_a_package_not_installed_is_read_and_an_old_recording_without_it_is_unknown() {
+        Map<String, PackageState> p = FactParsers.packages("a\tii\t1.0\nb\tun\t\t2.1-1\nc\tabsent\t\tnone\nd\tabsent\t\n");
+        assertEquals(java.util.Optional.of(true), p.get("a").available());
+        assertEquals("2.1-1", p.get("b").candidate());
+        assertEquals(java.util.Optional.of(true), p.get("b").available());
+        assertEquals(java.util.Optional.of(false), p.get("c").available());
+        assertEquals(java.util.Optional.empty(), p.get("d").available());
     }
 
     @Test

@@ -63,10 +63,11 @@ public final class PgCatalog extends ClusterSection<PgCatalog.View> {
      * @param stored      the stored password verifier of each login role that has one
      * @param defaultAcls the global default privileges of each database read (template1 included)
      * @param unread      databases whose objects could not be read (a control character in the name)
+     * @param preloaded   the libraries the running server has preloaded ({@code shared_preload_libraries})
      */
     public record View(boolean answered, boolean primary, Set<String> restartOnly, Set<String> pending,
                        Map<String, String> stored, Map<String, Role> roles, Map<String, Database> databases,
-                       Set<String> available, Map<String, Set<DefaultAcl>> defaultAcls, Set<String> unread) {
+                       Set<String> available, Map<String, Set<DefaultAcl>> defaultAcls, Set<String> unread, Set<String> preloaded) {
         public Optional<Role> role(String name) {
             return Optional.ofNullable(roles.get(name));
         }
@@ -81,7 +82,7 @@ public final class PgCatalog extends ClusterSection<PgCatalog.View> {
         }
 
         static View none() {
-            return new View(false, false, Set.of(), Set.of(), Map.of(), Map.of(), Map.of(), Set.of(), Map.of(), Set.of());
+            return new View(false, false, Set.of(), Set.of(), Map.of(), Map.of(), Map.of(), Set.of(), Map.of(), Set.of(), Set.of());
         }
     }
 
@@ -114,6 +115,7 @@ public final class PgCatalog extends ClusterSection<PgCatalog.View> {
                 "SELECT json_build_array('state', pg_is_in_recovery())::text;",
                 "SELECT json_build_array('setting', name, context, pending_restart)::text FROM pg_settings"
                         + " WHERE context = 'postmaster' OR pending_restart;",
+                "SELECT json_build_array('preload', current_setting('shared_preload_libraries'))::text;",
                 "SELECT json_build_array('pw', rolname, rolpassword)::text FROM pg_authid WHERE rolcanlogin AND rolpassword IS NOT NULL;",
                 // the catalog of a primary only: a replica's is its primary's, a step behind
                 "SELECT json_build_array('role', r.rolname, r.rolsuper, r.rolinherit, r.rolcreaterole, r.rolcreatedb, r.rolcanlogin,"
@@ -189,6 +191,7 @@ public final class PgCatalog extends ClusterSection<PgCatalog.View> {
         Map<String, Map<String, String>> exts = new LinkedHashMap<>();
         Set<String> avail = new LinkedHashSet<>();
         Set<String> unread = new LinkedHashSet<>();
+        Set<String> preloaded = new LinkedHashSet<>();
         Map<String, Set<DefaultAcl>> defacl = new LinkedHashMap<>();
         for (String line : output.split("\n")) {
             if (!line.startsWith("[")) {
@@ -211,6 +214,13 @@ public final class PgCatalog extends ClusterSection<PgCatalog.View> {
                     }
                     if (f.path(3).asBoolean()) {
                         pending.add(f.path(1).asText());
+                    }
+                }
+                case "preload" -> {
+                    for (String lib : f.path(1).asText().split(",")) {
+                        if (!lib.isBlank()) {
+                            preloaded.add(lib.strip().replace("\"", ""));
+                        }
                     }
                 }
                 case "pw" -> stored.put(f.path(1).asText(), f.path(2).asText().strip());
@@ -242,7 +252,7 @@ public final class PgCatalog extends ClusterSection<PgCatalog.View> {
         defacl.forEach((db, set) -> acls.put(db, Set.copyOf(set)));
         return new View(true, primary, Set.copyOf(restartOnly), Set.copyOf(pending), Map.copyOf(stored),
                 primary ? Map.copyOf(roles) : Map.of(), primary ? out : Map.of(), primary ? Set.copyOf(avail) : Set.of(),
-                primary ? Map.copyOf(acls) : Map.of(), Set.copyOf(unread));
+                primary ? Map.copyOf(acls) : Map.of(), Set.copyOf(unread), Set.copyOf(preloaded));
     }
 
     private static Role role(JsonNode f) {

@@ -1,9 +1,6 @@
 package dev.pig.modules.pgsql;
 
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 import dev.pig.core.diag.PigException;
 
@@ -13,8 +10,9 @@ import dev.pig.core.diag.PigException;
  *
  * <pre>
  * pg_version: 15
- * pg_extensions: [ postgresql-$v-pgvector ]
  * </pre>
+ *
+ * Extensions are {@link Extensions}' business.
  */
 public final class PgPackages {
     static final int MIN = 13;
@@ -33,19 +31,6 @@ public final class PgPackages {
     public static String binDir(int version) {
         check(version);
         return "/usr/lib/postgresql/" + version + "/bin";
-    }
-
-    /** {@code pg_extensions}, with {@code ${pg_version}} and {@code $v} replaced by the version. */
-    public static List<String> extensions(int version, List<String> names) {
-        Set<String> out = new LinkedHashSet<>();
-        for (String n : names) {
-            for (String part : n.trim().split("[\\s,]+")) {
-                if (!part.isBlank()) {
-                    out.add(part.replace("${pg_version}", String.valueOf(version)).replace("$v", String.valueOf(version)));
-                }
-            }
-        }
-        return new ArrayList<>(out);
     }
 
     private static void check(int version) {

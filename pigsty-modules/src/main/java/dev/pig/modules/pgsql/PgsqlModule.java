@@ -75,7 +75,7 @@ public final class PgsqlModule implements PigModule {
 
     @Override
     public List<String> tags() {
-        return List.of("pg_dbsu", "pg_install", "pg_dir", "pg_cert", "pg_etcd", "pg_conf", "pg_reload", "pg_launch", "pg_user",
+        return List.of("pg_dbsu", "pg_install", Extensions.TAG, "pg_dir", "pg_cert", "pg_etcd", "pg_conf", "pg_reload", "pg_launch", "pg_user",
                 "pg_db", "pg_privilege", "pgbackrest_config", "pgbackrest_init", "pgbackrest_backup", "pg_crontab",
                 "pgbouncer_dir", "pgbouncer_config", "pgbouncer_user", "pgbouncer_db", "pgbouncer_hba", "pgbouncer_launch",
                 "pg_vip", "pg_service", "pg_exporter", "pgbouncer_exporter", PatroniConfig.TAG, RollingRestart.TAG);
@@ -145,6 +145,7 @@ public final class PgsqlModule implements PigModule {
         out.add(Stage.of(1, "dbsu", n.ctx().file(Paths.CREATECLUSTER, "pgsql/createcluster.conf.ftl", Map.of(), "0644",
                 "root", "root", "pg_install", false)));
         out.add(Stage.of(2, "install", new PackagesTask("postgresql " + version, packages(n), "pg_install")));
+        out.add(Stage.of(2, "install", new Extensions(v.strings("pg_extensions"), version)));
         String mainConf = "/etc/postgresql/" + version + "/main";
         out.add(Stage.of(2, "install", CommandTask.unless("drop the packaged cluster " + version + "/main", "! test -d " + mainConf,
                 "pg_dropcluster --stop " + version + " main", "pg_install")));
@@ -229,10 +230,10 @@ public final class PgsqlModule implements PigModule {
         // the DCS config of a running cluster (98), the rolling restart it or patroni.yml needs (99):
         // last, since a switchover moves the leader the stages before were planned on
         Set<String> bootstrapOnly = PatroniYml.bootstrapOnly(v);
-        out.add(Stage.of(98, "patroni config", Leader.running(n, PatroniConfig.NAME, PatroniConfig.TAG, PatroniConfig.NOT_RUNNING,
+        out.add(Stage.of(97, "patroni config", Leader.running(n, PatroniConfig.NAME, PatroniConfig.TAG, PatroniConfig.NOT_RUNNING,
                 b -> b.sections(n.facts().live().name()),
                 (f, c) -> new PatroniConfig(n, yml.tuned(f, v).dcs(), bootstrapOnly))));
-        out.add(Stage.of(99, "rolling restart", Leader.running(n, RollingRestart.NAME, RollingRestart.TAG, RollingRestart.NOT_RUNNING,
+        out.add(Stage.of(98, "rolling restart", Leader.running(n, RollingRestart.NAME, RollingRestart.TAG, RollingRestart.NOT_RUNNING,
                 b -> b.sections(n.facts().live().name(), n.facts().catalog().name()).fileWithContent(Paths.PATRONI_CONF),
                 (f, c) -> new RollingRestart(n, yml.tuned(f, v).dcs(), bootstrapOnly, (ip, facts) -> patroniYmlOf(n, ip, facts)))));
         return out;
@@ -246,7 +247,6 @@ public final class PgsqlModule implements PigModule {
         if (n.me().role() == PgRole.PRIMARY && n.ctx().model().etcd().isPresent()) {
             pkgs.add("etcd-client"); // etcdctl, to create the cluster's etcd user
         }
-        pkgs.addAll(PgPackages.extensions(version, v.strings("pg_extensions")));
         if (v.bool("pgbouncer_enabled")) {
             pkgs.add("pgbouncer");
         }

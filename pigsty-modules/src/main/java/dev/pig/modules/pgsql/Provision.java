@@ -87,12 +87,52 @@ public record Provision(Postgres pg, String pwdEnc, LocalDate today) {
                 exts.add(new Ext(String.valueOf(m.get("name")), m.get("schema") == null ? "" : String.valueOf(m.get("schema"))));
             }
         }
-        Defaults defaults = new Defaults(v.strings("pg_default_schemas"), exts, privileges, creators);
+        Set<String> libs = libs(v.str("pg_libs"));
+        Defaults defaults = new Defaults(v.strings("pg_default_schemas"), exts, privileges, creators, libs);
         for (PgDatabase d : n.cluster().databases()) {
             out.add(Stage.of(9, "databases", new Entry(d.name(), onLeader(n, "database " + d.name(), "pg_db",
                     (cat, name) -> p.database(name, "pg_db", d, defaults, baseline(n, d, cat), cat)))));
         }
+        out.add(Stage.of(99, "after restart", afterRestart(n, p, libs)));
         return out;
+    }
+
+    /**
+     * The extensions of {@code pg_databases} that wait for this run's rolling restart to preload
+     * them ({@link #waitsForRestart}), created once it is done. The restart may end with a
+     * switchover, so the step is planned on every member and runs on whichever leads by then.
+     */
+    private static Task afterRestart(PgNode n, Provision p, Set<String> libs) {
+        PgCatalog catalog = n.facts().catalog();
+        String name = "extensions after the restart";
+        return new dev.pig.core.task.Deferred(name, "pg_db", b -> b.sections(catalog.name()), (facts, ctx) -> {
+            // the leader's catalog: a replica's has no databases
+            Optional<PgCatalog.View> lead = n.cluster().instances().stream().map(i -> ctx.fleet().get(i.ip()))
+                    .filter(java.util.Objects::nonNull).filter(f -> f.request().sections().contains(catalog.name()))
+                    .map(f -> (PgCatalog.View) f.extra(catalog)).filter(PgCatalog.View::primary).findFirst();
+            StringBuilder sql = new StringBuilder("SELECT NOT pg_is_in_recovery() AS pig_leads \\gset\n\\if :pig_leads\n");
+            List<String> waiting = new ArrayList<>();
+            for (PgDatabase d : n.cluster().databases()) {
+                if (d.state() == PgDatabase.State.ABSENT || lead.isEmpty()) {
+                    continue;
+                }
+                Map<String, String> has = lead.get().database(d.name()).map(PgCatalog.Database::extensions).orElse(Map.of());
+                List<PgDatabase.Extension> later = d.extensions().stream()
+                        .filter(e -> waitsForRestart(e.name(), libs, lead.get()) && !has.containsKey(e.name())).toList();
+                if (!later.isEmpty()) {
+                    sql.append("\\connect ").append(ident(d.name())).append("\n");
+                    later.forEach(e -> sql.append("CREATE EXTENSION IF NOT EXISTS ").append(ident(e.name()))
+                            .append(e.schema().map(sc -> " SCHEMA " + ident(sc)).orElse("")).append(";\n"));
+                    later.forEach(e -> waiting.add(e.name() + " in " + d.name()));
+                }
+            }
+            if (waiting.isEmpty()) {
+                return new dev.pig.core.task.Skip(name, "pg_db", "no extension of pg_databases waits for a restart");
+            }
+            String text = sql.append("\\endif\n").toString();
+            return new Planned(name, "pg_db", lead.get(), (cat, t) -> p.act(t, "pg_db", Action.CREATE, "extensions "
+                    + String.join(", ", waiting) + " once the restart preloads them (run where the leader is then)", text, text));
+        });
     }
 
     /** Planned on the leader against its catalog; elsewhere a no-op naming the leader. */
@@ -250,10 +290,36 @@ public record Provision(Postgres pg, String pwdEnc, LocalDate today) {
      * What every business database gets: {@code pg_default_schemas}, {@code pg_default_extensions},
      * and, when it is created, {@code pg_default_privileges} for the {@code creators}.
      */
-    public record Defaults(List<String> schemas, List<Ext> extensions, List<DefaultPrivilege> privileges, List<String> creators) {
+    public record Defaults(List<String> schemas, List<Ext> extensions, List<DefaultPrivilege> privileges, List<String> creators,
+                           Set<String> libs) {
         public Defaults(List<String> schemas, List<Ext> extensions) {
-            this(schemas, extensions, List.of(), List.of());
+            this(schemas, extensions, List.of(), List.of(), Set.of());
         }
+
+        public Defaults(List<String> schemas, List<Ext> extensions, List<DefaultPrivilege> privileges, List<String> creators) {
+            this(schemas, extensions, privileges, creators, Set.of());
+        }
+    }
+
+    /** The libraries of {@code pg_libs}: "pg_cron, pg_stat_statements" is two. */
+    static Set<String> libs(String pgLibs) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String lib : pgLibs.split(",")) {
+            if (!lib.isBlank()) {
+                out.add(lib.strip());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Whether creating {@code ext} waits for a restart: its library is to be preloaded
+     * ({@code pg_libs}) and the running server has not loaded it yet (pg_cron refuses CREATE
+     * EXTENSION until then), so it is created after this run's rolling restart, by
+     * {@link #afterRestart}.
+     */
+    static boolean waitsForRestart(String ext, Set<String> libs, PgCatalog.View cat) {
+        return cat.answered() && libs.contains(ext) && !cat.preloaded().contains(ext);
     }
 
     /**
@@ -302,6 +368,8 @@ public record Provision(Postgres pg, String pwdEnc, LocalDate today) {
             }
         }
         d.extensions().forEach(e -> exts.add(new Ext(e.name(), e.schema().orElse(""), false)));
+        List<String> later = exts.stream().map(Ext::name).filter(e -> waitsForRestart(e, defaults.libs(), cat)).toList();
+        exts.removeIf(e -> later.contains(e.name()));
         List<String> diffs = new ArrayList<>();
         if (now.isPresent()) {
             PgCatalog.Database db = now.get();
@@ -315,7 +383,8 @@ public record Provision(Postgres pg, String pwdEnc, LocalDate today) {
             schemas.stream().filter(s -> !db.schemas().contains(s)).forEach(s -> diffs.add("+schema " + s));
             exts.stream().filter(e -> !db.extensions().containsKey(e.name())).forEach(e -> diffs.add("+extension " + e.name()));
             if (diffs.isEmpty()) {
-                return new Change.NoOp(task, tag, "database " + d.name() + " exists with the same owner, schemas and extensions");
+                return new Change.NoOp(task, tag, "database " + d.name() + " exists with the same owner, schemas and extensions"
+                        + (later.isEmpty() ? "" : " (" + String.join(", ", later) + " after the restart that preloads it)"));
             }
         }
         StringBuilder sql = new StringBuilder();
@@ -444,7 +513,7 @@ public record Provision(Postgres pg, String pwdEnc, LocalDate today) {
         return sql.toString();
     }
 
-    private Change act(String task, String tag, Action a, String summary, String sql, String shown) {
+    Change act(String task, String tag, Action a, String summary, String sql, String shown) {
         String psql = pg.psql("postgres");
         return new Change.Act(task, tag, a, summary, List.of(new Step.Exec(psql, psql, sql, shown)), "");
     }

@@ -16,6 +16,10 @@ final class Stage {
     }
 
     static Staged of(int n, String name, Task task) {
+        if (n < 0 || n > 99) {
+            // stages sort as text: 100 would come before 99
+            throw new IllegalArgumentException("a PGSQL stage is 0 to 99, got " + n);
+        }
         return Staged.of(String.format("%02d.%02d %s %s", ORDER, n, MODULE, name), task);
     }
 }

@@ -409,7 +409,8 @@ class ProvisionTest {
     void packages_follow_the_version() {
         assertEquals(List.of("postgresql-17", "postgresql-client-17", "patroni", "python3-etcd", "python3-psycopg2"), PgPackages.server(17));
         assertEquals("/usr/lib/postgresql/13/bin", PgPackages.binDir(13));
-        assertEquals(List.of("postgresql-16-pgvector", "postgresql-16-repack"),
-                PgPackages.extensions(16, List.of("postgresql-$v-pgvector", "postgresql-${pg_version}-repack")));
+        assertEquals(List.of("postgresql-16-pgvector", "postgresql-16-repack", "postgresql-16-postgis-3"),
+                new Extensions(List.of("postgresql-$v-pgvector", "postgresql-${pg_version}-repack", "postgis, postgis_topology",
+                        "pg_trgm", "pg17-main"), 16).packageNames(), "catalog names, package names, contrib and bundles");
     }
 }
