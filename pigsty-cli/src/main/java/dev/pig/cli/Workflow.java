@@ -141,16 +141,13 @@ final class Workflow {
     }
 
     /**
-     * Refuses a plan of which no host could be planned: "unavailable" (69) when none could be
-     * reached, a failure (1) when hosts answered but none could be planned (an extension with no
-     * package on any of them).
+     * Refuses, as "unavailable" (69), a plan of which no host could be planned because none
+     * could be reached. Hosts that answered but could not be planned (an extension with no
+     * package on any of them) are plan errors, refused by name as any other.
      */
     private static void refuseUnreachable(Plan plan, EngineRun r) {
-        if (!plan.hosts().isEmpty() && plan.hosts().stream().allMatch(h -> h.error() != null)) {
-            boolean answered = r.connections().roundTrips().values().stream().anyMatch(n -> n > 0);
-            if (answered) {
-                throw new PigException(PigException.Kind.FAILED, "no host could be planned; nothing was done.");
-            }
+        if (!plan.hosts().isEmpty() && plan.hosts().stream().allMatch(h -> h.error() != null)
+                && r.connections().roundTrips().values().stream().noneMatch(n -> n > 0)) {
             throw new PigException(PigException.Kind.UNAVAILABLE, "no host could be reached; nothing was done.");
         }
     }

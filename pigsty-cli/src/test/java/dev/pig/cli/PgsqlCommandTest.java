@@ -118,6 +118,7 @@ class PgsqlCommandTest {
         assertEquals(ExitCodes.FAILURE, r.code(), r.toString());
         assertTrue(r.out().contains("pg_extensions cannot be installed on Debian GNU/Linux 12 (bookworm) with PostgreSQL 15:"), r.out());
         assertTrue(r.out().contains("timescaledb has no package for PostgreSQL 15 on Debian 12 (bookworm)"), r.out());
+        assertTrue(r.err().contains("3 of 3 host(s) could not be planned; nothing was changed"), r.err());
         for (String ip : List.of("10.10.10.11", "10.10.10.12", "10.10.10.13")) {
             assertEquals(List.of(), hosts.host(ip).applied(), ip);
         }

@@ -234,6 +234,16 @@ final class PgClusters {
                     cx.sourceOf(h, "pg_rto_plan", g.source()),
                     "Give it a row [ttl, loop, retry, start, margin, inter, fastinter, downinter, rise, fall],"
                             + " like norm: [ 30, 5, 10, 25, 5, '2s', '1s', '2s', 3, 3 ].");
+            return;
+        }
+        if (cx.value(h, "pg_rto_plan") instanceof Map<?, ?> plan && plan.get(mode.get().key()) instanceof List<?> row) {
+            for (int i = 5; i <= 7; i++) {
+                if (!String.valueOf(row.get(i)).strip().matches("\\d+(\\.\\d+)?(us|ms|s|m|h|d)?")) {
+                    cx.diags.error("pg_rto_plan's row '" + mode.get().key() + "' has '" + row.get(i) + "' as HAProxy's "
+                                    + List.of("inter", "fastinter", "downinter").get(i - 5) + ", which is not a time",
+                            cx.sourceOf(h, "pg_rto_plan", g.source()), "Write a number with us, ms, s, m, h or d, like '2s' or '500ms'.");
+                }
+            }
         }
     }
 

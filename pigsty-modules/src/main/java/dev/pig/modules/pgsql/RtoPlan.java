@@ -60,6 +60,40 @@ public record RtoPlan(String mode, int ttl, int loopWait, int retryTimeout, int 
 
     /** HAProxy's {@code default-server} check timing for this plan. */
     public String haproxyChecks() {
-        return "inter " + inter + " fastinter " + fastinter + " downinter " + downinter + " rise " + rise + " fall " + fall;
+        return "inter " + haproxyTime(inter) + " fastinter " + haproxyTime(fastinter) + " downinter " + haproxyTime(downinter)
+                + " rise " + rise + " fall " + fall;
+    }
+
+    private static final java.util.regex.Pattern TIME = java.util.regex.Pattern.compile("(\\d+)(?:\\.(\\d+))?(us|ms|s|m|h|d)?");
+
+    /**
+     * A time as HAProxy reads it: a whole number and a unit. Pigsty's plan writes {@code 0.5s},
+     * which HAProxy refuses ("unexpected character '.'"), so a fraction becomes milliseconds
+     * (or microseconds when that is still not whole); whole values are written as given.
+     */
+    static String haproxyTime(String t) {
+        java.util.regex.Matcher m = TIME.matcher(t.strip());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("'" + t + "' is not a time HAProxy reads: a number with us, ms, s, m, h or d");
+        }
+        if (m.group(2) == null) {
+            return t.strip();
+        }
+        String unit = m.group(3) == null ? "ms" : m.group(3);
+        long perUnitMicros = switch (unit) {
+            case "us" -> 1L;
+            case "ms" -> 1_000L;
+            case "s" -> 1_000_000L;
+            case "m" -> 60_000_000L;
+            case "h" -> 3_600_000_000L;
+            default -> 86_400_000_000L;
+        };
+        java.math.BigDecimal micros = new java.math.BigDecimal(m.group(1) + "." + m.group(2))
+                .multiply(java.math.BigDecimal.valueOf(perUnitMicros));
+        java.math.BigDecimal ms = micros.divide(java.math.BigDecimal.valueOf(1000));
+        if (ms.stripTrailingZeros().scale() <= 0) {
+            return ms.toBigInteger() + "ms";
+        }
+        return micros.setScale(0, java.math.RoundingMode.HALF_UP).toBigInteger() + "us";
     }
 }

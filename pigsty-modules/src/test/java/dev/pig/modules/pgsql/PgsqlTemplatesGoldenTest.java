@@ -133,10 +133,10 @@ class PgsqlTemplatesGoldenTest {
 
     @ParameterizedTest(name = "pg_rto {0}")
     @CsvSource({
-            "fast, 20, 5, 5, 15, inter 1s fastinter 0.5s downinter 1s rise 3 fall 3",
+            "fast, 20, 5, 5, 15, inter 1s fastinter 500ms downinter 1s rise 3 fall 3",
             "norm, 30, 5, 10, 25, inter 2s fastinter 1s downinter 2s rise 3 fall 3",
             "30,   30, 5, 10, 25, inter 2s fastinter 1s downinter 2s rise 3 fall 3",
-            "safe, 60, 10, 20, 45, inter 3s fastinter 1.5s downinter 3s rise 3 fall 3",
+            "safe, 60, 10, 20, 45, inter 3s fastinter 1500ms downinter 3s rise 3 fall 3",
             "wide, 120, 20, 30, 95, inter 4s fastinter 2s downinter 4s rise 3 fall 3"})
     void pg_rto_picks_its_row_of_the_plan_for_patroni_and_haproxy(String rto, int ttl, int loop, int retry, int start, String checks) {
         PlanningFixture f = PgsqlFixtures.sandbox("pg_rto=" + rto);
