@@ -109,15 +109,19 @@ class PgsqlCommandTest {
         }
     }
 
-    /** pg-test's members answering as recorded on the sandbox: {@code members} as /cluster, the leader's walsenders. */
+    /** pg-test's members answering as recorded on the sandbox: {@code members} as /cluster, each member's /patroni. */
     static FakeHosts pgTest(String members) {
         FakeHosts hosts = new FakeHosts();
+        StringBuilder status = new StringBuilder();
+        for (String h : PG_TEST) {
+            status.append("@@member ").append(h).append('\n').append(fixture(h.equals("10.10.10.11") ? "patroni-status-leader.json"
+                    : "patroni-status-replica.json").strip()).append('\n');
+        }
         for (String h : PG_TEST) {
             FakeHosts.Host host = hosts.host(h);
             host.sections.put("pgsql.patroni.pg-test", fixture(members));
             host.sections.put("pgsql.patroni-live.pg-test", fixture("patroni-live-converged.out"));
-            host.sections.put("pgsql.patroni-status.pg-test", fixture(h.equals("10.10.10.11") ? "patroni-status-leader.json"
-                    : "patroni-status-replica.json"));
+            host.sections.put("pgsql.patroni-status.pg-test", status.toString());
         }
         return hosts;
     }

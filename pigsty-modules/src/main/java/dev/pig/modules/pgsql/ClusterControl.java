@@ -56,7 +56,7 @@ public final class ClusterControl {
      * @param answered the IPs of the members whose host answered
      * @param failures why each other member's host did not
      */
-    record Live(PgCluster cluster, PatroniCluster.View view, PatroniLive.View config, Map<String, PatroniStatus.View> status,
+    record Live(PgCluster cluster, PatroniCluster.View view, PatroniLive.View config, Map<String, PatroniStatus.Status> status,
                 Set<String> answered, Map<String, String> failures) {
 
         Optional<PatroniCluster.Member> leader() {
@@ -95,8 +95,13 @@ public final class ClusterControl {
 
         /** Whether the upstream of {@code m} runs a walsender for it that streams. */
         boolean streams(PatroniCluster.Member m) {
-            return upstreamOf(m).map(up -> status.getOrDefault(up.host(), PatroniStatus.View.none()))
-                    .flatMap(s -> s.feeding(m.name())).map(PatroniStatus.Sender::streaming).orElse(false);
+            return upstreamOf(m).map(up -> status(up.host())).flatMap(s -> s.feeding(m.name())).map(PatroniStatus.Sender::streaming)
+                    .orElse(false);
+        }
+
+        /** What the member at {@code ip} said of itself, as the first host that reached it heard. */
+        PatroniStatus.Status status(String ip) {
+            return status.getOrDefault(ip, new PatroniStatus.Status(false, "", "", List.of()));
         }
 
         String names() {
@@ -122,7 +127,7 @@ public final class ClusterControl {
         ClusterFacts f = ClusterFacts.of(ctx, cluster);
         PatroniCluster.View view = null;
         PatroniLive.View config = null;
-        Map<String, PatroniStatus.View> status = new LinkedHashMap<>();
+        Map<String, PatroniStatus.Status> status = new LinkedHashMap<>();
         Set<String> answered = new LinkedHashSet<>();
         for (PgInstance i : cluster.instances()) {
             HostFacts hf = probed.facts().get(i.ip());
@@ -138,7 +143,11 @@ public final class ClusterControl {
             if (config == null && c.answered()) {
                 config = c;
             }
-            status.put(i.ip(), hf.extra(f.status()));
+            hf.extra(f.status()).members().forEach((ip, st) -> {
+                if (st.answered()) {
+                    status.putIfAbsent(ip, st);
+                }
+            });
         }
         if (view == null) {
             List<String> why = new ArrayList<>();
@@ -255,7 +264,7 @@ public final class ClusterControl {
             Task t = new PatroniCall("switchover " + cluster.name(), "switchover " + cluster.name() + ": " + lead.name()
                     + " hands the lead to " + c.name() + " (" + state(live, c) + ") and follows it as a replica", p,
                     List.of(p.switchover(lead.name(), lead.host(), c.name(), c.host(), up, c.host())));
-            return work(ctx, Map.of(lead.host(), List.of(t)), List.of());
+            return work(ctx, Map.of(via(live, lead.host()), List.of(t)), List.of());
         });
     }
 
@@ -312,7 +321,7 @@ public final class ClusterControl {
                 order.add(lead.name() + " (the leader, in place: writes pause while it restarts)");
             }
             Task t = new PatroniCall("restart " + cluster.name(), "restart " + cluster.name() + ": " + String.join(", then ", order), p, scripts);
-            return work(ctx, Map.of(lead.host(), List.of(t)), notes);
+            return work(ctx, Map.of(via(live, lead.host()), List.of(t)), notes);
         });
     }
 
@@ -334,7 +343,7 @@ public final class ClusterControl {
             Patroni p = patroni(ctx, cluster);
             Task t = new PatroniCall("reinit " + m.name(), "reinit " + m.name() + ": its data directory is removed and cloned again from "
                     + up.name(), p, List.of(p.reinit(m.name(), m.host(), up.host())));
-            return work(ctx, Map.of(lead.host(), List.of(t)), List.of());
+            return work(ctx, Map.of(via(live, lead.host()), List.of(t)), List.of());
         });
     }
 
@@ -344,10 +353,7 @@ public final class ClusterControl {
      */
     public static Operation pause(ModuleContext ctx, PgCluster cluster, boolean pause) {
         return live(ctx, cluster, live -> {
-            String via = live.leader().map(PatroniCluster.Member::host).filter(live.answered()::contains)
-                    .orElseGet(() -> live.answered().stream().filter(h -> live.status().get(h).answered()).findFirst()
-                            .orElseThrow(() -> new PigException(PigException.Kind.UNAVAILABLE, "no member of " + cluster.name()
-                                    + " whose host pig reaches runs Patroni")));
+            String via = local(live, live.leader().map(PatroniCluster.Member::host).orElse(""));
             String name = pause ? "pause " + cluster.name() : "resume " + cluster.name();
             Task t;
             if (live.view().paused() == pause) {
@@ -371,7 +377,7 @@ public final class ClusterControl {
             Patroni p = patroni(ctx, cluster);
             Map<String, List<Task>> tasks = new LinkedHashMap<>();
             for (PgInstance i : only.map(List::of).orElse(cluster.instances())) {
-                if (!live.answered().contains(i.ip()) || !live.status().get(i.ip()).answered()) {
+                if (!live.answered().contains(i.ip()) || !live.status(i.ip()).answered()) {
                     throw new PigException(PigException.Kind.FAILED, "Patroni on " + i.name() + " (" + i.ip() + ") does not answer: nothing"
                             + " to reload there" + Optional.ofNullable(live.failures().get(i.ip())).map(f -> " (" + f + ")").orElse(""));
                 }
@@ -399,13 +405,34 @@ public final class ClusterControl {
                 Patroni p = patroni(ctx, cluster);
                 Object from = ((Map<?, ?>) live.config().config().get(DcsConfig.STANDBY)).get("host");
                 t = new PatroniCall("promote " + cluster.name(), "promote " + cluster.name() + ": it stops following " + from + " and "
-                        + lead.name() + " leads it as a primary cluster, on a new timeline", p, List.of(p.promote(lead.name())));
+                        + lead.name() + " leads it as a primary cluster, on a new timeline", p, List.of(p.promote(lead.name(), lead.host())));
             }
-            return work(ctx, Map.of(lead.host(), List.of(t)), List.of());
+            return work(ctx, Map.of(local(live, lead.host()), List.of(t)), List.of());
         });
     }
 
     // ------------------------------------------------------------------------------------ helpers
+
+    /**
+     * Where a step that reaches members by their address runs: {@code preferred} when pig reaches
+     * its host, else the first member it reaches.
+     */
+    private static String via(Live live, String preferred) {
+        return live.answered().contains(preferred) ? preferred : live.answered().stream().findFirst().orElse(preferred);
+    }
+
+    /**
+     * Where a step that talks to the local Patroni runs: {@code preferred} when pig reaches its host
+     * and its Patroni answers, else the first such member.
+     */
+    private static String local(Live live, String preferred) {
+        java.util.function.Predicate<String> ok = h -> live.answered().contains(h) && live.status(h).answered();
+        if (ok.test(preferred)) {
+            return preferred;
+        }
+        return live.answered().stream().filter(ok).findFirst().orElseThrow(() -> new PigException(PigException.Kind.UNAVAILABLE,
+                "no member of " + live.cluster().name() + " whose host pig reaches runs Patroni"));
+    }
 
     /** An operation that probes the cluster, then decides from what it found. */
     private static Operation live(ModuleContext ctx, PgCluster cluster, java.util.function.Function<Live, Operation.Work> decide) {

@@ -234,14 +234,15 @@ record Patroni(int port, String username, Secret password, int loopWait) {
     }
 
     /**
-     * Turns a standby cluster into a primary one: {@code standby_cluster} leaves the DCS config,
-     * and its leader, on this host, promotes; waits until it answers as the primary.
+     * Turns a standby cluster into a primary one: {@code standby_cluster} leaves the DCS config
+     * (through the local Patroni), and its leader {@code name} at {@code ip} promotes; waits until
+     * it answers as the primary.
      */
-    String promote(String name) {
+    String promote(String name, String ip) {
         Map<String, Object> body = new java.util.LinkedHashMap<>();
         body.put(DcsConfig.STANDBY, null);
         return prelude() + patch(body)
-                + "upto 120 primary 127.0.0.1 || fail " + q(name + " does not answer as the primary 120 s after the promotion") + "\n"
+                + "upto 120 primary " + q(ip) + " || fail " + q(name + " does not answer as the primary 120 s after the promotion") + "\n"
                 + "echo " + q(name + " leads a primary cluster") + "\n";
     }
 

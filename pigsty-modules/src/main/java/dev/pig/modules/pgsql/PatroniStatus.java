@@ -1,22 +1,26 @@
 package dev.pig.modules.pgsql;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.pig.core.fact.ClusterSection;
+import dev.pig.core.ssh.Shell;
 
 /**
- * What the member's own Patroni says of its PostgreSQL ({@code GET /patroni} on the host): its
- * role and state, and the walsenders it runs, so a plan knows which replica really streams from
- * which member before it hands the lead to it. Asked of the local Patroni only: a member whose
- * Patroni does not answer has no status.
+ * What each member's Patroni says of its own PostgreSQL ({@code GET /patroni}), asked from the
+ * host of every member over the members' REST API: its role and state, and the walsenders it
+ * runs, so a plan knows which replica really streams from which member before it hands the lead
+ * to it, even when pig cannot reach that member's host.
  */
 public final class PatroniStatus extends ClusterSection<PatroniStatus.View> {
     static final String KIND = "pgsql.patroni-status";
+    private static final String MEMBER = "@@member ";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One walsender: the member it feeds ({@code application_name}), its state and sync state. */
@@ -27,14 +31,16 @@ public final class PatroniStatus extends ClusterSection<PatroniStatus.View> {
     }
 
     /**
-     * @param answered the local Patroni answered
+     * One member's answer.
+     *
+     * @param answered its Patroni answered
      * @param role     {@code master}/{@code primary}, {@code replica} or {@code standby_leader}
      * @param state    {@code running}, {@code stopped}, {@code starting} ...
-     * @param senders  the walsenders of the member's PostgreSQL
+     * @param senders  the walsenders of its PostgreSQL
      */
-    public record View(boolean answered, String role, String state, List<Sender> senders) {
-        static View none() {
-            return new View(false, "", "", List.of());
+    public record Status(boolean answered, String role, String state, List<Sender> senders) {
+        static Status none() {
+            return new Status(false, "", "", List.of());
         }
 
         /** The walsender feeding {@code member}, when this member runs one. */
@@ -43,8 +49,17 @@ public final class PatroniStatus extends ClusterSection<PatroniStatus.View> {
         }
     }
 
-    public PatroniStatus(String cluster, Patroni patroni) {
-        super(KIND, cluster, "curl -sf -m 2 \"" + patroni.url("127.0.0.1", "patroni") + "\" 2>/dev/null; true\n");
+    /** Each member's answer, by IP. */
+    public record View(Map<String, Status> members) {
+        public Status of(String ip) {
+            return members.getOrDefault(ip, Status.none());
+        }
+    }
+
+    /** @param members the IPs of the cluster's instances */
+    public PatroniStatus(String cluster, Patroni patroni, List<String> members) {
+        super(KIND, cluster, "for h in " + Shell.join(members) + "; do printf '" + MEMBER + "%s\\n' \"$h\"; curl -sf -m 2 \""
+                + patroni.url("$h", "patroni") + "\" 2>/dev/null; echo; done; true\n");
     }
 
     public static String nameOf(String cluster) {
@@ -58,19 +73,29 @@ public final class PatroniStatus extends ClusterSection<PatroniStatus.View> {
 
     @Override
     public View parse(String output) {
-        String s = output.trim();
-        if (!s.startsWith("{")) {
-            return View.none();
+        Map<String, Status> out = new LinkedHashMap<>();
+        String member = null;
+        for (String line : output.split("\n")) {
+            if (line.startsWith(MEMBER)) {
+                member = line.substring(MEMBER.length()).trim();
+                out.put(member, Status.none());
+            } else if (member != null && line.trim().startsWith("{")) {
+                out.put(member, status(line.trim()));
+            }
         }
+        return new View(Map.copyOf(out));
+    }
+
+    private static Status status(String json) {
         try {
-            JsonNode root = JSON.readTree(s);
+            JsonNode root = JSON.readTree(json);
             List<Sender> senders = new ArrayList<>();
             for (JsonNode r : root.path("replication")) {
                 senders.add(new Sender(r.path("application_name").asText(), r.path("state").asText(), r.path("sync_state").asText()));
             }
-            return new View(true, root.path("role").asText(), root.path("state").asText(), List.copyOf(senders));
+            return new Status(true, root.path("role").asText(), root.path("state").asText(), List.copyOf(senders));
         } catch (java.io.IOException e) {
-            return View.none();
+            return Status.none();
         }
     }
 }

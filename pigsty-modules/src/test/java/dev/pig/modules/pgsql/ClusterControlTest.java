@@ -45,18 +45,30 @@ class ClusterControlTest {
     static final String LEADER = "patroni-status-leader.json";
     static final String REPLICA = "patroni-status-replica.json";
 
-    /** What one member answers: the cluster and its config as its Patroni reports them, and its own status (null: Patroni down). */
-    static RecordedFacts member(String cluster, String host, String members, String live, String status) {
-        RecordedFacts f = RecordedFacts.freshDebian12().extFixture(PatroniCluster.nameOf(cluster), "pgsql/" + members)
-                .extFixture(PatroniLive.nameOf(cluster), "pgsql/" + live);
-        return status == null ? f.ext(PatroniStatus.nameOf(cluster), "") : f.extFixture(PatroniStatus.nameOf(cluster), "pgsql/" + status);
+    /**
+     * What one member's host answers: the cluster and its config as its Patroni reports them, and
+     * each member's own status as fetched from there, by IP ({@code status} gives the fixture of
+     * each, null for a Patroni that does not answer).
+     */
+    static RecordedFacts member(String cluster, String host, String members, String live, Function<String, String> status,
+                                List<String> ips) {
+        StringBuilder st = new StringBuilder();
+        for (String ip : ips) {
+            st.append("@@member ").append(ip).append('\n');
+            String f = status.apply(ip);
+            if (f != null) {
+                st.append(dev.pig.modules.Fixtures.read("pgsql/" + f).strip()).append('\n');
+            }
+        }
+        return RecordedFacts.freshDebian12().extFixture(PatroniCluster.nameOf(cluster), "pgsql/" + members)
+                .extFixture(PatroniLive.nameOf(cluster), "pgsql/" + live).ext(PatroniStatus.nameOf(cluster), st.toString());
     }
 
     /** pg-test as recorded: each member answering with {@code members} and {@code live}, and its status of {@code status}. */
     static Map<String, RecordedFacts> pgTest(String members, String live, Function<String, String> status) {
         Map<String, RecordedFacts> out = new LinkedHashMap<>();
         for (String h : PgsqlFixtures.PG_TEST) {
-            out.put(h, member("pg-test", h, members, live, status.apply(h)));
+            out.put(h, member("pg-test", h, members, live, status, PgsqlFixtures.PG_TEST));
         }
         return out;
     }
@@ -142,6 +154,15 @@ class ClusterControlTest {
         assertTrue(script.contains("upto 60 streams pg-test-2 10.10.10.11 ||"), script);
         assertTrue(script.contains("post 10.10.10.11 switchover 120 "), script);
         assertTrue(script.contains("upto 300 streams pg-test-1 10.10.10.12 ||"), "the old leader follows the new one: " + script);
+    }
+
+    @Test
+    void a_switchover_is_driven_from_another_member_when_pig_cannot_reach_the_leaders_host() {
+        // the leader runs and answers its peers, but pig's SSH does not reach its host
+        Planned p = plan(SANDBOX, ctx -> ClusterControl.switchover(ctx, pgTest(SANDBOX), Optional.of("pg-test-3")),
+                without(converged(), "10.10.10.11"));
+        assertEquals(List.of("10.10.10.12"), List.copyOf(p.changes().keySet()));
+        assertTrue(commands(p.act("10.10.10.12")).get(0).contains("post 10.10.10.11 switchover 120 "));
     }
 
     @Test
@@ -318,8 +339,11 @@ class ClusterControlTest {
         Planned p = plan(SANDBOX, ctx -> ClusterControl.reload(ctx, pgTest(SANDBOX), Optional.empty()), converged());
         assertEquals(PgsqlFixtures.PG_TEST, List.copyOf(p.changes().keySet()));
         assertTrue(commands(p.act("10.10.10.13")).get(0).contains("post 127.0.0.1 reload 30 '{}'"));
-        Map<String, RecordedFacts> down = converged();
-        down.put("10.10.10.13", member("pg-test", "10.10.10.13", CONVERGED, LIVE, null));
+        Map<String, RecordedFacts> down = pgTest(CONVERGED, LIVE, h -> switch (h) {
+            case "10.10.10.11" -> LEADER;
+            case "10.10.10.12" -> REPLICA;
+            default -> null;
+        });
         PigException e = refused(SANDBOX, ctx -> ClusterControl.reload(ctx, pgTest(SANDBOX), Optional.empty()), down);
         assertEquals("Patroni on pg-test-3 (10.10.10.13) does not answer: nothing to reload there", e.getMessage());
     }
@@ -328,8 +352,10 @@ class ClusterControlTest {
 
     static Map<String, RecordedFacts> standby(String live) {
         Map<String, RecordedFacts> out = new LinkedHashMap<>();
-        out.put("10.10.10.21", member("pg-standby", "10.10.10.21", "patroni-cluster-standby.json", live, LEADER));
-        out.put("10.10.10.22", member("pg-standby", "10.10.10.22", "patroni-cluster-standby.json", live, REPLICA));
+        List<String> ips = List.of("10.10.10.21", "10.10.10.22");
+        Function<String, String> status = h -> h.equals("10.10.10.21") ? LEADER : REPLICA;
+        out.put("10.10.10.21", member("pg-standby", "10.10.10.21", "patroni-cluster-standby.json", live, status, ips));
+        out.put("10.10.10.22", member("pg-standby", "10.10.10.22", "patroni-cluster-standby.json", live, status, ips));
         return out;
     }
 
@@ -342,7 +368,7 @@ class ClusterControlTest {
                 a.summary());
         String script = commands(a).get(0);
         assertTrue(script.contains("-d '{\"standby_cluster\":null}' http://127.0.0.1:8008/config >/dev/null || exit 1"), script);
-        assertTrue(script.contains("upto 120 primary 127.0.0.1 ||"), script);
+        assertTrue(script.contains("upto 120 primary 10.10.10.21 ||"), script);
         assertEquals("pg-standby is a primary cluster: it has no upstream to stop following",
                 plan(REPLICATION, ctx -> ClusterControl.promote(ctx, c), standby(LIVE)).noop("10.10.10.21").reason());
     }
@@ -369,12 +395,18 @@ class ClusterControlTest {
     }
 
     @Test
-    void the_status_section_reads_the_walsenders() {
-        PatroniStatus.View v = new PatroniStatus("pg-test", TestPg.PATRONI).parse(dev.pig.modules.Fixtures.read("pgsql/" + LEADER));
-        assertTrue(v.answered() && v.role().equals("master") && v.state().equals("running"));
-        assertTrue(v.feeding("pg-test-3").orElseThrow().streaming());
-        assertTrue(v.feeding("pg-test-9").isEmpty());
-        assertFalse(new PatroniStatus("pg-test", TestPg.PATRONI).parse("").answered());
+    void the_status_section_reads_each_members_walsenders_by_address() {
+        PatroniStatus section = new PatroniStatus("pg-test", TestPg.PATRONI, PgsqlFixtures.PG_TEST);
+        assertTrue(section.script().startsWith("for h in 10.10.10.11 10.10.10.12 10.10.10.13; do printf '@@member %s\\n' \"$h\";"
+                + " curl -sf -m 2 \"http://$h:8008/patroni\""), section.script());
+        PatroniStatus.View v = section.parse("@@member 10.10.10.11\n" + dev.pig.modules.Fixtures.read("pgsql/" + LEADER).strip()
+                + "\n@@member 10.10.10.12\n\n");
+        PatroniStatus.Status leader = v.of("10.10.10.11");
+        assertTrue(leader.answered() && leader.role().equals("master") && leader.state().equals("running"));
+        assertTrue(leader.feeding("pg-test-3").orElseThrow().streaming());
+        assertTrue(leader.feeding("pg-test-9").isEmpty());
+        assertFalse(v.of("10.10.10.12").answered(), "a Patroni that did not answer");
+        assertFalse(v.of("10.10.10.13").answered(), "a member not asked");
     }
 
     @Test
