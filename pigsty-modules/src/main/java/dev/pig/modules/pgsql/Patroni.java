@@ -132,17 +132,11 @@ record Patroni(int port, String username, Secret password, int loopWait) {
     }
 
     /**
-     * Switches the lead from {@code leader} to {@code candidate}, which Patroni refuses unless the
-     * candidate is healthy; the old leader comes back as a replica of the new one, with the new
-     * settings since demotion restarts it; it is restarted again only if still pending.
-     */
-    String switchover(String leader, String leaderIp, String candidate, String candidateIp, String oldLeaderUpstreamIp) {
-        return switchover(leader, leaderIp, candidate, candidateIp, leaderIp, oldLeaderUpstreamIp);
-    }
-
-    /**
-     * {@link #switchover(String, String, String, String, String)} to a candidate that streams from
-     * {@code candidateUpstreamIp}: the leader, or the member it cascades from.
+     * Switches the lead from {@code leader} to {@code candidate}, which streams from
+     * {@code candidateUpstreamIp} (the leader, or the member it cascades from) and which Patroni
+     * refuses unless it is healthy; the old leader comes back as a replica streaming from
+     * {@code oldLeaderUpstreamIp}, with the new settings since demotion restarts it; it is
+     * restarted again only if still pending.
      */
     String switchover(String leader, String leaderIp, String candidate, String candidateIp, String candidateUpstreamIp,
                       String oldLeaderUpstreamIp) {
