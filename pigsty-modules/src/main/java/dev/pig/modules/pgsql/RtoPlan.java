@@ -89,8 +89,21 @@ public record RtoPlan(String mode, int ttl, int loopWait, int retryTimeout, int 
         return Double.parseDouble(t.endsWith("s") ? t.substring(0, t.length() - 1) : t);
     }
 
-    /** HAProxy's {@code default-server} check timing for this plan. */
+    /**
+     * HAProxy's {@code default-server} check timing for this plan. HAProxy takes a whole number
+     * of a unit: Pigsty's {@code '0.5s'} is written {@code 500ms}, which HAProxy reads.
+     */
     public String haproxyChecks() {
-        return "inter " + inter + " fastinter " + fastinter + " downinter " + downinter + " rise " + rise + " fall " + fall;
+        return "inter " + haproxyTime(inter) + " fastinter " + haproxyTime(fastinter) + " downinter " + haproxyTime(downinter)
+                + " rise " + rise + " fall " + fall;
+    }
+
+    /** {@code 0.5s} as {@code 500ms}; a whole number of a unit as it is. */
+    static String haproxyTime(String t) {
+        String s = t.trim();
+        if (s.matches("\\d+(\\.\\d+)?s") && s.contains(".")) {
+            return Math.round(Double.parseDouble(s.substring(0, s.length() - 1)) * 1000) + "ms";
+        }
+        return s;
     }
 }
