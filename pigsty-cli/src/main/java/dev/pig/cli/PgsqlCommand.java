@@ -3,6 +3,7 @@ package dev.pig.cli;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import dev.pig.cli.views.View;
@@ -12,8 +13,10 @@ import dev.pig.core.model.ClusterModel;
 import dev.pig.core.model.ModelLoader;
 import dev.pig.core.model.PgCluster;
 import dev.pig.core.model.PgInstance;
+import dev.pig.modules.ModuleContext;
 import dev.pig.modules.Operation;
 import dev.pig.modules.Selection;
+import dev.pig.modules.pgsql.ClusterControl;
 import dev.pig.modules.pgsql.Operations;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -26,12 +29,16 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * {@code pig pgsql add|rm|user|db|hba|svc CLUSTER ...}: Pigsty's pgsql-add, pgsql-rm, pgsql-user,
  * pgsql-db, pgsql-hba and pgsql-svc, each the PGSQL module limited to one cluster (and its
- * hosts), plan shown first; and the operations {@code backup} and {@code pitr}.
+ * hosts), plan shown first; the operations {@code backup} and {@code pitr}; and the day-2 verbs
+ * on a running cluster through Patroni ({@code switchover}, {@code failover}, {@code restart},
+ * {@code reinit}, {@code pause}, {@code resume}, {@code reload}, {@code promote}), each planned
+ * from what the members answer, shown and confirmed.
  */
 @Command(name = "pgsql", description = "Create, remove and change PostgreSQL clusters (PGSQL module).",
         subcommands = {PgsqlCommand.Add.class, PgsqlCommand.Rm.class, PgsqlCommand.User.class, PgsqlCommand.Db.class,
-                PgsqlCommand.Hba.class, PgsqlCommand.Svc.class, PgsqlCommand.Ext.class, PgsqlCommand.Backup.class,
-                PgsqlCommand.Pitr.class})
+                PgsqlCommand.Hba.class, PgsqlCommand.Svc.class, PgsqlCommand.Ext.class, PgsqlCommand.Backup.class, PgsqlCommand.Pitr.class,
+                PgsqlCommand.Switchover.class, PgsqlCommand.Failover.class, PgsqlCommand.Restart.class, PgsqlCommand.Reinit.class,
+                PgsqlCommand.Pause.class, PgsqlCommand.Resume.class, PgsqlCommand.Reload.class, PgsqlCommand.Promote.class})
 public final class PgsqlCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -338,6 +345,185 @@ public final class PgsqlCommand implements Runnable {
                     .withAfterApply("Restored " + c.name() + " to " + t + ". The new timeline has no backup yet: run 'pig pgsql backup "
                             + c.name() + " full'.");
             return workflow().apply(loaded, req, confirm.policy());
+        }
+    }
+
+    // ------------------------------------------------------------------------------ day-2 verbs
+
+    /**
+     * A verb on a running cluster through Patroni: the members are asked first, the verb refuses
+     * or plans from what they answer, and the plan is shown and confirmed like any apply.
+     */
+    abstract static class ClusterOperation extends ClusterVerb {
+        @Mixin
+        ConfirmOptions confirm;
+
+        /** The operation on the cluster; {@code loaded} for a verb that checks its arguments against the inventory. */
+        abstract Operation operation(ModuleContext ctx, PgCluster c);
+
+        /** What to say once it is applied; empty for nothing. */
+        Optional<String> afterApply(PgCluster c) {
+            return Optional.empty();
+        }
+
+        /** Checks the arguments against the inventory before any host is reached. */
+        void check(PgCluster c) {
+        }
+
+        @Override
+        public Integer call() {
+            ModelLoader.Loaded loaded = inventory.load();
+            PgCluster c = cluster.in(loaded.model());
+            check(c);
+            Request req = Request.operation(whole(run), ctx -> operation(ctx, c));
+            Optional<String> after = afterApply(c);
+            return workflow().apply(loaded, after.isPresent() ? req.withAfterApply(after.get()) : req, confirm.policy());
+        }
+    }
+
+    /** The instance of {@code c} named by its {@code pg_instance} name ({@code pg-test-2}) or its IP. */
+    static PgInstance member(PgCluster c, String nameOrIp) {
+        return c.instances().stream().filter(i -> i.name().equals(nameOrIp) || i.ip().equals(nameOrIp)).findFirst()
+                .orElseThrow(() -> new PigException(PigException.Kind.USAGE, nameOrIp + " is not an instance of " + c.name() + ": its instances are "
+                        + String.join(", ", c.instances().stream().map(i -> i.name() + " (" + i.ip() + ")").toList())));
+    }
+
+    /** {@code pig pgsql switchover CLUSTER [--to MEMBER]}. */
+    @Command(name = "switchover", description = "Hand the lead of a running cluster to a streaming replica; the old leader follows it.")
+    static final class Switchover extends ClusterOperation {
+        @Option(names = "--to", paramLabel = "MEMBER", description = "The member to lead (name or IP); the fittest replica when left out.")
+        String to;
+
+        @Override
+        void check(PgCluster c) {
+            if (to != null) {
+                member(c, to);
+            }
+        }
+
+        @Override
+        Operation operation(ModuleContext ctx, PgCluster c) {
+            return ClusterControl.switchover(ctx, c, Optional.ofNullable(to).map(x -> member(c, x).name()));
+        }
+    }
+
+    /** {@code pig pgsql failover CLUSTER [--to MEMBER]}: only when no member leads and runs. */
+    @Command(name = "failover", description = "Promote a replica of a cluster that has no running leader (refused when one runs,"
+            + " or when the replica lags past pg_rpo).")
+    static final class Failover extends ClusterOperation {
+        @Option(names = "--to", paramLabel = "MEMBER", description = "The member to promote (name or IP); the fittest replica when left out.")
+        String to;
+
+        @Override
+        void check(PgCluster c) {
+            if (to != null) {
+                member(c, to);
+            }
+        }
+
+        @Override
+        Operation operation(ModuleContext ctx, PgCluster c) {
+            return ClusterControl.failover(ctx, c, Optional.ofNullable(to).map(x -> member(c, x).name()));
+        }
+    }
+
+    /** {@code pig pgsql restart CLUSTER [MEMBER]}: rolling, replicas first, the leader last in place. */
+    @Command(name = "restart", description = "Restart the cluster's members one at a time through Patroni, replicas first; or one member.")
+    static final class Restart extends ClusterOperation {
+        @Parameters(index = "1", arity = "0..1", paramLabel = "MEMBER", description = "Only this member (name or IP).")
+        String only;
+
+        @Override
+        void check(PgCluster c) {
+            if (only != null) {
+                member(c, only);
+            }
+        }
+
+        @Override
+        Operation operation(ModuleContext ctx, PgCluster c) {
+            return ClusterControl.restart(ctx, c, Optional.ofNullable(only).map(x -> member(c, x).name()));
+        }
+    }
+
+    /** {@code pig pgsql reinit MEMBER}: a replica cloned again from its upstream. */
+    @Command(name = "reinit", description = "Rebuild a replica: its data directory is removed and cloned again from its upstream.")
+    static final class Reinit extends HostsCommand {
+        @Mixin
+        ConfirmOptions confirm;
+        @Parameters(index = "0", paramLabel = "MEMBER", description = "The replica, by pg_instance name (pg-test-2) or IP.")
+        String name;
+
+        @Override
+        public Integer call() {
+            ModelLoader.Loaded loaded = inventory.load();
+            PgCluster c = loaded.model().pgClusters().stream().filter(x -> x.instances().stream()
+                    .anyMatch(i -> i.name().equals(name) || i.ip().equals(name))).findFirst()
+                    .orElseThrow(() -> new PigException(PigException.Kind.USAGE, name + " is no PostgreSQL instance of the inventory:"
+                            + " name one by its pg_instance name (pg-test-2) or its IP"));
+            PgInstance i = member(c, name);
+            Request req = Request.operation(whole(run), ctx -> ClusterControl.reinit(ctx, c, i));
+            return workflow().apply(loaded, req, confirm.policy());
+        }
+    }
+
+    /** {@code pig pgsql pause CLUSTER}: Patroni's maintenance mode. */
+    @Command(name = "pause", description = "Put the cluster in maintenance mode: Patroni stops acting on failures until resumed.")
+    static final class Pause extends ClusterOperation {
+        @Override
+        Operation operation(ModuleContext ctx, PgCluster c) {
+            return ClusterControl.pause(ctx, c, true);
+        }
+
+        @Override
+        Optional<String> afterApply(PgCluster c) {
+            return Optional.of(c.name() + " is paused: Patroni fails nothing over until 'pig pgsql resume " + c.name() + "'.");
+        }
+    }
+
+    /** {@code pig pgsql resume CLUSTER}: maintenance mode off. */
+    @Command(name = "resume", description = "Take the cluster out of maintenance mode: Patroni acts on failures again.")
+    static final class Resume extends ClusterOperation {
+        @Override
+        Operation operation(ModuleContext ctx, PgCluster c) {
+            return ClusterControl.pause(ctx, c, false);
+        }
+    }
+
+    /** {@code pig pgsql reload CLUSTER [MEMBER]}: Patroni re-reads patroni.yml and reloads PostgreSQL. */
+    @Command(name = "reload", description = "Make each member's Patroni re-read patroni.yml and reload PostgreSQL; or one member's.")
+    static final class Reload extends ClusterOperation {
+        @Parameters(index = "1", arity = "0..1", paramLabel = "MEMBER", description = "Only this member (name or IP).")
+        String only;
+
+        @Override
+        void check(PgCluster c) {
+            if (only != null) {
+                member(c, only);
+            }
+        }
+
+        @Override
+        Operation operation(ModuleContext ctx, PgCluster c) {
+            return ClusterControl.reload(ctx, c, Optional.ofNullable(only).map(x -> member(c, x)));
+        }
+    }
+
+    /** {@code pig pgsql promote CLUSTER}: a standby cluster becomes a primary cluster. */
+    @Command(name = "promote", description = "Turn a standby cluster (pg_upstream) into a primary cluster that no longer follows its upstream.")
+    static final class Promote extends ClusterOperation {
+        @Override
+        Operation operation(ModuleContext ctx, PgCluster c) {
+            return ClusterControl.promote(ctx, c);
+        }
+
+        @Override
+        Optional<String> afterApply(PgCluster c) {
+            String primary = c.primary().map(i -> i.name() + " (" + i.ip() + ")").orElse("its primary");
+            return Optional.of(c.name() + " is a primary cluster now, on a new timeline. Remove pg_upstream from " + primary
+                    + " in the inventory: until then 'pig deploy' keeps the promotion but still treats " + c.name()
+                    + " as a standby cluster (no roles, databases or backup stanza of its own), and a rebuild would follow the"
+                    + " upstream again.");
         }
     }
 }

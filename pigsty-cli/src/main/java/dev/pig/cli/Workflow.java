@@ -9,6 +9,7 @@ import dev.pig.cli.views.PlanView;
 import dev.pig.core.diag.PigException;
 import dev.pig.core.exec.ApplyResult;
 import dev.pig.core.fact.FactsFile;
+import dev.pig.core.exec.ApplyTracker;
 import dev.pig.core.fact.Gathered;
 import dev.pig.core.model.ModelLoader;
 import dev.pig.core.plan.HostPlan;
@@ -53,7 +54,7 @@ final class Workflow {
                 return ExitCodes.FAILURE;
             }
             long start = System.nanoTime();
-            ApplyResult res = r.apply(plan, req.savedPlan().isPresent(), applyView);
+            ApplyResult res = applyTracked(r, plan, req.savedPlan().isPresent());
             int changes = res.changed().values().stream().mapToInt(Integer::intValue).sum();
             applyView.summary(res, changes, System.nanoTime() - start);
             if (!res.ok()) {
@@ -62,6 +63,33 @@ final class Workflow {
             }
             req.afterApply().ifPresent(text -> applyView.lines(List.of(text)));
             return policy.detailedExitCode() && changes > 0 ? ExitCodes.CHANGES_PENDING : ExitCodes.OK;
+        }
+    }
+
+    /**
+     * Applies, and if pig is stopped by a signal meanwhile (Ctrl-C, a SIGTERM), says on its way
+     * out what the plan still had per host: a step cut short may have left a host half done, and
+     * the next run plans what is left.
+     */
+    private ApplyResult applyTracked(EngineRun r, Plan plan, boolean checkFresh) {
+        ApplyTracker tracker = new ApplyTracker(applyView);
+        Thread hook = new Thread(() -> {
+            List<String> left = tracker.notApplied(plan);
+            if (!left.isEmpty()) {
+                List<String> lines = new java.util.ArrayList<>(left);
+                lines.add("Run the same command again: it plans what is left.");
+                applyView.interrupted(lines);
+            }
+        }, "pig-interrupted");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return r.apply(plan, checkFresh, tracker);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is already shutting down: the hook runs and says what was left
+            }
         }
     }
 

@@ -150,6 +150,7 @@ class EngineCommandsTest {
         assertTrue(r.err().contains("10.10.10.22: packages node_exporter: "), r.err());
         assertTrue(r.err().contains("E: Unable to locate package prometheus-node-exporter"), r.err());
         assertTrue(r.err().contains("Apply failed on 1 host(s); 3 change(s) were made elsewhere"), r.err());
+        assertTrue(r.err().contains("  10.10.10.22 was left without 3 change(s): packages node_exporter, file"), r.err());
         assertTrue(hosts.host("10.10.10.21").applied().contains("systemctl enable prometheus-node-exporter.service"));
         assertFalse(bad.applied().stream().anyMatch(c -> c.contains("systemctl")), "the failed host stops at its step");
     }

@@ -45,6 +45,8 @@ final class FakeHosts implements Connections.Opener {
         final List<String> commands = Collections.synchronizedList(new ArrayList<>());
         final List<String> uploads = Collections.synchronizedList(new ArrayList<>());
         final AtomicInteger factRuns = new AtomicInteger();
+        /** What module sections print on it, by section name ({@code pgsql.patroni.pg-test}); an unlisted one prints nothing. */
+        final Map<String, String> sections = new ConcurrentHashMap<>();
 
         Host(String address) {
             this.address = address;
@@ -64,7 +66,15 @@ final class FakeHosts implements Connections.Opener {
                     + FactParsers.SECTION + "cpu\n2\n"
                     + FactParsers.SECTION + "memory\nMemTotal:        4000000 kB\nMemAvailable:    3000000 kB\nSwapTotal:             0 kB\n"
                     + FactParsers.SECTION + "uptime\n100.00\n"
+                    + moduleSections()
                     + FactParsers.END + "\n";
+        }
+
+        private String moduleSections() {
+            StringBuilder out = new StringBuilder();
+            sections.forEach((name, body) -> out.append(FactParsers.SECTION).append("ext:").append(name).append('\n').append(body)
+                    .append(body.endsWith("\n") ? "" : "\n"));
+            return out.toString();
         }
     }
 

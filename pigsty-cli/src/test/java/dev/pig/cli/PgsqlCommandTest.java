@@ -26,7 +26,8 @@ class PgsqlCommandTest {
     void pgsql_without_a_subcommand_shows_every_verb() {
         PigRunner.Result r = PigRunner.run("pgsql");
         assertEquals(ExitCodes.OK, r.code(), r.toString());
-        for (String verb : new String[] {"add", "rm", "user", "db", "hba"}) {
+        for (String verb : new String[] {"add", "rm", "user", "db", "hba", "switchover", "failover", "restart", "reinit", "pause",
+                "resume", "reload", "promote"}) {
             assertTrue(r.out().contains(verb), r.out());
         }
     }
@@ -122,5 +123,117 @@ class PgsqlCommandTest {
         for (String ip : List.of("10.10.10.11", "10.10.10.12", "10.10.10.13")) {
             assertEquals(List.of(), hosts.host(ip).applied(), ip);
         }
+    }
+
+    // ------------------------------------------------------------------------------ day-2 verbs
+
+    static final List<String> PG_TEST = List.of("10.10.10.11", "10.10.10.12", "10.10.10.13");
+
+    static String fixture(String name) {
+        try {
+            return java.nio.file.Files.readString(Path.of(PigRunner.path("src-test-fixtures/pgsql/" + name)));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** pg-test's members answering as recorded on the sandbox: {@code members} as /cluster, each member's /patroni. */
+    static FakeHosts pgTest(String members) {
+        FakeHosts hosts = new FakeHosts();
+        StringBuilder status = new StringBuilder();
+        for (String h : PG_TEST) {
+            status.append("@@member ").append(h).append('\n').append(fixture(h.equals("10.10.10.11") ? "patroni-status-leader.json"
+                    : "patroni-status-replica.json").strip()).append('\n');
+        }
+        for (String h : PG_TEST) {
+            FakeHosts.Host host = hosts.host(h);
+            host.sections.put("pgsql.patroni.pg-test", fixture(members));
+            host.sections.put("pgsql.patroni-live.pg-test", fixture("patroni-live-converged.out"));
+            host.sections.put("pgsql.patroni-status.pg-test", status.toString());
+        }
+        return hosts;
+    }
+
+    static List<String> applied(FakeHosts hosts) {
+        return PG_TEST.stream().flatMap(h -> hosts.host(h).applied().stream().map(c -> h + ": " + c)).toList();
+    }
+
+    @Test
+    void a_switchover_is_shown_as_a_plan_and_asked_about_before_anything_runs() {
+        FakeHosts hosts = pgTest("patroni-cluster-converged.json");
+        PigRunner.Result r = PigRunner.runWith(hosts, "pgsql", "switchover", "-i", INV, "pg-test", "--to", "10.10.10.13");
+        assertEquals(ExitCodes.USAGE, r.code(), r.toString());
+        assertTrue(r.out().contains("10.10.10.11:\n  > switchover pg-test: pg-test-1 hands the lead to pg-test-3 (streaming, lag 0 B)"
+                + " and follows it as a replica\n"), r.out());
+        assertTrue(r.err().contains("not applying without confirmation"), r.err());
+        assertEquals(List.of(), applied(hosts));
+    }
+
+    @Test
+    void a_confirmed_switchover_runs_on_the_leader_only_with_patronis_credentials_on_stdin() {
+        FakeHosts hosts = pgTest("patroni-cluster-converged.json");
+        PigRunner.Result r = PigRunner.runWith(hosts, "pgsql", "switchover", "-i", INV, "pg-test", "--to", "pg-test-3", "-y");
+        assertEquals(ExitCodes.OK, r.code(), r.toString());
+        List<String> ran = applied(hosts);
+        assertEquals(1, ran.size(), ran.toString());
+        assertTrue(ran.get(0).startsWith("10.10.10.11: ") && ran.get(0).contains("post 10.10.10.11 switchover 120"), ran.get(0));
+        assertTrue(!ran.get(0).contains("Patroni.API"), "no password on the command line");
+    }
+
+    @Test
+    void a_failover_while_the_leader_runs_is_refused_and_nothing_runs() {
+        FakeHosts hosts = pgTest("patroni-cluster-converged.json");
+        PigRunner.Result r = PigRunner.runWith(hosts, "pgsql", "failover", "-i", INV, "pg-test", "-y");
+        assertEquals(ExitCodes.FAILURE, r.code(), r.toString());
+        assertTrue(r.err().contains("pg-test-1 leads pg-test and runs: a failover is for a cluster without a healthy leader"), r.err());
+        assertEquals(List.of(), applied(hosts));
+    }
+
+    @Test
+    void a_failover_to_a_replica_lagging_past_pg_rpo_is_refused_and_one_within_it_promoted_on_its_host() {
+        FakeHosts hosts = pgTest("patroni-cluster-leaderless.json");
+        hosts.host("10.10.10.11").reachable = false;
+        PigRunner.Result lagging = PigRunner.runWith(hosts, "pgsql", "failover", "-i", INV, "pg-test", "--to", "pg-test-3", "-y");
+        assertEquals(ExitCodes.FAILURE, lagging.code(), lagging.toString());
+        assertTrue(lagging.err().contains("past pg_rpo (1.0 MB)"), lagging.err());
+        assertEquals(List.of(), applied(hosts));
+        PigRunner.Result r = PigRunner.runWith(hosts, "pgsql", "failover", "-i", INV, "pg-test", "-y");
+        assertEquals(ExitCodes.OK, r.code(), r.toString());
+        List<String> ran = applied(hosts);
+        assertEquals(1, ran.size(), ran.toString());
+        assertTrue(ran.get(0).startsWith("10.10.10.12: ") && ran.get(0).contains("failover 120"), ran.get(0));
+    }
+
+    @Test
+    void a_member_outside_the_cluster_is_refused_before_any_host_is_asked() {
+        FakeHosts hosts = pgTest("patroni-cluster-converged.json");
+        for (String[] args : List.of(new String[] {"restart", "-i", INV, "pg-test", "pg-test-9"},
+                new String[] {"switchover", "-i", INV, "pg-test", "--to", "10.10.10.10"},
+                new String[] {"reinit", "-i", INV, "pg-nope-1"})) {
+            String[] all = new String[args.length + 1];
+            all[0] = "pgsql";
+            System.arraycopy(args, 0, all, 1, args.length);
+            PigRunner.Result r = PigRunner.runWith(hosts, all);
+            assertEquals(ExitCodes.USAGE, r.code(), r.toString());
+        }
+        assertEquals(0, PG_TEST.stream().mapToInt(h -> hosts.host(h).factRuns.get()).sum(), "no host was asked");
+    }
+
+    @Test
+    void reinit_finds_the_cluster_of_the_member_it_names() {
+        FakeHosts hosts = pgTest("patroni-cluster-converged.json");
+        PigRunner.Result r = PigRunner.runWith(hosts, "pgsql", "reinit", "-i", INV, "pg-test-2", "-y");
+        assertEquals(ExitCodes.OK, r.code(), r.toString());
+        assertTrue(r.out().contains("> reinit pg-test-2: its data directory is removed and cloned again from pg-test-1"), r.out());
+        assertTrue(applied(hosts).get(0).contains("post 10.10.10.12 reinitialize"), applied(hosts).toString());
+    }
+
+    @Test
+    void pause_on_a_paused_cluster_plans_nothing() {
+        FakeHosts hosts = pgTest("patroni-cluster-paused.json");
+        PigRunner.Result r = PigRunner.runWith(hosts, "pgsql", "pause", "-i", INV, "pg-test", "-y");
+        assertEquals(ExitCodes.OK, r.code(), r.toString());
+        assertTrue(r.out().contains("No changes."), r.out());
+        assertEquals(List.of(), applied(hosts));
     }
 }

@@ -8,9 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -18,16 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 /**
- * How applications reach pg-test and how it survives: the four services through HAProxy on every
- * member, PgBouncer, the VIP, the metrics endpoints, pgBackRest backups and a point-in-time
- * recovery, then failure drills: the primary's Patroni and postmaster killed (restarted by
- * systemd, or kept down so a replica takes over), writes measured through a surviving member's
- * 5433 and every committed row checked, the old primary rejoining as a replica, and a deploy
- * afterwards that leaves the new topology as it is.
+ * How applications reach pg-test: the four services through HAProxy on every member, PgBouncer,
+ * the VIP, the metrics endpoints, pgBackRest backups and a point-in-time recovery. How it
+ * survives failures is {@link PgsqlDrillIT}'s.
  */
 @ExtendWith(SandboxExtension.class)
 @SandboxExtension.Converged
@@ -35,7 +27,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 class PgsqlAccessIT {
     static final String INV = SandboxExtension.INVENTORY.toString();
     static final List<String> PG_TEST = List.of("10.10.10.11", "10.10.10.12", "10.10.10.13");
-    static final ObjectMapper JSON = new ObjectMapper();
     /** Where the drills connect from: pg-meta-1, not a member of pg-test. */
     static final String CLIENT = "10.10.10.10";
 
@@ -50,16 +41,6 @@ class PgsqlAccessIT {
     /** {@code sql} as user test through {@code host:port}, from the client node. */
     static String remote(SandboxExtension.Lab lab, String host, int port, String sql) {
         return sh(lab, CLIENT, "PGCONNECT_TIMEOUT=3 PGPASSWORD=test psql -h " + host + " -p " + port + " -U test -d test -AtXc \"" + sql + "\"");
-    }
-
-    static String leader(SandboxExtension.Lab lab, String via) throws IOException {
-        JsonNode cluster = JSON.readTree(sh(lab, via, "curl -sf http://127.0.0.1:8008/cluster"));
-        for (JsonNode m : cluster.path("members")) {
-            if (m.path("role").asText().equals("leader")) {
-                return m.path("host").asText();
-            }
-        }
-        throw new AssertionError("no leader in " + cluster);
     }
 
     /** What must not restart on a re-run: postmaster, Patroni, PgBouncer and HAProxy of each member. */
@@ -204,157 +185,5 @@ class PgsqlAccessIT {
         Pig full = Pig.run("pgsql", "backup", "-i", INV, "pg-test", "full");
         assertEquals(0, full.exit(), full.out() + full.err());
         assertEquals(0, Pig.run("plan", "-i", INV, "--detailed-exitcode").exit(), "the restored cluster matches the inventory");
-    }
-
-    /**
-     * One write per 200 ms into a table of its own through {@code host:5433} from the client node,
-     * logged as {@code id ok|fail epoch}.
-     */
-    static void startWriter(SandboxExtension.Lab lab, String host, String table, String log) {
-        remote(lab, host, 5433, "CREATE TABLE " + table + "(id int PRIMARY KEY, at timestamptz DEFAULT now())");
-        sh(lab, CLIENT, "rm -f " + log + "; nohup sh -c 'i=0; while [ $i -lt 900 ]; do i=$((i+1)); "
-                + "if PGCONNECT_TIMEOUT=1 PGPASSWORD=test psql -h " + host + " -p 5433 -U test -d test -AtXqc \"INSERT INTO " + table + "(id) VALUES ($i)\" >/dev/null 2>&1; then echo \"$i ok $(date +%s.%N)\"; "
-                + "else echo \"$i fail $(date +%s.%N)\"; fi; sleep 0.2; done' > " + log + " 2>&1 &");
-    }
-
-    /**
-     * What the writer saw: seconds from {@code killedAt} to the first committed write after it, the
-     * ids whose commit it saw, the ids it saw fail (after the kill: {@code failed}), and the last id it
-     * logged.
-     */
-    record Writes(double recovery, Set<Integer> ok, Set<Integer> refused, int failed, int last) {
-        /**
-         * Checks the rows the table holds against what the writer saw: no more than {@code mayLose}
-         * committed rows missing, and every other row one whose outcome the client could not know
-         * (a write it saw fail, as the connection broke after the commit, or the one in flight when
-         * the writer was stopped).
-         */
-        void check(Set<Integer> rows, int mayLose) {
-            Set<Integer> lost = new TreeSet<>(ok);
-            lost.removeAll(rows);
-            Set<Integer> unknown = new TreeSet<>(rows);
-            unknown.removeAll(ok);
-            unknown.removeAll(refused);
-            unknown.remove(last + 1);
-            System.out.printf("drill: %d rows for %d commits the client saw, %d of those lost%n", rows.size(), ok.size(), lost.size());
-            assertTrue(lost.size() <= mayLose, "committed rows lost: " + lost);
-            assertTrue(unknown.isEmpty(), "rows nobody wrote: " + unknown);
-        }
-    }
-
-    static Writes stopWriter(SandboxExtension.Lab lab, String log, double killedAt) {
-        sh(lab, CLIENT, "pkill -f 'while \\[ \\$i -lt 900 \\]' || true");
-        List<String> lines = List.of(sh(lab, CLIENT, "cat " + log).split("\n"));
-        double recovered = -1;
-        Set<Integer> ok = new TreeSet<>();
-        Set<Integer> refused = new TreeSet<>();
-        int failed = 0;
-        int last = 0;
-        for (String l : lines) {
-            String[] f = l.trim().split(" ");
-            if (f.length != 3) {
-                continue;
-            }
-            int id = Integer.parseInt(f[0]);
-            last = Math.max(last, id);
-            double at = Double.parseDouble(f[2]);
-            if (f[1].equals("ok")) {
-                ok.add(id);
-                if (at > killedAt && recovered < 0 && failed > 0) {
-                    recovered = at - killedAt;
-                }
-            } else {
-                refused.add(id);
-                if (at > killedAt) {
-                    failed++;
-                }
-            }
-        }
-        return new Writes(recovered, ok, refused, failed, last);
-    }
-
-    /** The ids a drill table holds. */
-    static Set<Integer> rows(SandboxExtension.Lab lab, String via, String table) {
-        String all = remote(lab, via, 5433, "SELECT coalesce(string_agg(id::text, ',' ORDER BY id), '') FROM " + table);
-        Set<Integer> out = new TreeSet<>();
-        for (String id : all.split(",")) {
-            if (!id.isBlank()) {
-                out.add(Integer.parseInt(id.strip()));
-            }
-        }
-        return out;
-    }
-
-    @Test
-    @Order(8)
-    void a_killed_patroni_and_postmaster_come_back_and_writes_resume(SandboxExtension.Lab lab) throws IOException {
-        String primary = leader(lab, "10.10.10.12");
-        String via = PG_TEST.stream().filter(n -> !n.equals(primary)).findFirst().orElseThrow();
-        startWriter(lab, via, "drill_crash", "/tmp/drill-crash.log");
-        sh(lab, CLIENT, "sleep 3");
-        long before = Long.parseLong(remote(lab, via, 5433, "SELECT count(*) FROM drill_crash"));
-        double killedAt = Double.parseDouble(sh(lab, primary, "date +%s.%N; kill -9 $(systemctl show -p MainPID --value patroni) $(head -n 1 /pg/data/postmaster.pid)").split("\n")[0]);
-        sh(lab, CLIENT, "sleep 40");
-        Writes w = stopWriter(lab, "/tmp/drill-crash.log", killedAt);
-        System.out.printf("drill: kill -9 of patroni and postmaster on %s: writes through %s:5433 back after %.1f s (%d committed, %d failed)%n",
-                primary, via, w.recovery(), w.ok().size(), w.failed());
-        assertTrue(w.recovery() > 0, "writes never resumed: " + w);
-        w.check(rows(lab, via, "drill_crash"), 0);
-        assertTrue(w.ok().size() > before, "writes went on after the kill");
-        sh(lab, primary, "for i in $(seq 60); do systemctl is-active -q patroni && exit 0; sleep 1; done; exit 1");
-    }
-
-    @Test
-    @Order(9)
-    void a_primary_kept_down_fails_over_and_rejoins_as_a_replica(SandboxExtension.Lab lab) throws IOException {
-        String primary = leader(lab, "10.10.10.12");
-        String via = PG_TEST.stream().filter(n -> !n.equals(primary)).findFirst().orElseThrow();
-        startWriter(lab, via, "drill_failover", "/tmp/drill-failover.log");
-        sh(lab, CLIENT, "sleep 3");
-        // and kept down: stopping the unit right away cancels the restart systemd would make, so the host is
-        // as good as gone, as with Pigsty's Restart=no
-        double killedAt = Double.parseDouble(sh(lab, primary, "date +%s.%N; "
-                + "kill -9 $(systemctl show -p MainPID --value patroni) $(head -n 1 /pg/data/postmaster.pid); systemctl stop patroni")
-                .split("\n")[0]);
-        String elected = null;
-        for (int i = 0; i < 90 && elected == null; i++) {
-            sh(lab, via, "sleep 1");
-            String now = leader(lab, via);
-            elected = now.equals(primary) ? null : now;
-        }
-        sh(lab, CLIENT, "sleep 8");
-        Writes w = stopWriter(lab, "/tmp/drill-failover.log", killedAt);
-        System.out.printf("drill: primary %s kept down: %s took over, writes through %s:5433 back after %.1f s (pg_rto norm; %d committed, %d failed)%n",
-                primary, elected, via, w.recovery(), w.ok().size(), w.failed());
-        assertTrue(elected != null, "no replica took over from " + primary);
-        assertTrue(w.recovery() > 0, "writes never resumed: " + w);
-        // replication is asynchronous (pg_rpo 1MB): the commit in flight at the kill may be lost
-        w.check(rows(lab, via, "drill_failover"), 1);
-        assertEquals("f", remote(lab, "10.10.10.3", 5432, "SELECT pg_is_in_recovery()"), "the VIP reaches the new primary");
-        assertTrue(sh(lab, elected, "ip -o -4 addr show").contains("inet 10.10.10.3/24"), "the VIP moved to the new leader");
-
-        sh(lab, primary, "systemctl start patroni");
-        sh(lab, primary, "for i in $(seq 120); do su -s /bin/sh postgres -c \"psql -AtXc 'SELECT status FROM pg_stat_wal_receiver'\" 2>/dev/null"
-                + " | grep -q streaming && exit 0; sleep 1; done; exit 1");
-        assertEquals("t", psql(lab, primary, "SELECT pg_is_in_recovery()"), "the old primary is a replica now");
-        assertEquals(elected, leader(lab, primary));
-
-        Map<String, String> roles = new TreeMap<>();
-        for (String n : PG_TEST) {
-            roles.put(n, psql(lab, n, "SELECT pg_is_in_recovery()"));
-        }
-        Pig deploy = Pig.run("deploy", "-i", INV, "-y");
-        assertEquals(0, deploy.exit(), deploy.out() + deploy.err());
-        assertEquals(elected, leader(lab, primary), "the deploy kept the new leader");
-        Map<String, String> after = new TreeMap<>();
-        for (String n : PG_TEST) {
-            after.put(n, psql(lab, n, "SELECT pg_is_in_recovery()"));
-        }
-        assertEquals(roles, after);
-        Map<String, String> before = startTimes(lab);
-        Pig again = Pig.run("deploy", "-i", INV, "-y");
-        assertEquals(0, again.exit(), again.out() + again.err());
-        assertTrue(again.out().contains("No changes."), again.out());
-        assertEquals(before, startTimes(lab));
     }
 }

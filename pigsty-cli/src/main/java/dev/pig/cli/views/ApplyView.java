@@ -60,6 +60,13 @@ public final class ApplyView extends View implements ProgressListener {
         error(f.toString());
     }
 
+    /** What an apply stopped by a signal left, said on pig's way out. */
+    public void interrupted(java.util.List<String> lines) {
+        err.println();
+        lines.forEach(err::println);
+        err.flush();
+    }
+
     /** The summary of a finished apply; {@code changes} counted over every host. */
     public void summary(ApplyResult r, int changes, long nanos) {
         String took = String.format("%.1f s", nanos / 1e9);
@@ -74,7 +81,10 @@ public final class ApplyView extends View implements ProgressListener {
         for (HostFailure f : r.failures()) {
             err.println("  " + f);
         }
-        err.println("Fix the cause and run again: hosts that converged report no changes.");
+        r.pending().forEach((host, tasks) -> err.println("  " + host + " was left without " + tasks.size() + " change(s): "
+                + String.join(", ", tasks.size() <= 8 ? tasks : tasks.subList(0, 8)) + (tasks.size() <= 8 ? "" : ", and "
+                + (tasks.size() - 8) + " more")));
+        err.println("Fix the cause and run again: hosts that converged report no changes, the others get what they were left without.");
         err.flush();
     }
 }

@@ -86,6 +86,7 @@ public final class Executor {
             }
         }
         Map<String, Integer> changed = new LinkedHashMap<>();
+        Map<String, List<String>> pending = new LinkedHashMap<>();
         live.forEach(h -> changed.put(h.host(), 0));
         java.util.TreeSet<String> stages = new java.util.TreeSet<>();
         live.forEach(h -> stages.addAll(h.stages()));
@@ -125,6 +126,7 @@ public final class Executor {
                 if (f != null) {
                     bad++;
                     fail(failures, f);
+                    pending.put(h.host(), notApplied(h, stage, work.get(k), f));
                     live.remove(h);
                 } else if (acts > 0) {
                     did++;
@@ -137,7 +139,28 @@ public final class Executor {
                 listener.stepDone(new StepReport(index, total, label, did, ok, bad));
             }
         }
-        return new ApplyResult(changed, failures);
+        return new ApplyResult(changed, failures, pending);
+    }
+
+    /**
+     * The changes a host that failed in {@code stage} was left without: the one that failed, those
+     * after it in the stage, and those of every later stage, by task name.
+     */
+    private static List<String> notApplied(HostPlan h, String stage, List<Change> inStage, HostFailure f) {
+        List<String> out = new ArrayList<>();
+        boolean reached = inStage.stream().noneMatch(c -> c instanceof Change.Act && c.task().equals(f.step()));
+        for (Change c : inStage) {
+            reached |= c instanceof Change.Act && c.task().equals(f.step());
+            if (reached && c instanceof Change.Act) {
+                out.add(c.task());
+            }
+        }
+        for (int i = 0; i < h.changes().size(); i++) {
+            if (h.stages().get(i).compareTo(stage) > 0 && h.changes().get(i) instanceof Change.Act a) {
+                out.add(a.task());
+            }
+        }
+        return out;
     }
 
     private static List<Change> changesIn(HostPlan h, String stage) {

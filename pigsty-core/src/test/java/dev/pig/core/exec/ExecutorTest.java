@@ -174,4 +174,30 @@ class ExecutorTest {
         assertTrue(r.ok(), r.failures().toString());
         assertEquals(Optional.of(List.of("touch /a")), Optional.of(hosts.get("10.10.10.12").ran));
     }
+
+    @Test
+    void a_host_that_fails_is_reported_with_every_change_it_was_left_without() {
+        ApplyResult r = apply(planOf(null, List.of(exec("command a", "true"), exec("command b", "fail b"), exec("command c", "true")),
+                List.of(exec("command a", "true"), exec("command b", "true"), exec("command c", "true"))), false);
+        assertEquals(Map.of("10.10.10.11", List.of("command b", "command c")), r.pending());
+        assertEquals(List.of("true", "true", "true"), hosts.get("10.10.10.12").ran, "the other host converges");
+    }
+
+    @Test
+    void a_tracked_apply_cut_short_names_per_host_what_was_left_from_the_running_step_on() {
+        Plan p = planOf(null, List.of(exec("command a", "true"), exec("command b", "true"), exec("command c", "true")),
+                List.of(exec("command a", "true"), new Change.NoOp("command b", "tag", "done"), exec("command c", "true")));
+        ApplyTracker t = new ApplyTracker(listener);
+        assertEquals(List.of(), t.notApplied(p), "nothing started, nothing to say");
+        t.stepStarted(1, 3, "command a", 2);
+        t.stepDone(new StepReport(1, 3, "command a", 2, 0, 0));
+        t.stepStarted(2, 3, "command b", 1);
+        assertEquals(List.of("pig was stopped during step [2/3] command b; not applied, or cut short:",
+                "  10.10.10.11: command b, command c", "  10.10.10.12: command c"), t.notApplied(p));
+        t.stepDone(new StepReport(2, 3, "command b", 1, 1, 0));
+        t.hostFailed(new HostFailure("10.10.10.12", "command b", "gone"));
+        assertEquals(List.of("pig was stopped after step [2/3] command b; not applied:", "  10.10.10.11: command c"), t.notApplied(p),
+                "a host that failed has its own report");
+        assertEquals(4, events.size(), "the start and done of each step are passed on: " + events);
+    }
 }

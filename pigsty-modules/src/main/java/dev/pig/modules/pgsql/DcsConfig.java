@@ -106,10 +106,10 @@ public final class DcsConfig {
             return Optional.empty();
         }
         return Optional.of(want
-                ? cluster + " runs as a primary cluster: pig does not turn a running cluster into a standby cluster"
-                + " (pg_upstream); re-create it, or add standby_cluster with patronictl edit-config"
-                : cluster + " runs as a standby cluster: pig does not promote it because pg_upstream is gone;"
-                + " promote it with patronictl edit-config (remove standby_cluster)");
+                ? cluster + " runs as a primary cluster (promoted) though its primary has pg_upstream: pig does not make a running"
+                + " cluster follow another; remove pg_upstream from the inventory, or re-create the cluster to follow its upstream again"
+                : cluster + " runs as a standby cluster though its primary has no pg_upstream: pig does not promote it because"
+                + " pg_upstream is gone; promote it with 'pig pgsql promote " + cluster + "'");
     }
 
     /** The JSON body of {@code PATCH /config} that sets {@code deltas}. */

@@ -60,10 +60,14 @@ record Patroni(int port, String username, Secret password, int loopWait) {
                 // a POST that fails the step with Patroni's answer unless it is 200
                 + "post() { r=$(curl -sS -m \"$3\" -K \"$pig_auth\" -X POST -H 'Content-Type: application/json' -d \"$4\" -w '\\n%{http_code}' \""
                 + url("$1", "$2") + "\") || { echo \"POST /$2 on $1 failed: $r\" >&2; return 1; }; c=$(printf '%s' \"$r\" | tail -n 1);"
-                + " [ \"$c\" = 200 ] || { echo \"POST /$2 on $1 answered $c: $(printf '%s' \"$r\" | sed '$d')\" >&2; return 1; }; }\n"
+                + " case \"$c\" in 200|202) ;; *) echo \"POST /$2 on $1 answered $c: $(printf '%s' \"$r\" | sed '$d')\" >&2; return 1;; esac; }\n"
                 + "upto() { n=$1; shift; i=0; until \"$@\" >/dev/null 2>&1; do i=$((i+1)); [ $i -ge $n ] && return 1; sleep 1; done; }\n"
                 + "pending() { get \"$1\" patroni | grep -q '\"pending_restart\": true'; }\n"
                 + "leads() { curl -sf -m 5 -o /dev/null \"" + url("$1", "leader") + "\"; }\n"
+                + "primary() { curl -sf -m 5 -o /dev/null \"" + url("$1", "primary") + "\"; }\n"
+                // the DCS shows the cluster paused ($2 true) or not ($2 false)
+                + "paused() { get \"$1\" cluster | python3 -c 'import json,sys; d=json.load(sys.stdin); "
+                + "sys.exit(0 if bool(d.get(\"pause\")) == (sys.argv[1] == \"true\") else 1)' \"$2\"; }\n"
                 // $1 streams from the member at $2: that member's walsender for it is streaming
                 + "streams() { get \"$2\" patroni | python3 -c 'import json,sys; d=json.load(sys.stdin); "
                 + "sys.exit(0 if any(r.get(\"application_name\")==sys.argv[1] and r.get(\"state\")==\"streaming\" "
@@ -128,17 +132,21 @@ record Patroni(int port, String username, Secret password, int loopWait) {
     }
 
     /**
-     * Switches the lead from {@code leader} to {@code candidate}, which Patroni refuses unless the
-     * candidate is healthy; the old leader comes back as a replica of the new one, with the new
-     * settings since demotion restarts it; it is restarted again only if still pending.
+     * Switches the lead from {@code leader} to {@code candidate}, which streams from
+     * {@code candidateUpstreamIp} (the leader, or the member it cascades from) and which Patroni
+     * refuses unless it is healthy; the old leader comes back as a replica streaming from
+     * {@code oldLeaderUpstreamIp}, with the new settings since demotion restarts it; it is
+     * restarted again only if still pending.
      */
-    String switchover(String leader, String leaderIp, String candidate, String candidateIp, String oldLeaderUpstreamIp) {
+    String switchover(String leader, String leaderIp, String candidate, String candidateIp, String candidateUpstreamIp,
+                      String oldLeaderUpstreamIp) {
         String body = json(Map.of("leader", leader, "candidate", candidate));
         String from = q(leaderIp);
         String to = q(candidateIp);
         String up = q(oldLeaderUpstreamIp);
         return prelude()
-                + "upto 60 streams " + q(candidate) + " " + from + " || fail " + q(candidate + " does not stream: no switchover to it") + "\n"
+                + "upto 60 streams " + q(candidate) + " " + q(candidateUpstreamIp) + " || fail " + q(candidate
+                + " does not stream: no switchover to it") + "\n"
                 // Patroni answers 503 when the switchover outlasts its own wait: the lead may still move
                 + "post " + from + " switchover 120 " + q(body) + " || echo " + q("waiting for " + candidate + " to lead") + " >&2\n"
                 + "upto 120 leads " + to + " || fail " + q(candidate + " does not lead 120 s after the switchover") + "\n"
@@ -150,6 +158,86 @@ record Patroni(int port, String username, Secret password, int loopWait) {
                 + "fi\n"
                 + "upto 60 settled " + q(leader) + " " + to + " || fail " + q("Patroni still reports " + leader + " pending restart or not running") + "\n"
                 + "echo " + q(candidate + " leads; " + leader + " streams from it") + "\n";
+    }
+
+    /**
+     * Promotes {@code candidate} when no member leads, run on the candidate's own host: Patroni
+     * promotes whom {@code POST /failover} names, lag or not, so the plan chose it first.
+     */
+    String failover(String candidate) {
+        String body = json(Map.of("candidate", candidate));
+        return prelude()
+                // 503: Patroni stopped waiting for the outcome, the promotion may still come
+                + "post 127.0.0.1 failover 120 " + q(body) + " || echo " + q("waiting for " + candidate + " to lead") + " >&2\n"
+                + "upto 120 leads 127.0.0.1 || fail " + q(candidate + " does not lead 120 s after the failover") + "\n"
+                + "echo " + q(candidate + " leads") + "\n";
+    }
+
+    /** {@code PATCH /config} on the local Patroni, ending the script when it fails. */
+    private String patch(Map<String, Object> body) {
+        return "curl -fsS -m 30 -K \"$pig_auth\" -X PATCH -H 'Content-Type: application/json' -d " + Shell.quote(json(body)) + " "
+                + url("127.0.0.1", "config") + " >/dev/null || exit 1\n";
+    }
+
+    /** Restarts a replica now, pending or not, and waits until it streams from {@code upstreamIp} again. */
+    String restartReplicaNow(String name, String ip, String upstreamIp) {
+        String n = q(name);
+        String at = q(ip);
+        return prelude()
+                + "post " + at + " restart 600 '{}' >/dev/null || exit 1\n"
+                + "upto 300 streams " + n + " " + q(upstreamIp) + " || fail " + q(name + " does not stream from " + upstreamIp
+                + " 300 s after its restart") + "\n"
+                + "upto 60 settled " + n + " " + at + " || fail " + q("Patroni reports " + name + " not running") + "\n"
+                + "echo " + q(name + " restarted and streams") + "\n";
+    }
+
+    /** Restarts the leader in place now, pending or not, and waits until it leads again. */
+    String restartLeaderNow(String name, String ip) {
+        String at = q(ip);
+        return prelude()
+                + "post " + at + " restart 600 '{}' >/dev/null || exit 1\n"
+                + "upto 120 leads " + at + " || fail " + q(name + " does not lead 120 s after its restart") + "\n"
+                + "upto 60 settled " + q(name) + " " + at + " || fail " + q("Patroni reports " + name + " not running") + "\n"
+                + "echo " + q(name + " restarted and leads") + "\n";
+    }
+
+    /**
+     * Rebuilds a replica: Patroni on it removes its data directory and clones it again from its
+     * upstream; waits (up to an hour: a clone copies the whole cluster) until it streams.
+     */
+    String reinit(String name, String ip, String upstreamIp) {
+        String n = q(name);
+        String at = q(ip);
+        return prelude()
+                + "post " + at + " reinitialize 60 '{\"force\": true}' >/dev/null || exit 1\n"
+                + "upto 3600 streams " + n + " " + q(upstreamIp) + " || fail " + q(name + " does not stream from " + upstreamIp
+                + " an hour after its reinit") + "\n"
+                + "upto 60 settled " + n + " " + at + " || fail " + q("Patroni reports " + name + " not running") + "\n"
+                + "echo " + q(name + " cloned again and streams") + "\n";
+    }
+
+    /** Maintenance mode on ({@code pause}) or off, through the local Patroni; waits until the DCS says so. */
+    String pause(boolean pause) {
+        return prelude() + patch(Map.of("pause", pause))
+                + "upto 60 paused 127.0.0.1 " + pause + " || fail " + q("the DCS does not show pause " + pause + " after 60 s") + "\n";
+    }
+
+    /** Patroni re-reads patroni.yml and reloads PostgreSQL ({@code POST /reload} on the local Patroni). */
+    String reload() {
+        return prelude() + "post 127.0.0.1 reload 30 '{}' >/dev/null || exit 1\n";
+    }
+
+    /**
+     * Turns a standby cluster into a primary one: {@code standby_cluster} leaves the DCS config
+     * (through the local Patroni), and its leader {@code name} at {@code ip} promotes; waits until
+     * it answers as the primary.
+     */
+    String promote(String name, String ip) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put(DcsConfig.STANDBY, null);
+        return prelude() + patch(body)
+                + "upto 120 primary " + q(ip) + " || fail " + q(name + " does not answer as the primary 120 s after the promotion") + "\n"
+                + "echo " + q(name + " leads a primary cluster") + "\n";
     }
 
     private static String q(String s) {

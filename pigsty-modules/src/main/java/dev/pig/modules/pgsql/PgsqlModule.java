@@ -270,6 +270,18 @@ public final class PgsqlModule implements PigModule {
         String leads = patroni.answers("127.0.0.1", "leader") + " && " + pg.ready();
         String streams = patroni.answers("127.0.0.1", "health") + " && " + pg.ready() + " && " + pg.streams();
         List<Staged> out = new ArrayList<>();
+        n.cluster().primary().flatMap(PgInstance::upstream).ifPresent(upstream -> {
+            // a standby cluster's leader clones its upstream when it first starts: in a run that also
+            // starts that upstream, in this same stage, it waits until the upstream answers
+            String answers = PgPackages.binDir(n.v().integer("pg_version")) + "/pg_isready -q -t 2 -h " + Shell.quote(upstream)
+                    + " -p " + n.me().port();
+            out.add(Stage.of(6, "launch primary", Leader.only(n, "command wait for the upstream", "pg_launch", b -> b.units("patroni.service"),
+                    (f, c) -> CommandTask.unlessFacts("upstream " + upstream + " of " + n.cluster().name() + " answers", b -> { },
+                            x -> x.unit("patroni.service").active(), name + " runs Patroni already",
+                            "for i in $(seq 300); do " + answers + " && exit 0; sleep 1; done; echo "
+                                    + Shell.quote("the upstream " + upstream + " does not answer: " + name + " cannot clone it") + " >&2; exit 1",
+                            "pg_launch"))));
+        });
         out.add(Stage.of(6, "launch primary", Leader.only(n, "unit patroni.service", "pg_launch", b -> b.units("patroni.service"),
                 (f, c) -> unit)));
         out.add(Stage.of(6, "launch primary", Leader.only(n, "command wait for leader", "pg_launch", b -> b.checks(leads),

@@ -155,7 +155,8 @@ final class RollingRestart extends BaseTask {
         if (leaderToo && !lowered) {
             if (candidate.isPresent()) {
                 PatroniCluster.Member c = candidate.get();
-                steps.add(step(patroni.switchover(lead.name(), lead.host(), c.name(), c.host(), upstreamOf(view, lead, c)), ctx));
+                steps.add(step(patroni.switchover(lead.name(), lead.host(), c.name(), c.host(), upstreamOf(view, c, lead),
+                        upstreamOf(view, lead, c)), ctx));
                 tail = "switchover to " + c.name() + " (" + lead.name() + " restarts as its replica)";
             } else {
                 steps.add(step(patroni.restartLeader(lead.name(), lead.host()), ctx));

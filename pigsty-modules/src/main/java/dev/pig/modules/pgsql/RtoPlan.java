@@ -12,8 +12,15 @@ import dev.pig.modules.HostVars;
  * <pre>
  * pg_rto: norm              # fast | norm | safe | wide, or seconds (mapped to the nearest mode)
  * pg_rto_plan:              # [ttl, loop, retry, start, margin, inter, fastinter, downinter, rise, fall]
- *   norm: [ 30, 5, 10, 25, 5, '2s', '1s', '2s', 3, 3 ]
+ *   norm: [ 24, 4, 10, 25, 5, '2s', '0.5s', '1s', 3, 3 ]
  * </pre>
+ *
+ * A leader whose host is lost keeps its key until the lease ({@code ttl}) runs out, which is
+ * {@code ttl - loopWait} to {@code ttl} seconds after the loss; a replica then promotes within
+ * a second, and HAProxy puts it in service after {@code rise} checks, the first within
+ * {@code downinter}, the others {@code fastinter} apart. pig's fast and norm rows (Pigsty's are
+ * 20 and 30 s leases) keep that sum under 15 and 30 s, and {@code loopWait + 2 * retryTimeout <= ttl}
+ * as Patroni requires; docs/pgsql.md gives each row's recovery time and false-failover risk.
  *
  * @param ttl                 Patroni's leader lease, seconds
  * @param loopWait            Patroni's loop, seconds
@@ -58,7 +65,34 @@ public record RtoPlan(String mode, int ttl, int loopWait, int retryTimeout, int 
         return Integer.parseInt(String.valueOf(o).trim());
     }
 
-    /** HAProxy's {@code default-server} check timing for this plan. */
+    /**
+     * The longest write outage through HAProxy a lost leader should cause with this plan: its
+     * lease running out at worst {@code ttl} seconds after the loss, a second for a replica to
+     * take the key and promote, then the checks that put it in service (the first within
+     * {@code downinter}, {@code rise - 1} more {@code fastinter} apart). The drills measure it.
+     */
+    public double worstCaseRecovery() {
+        return ttl + 1 + seconds(downinter) + (rise - 1) * seconds(fastinter);
+    }
+
+    /** Patroni's rule: a leader retries a failing DCS twice within its lease before it gives the lease up. */
+    public boolean leaseOutlastsRetries() {
+        return loopWait + 2 * retryTimeout <= ttl;
+    }
+
+    /** HAProxy's {@code 2s}, {@code 500ms} or {@code 0.5s} in seconds. */
+    static double seconds(String haproxyTime) {
+        String t = haproxyTime.trim();
+        if (t.endsWith("ms")) {
+            return Double.parseDouble(t.substring(0, t.length() - 2)) / 1000;
+        }
+        return Double.parseDouble(t.endsWith("s") ? t.substring(0, t.length() - 1) : t);
+    }
+
+    /**
+     * HAProxy's {@code default-server} check timing for this plan. HAProxy takes a whole number
+     * of a unit: Pigsty's {@code '0.5s'} is written {@code 500ms}, which HAProxy reads.
+     */
     public String haproxyChecks() {
         return "inter " + haproxyTime(inter) + " fastinter " + haproxyTime(fastinter) + " downinter " + haproxyTime(downinter)
                 + " rise " + rise + " fall " + fall;

@@ -100,6 +100,20 @@ class PatroniFactsTest {
         assertEquals(1, sh(prelude + "replayed 10.10.10.12 71370281"));
     }
 
+    @Test
+    void a_promoted_standby_cluster_is_left_primary_and_the_plan_says_what_to_change_in_the_inventory() {
+        Map<String, Object> standby = Map.of("standby_cluster", Map.of("host", "10.10.10.11", "port", 5432), "ttl", 24);
+        Map<String, Object> primary = Map.of("ttl", 24);
+        assertEquals(List.of(), DcsConfig.diff(standby, primary, Set.of()), "nothing patched back into the DCS");
+        assertEquals("pg-standby runs as a primary cluster (promoted) though its primary has pg_upstream: pig does not make a running"
+                + " cluster follow another; remove pg_upstream from the inventory, or re-create the cluster to follow its upstream again",
+                DcsConfig.standbyMismatch(standby, primary, "pg-standby").orElseThrow());
+        assertEquals("pg-standby runs as a standby cluster though its primary has no pg_upstream: pig does not promote it because"
+                + " pg_upstream is gone; promote it with 'pig pgsql promote pg-standby'",
+                DcsConfig.standbyMismatch(primary, standby, "pg-standby").orElseThrow());
+        assertTrue(DcsConfig.standbyMismatch(standby, standby, "pg-standby").isEmpty());
+    }
+
     static int sh(String script) throws IOException, InterruptedException {
         // stdin is the curl config the prelude keeps for the step: here an empty one
         Process p = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))

@@ -133,9 +133,9 @@ class PgsqlTemplatesGoldenTest {
 
     @ParameterizedTest(name = "pg_rto {0}")
     @CsvSource({
-            "fast, 20, 5, 5, 15, inter 1s fastinter 500ms downinter 1s rise 3 fall 3",
-            "norm, 30, 5, 10, 25, inter 2s fastinter 1s downinter 2s rise 3 fall 3",
-            "30,   30, 5, 10, 25, inter 2s fastinter 1s downinter 2s rise 3 fall 3",
+            "fast, 10, 2, 4, 10, inter 1s fastinter 500ms downinter 500ms rise 3 fall 3",
+            "norm, 24, 4, 10, 25, inter 2s fastinter 500ms downinter 1s rise 3 fall 3",
+            "30,   24, 4, 10, 25, inter 2s fastinter 500ms downinter 1s rise 3 fall 3",
             "safe, 60, 10, 20, 45, inter 3s fastinter 1500ms downinter 3s rise 3 fall 3",
             "wide, 120, 20, 30, 95, inter 4s fastinter 2s downinter 4s rise 3 fall 3"})
     void pg_rto_picks_its_row_of_the_plan_for_patroni_and_haproxy(String rto, int ttl, int loop, int retry, int start, String checks) {
@@ -144,6 +144,24 @@ class PgsqlTemplatesGoldenTest {
         RtoPlan p = RtoPlan.of(v);
         assertEquals(List.of(ttl, loop, retry, start), List.of(p.ttl(), p.loopWait(), p.retryTimeout(), p.primaryStartTimeout()));
         assertEquals(checks, p.haproxyChecks());
+    }
+
+    @Test
+    void haproxy_reads_a_fraction_of_a_second_only_in_milliseconds() {
+        assertEquals("500ms", RtoPlan.haproxyTime("0.5s"));
+        assertEquals("1500ms", RtoPlan.haproxyTime("1.5s"));
+        assertEquals("2s", RtoPlan.haproxyTime("2s"));
+        assertEquals("250ms", RtoPlan.haproxyTime("250ms"));
+    }
+
+    @ParameterizedTest(name = "pg_rto {0} recovers within {1} s")
+    @CsvSource({"fast, 15", "norm, 30", "safe, 70", "wide, 135"})
+    void each_rto_row_keeps_its_recovery_within_its_budget_and_patronis_rule(String rto, int budget) {
+        PlanningFixture f = PgsqlFixtures.sandbox("pg_rto=" + rto);
+        RtoPlan p = RtoPlan.of(f.ctx().vars(f.node("10.10.10.11")));
+        assertTrue(p.leaseOutlastsRetries(), rto + ": loop_wait + 2 * retry_timeout <= ttl");
+        // two seconds of the budget are left to the client's retry and a loaded machine
+        assertTrue(p.worstCaseRecovery() <= budget - 2, rto + ": " + p.worstCaseRecovery() + " s at worst");
     }
 
     @Test

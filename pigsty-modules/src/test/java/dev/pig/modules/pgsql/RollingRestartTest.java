@@ -136,7 +136,7 @@ class RollingRestartTest {
 
     @ParameterizedTest(name = "{0} changes the DCS config without a restart")
     @CsvSource(delimiter = '|', value = {
-            "pg_rto=fast | patroni config of pg-test: ttl 30 -> 20, retry_timeout 10 -> 5, primary_start_timeout 25 -> 15",
+            "pg_rto=fast | patroni config of pg-test: ttl 24 -> 10, loop_wait 4 -> 2, retry_timeout 10 -> 4, primary_start_timeout 25 -> 10",
             "pg_rpo=0    | patroni config of pg-test: maximum_lag_on_failover 1048576 -> 0, synchronous_mode false -> true"})
     void pg_rto_and_pg_rpo_change_the_dcs_config_without_a_restart(String var, String summary) {
         HostPlan leader = converged(var).plan("10.10.10.11");
@@ -171,8 +171,9 @@ class RollingRestartTest {
     @Test
     void a_cluster_made_by_an_older_pig_gets_wal_keep_size_in_the_dcs_without_a_restart() {
         HostPlan leader = running(CONVERGED, "patroni-live-old-template.out", 2).plan("10.10.10.11");
-        assertEquals("patroni config of pg-test: wal_keep_size (unset) -> 1GB", act(leader, PatroniConfig.NAME).summary());
-        assertTrue(change(leader, RollingRestart.NAME) instanceof Change.NoOp, "wal_keep_size is reloadable");
+        assertEquals("patroni config of pg-test: ttl 30 -> 24, loop_wait 5 -> 4, wal_keep_size (unset) -> 1GB",
+                act(leader, PatroniConfig.NAME).summary());
+        assertTrue(change(leader, RollingRestart.NAME) instanceof Change.NoOp, "wal_keep_size and the timing are reloadable");
     }
 
     @Test
