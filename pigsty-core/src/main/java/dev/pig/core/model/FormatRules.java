@@ -108,6 +108,7 @@ final class FormatRules {
             case "haproxy_admin_username" -> FormatRules::haproxyUser;
             case "pg_vip_interface" -> FormatRules::vipInterface;
             case "redis_bind_address" -> FormatRules::redisBind;
+            case "redis_fs_main" -> FormatRules::redisFsMain;
             default -> t -> Optional.empty();
         };
         rule.apply(text).ifPresent(p -> diags.error(p.summary(), s.source(), p.hint()));
@@ -151,6 +152,18 @@ final class FormatRules {
         }
         return Optional.of(new Problem("redis_bind_address '" + address + "' is not an IP address",
                 "Give the address the instances listen on, like 0.0.0.0, or '' for the node's own IP (Pigsty's rule)."));
+    }
+
+    /** A directory systemd's unit lines (WorkingDirectory, ReadWritePaths) take as one path, with no specifier. */
+    private static final Pattern UNIT_PATH = Pattern.compile("/[A-Za-z0-9._/-]*");
+
+    private static Optional<Problem> redisFsMain(String path) {
+        if (UNIT_PATH.matcher(path).matches()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Problem("redis_fs_main '" + path + "' holds characters a systemd unit line cannot carry",
+                "pig names the data directory in each instance's unit (WorkingDirectory, ReadWritePaths), where a space\n"
+                        + "separates paths and '%' starts a specifier: use letters, digits, '.', '_', '-' and '/'."));
     }
 
     private void checkRenames(YNode.Map m) {
