@@ -72,9 +72,29 @@ final class Restart extends BaseTask {
         }
         RedisCli cli = h.cli(i);
         String cmd = RedisCli.PRELUDE + "systemctl restart " + Shell.quote(RedisModule.unit(i.name())) + "\n(" + cli.waitPing(60, i.name()) + ")";
+        String role = keepRole(s, RedisConf.replicaOf(content.lines().toList()));
+        if (!role.isEmpty()) {
+            cmd += "\n" + cli.cmd(role.split(" "));
+        }
         return act(Action.UPDATE, "restart " + i.name() + " (" + (master ? "a master, after the replicas" : "a replica, before the masters")
-                        + "): " + String.join(", ", delta(before, after)),
+                        + "): " + String.join(", ", delta(before, after)) + (role.isEmpty() ? "" : "; then " + role + " (its live role)"),
                 List.of(Step.Exec.withInput(cmd, cli.input(), ctx.masker())), "");
+    }
+
+    /**
+     * The REPLICAOF that gives a restarted instance back the role it has now, when its file says
+     * otherwise (after a failover the file keeps the inventory's replica_of): empty when the file
+     * starts it in its live role already. A native cluster's nodes keep their roles themselves.
+     */
+    String keepRole(RedisLive.Instance s, String fileReplicaOf) {
+        if (h.cluster().mode() == RedisCluster.Mode.CLUSTER) {
+            return "";
+        }
+        if (s.replica() && s.upstream().isPresent()) {
+            String live = s.upstream().get().host() + " " + s.upstream().get().port();
+            return live.equals(fileReplicaOf) ? "" : "REPLICAOF " + live;
+        }
+        return fileReplicaOf.isEmpty() ? "" : "REPLICAOF NO ONE";
     }
 
     /** The lines added ({@code +}) and taken away ({@code -}) between two restart parts. */
