@@ -64,6 +64,12 @@ final class Removal {
             RedisModule.PACKAGED_UNITS.forEach(u -> out.add(Stage.of(4, "clean", CommandTask.unless("unmask " + u,
                     "[ \"$(readlink /etc/systemd/system/" + u + ")\" != /dev/null ]",
                     "systemctl unmask " + u + " && { systemctl disable " + u + " 2>/dev/null || true; }", "redis_install"))));
+            // the directories pig made for the node's instances, once empty
+            for (String d : List.of(h.v().str("redis_fs_main") + "/redis", RedisModule.AUTH_DIR)) {
+                // empty or not is known only once the instances' directories are gone, in the same stage
+                out.add(Stage.of(4, "clean", CommandTask.unless("remove " + d, gone(d), "rmdir --ignore-fail-on-non-empty -- " + Shell.quote(d),
+                        "redis_dir")));
+            }
             out.add(Stage.of(4, "clean", CommandTask.unless("remove " + RedisModule.UNIT_TEMPLATE, gone(RedisModule.UNIT_TEMPLATE),
                     "rm -f -- " + Shell.quote(RedisModule.UNIT_TEMPLATE) + " && systemctl daemon-reload", "redis_config")));
             if (h.v().bool("redis_rm_pkg")) {
@@ -166,10 +172,11 @@ final class Removal {
 
     /**
      * A standalone cluster loses replicas freely; a master goes only with the replicas it has now
-     * (as the instances say), and not while sentinels of the inventory watch it.
+     * (as the instances say), and not while sentinels of the inventory watch the cluster.
      */
     private static List<Task> standalone(RedisCluster c, List<RedisCluster.Instance> gone, RedisLive.View view, ModuleContext ctx) {
         for (RedisCluster.Instance i : gone) {
+            RedisLive.Instance s = view.instance(i.endpoint());
             List<String> staying = c.instances().stream().filter(o -> !gone.contains(o))
                     .filter(o -> view.instance(o.endpoint()).upstream().map(i.endpoint()::equals).orElse(false)
                             || o.replicaOf().map(i.endpoint()::equals).orElse(false) && !view.instance(o.endpoint()).up())
@@ -179,12 +186,14 @@ final class Removal {
                         + " (as the instances say now), which stay: removing it would leave them replicating from nothing."
                         + " Remove the replicas first, or the whole cluster: pig redis rm " + c.name());
             }
-            for (RedisCluster s : ctx.model().redis()) {
-                for (RedisCluster.Monitor m : s.monitors()) {
-                    if (!m.remove() && m.endpoint().equals(i.endpoint())) {
-                        throw new PigException(PigException.Kind.USAGE, "sentinels of " + s.name() + " watch " + i.name() + " as master '"
-                                + m.name() + "': removing it would start a failover. Set 'remove: true' on that entry of"
-                                + " redis_sentinel_monitor and deploy " + s.name() + " first, or remove the whole cluster.");
+            boolean master = s.up() ? s.master() : i.replicaOf().isEmpty();
+            for (RedisCluster sc : ctx.model().redis()) {
+                for (RedisCluster.Monitor m : sc.monitors()) {
+                    if (master && !m.remove() && c.instance(m.endpoint()).isPresent()) {
+                        throw new PigException(PigException.Kind.USAGE, "sentinels of " + sc.name() + " watch " + c.name() + " as master '"
+                                + m.name() + "', and " + i.name() + " is its master now: removing it would start a failover. Set"
+                                + " 'remove: true' on that entry of redis_sentinel_monitor and deploy " + sc.name() + " first, or remove"
+                                + " the whole cluster.");
                     }
                 }
             }
@@ -235,8 +244,10 @@ final class Removal {
         RedisCli via = RedisHost.of(at.ctx(), c, ref.get().endpoint().host()).cli(c.instance(ref.get().endpoint()).orElseThrow());
         List<String> drain = new ArrayList<>();
         boolean anyMasterStays = nodes.stream().anyMatch(n -> n.master() && !n.failed() && !leaving.contains(n.endpoint()));
-        for (RedisLive.ClusterNode n : nodes) {
-            if (!leaving.contains(n.endpoint()) || !n.master() || n.slotCount() == 0) {
+        // in the inventory's order, whatever order CLUSTER NODES lists them in
+        List<RedisLive.ClusterNode> goneNodes = leaving.stream().flatMap(e -> nodes.stream().filter(n -> n.endpoint().equals(e))).toList();
+        for (RedisLive.ClusterNode n : goneNodes) {
+            if (!n.master() || n.slotCount() == 0) {
                 continue;
             }
             Optional<RedisLive.ClusterNode> heir = nodes.stream().filter(r -> !r.master() && !r.failed() && r.masterId().equals(n.id())
@@ -265,12 +276,10 @@ final class Removal {
             cmd.append(Shell.join(words)).append(" >/dev/null\n");
         }
         List<String> forget = new ArrayList<>();
-        for (RedisLive.ClusterNode n : nodes) {
-            if (leaving.contains(n.endpoint())) {
-                cmd.append(Shell.join(List.of("redis-cli", "--no-auth-warning", "--cluster", "del-node", via.address(), n.id())))
-                        .append(" >/dev/null\n");
-                forget.add(n.endpoint().toString());
-            }
+        for (RedisLive.ClusterNode n : goneNodes) {
+            cmd.append(Shell.join(List.of("redis-cli", "--no-auth-warning", "--cluster", "del-node", via.address(), n.id())))
+                    .append(" >/dev/null\n");
+            forget.add(n.endpoint().toString());
         }
         if (forget.isEmpty()) {
             return List.of();
