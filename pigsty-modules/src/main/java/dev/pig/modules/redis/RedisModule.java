@@ -321,8 +321,13 @@ public final class RedisModule implements PigModule {
         return Removal.of(ctx, c, gone);
     }
 
+    /**
+     * Nothing on its own: a node's instances leave only through {@link #removal(ModuleContext,
+     * RedisCluster, List)} ({@code pig redis rm}), which first hands a native cluster's slots and
+     * the sentinels over, as the cluster stands.
+     */
     @Override
     public List<Staged> removal(ModuleContext ctx, Node node) {
-        return RedisHost.find(ctx, node).map(h -> Removal.node(h, h.instances())).orElse(List.of());
+        return List.of();
     }
 }
