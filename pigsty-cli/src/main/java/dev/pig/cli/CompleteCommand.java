@@ -18,14 +18,14 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code pig __complete clusters|hosts|targets}: the words the completion script offers, one a
+ * {@code pig __complete clusters|redis|hosts|targets}: the words the completion script offers, one a
  * line. Hidden; quiet on a broken or missing inventory, since a completion must never print an
  * error into the user's command line.
  */
 @Command(name = "__complete", hidden = true, description = "Words for shell completion from the inventory.")
 public final class CompleteCommand implements Callable<Integer> {
     /** What to list. */
-    enum What { clusters, hosts, targets }
+    enum What { clusters, redis, hosts, targets }
 
     @Spec
     CommandSpec spec;
@@ -51,12 +51,13 @@ public final class CompleteCommand implements Callable<Integer> {
         Set<String> words = new LinkedHashSet<>();
         if (what != What.hosts) {
             for (Group g : inv.groups().values()) {
-                if (what == What.targets || g.var("pg_cluster") != null) {
+                if (what == What.targets || what == What.clusters && g.var("pg_cluster") != null
+                        || what == What.redis && g.var("redis_cluster") != null) {
                     words.add(g.name());
                 }
             }
         }
-        if (what != What.clusters) {
+        if (what == What.hosts || what == What.targets) {
             words.addAll(inv.hosts().keySet());
         }
         PrintWriter out = spec.commandLine().getOut();

@@ -42,8 +42,9 @@ public final class CompletionCommand implements Callable<Integer> {
 
     /**
      * Wraps picocli's completion function: a limit ({@code -l}) completes to the inventory's
-     * clusters, groups and hosts; the first argument of a pgsql verb to its PostgreSQL clusters;
-     * the IP arguments of etcd and pgsql add/rm to its hosts. Everything else is picocli's.
+     * clusters, groups and hosts; the first argument of a pgsql verb to its PostgreSQL clusters,
+     * of a redis verb to its Redis clusters; the IP arguments of etcd, pgsql add/rm and redis
+     * add/rm to its hosts. Everything else is picocli's.
      */
     static final String DYNAMIC = """
             # clusters and hosts come from the inventory given with -i (pigsty.yml by default)
@@ -72,10 +73,11 @@ public final class CompletionCommand implements Callable<Integer> {
                 done
                 case "${COMP_WORDS[1]} $n" in
                   "pgsql 2") COMPREPLY=( $(compgen -W "$(_pig_inventory_words clusters)" -- "$cur") ); return 0 ;;
+                  "redis 2") COMPREPLY=( $(compgen -W "$(_pig_inventory_words redis)" -- "$cur") ); return 0 ;;
                   "inventory 2") [[ "${COMP_WORDS[2]}" == show ]] && { COMPREPLY=( $(compgen -W "$(_pig_inventory_words targets)" -- "$cur") ); return 0; } ;;
                   "node 2") COMPREPLY=( $(compgen -W "$(_pig_inventory_words targets)" -- "$cur") ); return 0 ;;
                 esac
-                if [[ "${COMP_WORDS[1]}" == etcd && $n -ge 2 ]] || [[ "${COMP_WORDS[1]}" == pgsql && $n -ge 3 ]]; then
+                if [[ "${COMP_WORDS[1]}" == etcd && $n -ge 2 ]] || [[ "${COMP_WORDS[1]}" =~ ^(pgsql|redis)$ && $n -ge 3 ]]; then
                   COMPREPLY=( $(compgen -W "$(_pig_inventory_words hosts)" -- "$cur") ); return 0
                 fi
               fi

@@ -11,7 +11,7 @@ import picocli.CommandLine.Mixin;
  */
 @Command(name = "deploy", description = {
         "Plan and apply every module of the inventory, in Pigsty's order: node, etcd, pgsql.",
-        "Groups of the infra, minio and redis modules are validated, then skipped with a warning: pig does not deploy them yet."})
+        "Groups of the infra and minio modules are validated, then skipped with a warning: pig does not deploy them yet."})
 public final class DeployCommand extends HostsCommand {
     @Mixin
     ApplyOptions apply;

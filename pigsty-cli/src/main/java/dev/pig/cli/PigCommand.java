@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
                 NodeCommand.class,
                 EtcdCommand.class,
                 PgsqlCommand.class,
+                RedisCommand.class,
                 SandboxCommand.class,
                 ExtCommand.class,
                 ConfigureCommand.class,

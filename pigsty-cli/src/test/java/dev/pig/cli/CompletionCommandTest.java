@@ -41,7 +41,9 @@ class CompletionCommandTest {
         String inv = PigRunner.path("inventory-examples/sandbox.yml");
         assertEquals("pg-meta\npg-test\n", PigRunner.run("__complete", "clusters", "-i", inv).out());
         assertEquals("10.10.10.10\n10.10.10.11\n10.10.10.12\n10.10.10.13\n", PigRunner.run("__complete", "hosts", "-i", inv).out());
-        assertTrue(PigRunner.run("__complete", "targets", "-i", inv).out().startsWith("infra\netcd\npg-meta\npg-test\n10.10.10.10\n"));
+        assertEquals("redis-ms\nredis-meta\nredis-test\n", PigRunner.run("__complete", "redis", "-i", inv).out());
+        assertTrue(PigRunner.run("__complete", "targets", "-i", inv).out()
+                .startsWith("infra\netcd\npg-meta\npg-test\nredis-ms\nredis-meta\nredis-test\n10.10.10.10\n"));
     }
 
     @Test

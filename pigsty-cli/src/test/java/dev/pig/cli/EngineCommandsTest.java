@@ -89,17 +89,16 @@ class EngineCommandsTest {
 
     @Test
     void a_module_pig_does_not_deploy_is_refused_as_a_tag_and_its_groups_are_skipped_with_a_warning() {
-        PigRunner.Result tag = pig("plan", "-i", SKIPPED, "-t", "redis");
+        PigRunner.Result tag = pig("plan", "-i", SKIPPED, "-t", "minio");
         assertEquals(ExitCodes.USAGE, tag.code(), tag.toString());
-        assertTrue(tag.err().startsWith("Error: -t redis: pig does not implement the REDIS module yet"), tag.err());
+        assertTrue(tag.err().startsWith("Error: -t minio: pig does not implement the MINIO module yet"), tag.err());
         PigRunner.Result r = pig("deploy", "-i", SKIPPED, "-y");
         assertEquals(ExitCodes.OK, r.code(), r.toString());
         List<String> warnings = r.err().lines().filter(l -> l.startsWith("Warning: group")).toList();
         assertEquals(List.of(
                 "Warning: group 'infra' is skipped: pig does not deploy the INFRA module yet.",
-                "Warning: group 'minio' is skipped: pig does not deploy the MINIO module yet.",
-                "Warning: group 'redis-ms' is skipped: pig does not deploy the REDIS module yet."), warnings);
-        assertTrue(PigRunner.run("deploy", "--help").out().contains("infra, minio and redis"));
+                "Warning: group 'minio' is skipped: pig does not deploy the MINIO module yet."), warnings);
+        assertTrue(PigRunner.run("deploy", "--help").out().contains("infra and minio"));
     }
 
     @Test

@@ -39,7 +39,8 @@ import dev.pig.core.ssh.SafeFs;
  * {@code src-test-fixtures/hostile/payloads.txt} goes into every slot of
  * {@code src-test-fixtures/hostile/inventory.yml} (names, comments, passwords including a
  * pre-hashed one, role parameters, HBA fields, paths, cron lines, {@code pg_parameters}, service
- * fields). A slot validation refuses must be refused with the file and the line; the slots it lets
+ * fields, Redis passwords, renamed commands, save rules and sentinel masters). A slot validation
+ * refuses must be refused with the file and the line; the slots it lets
  * through are planned together, the plan saved, and every command of the saved plan (its steps,
  * the facts script with its checks, the writes of files, directories and links) run in a jail: as
  * {@code nobody}, in a directory of its own, with stub commands for everything that would change
@@ -54,7 +55,8 @@ class HostileInventoryIT {
     private static final List<String> STUBS = List.of("systemctl", "psql", "pg_ctl", "pg_dropcluster", "pgbackrest", "patronictl",
             "etcdctl", "curl", "setpriv", "runuser", "su", "sudo", "apt-get", "apt", "dpkg", "dpkg-query", "useradd", "usermod",
             "groupadd", "groupmod", "chown", "chgrp", "ssh-keygen", "openssl", "haproxy", "sysctl", "hostname", "hostnamectl", "modprobe",
-            "timedatectl", "crontab", "keepalived", "sleep", "timeout", "python3", "getent", "ip", "journalctl", "systemd-tmpfiles");
+            "timedatectl", "crontab", "keepalived", "sleep", "timeout", "python3", "getent", "ip", "journalctl", "systemd-tmpfiles",
+            "redis-cli");
 
     private static Path jail;
     private static Path stubs;

@@ -140,7 +140,7 @@ public final class Deployment {
         return Path.of(p);
     }
 
-    /** Every secret value the inventory holds: secret parameters and user passwords. */
+    /** Every secret value the inventory holds: secret parameters, user passwords, sentinels' masters' passwords. */
     static Set<String> secrets(ClusterModel model) {
         Set<String> out = new LinkedHashSet<>();
         List<Param> secretParams = ParamCatalog.builtIn().all().stream().filter(p -> p.type() == ParamType.SECRET).toList();
@@ -157,6 +157,8 @@ public final class Deployment {
                 u.password().ifPresent(s -> out.add(s.reveal()));
             }
         }
+        // the masters' passwords a sentinel cluster lists in redis_sentinel_monitor
+        model.redis().forEach(c -> c.monitors().forEach(m -> m.password().ifPresent(s -> out.add(s.reveal()))));
         // a password that is also a name of the inventory (user test, password test, in pg-test)
         // hides nothing, and masking it would garble every name it appears in
         Set<String> names = new LinkedHashSet<>();

@@ -7,18 +7,19 @@ import dev.pig.core.model.ClusterModel;
 import dev.pig.modules.etcd.EtcdModule;
 import dev.pig.modules.node.NodeModule;
 import dev.pig.modules.pgsql.PgsqlModule;
+import dev.pig.modules.redis.RedisModule;
 
-/** The modules pig deploys, in Pigsty's deployment order (infra, node, etcd, minio, pgsql, redis; pig has node, etcd and pgsql). */
+/** The modules pig deploys, in Pigsty's deployment order (infra, node, etcd, minio, pgsql, redis; pig has node, etcd, pgsql and redis). */
 public final class Modules {
     private Modules() {
     }
 
     public static List<PigModule> all() {
-        return List.of(new NodeModule(), new EtcdModule(), new PgsqlModule());
+        return List.of(new NodeModule(), new EtcdModule(), new PgsqlModule(), new RedisModule());
     }
 
     /** Pigsty modules pig does not deploy yet: their groups are read, validated and skipped. */
-    public static final List<String> NOT_IMPLEMENTED = List.of("infra", "minio", "redis");
+    public static final List<String> NOT_IMPLEMENTED = List.of("infra", "minio");
 
     /**
      * One line per inventory group of a module pig does not deploy yet, for a deploy to warn
@@ -30,7 +31,6 @@ public final class Modules {
             groups.put("infra", "INFRA");
         }
         model.minio().forEach(m -> groups.put(m.group(), "MINIO"));
-        model.redis().forEach(r -> groups.put(r.group(), "REDIS"));
         List<String> out = new java.util.ArrayList<>();
         groups.forEach((g, m) -> out.add("group '" + g + "' is skipped: pig does not deploy the " + m + " module yet"));
         return out;

@@ -22,9 +22,9 @@ import dev.pig.core.task.Task;
  * tasks, those of user {@code test} only). Commands build one as data; none changes another's
  * options to say what it wants.
  *
- * @param entries by tag, the only {@link Entry} whose tasks of that tag are kept
+ * @param entries by tag, the only {@link Entry}s whose tasks of that tag are kept
  */
-public record Selection(List<String> limit, Set<String> tags, Set<String> modules, Map<String, String> entries) {
+public record Selection(List<String> limit, Set<String> tags, Set<String> modules, Map<String, Set<String>> entries) {
 
     public Selection {
         limit = List.copyOf(limit);
@@ -110,8 +110,16 @@ public record Selection(List<String> limit, Set<String> tags, Set<String> module
 
     /** Of the tasks tagged {@code tag}, only those of {@code entry} (tasks of no entry stay). */
     public Selection only(String tag, String entry) {
-        Map<String, String> e = new LinkedHashMap<>(entries);
-        e.put(tag, entry);
+        return only(tag, Set.of(entry));
+    }
+
+    /**
+     * Of the tasks tagged {@code tag}, only those of these entries (tasks of no entry stay): the
+     * instances {@code pig redis add CLUSTER IP:PORT} names.
+     */
+    public Selection only(String tag, Set<String> chosen) {
+        Map<String, Set<String>> e = new LinkedHashMap<>(entries);
+        e.put(tag, Set.copyOf(chosen));
         return new Selection(limit, tags, modules, e);
     }
 
@@ -128,8 +136,8 @@ public record Selection(List<String> limit, Set<String> tags, Set<String> module
         if (!tag(module, t.tag())) {
             return false;
         }
-        String chosen = entries.get(t.tag());
-        return chosen == null || Entry.of(t).map(chosen::equals).orElse(true);
+        Set<String> chosen = entries.get(t.tag());
+        return chosen == null || Entry.of(t).map(chosen::contains).orElse(true);
     }
 
     /** The hosts {@code -l} selects; every term must match something. */

@@ -32,6 +32,18 @@ final class FormatRules {
     /** What Linux allows in an interface name (IFNAMSIZ - 1), and a word of keepalived.conf. */
     private static final Pattern INTERFACE = Pattern.compile("[A-Za-z0-9_.:@-]{1,15}");
     private static final Pattern PGBACKREST_OPTION = Pattern.compile("[a-z0-9][a-z0-9_-]*");
+    /** A Redis command name, and what rename-command may call it (empty disables it). */
+    private static final Pattern REDIS_COMMAND = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
+    private static final Pattern REDIS_NEW_NAME = Pattern.compile("[A-Za-z0-9_-]*");
+    /** {@code <seconds> <changes>} of a save point. */
+    private static final Pattern RDB_SAVE = Pattern.compile("[1-9][0-9]{0,9} [0-9]{1,10}");
+    /**
+     * Commands pig sends to read and change instances (INFO, CONFIG SET, ACL, REPLICAOF, CLUSTER)
+     * and sentinels send to the instances they watch (PING, INFO, SLAVEOF, CONFIG REWRITE,
+     * CLIENT KILL, MULTI/EXEC): renamed, they would no longer reach their commands.
+     */
+    static final java.util.Set<String> REDIS_NEEDED = java.util.Set.of("CONFIG", "INFO", "PING", "ACL", "AUTH", "REPLICAOF",
+            "SLAVEOF", "CLUSTER", "SENTINEL", "CLIENT", "MULTI", "EXEC", "ROLE", "HELLO", "PUBLISH", "SUBSCRIBE");
 
     private record Problem(String summary, String hint) {
     }
@@ -55,6 +67,20 @@ final class FormatRules {
                     diags.error("pg_parameters key '" + e.key() + "' is not a PostgreSQL setting name", e.keySource(),
                             "Setting names are letters, digits, '_' and '.', starting with a letter or '_' (like work_mem or\n"
                                     + "pg_stat_statements.max); pig writes each key into patroni.yml's postgresql.parameters.");
+                }
+            }
+        } else if (value instanceof YNode.Map m && param.equals("redis_rename_commands")) {
+            checkRenames(m);
+        } else if (value instanceof YNode.Seq seq && param.equals("redis_rdb_save")) {
+            for (YNode item : seq.items()) {
+                if (item instanceof YNode.Scalar s && s.value() instanceof String rule && checkable(rule)
+                        && !RDB_SAVE.matcher(rule.strip()).matches()) {
+                    diags.error("redis_rdb_save rule '" + rule + "' is not '<seconds> <changes>'", s.source(),
+                            "Write each save point as two numbers, like '1200 1' (save after 1200 s when at least 1 key changed);\n"
+                                    + "an empty list turns RDB snapshots off.");
+                } else if (item instanceof YNode.Scalar s && !(s.value() instanceof String)) {
+                    diags.error("redis_rdb_save rule " + s.raw() + " is not '<seconds> <changes>'", s.source(),
+                            "Write each save point as a quoted pair of numbers, like '1200 1'.");
                 }
             }
         } else if (value instanceof YNode.Map m && param.equals("pgbackrest_repo")) {
@@ -81,6 +107,8 @@ final class FormatRules {
             case "etcd_root_password", "pg_etcd_password" -> t -> etcdPassword(param, t);
             case "haproxy_admin_username" -> FormatRules::haproxyUser;
             case "pg_vip_interface" -> FormatRules::vipInterface;
+            case "redis_bind_address" -> FormatRules::redisBind;
+            case "redis_fs_main" -> FormatRules::redisFsMain;
             default -> t -> Optional.empty();
         };
         rule.apply(text).ifPresent(p -> diags.error(p.summary(), s.source(), p.hint()));
@@ -116,6 +144,56 @@ final class FormatRules {
         return Optional.of(new Problem("pg_vip_interface '" + iface + "' is not a network interface name",
                 "Write the Linux interface the VIP belongs on, like eth0 (letters, digits, '_', '.', ':', '@' and '-',\n"
                         + "at most 15 characters), or 'auto' for the interface that carries each instance's IP."));
+    }
+
+    private static Optional<Problem> redisBind(String address) {
+        if (address.isEmpty() || Net.isIp(address)) {
+            return Optional.empty();
+        }
+        return Optional.of(new Problem("redis_bind_address '" + address + "' is not an IP address",
+                "Give the address the instances listen on, like 0.0.0.0, or '' for the node's own IP (Pigsty's rule)."));
+    }
+
+    /** A directory systemd's unit lines (WorkingDirectory, ReadWritePaths) take as one path, with no specifier. */
+    private static final Pattern UNIT_PATH = Pattern.compile("/[A-Za-z0-9._/-]*");
+
+    private static Optional<Problem> redisFsMain(String path) {
+        if (UNIT_PATH.matcher(path).matches()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Problem("redis_fs_main '" + path + "' holds characters a systemd unit line cannot carry",
+                "pig names the data directory in each instance's unit (WorkingDirectory, ReadWritePaths), where a space\n"
+                        + "separates paths and '%' starts a specifier: use letters, digits, '.', '_', '-' and '/'."));
+    }
+
+    private void checkRenames(YNode.Map m) {
+        for (YNode.Entry e : m.entries().values()) {
+            if (!checkable(e.key())) {
+                continue;
+            }
+            if (!REDIS_COMMAND.matcher(e.key()).matches()) {
+                diags.error("redis_rename_commands key '" + e.key() + "' is not a Redis command name", e.keySource(),
+                        "Name the command to rename, like FLUSHALL.");
+                continue;
+            }
+            if (REDIS_NEEDED.contains(e.key().toUpperCase(java.util.Locale.ROOT))) {
+                diags.error("redis_rename_commands renames " + e.key().toUpperCase(java.util.Locale.ROOT)
+                        + ", which pig and the sentinels send to every instance", e.keySource(),
+                        "pig reads roles with INFO and applies settings with CONFIG SET, ACL and REPLICAOF, and sentinels\n"
+                                + "reconfigure replicas with SLAVEOF and CONFIG REWRITE. Leave these as they are:\n"
+                                + String.join(", ", new java.util.TreeSet<>(REDIS_NEEDED)) + ".");
+                continue;
+            }
+            Object to = e.value().plain();
+            String name = to == null ? "" : String.valueOf(to);
+            if (e.value() instanceof YNode.Scalar && checkable(name) && !REDIS_NEW_NAME.matcher(name).matches()) {
+                diags.error("redis_rename_commands gives " + e.key() + " the name '" + name + "', which redis.conf cannot carry",
+                        e.value().source(), "Use letters, digits, '_' and '-', or '' to disable the command.");
+            } else if (!(e.value() instanceof YNode.Scalar)) {
+                diags.error("redis_rename_commands." + e.key() + " must be the command's new name", e.value().source(),
+                        "Write the new name as a string, or '' to disable the command.");
+            }
+        }
     }
 
     // ---- entries of pg_users, pg_databases and the HBA rules ----

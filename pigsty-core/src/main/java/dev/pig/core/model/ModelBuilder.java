@@ -70,6 +70,7 @@ public final class ModelBuilder {
                     "Add an 'etcd' group with 'etcd_cluster: etcd' in its vars and 'etcd_seq: N' on each host,\n"
                             + "for example: etcd: { hosts: { 10.10.10.10: { etcd_seq: 1 } }, vars: { etcd_cluster: etcd } }");
         }
+        RedisCluster.checkAll(cx, redis);
         PortClashes.check(cx, pg, redis, etcd, minio);
         for (String h : cx.hostVars().keySet()) {
             RepoUpstream.check(cx.value(h, "node_repo_modules"), cx.var(h, "node_repo_modules"), cx.var(h, "repo_upstream"), cx.diags);

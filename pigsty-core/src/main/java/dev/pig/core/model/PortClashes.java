@@ -14,7 +14,8 @@ import dev.pig.core.inventory.YNode;
 /**
  * Every port a deployment opens on a host, checked for clashes: NODE's exporters on every host,
  * etcd, MinIO, PostgreSQL with Patroni, PgBouncer, their exporters and the HAProxy services, and
- * Redis instances. A clash is reported where the inventory sets the later of the two ports.
+ * Redis instances with their cluster bus and exporter. A clash is reported where the inventory
+ * sets the later of the two ports.
  */
 final class PortClashes {
     private final BuildContext cx;
@@ -72,6 +73,7 @@ final class PortClashes {
         for (MinioCluster c : minio) {
             c.members().forEach(m -> use(m.ip(), "minio_port", "MinIO (minio_port)"));
         }
+        java.util.Set<String> exporters = new java.util.HashSet<>();
         for (RedisCluster c : redis) {
             for (RedisCluster.RedisNode n : c.nodes()) {
                 Var iv = cx.var(n.ip(), "redis_instances");
@@ -79,6 +81,13 @@ final class PortClashes {
                     Source s = iv != null && iv.node() instanceof YNode.Map m && m.entries().get(String.valueOf(i.port())) != null
                             ? m.entries().get(String.valueOf(i.port())).keySource() : Source.NONE;
                     add(n.ip(), i.port(), "Redis " + i.name(), s);
+                    // a native cluster's nodes talk on their port + 10000, Redis's fixed offset
+                    if (c.mode() == RedisCluster.Mode.CLUSTER && i.port() + 10000 <= 65535) {
+                        add(n.ip(), i.port() + 10000, "the cluster bus of Redis " + i.name(), s);
+                    }
+                }
+                if (n.exporterPort().isPresent() && exporters.add(n.ip())) {
+                    use(n.ip(), "redis_exporter_port", "redis_exporter (redis_exporter_port)");
                 }
             }
         }

@@ -33,9 +33,10 @@ import freemarker.template.TemplateBooleanModel;
  * stats auth ${haproxy(user + ":" + password)}   an HAProxy word, double-quoted
  * ARGS=${env(exporter_args)}                   a systemd EnvironmentFile value
  * SOCKET_DIR = ${py(pg_localhost)}             a Python string
+ * requirepass ${redis(redis_password)}          a word of redis.conf (and of a redis-cli command line read on stdin)
  * </pre>
  */
-final class Formats {
+public final class Formats {
     /** Names written plainly as YAML keys; anything else is quoted by the library. */
     private static final Pattern PLAIN_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
     /** Words YAML 1.1 (Patroni's PyYAML) reads as booleans or null: never plain. */
@@ -51,6 +52,7 @@ final class Formats {
         c.setSharedVariable("haproxy", (TemplateMethodModelEx) args -> haproxy(text(args, "haproxy")));
         c.setSharedVariable("env", (TemplateMethodModelEx) args -> env(text(args, "env")));
         c.setSharedVariable("py", (TemplateMethodModelEx) args -> py(text(args, "py")));
+        c.setSharedVariable("redis", (TemplateMethodModelEx) args -> redis(text(args, "redis")));
     }
 
     private static String text(List<?> args, String fn) throws TemplateModelException {
@@ -134,6 +136,39 @@ final class Formats {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** What Redis reads as one word of a config line as it is: no space, quote, backslash or '#'. */
+    private static final Pattern REDIS_PLAIN = Pattern.compile("[A-Za-z0-9._:/@,+=%*~!?^-]+");
+
+    /**
+     * A word of redis.conf, which Redis splits as it splits a redis-cli command line (its
+     * {@code sdssplitargs}): plain when it holds nothing that function treats specially, else
+     * double-quoted with {@code \}, {@code "} and control characters escaped, so a space, a
+     * quote or a newline stays part of the value instead of starting another word or line.
+     */
+    public static String redis(String s) {
+        if (REDIS_PLAIN.matcher(s).matches()) {
+            return s;
+        }
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '\\' -> b.append("\\\\");
+                case '"' -> b.append("\\\"");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == 0x7f) {
+                        b.append(String.format("\\x%02x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
     }
 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();

@@ -215,7 +215,36 @@ class ModelBuilderTest {
         RedisCluster r = m.redis().get(0);
         assertEquals(RedisCluster.Mode.STANDALONE, r.mode());
         assertEquals(List.of("redis-ms-1-6379", "redis-ms-1-6380"), r.nodes().get(0).instances().stream().map(RedisCluster.Instance::name).toList());
-        assertEquals(Optional.of("10.0.0.1 6379"), r.nodes().get(0).instances().get(1).replicaOf());
+        assertEquals(Optional.of(new RedisCluster.Endpoint("10.0.0.1", 6379)), r.nodes().get(0).instances().get(1).replicaOf());
+    }
+
+    @Test
+    void a_redis_cluster_exposes_what_infra_scrapes_and_its_sentinel_monitors() {
+        Diagnostics d = new Diagnostics();
+        ClusterModel m = InventoryLoader.parse("r.yml", """
+                all:
+                  children:
+                    redis-ms:
+                      hosts: { 10.0.0.1: { redis_node: 1, redis_instances: { 6379: {}, 6380: { replica_of: '10.0.0.1 6379' } } } }
+                      vars: { redis_cluster: redis-ms, redis_exporter_port: 9122 }
+                    redis-meta:
+                      hosts: { 10.0.0.2: { redis_node: 1, redis_instances: { 26379: {}, 26380: {}, 26381: {} }, redis_exporter_enabled: false } }
+                      vars:
+                        redis_cluster: redis-meta
+                        redis_mode: sentinel
+                        redis_sentinel_monitor: [ { name: redis-ms, host: 10.0.0.1, port: 6379, password: redis.ms, quorum: 2, down_after: 3000 } ]
+                """, Map.of(), d).map(inv -> ModelBuilder.build(inv, ParamCatalog.builtIn(), d)).orElseThrow();
+        assertFalse(d.hasErrors(), d.render());
+        assertEquals(List.of(new RedisCluster.ScrapeTarget("redis-ms", "redis-ms-1-6379", "10.0.0.1", 6379, "10.0.0.1:9122"),
+                new RedisCluster.ScrapeTarget("redis-ms", "redis-ms-1-6380", "10.0.0.1", 6380, "10.0.0.1:9122")), m.redis().get(0).scrapeTargets());
+        assertEquals("redis://10.0.0.1:6380", m.redis().get(0).scrapeTargets().get(1).target());
+        assertEquals(List.of(), m.redis().get(1).scrapeTargets());
+        RedisCluster.Monitor mon = m.redis().get(1).monitors().get(0);
+        assertEquals(new RedisCluster.Endpoint("10.0.0.1", 6379), mon.endpoint());
+        assertEquals(2, mon.quorum());
+        assertEquals(3000, mon.downAfter());
+        assertEquals("redis.ms", mon.password().orElseThrow().reveal());
+        assertFalse(mon.remove());
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.pig.core.template;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -37,6 +39,104 @@ class FormatsTest {
     void an_haproxy_word_keeps_hash_space_quotes_and_dollar_as_text() {
         assertEquals("\"pa#ss word\"", Formats.haproxy("pa#ss word"));
         assertEquals("\"a\\\"b\\\\c\\$HOME\"", Formats.haproxy("a\"b\\c$HOME"));
+    }
+
+    @Test
+    void a_redis_word_is_plain_when_redis_reads_it_as_written() {
+        assertEquals("allkeys-lru", Formats.redis("allkeys-lru"));
+        assertEquals("/data/redis/redis-ms-1-6379", Formats.redis("/data/redis/redis-ms-1-6379"));
+        assertEquals("\"\"", Formats.redis(""));
+        assertEquals("\"pa ss\\\"w\\\\d\"", Formats.redis("pa ss\"w\\d"));
+        assertEquals("\"#x\"", Formats.redis("#x"));
+    }
+
+    @Test
+    void a_redis_word_reads_back_as_one_argument_whatever_it_holds() {
+        for (String hostile : new String[]{"redis.ms", "two words", "a\"b", "a'b", "back\\slash", "#hash", "x\nrequirepass y",
+                "\r\t\u0001\u007f", "'", "\"", "\\x41", "ünïcode", "", " lead", "trail "}) {
+            List<String> args = splitArgs("requirepass " + Formats.redis(hostile));
+            assertEquals(List.of("requirepass", hostile), args, hostile);
+        }
+    }
+
+    /**
+     * Redis's own word splitting (sds.c sdssplitargs), which reads redis.conf lines and the
+     * commands redis-cli takes on stdin: the oracle the quoting is checked against.
+     */
+    static List<String> splitArgs(String line) {
+        List<String> out = new ArrayList<>();
+        int i = 0;
+        int n = line.length();
+        while (true) {
+            while (i < n && " \n\r\t\f\u000b".indexOf(line.charAt(i)) >= 0) {
+                i++;
+            }
+            if (i >= n) {
+                return out;
+            }
+            StringBuilder cur = new StringBuilder();
+            boolean inq = false;
+            boolean insq = false;
+            boolean done = false;
+            while (!done) {
+                char c = i < n ? line.charAt(i) : '\0';
+                if (inq) {
+                    if (c == '\\' && i + 3 < n && line.charAt(i + 1) == 'x' && isHex(line.charAt(i + 2)) && isHex(line.charAt(i + 3))) {
+                        cur.append((char) Integer.parseInt(line.substring(i + 2, i + 4), 16));
+                        i += 3;
+                    } else if (c == '\\' && i + 1 < n) {
+                        i++;
+                        char e = line.charAt(i);
+                        cur.append(switch (e) {
+                            case 'n' -> '\n';
+                            case 'r' -> '\r';
+                            case 't' -> '\t';
+                            case 'b' -> '\b';
+                            case 'a' -> (char) 7;
+                            default -> e;
+                        });
+                    } else if (c == '"') {
+                        if (i + 1 < n && " \n\r\t".indexOf(line.charAt(i + 1)) < 0) {
+                            throw new IllegalArgumentException("unbalanced quotes: " + line);
+                        }
+                        done = true;
+                    } else if (i >= n) {
+                        throw new IllegalArgumentException("unterminated quotes: " + line);
+                    } else {
+                        cur.append(c);
+                    }
+                } else if (insq) {
+                    if (c == '\\' && i + 1 < n && line.charAt(i + 1) == '\'') {
+                        i++;
+                        cur.append('\'');
+                    } else if (c == '\'') {
+                        if (i + 1 < n && " \n\r\t".indexOf(line.charAt(i + 1)) < 0) {
+                            throw new IllegalArgumentException("unbalanced quotes: " + line);
+                        }
+                        done = true;
+                    } else if (i >= n) {
+                        throw new IllegalArgumentException("unterminated quotes: " + line);
+                    } else {
+                        cur.append(c);
+                    }
+                } else {
+                    switch (c) {
+                        case ' ', '\n', '\r', '\t', '\0' -> done = true;
+                        case '"' -> inq = true;
+                        case '\'' -> insq = true;
+                        default -> cur.append(c);
+                    }
+                }
+                if (i < n) {
+                    i++;
+                }
+            }
+            out.add(cur.toString());
+        }
+    }
+
+    private static boolean isHex(char c) {
+        return Character.digit(c, 16) >= 0;
     }
 
     @Test
