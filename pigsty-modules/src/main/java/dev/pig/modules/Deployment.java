@@ -18,6 +18,7 @@ import dev.pig.core.param.ParamCatalog;
 import dev.pig.core.param.ParamType;
 import dev.pig.core.plan.Masker;
 import dev.pig.core.ssh.SshTarget;
+import dev.pig.core.task.Staged;
 import dev.pig.core.task.Task;
 
 /**
@@ -35,23 +36,26 @@ public final class Deployment {
     private Deployment(ClusterModel model, List<PigModule> modules, ModuleContext ctx, Selection sel, boolean removal) {
         this.model = model;
         Set<String> hosts = sel.hosts(model);
+        // a removal tells the modules which hosts go, so what stays is not read from who has facts
+        ModuleContext mctx = removal ? ctx.removing(hosts) : ctx;
         Map<String, List<Task>> byHost = new LinkedHashMap<>();
         for (PigModule m : modules) {
             if (!sel.module(m.name())) {
                 continue;
             }
-            sections.addAll(m.factSections(ctx));
+            sections.addAll(m.factSections(mctx));
             for (Node n : m.hosts(model)) {
                 if (!hosts.contains(n.id())) {
                     continue;
                 }
-                for (var t : removal ? m.removal(ctx, n) : m.tasks(ctx, n)) {
+                for (var t : removal ? m.removal(mctx, n) : m.tasks(mctx, n)) {
                     if (sel.tag(m.name(), t.tag())) {
                         byHost.computeIfAbsent(n.id(), k -> new ArrayList<>()).add(t);
                     }
                 }
             }
         }
+        registry(modules, mctx, sel, hosts, removal).forEach((id, tasks) -> byHost.computeIfAbsent(id, k -> new ArrayList<>()).addAll(tasks));
         for (Node n : model.nodes()) {
             SshTarget t = target(n, model.varsOf(n.id()));
             targets.put(t.host(), t);
@@ -60,6 +64,75 @@ public final class Deployment {
             }
         }
         this.masker = new Masker(secrets(model));
+    }
+
+    /**
+     * The work of every {@link Registrar} on its hosts, selected by the run or not: a deploy
+     * registers the instances it deploys (all of them where the registrar itself is deployed), a
+     * removal deletes the entries of the instances it removes that no other instance declares.
+     */
+    private static Map<String, List<Staged>> registry(List<PigModule> modules, ModuleContext ctx, Selection sel, Set<String> hosts,
+                                                      boolean removal) {
+        Map<String, List<Staged>> out = new LinkedHashMap<>();
+        List<Registrar> registrars = modules.stream().filter(m -> m instanceof Registrar).map(m -> (Registrar) m).toList();
+        if (registrars.isEmpty()) {
+            return out;
+        }
+        // what each instance declares: in this run's scope (its module and host selected), or not
+        List<Registrar.Tagged> inScope = new ArrayList<>();
+        List<Registrar.Tagged> outOfScope = new ArrayList<>();
+        List<Registrar.Tagged> all = new ArrayList<>();
+        for (PigModule m : modules) {
+            if (!(m instanceof Registered r)) {
+                continue;
+            }
+            for (Node n : m.hosts(ctx.model())) {
+                boolean scoped = sel.module(m.name()) && hosts.contains(n.id()) && (!removal || !m.removal(ctx, n).isEmpty());
+                for (Registration e : r.registrations(ctx, n)) {
+                    Registrar.Tagged t = new Registrar.Tagged(e, r.registerTag());
+                    all.add(t);
+                    (scoped && sel.tag(m.name(), r.registerTag()) ? inScope : outOfScope).add(t);
+                }
+            }
+        }
+        for (Registrar reg : registrars) {
+            for (Node n : reg.hosts(ctx.model())) {
+                boolean self = sel.module(reg.name()) && hosts.contains(n.id());
+                List<Staged> tasks;
+                if (removal) {
+                    if (self) {
+                        continue; // the registrar itself goes from this host: its removal says what stays
+                    }
+                    Set<String> kept = new LinkedHashSet<>();
+                    outOfScope.forEach(t -> kept.add(t.entry().key()));
+                    tasks = reg.deregister(ctx, n, distinct(inScope.stream().filter(t -> !kept.contains(t.entry().key())).toList()));
+                } else if (self) {
+                    // where the registrar is deployed it writes every entry the inventory declares
+                    List<Registrar.Tagged> wanted = all.stream().filter(t -> sel.tag(reg.name(), t.tag())
+                            || sel.tag(moduleOf(modules, t), t.tag()) || sel.tags().contains(reg.registerTag())).toList();
+                    tasks = reg.register(ctx, n, distinct(wanted), wanted.size() == all.size());
+                } else {
+                    tasks = reg.register(ctx, n, distinct(inScope), false);
+                }
+                if (!tasks.isEmpty()) {
+                    out.computeIfAbsent(n.id(), k -> new ArrayList<>()).addAll(tasks);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The name of the module whose register tag {@code t} carries. */
+    private static String moduleOf(List<PigModule> modules, Registrar.Tagged t) {
+        return modules.stream().filter(m -> m instanceof Registered r && r.registerTag().equals(t.tag())).map(PigModule::name)
+                .findFirst().orElse("");
+    }
+
+    /** One entry per key, the first declaration winning (members of a cluster declare its DNS name alike). */
+    private static List<Registrar.Tagged> distinct(List<Registrar.Tagged> entries) {
+        Map<String, Registrar.Tagged> out = new LinkedHashMap<>();
+        entries.forEach(t -> out.putIfAbsent(t.entry().key(), t));
+        return List.copyOf(out.values());
     }
 
     /** The deployment of {@code modules} (in their order) over the selected hosts. */

@@ -38,8 +38,10 @@ class RemovalPlanningTest {
     final ModuleContext ctx = new ModuleContext(model, Templates.builtIn());
     final PgsqlModule pgsql = new PgsqlModule();
 
-    List<Task> tasks(String host) {
-        return new ArrayList<>(pgsql.removal(ctx, model.node(host).orElseThrow()));
+    /** The removal tasks of {@code host} in a run that removes {@code removed} (the host alone when none). */
+    List<Task> tasks(String host, String... removed) {
+        java.util.Set<String> run = removed.length == 0 ? java.util.Set.of(host) : java.util.Set.of(removed);
+        return new ArrayList<>(pgsql.removal(ctx.removing(run), model.node(host).orElseThrow()));
     }
 
     HostFacts facts(String host, String patroni) throws IOException {
@@ -58,7 +60,7 @@ class RemovalPlanningTest {
         }
         Map<String, HostPlan> out = new LinkedHashMap<>();
         for (String h : hosts) {
-            out.put(h, Planner.planFromFacts(fleet.get(h), tasks(h), Masker.none(), fleet));
+            out.put(h, Planner.planFromFacts(fleet.get(h), tasks(h, hosts), Masker.none(), fleet));
         }
         return out;
     }
@@ -138,7 +140,8 @@ class RemovalPlanningTest {
             fleet.put(h, new HostFacts(f.host(), f.request(), f.os(), f.hostname(), f.cpus(), f.memory(), f.disks(), f.uptimeSeconds(),
                     f.packages(), f.units(), f.files(), f.users(), f.groups(), f.sysctls(), done, f.extras(), f.fingerprint()));
         }
-        HostPlan p = Planner.planFromFacts(fleet.get("10.10.10.11"), tasks("10.10.10.11"), Masker.none(), fleet);
+        HostPlan p = Planner.planFromFacts(fleet.get("10.10.10.11"), tasks("10.10.10.11", "10.10.10.11", "10.10.10.12", "10.10.10.13"),
+                Masker.none(), fleet);
         Change.NoOp n = assertInstanceOf(Change.NoOp.class, change(p, "command clear the etcd keys of pg-test"));
         assertTrue(n.reason().startsWith("command clear the etcd keys of pg-test: check"), n.reason());
         assertTrue(p.actions().isEmpty(), "a removed cluster plans nothing: " + p.actions());
