@@ -96,10 +96,9 @@ class EngineCommandsTest {
         assertEquals(ExitCodes.OK, r.code(), r.toString());
         List<String> warnings = r.err().lines().filter(l -> l.startsWith("Warning: group")).toList();
         assertEquals(List.of(
-                "Warning: group 'infra' is skipped: pig does not deploy the INFRA module yet.",
                 "Warning: group 'minio' is skipped: pig does not deploy the MINIO module yet.",
                 "Warning: group 'redis-ms' is skipped: pig does not deploy the REDIS module yet."), warnings);
-        assertTrue(PigRunner.run("deploy", "--help").out().contains("infra, minio and redis"));
+        assertTrue(PigRunner.run("deploy", "--help").out().contains("minio and redis"));
     }
 
     @Test
