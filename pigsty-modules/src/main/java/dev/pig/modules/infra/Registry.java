@@ -114,9 +114,10 @@ final class Registry {
      * wrote that the inventory no longer declares is deleted; elsewhere an entry waits for
      * INFRA's own deploy on a node that does not have the registry yet.
      */
-    static List<Task> register(Infra infra, List<Registrar.Tagged> entries, boolean complete) {
+    static List<Task> register(Infra infra, List<Registrar.Tagged> all, boolean complete) {
         List<Task> out = new ArrayList<>();
         Set<String> dirs = new LinkedHashSet<>();
+        List<Registrar.Tagged> entries = all.stream().filter(t -> kept(infra, t.entry())).toList();
         for (Registrar.Tagged t : entries) {
             String dir = dir(infra, t.entry());
             if (dirs.add(dir)) {
@@ -132,6 +133,20 @@ final class Registry {
             out.add(new Stale(infra, Files.of(infra), wanted));
         }
         return out;
+    }
+
+    /**
+     * Whether {@code infra} keeps entries of this kind: DNS names where it runs dnsmasq, probes
+     * where it runs the blackbox exporter they are scraped through, targets everywhere.
+     */
+    static boolean kept(Infra infra, Registration e) {
+        if (e instanceof Registration.Dns) {
+            return infra.v().bool("dns_enabled");
+        }
+        if (e instanceof Registration.Probe) {
+            return infra.v().bool("blackbox_enabled");
+        }
+        return true;
     }
 
     /** The tasks that delete {@code gone} from an infra node. */
