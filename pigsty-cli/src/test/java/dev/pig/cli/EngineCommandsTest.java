@@ -183,6 +183,76 @@ class EngineCommandsTest {
         assertEquals(2, hosts.mostAtOnce.get());
     }
 
+    // ---- a host that cannot be planned
+
+    static final String ALPINE = "PRETTY_NAME=\"Alpine Linux v3.19\"\nVERSION_ID=3.19.1\nID=alpine\n";
+
+    @Test
+    void a_host_that_fails_to_plan_stops_the_run_naming_the_host_and_why_and_nothing_is_applied() {
+        hosts.host("10.10.10.22").osRelease = ALPINE;
+        PigRunner.Result r = pig("deploy", with(EXPORTER, "-y"));
+        assertEquals(ExitCodes.FAILURE, r.code(), r.toString());
+        assertTrue(r.out().contains("10.10.10.22: ! the NODE module supports Debian and Ubuntu so far, not Alpine Linux v3.19"), r.out());
+        assertTrue(r.err().contains("Error: 1 of 2 host(s) could not be planned; nothing was changed:\n"
+                + "  10.10.10.22: the NODE module supports Debian and Ubuntu so far, not Alpine Linux v3.19\n"
+                + "  Fix the cause and run again, or add --keep-going to apply the hosts that were planned.\n"), r.err());
+        assertEquals(List.of(), hosts.host("10.10.10.21").applied(), "the host that was planned is not applied alone");
+        assertTrue(hosts.host("10.10.10.21").uploads.isEmpty());
+        assertFalse(r.out().contains("Apply complete"), r.out());
+    }
+
+    @Test
+    void keep_going_applies_the_hosts_that_were_planned_and_fails_naming_the_others() {
+        hosts.host("10.10.10.22").osRelease = ALPINE;
+        PigRunner.Result r = pig("deploy", with(EXPORTER, "-y", "--keep-going"));
+        assertEquals(ExitCodes.FAILURE, r.code(), r.toString());
+        assertTrue(hosts.host("10.10.10.21").applied().contains("systemctl enable prometheus-node-exporter.service"),
+                hosts.host("10.10.10.21").applied().toString());
+        assertTrue(r.err().contains("Apply failed on 1 host(s); 3 change(s) were made elsewhere"), r.err());
+        assertTrue(r.err().contains("10.10.10.22: plan: the NODE module supports Debian and Ubuntu so far, not Alpine Linux v3.19"), r.err());
+    }
+
+    @Test
+    void an_unreachable_host_stops_apply_node_add_and_node_rm_alike() {
+        hosts.host("10.10.10.22").reachable = false;
+        for (String[] args : List.of(new String[] {"apply", "-i", INV, "-t", "node_exporter", "-y"},
+                new String[] {"node", "add", "pg-a", "-i", INV, "-t", "node_exporter", "-y"},
+                new String[] {"node", "rm", "pg-a", "-i", INV, "-y"})) {
+            PigRunner.Result r = PigRunner.runWith(hosts, args);
+            assertEquals(ExitCodes.FAILURE, r.code(), String.join(" ", args) + "\n" + r);
+            assertTrue(r.err().contains("  10.10.10.22: connection refused (port 22)\n"), r.err());
+            assertEquals(List.of(), hosts.host("10.10.10.21").applied(), String.join(" ", args));
+        }
+    }
+
+    @Test
+    void a_saved_plan_with_a_host_that_failed_to_plan_is_applied_only_with_keep_going(@TempDir Path tmp) {
+        hosts.host("10.10.10.22").osRelease = ALPINE;
+        Path file = tmp.resolve("plan.json");
+        assertEquals(ExitCodes.FAILURE, pig("plan", with(EXPORTER, "-o", file.toString())).code());
+        PigRunner.Result refused = pig("apply", "-i", INV, file.toString(), "-y");
+        assertEquals(ExitCodes.FAILURE, refused.code(), refused.toString());
+        assertTrue(refused.err().contains("could not be planned; nothing was changed"), refused.err());
+        assertEquals(List.of(), hosts.host("10.10.10.21").applied());
+        PigRunner.Result kept = pig("apply", "-i", INV, file.toString(), "-y", "--keep-going");
+        assertEquals(ExitCodes.FAILURE, kept.code(), kept.toString());
+        assertFalse(hosts.host("10.10.10.21").applied().isEmpty());
+    }
+
+    @Test
+    void a_removal_of_instances_changes_all_of_them_or_none_and_has_no_keep_going() {
+        hosts.host("10.10.10.21").reachable = false;
+        PigRunner.Result r = pig("pgsql", "rm", "-i", INV, "pg-a", "-y");
+        assertEquals(ExitCodes.FAILURE, r.code(), r.toString());
+        assertTrue(r.out().contains("10.10.10.22:\n"), "the replica alone could be removed: " + r.out());
+        assertTrue(r.err().contains("Error: 1 of 2 host(s) could not be planned; nothing was changed:\n"
+                + "  10.10.10.21: connection refused (port 22)\n"
+                + "  Fix the cause and run again: this command changes all of its hosts or none.\n"), r.err());
+        assertEquals(List.of(), hosts.host("10.10.10.22").applied());
+        PigRunner.Result option = pig("pgsql", "rm", "-i", INV, "pg-a", "-y", "--keep-going");
+        assertEquals(ExitCodes.USAGE, option.code(), option.toString());
+    }
+
     // ---- saved plans
 
     @Test

@@ -21,6 +21,8 @@ import java.util.List;
  * fixed in place.
  */
 public final class FileTask extends BaseTask {
+    /** Longer diffs are summed up: a plan stays readable however many hosts and lines change. */
+    static final int MAX_DIFF_LINES = 300;
     private final String path;
     private final byte[] content;
     private final String mode;
@@ -107,7 +109,16 @@ public final class FileTask extends BaseTask {
         if (a == null || b == null) {
             return "(binary content differs)\n";
         }
-        return ctx.masker().mask(UnifiedDiff.diff(path, a, b));
+        String d = UnifiedDiff.diff(path, a, b);
+        long lines = d.lines().count();
+        if (lines > MAX_DIFF_LINES) {
+            // a file every host of a large run changes alike (the keys of an exchange) would print
+            // its diff once per host: past a screenful the plan says what changes, not how
+            long added = d.lines().filter(l -> l.startsWith("+") && !l.startsWith("+++")).count();
+            long removed = d.lines().filter(l -> l.startsWith("-") && !l.startsWith("---")).count();
+            return "(" + added + " lines added, " + removed + " removed: too long to show; a plan saved with -o holds the content)\n";
+        }
+        return ctx.masker().mask(d);
     }
 
     private static String text(byte[] b) {

@@ -88,7 +88,8 @@ public final class NodeModule implements Registered {
 
     /** @param currentKeys the public keys pig itself connects to a node with */
     public NodeModule(Function<Node, List<String>> currentKeys) {
-        this(currentKeys, comment -> new SecureRandom());
+        this.currentKeys = currentKeys;
+        this.adminKeys = new AdminKeys(comment -> new SecureRandom(), AdminKeys.defaultStore());
     }
 
     /**
@@ -98,6 +99,12 @@ public final class NodeModule implements Registered {
     NodeModule(Function<Node, List<String>> currentKeys, Function<String, SecureRandom> random) {
         this.currentKeys = currentKeys;
         this.adminKeys = new AdminKeys(random);
+    }
+
+    /** @param store where key pairs pig makes are kept until applied (see {@link AdminKeys}) */
+    NodeModule(Function<Node, List<String>> currentKeys, Function<String, SecureRandom> random, java.nio.file.Path store) {
+        this.currentKeys = currentKeys;
+        this.adminKeys = new AdminKeys(random, store);
     }
 
     @Override
@@ -484,11 +491,32 @@ public final class NodeModule implements Registered {
         if (s.exists() && s.content() != null) {
             new String(s.content(), StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).forEach(out::add);
         }
-        out.removeIf(l -> replaced.entrySet().stream().anyMatch(r -> l.strip().endsWith(" " + r.getKey() + " " + AdminKeys.MARK)
-                && !keyBlob(l).equals(r.getValue())));
+        // by label and by key, in sets: a run exchanging keys among N hosts merges N keys on each
+        // of them, and a scan of the file for each would make the run N^2 per host
+        Map<String, String> replacedByLabel = new java.util.HashMap<>();
+        replaced.forEach((label, blob) -> replacedByLabel.put(" " + label + " " + AdminKeys.MARK, blob));
+        out.removeIf(l -> {
+            String line = l.strip();
+            int at = line.lastIndexOf(" " + AdminKeys.MARK);
+            if (at < 0) {
+                return false;
+            }
+            int label = line.lastIndexOf(' ', at - 1);
+            String blob = replacedByLabel.get(line.substring(label < 0 ? 0 : label));
+            return blob != null && !keyBlob(l).equals(blob);
+        });
+        java.util.Set<String> have = new java.util.HashSet<>();
+        for (String l : out) {
+            // a line with options before its key type ("from=... ssh-ed25519 AAAA") has its key later on
+            for (String word : l.strip().split("\\s+")) {
+                if (word.length() >= 40) {
+                    have.add(word);
+                }
+            }
+        }
         for (String k : wanted) {
             String blob = keyBlob(k);
-            if (out.stream().noneMatch(l -> keyBlob(l).equals(blob) || l.contains(" " + blob))) {
+            if (have.add(blob)) {
                 out.add(k.strip());
             }
         }
