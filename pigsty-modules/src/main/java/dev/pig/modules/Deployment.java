@@ -2,6 +2,7 @@ package dev.pig.modules;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -79,22 +80,10 @@ public final class Deployment {
             return out;
         }
         // what each instance declares: in this run's scope (its module and host selected), or not
-        List<Registrar.Tagged> inScope = new ArrayList<>();
-        List<Registrar.Tagged> outOfScope = new ArrayList<>();
-        List<Registrar.Tagged> all = new ArrayList<>();
-        for (PigModule m : modules) {
-            if (!(m instanceof Registered r)) {
-                continue;
-            }
-            for (Node n : m.hosts(ctx.model())) {
-                boolean scoped = sel.module(m.name()) && hosts.contains(n.id()) && (!removal || !m.removal(ctx, n).isEmpty());
-                for (Registration e : r.registrations(ctx, n)) {
-                    Registrar.Tagged t = new Registrar.Tagged(e, r.registerTag());
-                    all.add(t);
-                    (scoped && sel.tag(m.name(), r.registerTag()) ? inScope : outOfScope).add(t);
-                }
-            }
-        }
+        Declared d = declared(modules, ctx, (m, n) -> sel.module(m.name()) && hosts.contains(n.id())
+                && (!removal || !m.removal(ctx, n).isEmpty()) && sel.tag(m.name(), ((Registered) m).registerTag()));
+        List<Registrar.Tagged> inScope = d.inScope();
+        List<Registrar.Tagged> all = d.all();
         for (Registrar reg : registrars) {
             for (Node n : reg.hosts(ctx.model())) {
                 boolean self = sel.module(reg.name()) && hosts.contains(n.id());
@@ -103,9 +92,7 @@ public final class Deployment {
                     if (self) {
                         continue; // the registrar itself goes from this host: its removal says what stays
                     }
-                    Set<String> kept = new LinkedHashSet<>();
-                    outOfScope.forEach(t -> kept.add(t.entry().key()));
-                    tasks = reg.deregister(ctx, n, distinct(inScope.stream().filter(t -> !kept.contains(t.entry().key())).toList()));
+                    tasks = reg.deregister(ctx, n, d.gone());
                 } else if (self) {
                     // where the registrar is deployed it writes every entry the inventory declares
                     List<Registrar.Tagged> wanted = all.stream().filter(t -> sel.tag(reg.name(), t.tag())
@@ -120,6 +107,62 @@ public final class Deployment {
             }
         }
         return out;
+    }
+
+    /**
+     * What the registrars' hosts delete when an {@link Operation} removes {@code module} from
+     * {@code removed} ({@code pig etcd rm}): the entries of those instances no other declares.
+     */
+    public static Map<Node, List<Task>> deregistration(ModuleContext ctx, List<PigModule> modules, String module, Collection<Node> removed) {
+        Set<String> ids = new LinkedHashSet<>();
+        removed.forEach(n -> ids.add(n.id()));
+        Declared d = declared(modules, ctx, (m, n) -> m.name().equals(module) && ids.contains(n.id()));
+        Map<Node, List<Task>> out = new LinkedHashMap<>();
+        for (PigModule m : modules) {
+            if (m instanceof Registrar reg) {
+                for (Node n : reg.hosts(ctx.model())) {
+                    List<Staged> tasks = reg.deregister(ctx, n, d.gone());
+                    if (!tasks.isEmpty()) {
+                        out.computeIfAbsent(n, k -> new ArrayList<>()).addAll(tasks);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * What every instance of the {@link Registered} modules declares, split by whether the run
+     * covers the instance.
+     */
+    private record Declared(List<Registrar.Tagged> inScope, List<Registrar.Tagged> outOfScope, List<Registrar.Tagged> all) {
+
+        /** The entries of the instances in scope that no instance out of it declares too. */
+        List<Registrar.Tagged> gone() {
+            Set<String> kept = new LinkedHashSet<>();
+            outOfScope.forEach(t -> kept.add(t.entry().key()));
+            return distinct(inScope.stream().filter(t -> !kept.contains(t.entry().key())).toList());
+        }
+    }
+
+    private static Declared declared(List<PigModule> modules, ModuleContext ctx, java.util.function.BiPredicate<PigModule, Node> scoped) {
+        List<Registrar.Tagged> inScope = new ArrayList<>();
+        List<Registrar.Tagged> outOfScope = new ArrayList<>();
+        List<Registrar.Tagged> all = new ArrayList<>();
+        for (PigModule m : modules) {
+            if (!(m instanceof Registered r)) {
+                continue;
+            }
+            for (Node n : m.hosts(ctx.model())) {
+                boolean in = scoped.test(m, n);
+                for (Registration e : r.registrations(ctx, n)) {
+                    Registrar.Tagged t = new Registrar.Tagged(e, r.registerTag());
+                    all.add(t);
+                    (in ? inScope : outOfScope).add(t);
+                }
+            }
+        }
+        return new Declared(inScope, outOfScope, all);
     }
 
     /** The name of the module whose register tag {@code t} carries. */

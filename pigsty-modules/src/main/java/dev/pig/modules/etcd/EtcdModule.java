@@ -330,7 +330,7 @@ public final class EtcdModule implements Registered {
                 Map<Node, List<Task>> tasks = new LinkedHashMap<>();
                 tasks.put(sv, List.of(memberRemove(ctx, sv, removed)));
                 tasks.putAll(cleanup);
-                return new Work(tasks, List.of("Removing through " + sv.id() + ": " + check.numbers() + "."));
+                return new Work(tasks, List.of("Removing through " + sv.id() + ": " + check.numbers() + "."), Map.of(name(), removed));
             }
         };
     }

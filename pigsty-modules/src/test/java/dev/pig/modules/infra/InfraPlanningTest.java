@@ -221,4 +221,12 @@ class InfraPlanningTest {
         assertTrue(names.contains("file " + Victoria.VMALERT_UNIT_FILE), names.toString());
         assertFalse(names.stream().anyMatch(n -> n.contains("/data/infra")), "metrics, rules and targets stay: " + names);
     }
+
+    @Test
+    void an_etcd_member_removed_by_its_operation_is_deleted_from_every_infra_node() {
+        InfraFixtures f = InfraFixtures.own();
+        var tasks = Deployment.deregistration(f.ctx, dev.pig.modules.Modules.all(), "etcd", List.of(f.model.node("10.10.10.11").orElseThrow()));
+        assertEquals(Set.of("10.10.10.10", "10.10.10.20"), tasks.keySet().stream().map(n -> n.id()).collect(Collectors.toSet()));
+        tasks.values().forEach(l -> assertEquals(List.of("file /data/infra/targets/etcd/etcd-1.yml"), l.stream().map(Task::name).toList()));
+    }
 }
