@@ -45,6 +45,8 @@ final class FakeHosts implements Connections.Opener {
         final List<String> commands = Collections.synchronizedList(new ArrayList<>());
         final List<String> uploads = Collections.synchronizedList(new ArrayList<>());
         final AtomicInteger factRuns = new AtomicInteger();
+        /** What the host prints for module fact sections, by section name ({@code pgsql.patroni.pg-test}). */
+        final Map<String, String> sections = new ConcurrentHashMap<>();
 
         Host(String address) {
             this.address = address;
@@ -64,6 +66,8 @@ final class FakeHosts implements Connections.Opener {
                     + FactParsers.SECTION + "cpu\n2\n"
                     + FactParsers.SECTION + "memory\nMemTotal:        4000000 kB\nMemAvailable:    3000000 kB\nSwapTotal:             0 kB\n"
                     + FactParsers.SECTION + "uptime\n100.00\n"
+                    + sections.entrySet().stream().map(e -> FactParsers.SECTION + "ext:" + e.getKey() + "\n" + e.getValue() + "\n")
+                    .reduce("", String::concat)
                     + FactParsers.END + "\n";
         }
     }

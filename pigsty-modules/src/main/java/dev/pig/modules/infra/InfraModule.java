@@ -99,6 +99,8 @@ public final class InfraModule implements Registrar, Registered {
                 out.add(f);
             }
         }
+        out.addAll(Status.sections(ctx));
+        out.add(RemoteMonitor.section());
         return out;
     }
 

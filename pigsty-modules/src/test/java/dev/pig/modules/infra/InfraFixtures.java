@@ -90,6 +90,21 @@ final class InfraFixtures {
         return out;
     }
 
+    /** Every upload of a plan, by path. */
+    static Map<String, Step.Upload> uploadsOf(HostPlan plan) {
+        Map<String, Step.Upload> out = new LinkedHashMap<>();
+        for (Change c : plan.changes()) {
+            if (c instanceof Change.Act a) {
+                for (Step s : a.steps()) {
+                    if (s instanceof Step.Upload u) {
+                        out.put(u.path().replaceAll("/\\.([^/]+)\\.pig-new$", "/$1"), u);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     static List<String> actions(HostPlan plan) {
         List<String> out = new ArrayList<>();
         plan.changes().forEach(c -> {
