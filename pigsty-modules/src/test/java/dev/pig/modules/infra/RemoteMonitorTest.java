@@ -67,6 +67,9 @@ class RemoteMonitorTest {
         assertTrue(target.contains("    job: 'pgsql'\n    cls: 'rds1'\n    ins: 'rds1'\n    ip: '203.0.113.7'\n")
                 && target.contains("targets: [ '10.10.10.10:20002' ]"), target);
         assertTrue(w.tasks().containsKey(f.model.node("10.10.10.20").orElseThrow()), "every infra node keeps the registration");
+        for (String path : List.of("/etc/pig/pg-monitor/rds1.env", "/etc/systemd/system/pg-monitor@.service", "/data/infra/targets/pgrds/rds1.yml")) {
+            dev.pig.modules.Golden.check("infra/golden/monitor/" + path.substring(1).replace('/', '_'), InfraFixtures.uploads(p).get(path));
+        }
         for (Change c : p.changes()) {
             if (c instanceof Change.Act a) {
                 a.steps().stream().filter(s -> s instanceof Step.Exec).forEach(s -> assertTrue(!((Step.Exec) s).command().contains("S3cret"), s.toString()));
