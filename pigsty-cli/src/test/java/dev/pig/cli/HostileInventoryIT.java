@@ -54,7 +54,8 @@ class HostileInventoryIT {
     private static final List<String> STUBS = List.of("systemctl", "psql", "pg_ctl", "pg_dropcluster", "pgbackrest", "patronictl",
             "etcdctl", "curl", "setpriv", "runuser", "su", "sudo", "apt-get", "apt", "dpkg", "dpkg-query", "useradd", "usermod",
             "groupadd", "groupmod", "chown", "chgrp", "ssh-keygen", "openssl", "haproxy", "sysctl", "hostname", "hostnamectl", "modprobe",
-            "timedatectl", "crontab", "keepalived", "sleep", "timeout", "python3", "getent", "ip", "journalctl", "systemd-tmpfiles");
+            "timedatectl", "crontab", "keepalived", "sleep", "timeout", "python3", "getent", "ip", "journalctl", "systemd-tmpfiles",
+            "nginx", "dnsmasq", "amtool", "vmalert", "victoria-metrics", "prometheus-blackbox-exporter");
 
     private static Path jail;
     private static Path stubs;
