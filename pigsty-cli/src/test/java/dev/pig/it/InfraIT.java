@@ -282,6 +282,14 @@ class InfraIT {
                 }
             }
             assertTrue(missing.isEmpty(), "fault panels without data:\n" + String.join("\n", missing));
+            // pig status shows the stopped replica, and the alert
+            Pig status = Pig.run("status", "-i", INV, "pg-test");
+            assertEquals(0, status.exit(), status.out() + status.err());
+            assertTrue(status.out().matches("(?s).*\\n  pg-test-2 +10\\.10\\.10\\.12 +replica +stopped .*"), status.out());
+            assertTrue(status.out().contains("  CRIT PgsqlDown pg-test-2: "), status.out());
+            Files.writeString(OUT.resolve("status-fault.txt"), status.out());
+            JsonNode json = Victoria.JSON.readTree(Pig.run("status", "-i", INV, "pg-test", "--json").out()).path("clusters").get(0);
+            assertTrue(!json.path("healthy").asBoolean() && json.path("leader").asText().equals("pg-test-1"), json.toString());
         } finally {
             lab.sh("10.10.10.12", "systemctl start patroni");
         }
@@ -289,6 +297,14 @@ class InfraIT {
         waitFor("PgsqlDown of pg-test-2 resolved", 180, () -> VM.get(alerts).isEmpty() ? "" : "still: " + VM.get(alerts));
         System.out.printf("infra: PgsqlDown of pg-test-2 resolved %.1f s after Patroni started again%n", (System.nanoTime() - t1) / 1e9);
         lab.awaitConverged();
+        waitFor("pig status says pg-test is healthy", 120, () -> {
+            Pig healthy = Pig.run("status", "-i", INV, "pg-test", "--json");
+            try {
+                return Victoria.JSON.readTree(healthy.out()).path("clusters").get(0).path("healthy").asBoolean() ? "" : healthy.out();
+            } catch (IOException e) {
+                return e.toString();
+            }
+        });
     }
 
     @Test
