@@ -262,7 +262,7 @@ public final class InfraModule implements Registrar, Registered {
             out.add(new SymlinkTask(home, data, "nginx"));
         }
         out.add(Portal.page(infra, data + "/index.html"));
-        out.add(new Absent(NGINX_DEBIAN_SITE, "nginx"));
+        out.add(debianSite());
         out.add(infra.ctx().file(NGINX_CONF, "infra/nginx-portal.conf.ftl", Portal.servers(infra, home), "0644", "root", "root", "nginx",
                 false));
         out.add(new Guarded(new UnitTask("nginx.service", true, true, List.of(), List.of(NGINX_CONF, NGINX_DEBIAN_SITE), "nginx"),
@@ -278,6 +278,19 @@ public final class InfraModule implements Registrar, Registered {
             out.add(new Skip("unit prometheus-nginx-exporter.service", "nginx", "nginx_exporter_enabled is false"));
         }
         return out;
+    }
+
+
+    /**
+     * Debian's default site gone: planned from the facts where nginx is installed, and always
+     * where it is not, since installing nginx earlier in the same run creates it.
+     */
+    private static Task debianSite() {
+        String name = "file " + NGINX_DEBIAN_SITE;
+        return new dev.pig.core.task.Deferred(name, "nginx", b -> b.packages("nginx").files(NGINX_DEBIAN_SITE), (facts, pctx) ->
+                facts.pkg("nginx").installed() ? new Absent(NGINX_DEBIAN_SITE, "nginx")
+                        : dev.pig.core.task.CommandTask.always("remove Debian's default nginx site, which nginx installs in this run",
+                        "rm -f -- " + dev.pig.core.ssh.Shell.quote(NGINX_DEBIAN_SITE), "nginx"));
     }
 
     // ---------------------------------------------------------------- infra_register

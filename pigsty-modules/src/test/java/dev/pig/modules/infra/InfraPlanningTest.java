@@ -79,6 +79,9 @@ class InfraPlanningTest {
         assertEquals(11, p.changes().stream().filter(c -> c.task().startsWith("file /data/infra/dashboards/")).count(),
                 "the dashboards are written for a Grafana installed later");
         assertTrue(InfraFixtures.actions(p).contains("file /data/infra/targets/pgsql/pg-test-1.yml"), "the registry is complete");
+        // nginx installs its default site in this run, after the facts were read: it goes anyway
+        Change.Act site = assertInstanceOf(Change.Act.class, change(p, "command remove Debian's default nginx site, which nginx installs in this run"));
+        assertEquals("rm -f -- /etc/nginx/sites-enabled/default", ((Step.Exec) site.steps().get(0)).command());
     }
 
     @Test
