@@ -29,7 +29,10 @@ public sealed interface Registration permits Registration.Target, Registration.P
      *
      * @param job     the {@code job} label, also the directory
      * @param name    the file name: the instance ({@code pg-test-1}), or the node's IP
-     * @param labels  {@code cls}, {@code ins}, {@code ip} and any others, in order
+     * @param labels  {@code cls}, {@code ins}, {@code ip} and any others, in order; the reserved
+     *                {@code __scheme__} and {@code __param_<name>} labels set the scrape's scheme
+     *                and query (an exporter that scrapes another address, as redis_exporter's
+     *                {@code /scrape?target=})
      * @param address host:port of the exporter
      * @param path    the HTTP path of its metrics; empty for the scrape config's, {@code exporter_metrics_path}
      */
