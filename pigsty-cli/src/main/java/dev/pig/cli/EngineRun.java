@@ -82,6 +82,18 @@ final class EngineRun implements AutoCloseable {
         return plan(deployment.work(), Gathered.none());
     }
 
+    /**
+     * An operation's tasks, and on the registrars' hosts (the infra nodes) the deletion of what
+     * the instances it removes had registered.
+     */
+    Map<Node, List<Task>> withDeregistration(dev.pig.modules.Operation.Work work) {
+        Map<Node, List<Task>> out = new LinkedHashMap<>();
+        work.tasks().forEach((n, tasks) -> out.put(n, new ArrayList<>(tasks)));
+        work.removes().forEach((module, nodes) -> Deployment.deregistration(context, Modules.all(), module, nodes)
+                .forEach((n, tasks) -> out.computeIfAbsent(n, k -> new ArrayList<>()).addAll(tasks)));
+        return out;
+    }
+
     /** The plan of other work (an operation's), using facts a probe gathered wherever they hold what the tasks need. */
     Plan planNodes(Map<Node, List<Task>> work, Gathered probed) {
         Map<SshTarget, List<Task>> byTarget = new LinkedHashMap<>();

@@ -38,7 +38,8 @@ import picocli.CommandLine.Model.CommandSpec;
         subcommands = {PgsqlCommand.Add.class, PgsqlCommand.Rm.class, PgsqlCommand.User.class, PgsqlCommand.Db.class,
                 PgsqlCommand.Hba.class, PgsqlCommand.Svc.class, PgsqlCommand.Ext.class, PgsqlCommand.Backup.class, PgsqlCommand.Pitr.class,
                 PgsqlCommand.Switchover.class, PgsqlCommand.Failover.class, PgsqlCommand.Restart.class, PgsqlCommand.Reinit.class,
-                PgsqlCommand.Pause.class, PgsqlCommand.Resume.class, PgsqlCommand.Reload.class, PgsqlCommand.Promote.class})
+                PgsqlCommand.Pause.class, PgsqlCommand.Resume.class, PgsqlCommand.Reload.class, PgsqlCommand.Promote.class,
+                PgsqlCommand.Monitor.class})
 public final class PgsqlCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -524,6 +525,87 @@ public final class PgsqlCommand implements Runnable {
                     + " in the inventory: until then 'pig deploy' keeps the promotion but still treats " + c.name()
                     + " as a standby cluster (no roles, databases or backup stanza of its own), and a rebuild would follow the"
                     + " upstream again.");
+        }
+    }
+
+    /**
+     * {@code pig pgsql monitor add|rm NAME}: Pigsty's {@code pgsql-monitor.yml}, a PostgreSQL pig
+     * does not manage watched by an exporter on an infra node and registered with the labels of
+     * pig's own clusters, so the same rules and dashboards cover it.
+     */
+    @Command(name = "monitor", description = "Monitor a PostgreSQL pig does not manage (an RDS, a server made by hand) from an infra node.",
+            subcommands = {Monitor.Add.class, Monitor.Rm.class})
+    static final class Monitor implements Runnable {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public void run() {
+            spec.commandLine().usage(spec.commandLine().getOut());
+        }
+
+        /** The {@code infra} part of the run: the exporter and its registration are INFRA's. */
+        static Selection infra(RunOptions run) {
+            run.refuseLimit("name the infra node with --on, not with -l");
+            run.refuseTags();
+            return Selection.all().withModules(Set.of("infra"));
+        }
+
+        /**
+         * {@code pig pgsql monitor add NAME --url URL}: the URL is read from stdin when it is
+         * {@code -}, so its password is in neither the shell's history nor the process list.
+         */
+        @Command(name = "add", description = "Run an exporter for the database at --url on an infra node and register it as cluster NAME.")
+        static final class Add extends HostsCommand {
+            @Mixin
+            ApplyOptions apply;
+            @Parameters(index = "0", paramLabel = "NAME", description = "The cls and ins label of the database (lowercase letters, digits, '-').")
+            String name;
+            @Option(names = "--url", required = true, paramLabel = "URL",
+                    description = "postgres://user:password@host:port/db of a user with pg_monitor; '-' reads it from stdin.")
+            String url;
+            @Option(names = "--port", paramLabel = "PORT", description = "The exporter's port (default: its own, else the first free from 20001).")
+            Integer port;
+            @Option(names = "--on", paramLabel = "HOST", description = "The infra node to run the exporter on (default: the first).")
+            String on;
+
+            @Override
+            public Integer call() {
+                ModelLoader.Loaded loaded = inventory.load();
+                dev.pig.core.model.Secret dsn = new dev.pig.core.model.Secret(url.equals("-") ? readLine() : url);
+                Request req = Request.operation(infra(run), ctx -> dev.pig.modules.infra.RemoteMonitor.add(ctx, name, dsn,
+                        java.util.Optional.ofNullable(port), java.util.Optional.ofNullable(on)));
+                return workflow().apply(loaded, req, apply.policy());
+            }
+
+            private static String readLine() {
+                try {
+                    String line = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8))
+                            .readLine();
+                    if (line == null || line.isBlank()) {
+                        throw new PigException(PigException.Kind.USAGE, "--url -: no URL on stdin");
+                    }
+                    return line.strip();
+                } catch (java.io.IOException e) {
+                    throw new PigException(PigException.Kind.USAGE, "--url -: stdin cannot be read: " + e.getMessage());
+                }
+            }
+        }
+
+        /** {@code pig pgsql monitor rm NAME}: the exporter stopped, its file and its registration gone, on every infra node. */
+        @Command(name = "rm", description = "Stop monitoring NAME: its exporter, its file and its registration go from every infra node.")
+        static final class Rm extends HostsCommand {
+            @Mixin
+            ConfirmOptions confirm;
+            @Parameters(index = "0", paramLabel = "NAME", description = "The name given to 'pig pgsql monitor add'.")
+            String name;
+
+            @Override
+            public Integer call() {
+                ModelLoader.Loaded loaded = inventory.load();
+                Request req = Request.removal(infra(run), ctx -> dev.pig.modules.infra.RemoteMonitor.remove(ctx, name));
+                return workflow().apply(loaded, req, confirm.policy());
+            }
         }
     }
 }

@@ -165,7 +165,7 @@ final class Workflow {
         Gathered probed = op.probe().isEmpty() ? Gathered.none() : r.probe(op.probe());
         Operation.Work work = op.work(probed);
         planView.lines(work.notes());
-        return r.planNodes(work.tasks(), probed);
+        return r.planNodes(r.withDeregistration(work), probed);
     }
 
     /**

@@ -37,14 +37,14 @@ class DefaultPasswordsCliTest {
         PigRunner.Result r = PigRunner.run("inventory", "validate", "-i", SANDBOX);
         assertEquals(ExitCodes.OK, r.code(), r.toString());
         assertTrue(r.err().contains("Warning: pg_users[dbuser_meta].password is Pigsty's default password 'DBUser.Meta'\n"
-                + "  on " + SANDBOX + " line 44, column 44:\n"), r.err());
-        assertTrue(r.err().contains("Warning: pg_users[test].password is the same as its user's name\n  on " + SANDBOX + " line 62"), r.err());
+                + "  on " + SANDBOX + " line 49, column 44:\n"), r.err());
+        assertTrue(r.err().contains("Warning: pg_users[test].password is the same as its user's name\n  on " + SANDBOX + " line 67"), r.err());
         for (String p : List.of("pg_admin_password", "pg_monitor_password", "pg_replication_password", "patroni_password",
-                "etcd_root_password", "haproxy_admin_password")) {
+                "etcd_root_password", "haproxy_admin_password", "grafana_admin_password")) {
             assertTrue(r.err().contains("Warning: " + p + " is not set, so it is Pigsty's default password"), p + "\n" + r.err());
         }
         assertTrue(r.err().contains("password: ***"), "the excerpt hides the password: " + r.err());
-        assertTrue(r.out().contains("9 warning(s)"), r.out());
+        assertTrue(r.out().contains("10 warning(s)"), r.out());
     }
 
     @Test
@@ -84,21 +84,21 @@ class DefaultPasswordsCliTest {
         Files.writeString(f, before);
         PigRunner.Result r = PigRunner.run("inventory", "passwords", "--generate", "-i", f.toString());
         assertEquals(ExitCodes.OK, r.code(), r.toString());
-        assertTrue(r.out().startsWith("Replaced 9 guessable password(s) in " + f), r.out());
-        assertTrue(r.out().contains("  line 62: pg_users[test].password is the same as its user's name; now ***\n"), r.out());
+        assertTrue(r.out().startsWith("Replaced 10 guessable password(s) in " + f), r.out());
+        assertTrue(r.out().contains("  line 67: pg_users[test].password is the same as its user's name; now ***\n"), r.out());
 
         String after = Files.readString(f);
         List<String> a = before.lines().toList();
         List<String> b = after.lines().toList();
-        assertEquals(a.size() + 6, b.size(), "six parameters left at their default are added to all.vars");
+        assertEquals(a.size() + 7, b.size(), "seven parameters left at their default are added to all.vars");
         Pattern generated = Pattern.compile("[A-Za-z0-9]{" + InventoryPasswords.LENGTH + "}");
         int changed = 0;
         for (int i = 0, j = 0; i < a.size(); i++, j++) {
-            if (a.get(i).equals("  vars:") && j + 1 < b.size() && b.get(j + 1).startsWith("    haproxy_admin_password: ")) {
-                for (int k = 1; k <= 6; k++) {
+            if (a.get(i).equals("  vars:") && j + 1 < b.size() && b.get(j + 1).startsWith("    grafana_admin_password: ")) {
+                for (int k = 1; k <= 7; k++) {
                     assertTrue(generated.matcher(b.get(j + k).substring(b.get(j + k).indexOf(": ") + 2)).matches(), b.get(j + k));
                 }
-                j += 6;
+                j += 7;
                 continue;
             }
             if (!a.get(i).equals(b.get(j))) {

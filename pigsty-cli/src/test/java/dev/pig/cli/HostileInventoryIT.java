@@ -56,7 +56,7 @@ class HostileInventoryIT {
             "etcdctl", "curl", "setpriv", "runuser", "su", "sudo", "apt-get", "apt", "dpkg", "dpkg-query", "useradd", "usermod",
             "groupadd", "groupmod", "chown", "chgrp", "ssh-keygen", "openssl", "haproxy", "sysctl", "hostname", "hostnamectl", "modprobe",
             "timedatectl", "crontab", "keepalived", "sleep", "timeout", "python3", "getent", "ip", "journalctl", "systemd-tmpfiles",
-            "redis-cli");
+            "redis-cli", "nginx", "dnsmasq", "amtool", "vmalert", "victoria-metrics", "prometheus-blackbox-exporter");
 
     private static Path jail;
     private static Path stubs;

@@ -2,6 +2,7 @@ package dev.pig.modules;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,6 +19,7 @@ import dev.pig.core.param.ParamCatalog;
 import dev.pig.core.param.ParamType;
 import dev.pig.core.plan.Masker;
 import dev.pig.core.ssh.SshTarget;
+import dev.pig.core.task.Staged;
 import dev.pig.core.task.Task;
 
 /**
@@ -35,23 +37,26 @@ public final class Deployment {
     private Deployment(ClusterModel model, List<PigModule> modules, ModuleContext ctx, Selection sel, boolean removal) {
         this.model = model;
         Set<String> hosts = sel.hosts(model);
+        // a removal tells the modules which hosts go, so what stays is not read from who has facts
+        ModuleContext mctx = removal ? ctx.removing(hosts) : ctx;
         Map<String, List<Task>> byHost = new LinkedHashMap<>();
         for (PigModule m : modules) {
             if (!sel.module(m.name())) {
                 continue;
             }
-            sections.addAll(m.factSections(ctx));
+            sections.addAll(m.factSections(mctx));
             for (Node n : m.hosts(model)) {
                 if (!hosts.contains(n.id())) {
                     continue;
                 }
-                for (var t : removal ? m.removal(ctx, n) : m.tasks(ctx, n)) {
+                for (var t : removal ? m.removal(mctx, n) : m.tasks(mctx, n)) {
                     if (sel.task(m.name(), t)) {
                         byHost.computeIfAbsent(n.id(), k -> new ArrayList<>()).add(t);
                     }
                 }
             }
         }
+        registry(modules, mctx, sel, hosts, removal).forEach((id, tasks) -> byHost.computeIfAbsent(id, k -> new ArrayList<>()).addAll(tasks));
         for (Node n : model.nodes()) {
             SshTarget t = target(n, model.varsOf(n.id()));
             targets.put(t.host(), t);
@@ -60,6 +65,117 @@ public final class Deployment {
             }
         }
         this.masker = new Masker(secrets(model));
+    }
+
+    /**
+     * The work of every {@link Registrar} on its hosts, selected by the run or not: a deploy
+     * registers the instances it deploys (all of them where the registrar itself is deployed), a
+     * removal deletes the entries of the instances it removes that no other instance declares.
+     */
+    private static Map<String, List<Staged>> registry(List<PigModule> modules, ModuleContext ctx, Selection sel, Set<String> hosts,
+                                                      boolean removal) {
+        Map<String, List<Staged>> out = new LinkedHashMap<>();
+        List<Registrar> registrars = modules.stream().filter(m -> m instanceof Registrar).map(m -> (Registrar) m).toList();
+        if (registrars.isEmpty()) {
+            return out;
+        }
+        // what each instance declares: in this run's scope (its module and host selected), or not
+        Declared d = declared(modules, ctx, (m, n) -> sel.module(m.name()) && hosts.contains(n.id())
+                && (!removal || !m.removal(ctx, n).isEmpty()) && sel.tag(m.name(), ((Registered) m).registerTag()));
+        List<Registrar.Tagged> inScope = d.inScope();
+        List<Registrar.Tagged> all = d.all();
+        for (Registrar reg : registrars) {
+            for (Node n : reg.hosts(ctx.model())) {
+                boolean self = sel.module(reg.name()) && hosts.contains(n.id());
+                List<Staged> tasks;
+                if (removal) {
+                    if (self) {
+                        continue; // the registrar itself goes from this host: its removal says what stays
+                    }
+                    tasks = reg.deregister(ctx, n, d.gone());
+                } else if (self) {
+                    // where the registrar is deployed it writes every entry the inventory declares
+                    List<Registrar.Tagged> wanted = all.stream().filter(t -> sel.tag(reg.name(), t.tag())
+                            || sel.tag(moduleOf(modules, t), t.tag()) || sel.tags().contains(reg.registerTag())).toList();
+                    tasks = reg.register(ctx, n, distinct(wanted), wanted.size() == all.size());
+                } else {
+                    tasks = reg.register(ctx, n, distinct(inScope), false);
+                }
+                if (!tasks.isEmpty()) {
+                    out.computeIfAbsent(n.id(), k -> new ArrayList<>()).addAll(tasks);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * What the registrars' hosts delete when an {@link Operation} removes {@code module} from
+     * {@code removed} ({@code pig etcd rm}): the entries of those instances no other declares.
+     */
+    public static Map<Node, List<Task>> deregistration(ModuleContext ctx, List<PigModule> modules, String module, Collection<Node> removed) {
+        Set<String> ids = new LinkedHashSet<>();
+        removed.forEach(n -> ids.add(n.id()));
+        Declared d = declared(modules, ctx, (m, n) -> m.name().equals(module) && ids.contains(n.id()));
+        Map<Node, List<Task>> out = new LinkedHashMap<>();
+        for (PigModule m : modules) {
+            if (m instanceof Registrar reg) {
+                for (Node n : reg.hosts(ctx.model())) {
+                    List<Staged> tasks = reg.deregister(ctx, n, d.gone());
+                    if (!tasks.isEmpty()) {
+                        out.computeIfAbsent(n, k -> new ArrayList<>()).addAll(tasks);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * What every instance of the {@link Registered} modules declares, split by whether the run
+     * covers the instance.
+     */
+    private record Declared(List<Registrar.Tagged> inScope, List<Registrar.Tagged> outOfScope, List<Registrar.Tagged> all) {
+
+        /** The entries of the instances in scope that no instance out of it declares too. */
+        List<Registrar.Tagged> gone() {
+            Set<String> kept = new LinkedHashSet<>();
+            outOfScope.forEach(t -> kept.add(t.entry().key()));
+            return distinct(inScope.stream().filter(t -> !kept.contains(t.entry().key())).toList());
+        }
+    }
+
+    private static Declared declared(List<PigModule> modules, ModuleContext ctx, java.util.function.BiPredicate<PigModule, Node> scoped) {
+        List<Registrar.Tagged> inScope = new ArrayList<>();
+        List<Registrar.Tagged> outOfScope = new ArrayList<>();
+        List<Registrar.Tagged> all = new ArrayList<>();
+        for (PigModule m : modules) {
+            if (!(m instanceof Registered r)) {
+                continue;
+            }
+            for (Node n : m.hosts(ctx.model())) {
+                boolean in = scoped.test(m, n);
+                for (Registration e : r.registrations(ctx, n)) {
+                    Registrar.Tagged t = new Registrar.Tagged(e, r.registerTag());
+                    all.add(t);
+                    (in ? inScope : outOfScope).add(t);
+                }
+            }
+        }
+        return new Declared(inScope, outOfScope, all);
+    }
+
+    /** The name of the module whose register tag {@code t} carries. */
+    private static String moduleOf(List<PigModule> modules, Registrar.Tagged t) {
+        return modules.stream().filter(m -> m instanceof Registered r && r.registerTag().equals(t.tag())).map(PigModule::name)
+                .findFirst().orElse("");
+    }
+
+    /** One entry per key, the first declaration winning (members of a cluster declare its DNS name alike). */
+    private static List<Registrar.Tagged> distinct(List<Registrar.Tagged> entries) {
+        Map<String, Registrar.Tagged> out = new LinkedHashMap<>();
+        entries.forEach(t -> out.putIfAbsent(t.entry().key(), t));
+        return List.copyOf(out.values());
     }
 
     /** The deployment of {@code modules} (in their order) over the selected hosts. */

@@ -2,6 +2,7 @@ package dev.pig.modules;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Set;
 
 import dev.pig.core.model.ClusterModel;
 import dev.pig.core.model.Node;
@@ -14,10 +15,29 @@ import dev.pig.core.template.Templates;
 public final class ModuleContext {
     private final ClusterModel model;
     private final Templates templates;
+    private final Set<String> removing;
 
     public ModuleContext(ClusterModel model, Templates templates) {
+        this(model, templates, Set.of());
+    }
+
+    private ModuleContext(ClusterModel model, Templates templates, Set<String> removing) {
         this.model = model;
         this.templates = templates;
+        this.removing = Set.copyOf(removing);
+    }
+
+    /** The context of a removal run that removes the modules of these hosts (by id). */
+    public ModuleContext removing(Set<String> hostIds) {
+        return new ModuleContext(model, templates, hostIds);
+    }
+
+    /**
+     * Whether this run removes its modules from the host ({@code pig pgsql rm}): other hosts
+     * may be in the run too, for what they keep of it (the infra nodes' scrape targets).
+     */
+    public boolean removes(String hostId) {
+        return removing.contains(hostId);
     }
 
     public ClusterModel model() {
@@ -26,6 +46,11 @@ public final class ModuleContext {
 
     public HostVars vars(Node node) {
         return new HostVars(model.varsOf(node.id()));
+    }
+
+    /** The templates of the run, built in or overridden by {@code --templates}. */
+    public Templates templates() {
+        return templates;
     }
 
     public String render(String template, Object data) {

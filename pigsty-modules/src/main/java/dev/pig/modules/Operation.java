@@ -34,13 +34,21 @@ public interface Operation {
     Work work(Gathered probed);
 
     /**
-     * What an operation does: tasks per node, in the order the plan shows them, and what to say
-     * before the plan ({@code Removing through 10.10.10.10: ...}).
+     * What an operation does: tasks per node, in the order the plan shows them, what to say
+     * before the plan ({@code Removing through 10.10.10.10: ...}), and the nodes it removes a
+     * module from, by module, whose registrations the infra nodes then delete
+     * ({@link Deployment#deregistration}).
      */
-    record Work(Map<Node, List<Task>> tasks, List<String> notes) {
+    record Work(Map<Node, List<Task>> tasks, List<String> notes, Map<String, List<Node>> removes) {
         public Work {
             tasks = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tasks));
             notes = List.copyOf(notes);
+            removes = Map.copyOf(removes);
+        }
+
+        /** Work that removes no module from a node. */
+        public Work(Map<Node, List<Task>> tasks, List<String> notes) {
+            this(tasks, notes, Map.of());
         }
     }
 

@@ -16,7 +16,11 @@ public interface PigModule {
     /** Lower-case name, also a tag that selects the whole module: {@code etcd}. */
     String name();
 
-    /** Position in a full deployment: infra 10, node 20, etcd 30, minio 40, pgsql 50, redis 60. */
+    /**
+     * Position in a full deployment, also the prefix of the module's stages: node 20, infra 25
+     * (after node, as Pigsty's deploy.yml runs it: its packages come through the package sources
+     * and proxy NODE sets up), etcd 30, minio 40, pgsql 50, redis 60.
+     */
     int order();
 
     /** The Pigsty tags this module's tasks carry, for {@code -t}. */

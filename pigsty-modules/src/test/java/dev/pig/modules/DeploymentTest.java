@@ -89,8 +89,12 @@ class DeploymentTest {
     @Test
     void limits_by_cluster_and_modules_by_name() {
         Deployment d = Deployment.of(sandbox, Modules.all(), ctx, Selection.of("pg-test", null, Set.of("node")));
-        assertEquals(List.of("10.10.10.11", "10.10.10.12", "10.10.10.13"), d.work().keySet().stream().map(SshTarget::host).toList());
+        // the infra node outside the limit registers the nodes deployed, and does nothing else
+        assertEquals(List.of("10.10.10.10", "10.10.10.11", "10.10.10.12", "10.10.10.13"),
+                d.work().keySet().stream().map(SshTarget::host).toList());
         assertTrue(d.work().values().stream().flatMap(List::stream).noneMatch(t -> t.name().contains("etcd")));
+        assertTrue(d.work().entrySet().stream().filter(e -> e.getKey().host().equals("10.10.10.10")).flatMap(e -> e.getValue().stream())
+                .allMatch(t -> t.tag().equals("node_register")), "only registrations on the infra node");
     }
 
     @Test

@@ -53,14 +53,17 @@ public final class PlanningFixture {
     private final BiFunction<ModuleContext, Node, List<? extends Task>> tasks;
     private final Map<String, RecordedFacts> facts;
     private final Masker masker;
+    /** Plans a removal: the module's tasks see the hosts with facts as the ones the run removes. */
+    private final boolean removing;
 
     private PlanningFixture(PigModule module, ModuleContext ctx, BiFunction<ModuleContext, Node, List<? extends Task>> tasks,
-                            Map<String, RecordedFacts> facts, Masker masker) {
+                            Map<String, RecordedFacts> facts, Masker masker, boolean removing) {
         this.module = module;
         this.ctx = ctx;
         this.tasks = tasks;
         this.facts = facts;
         this.masker = masker;
+        this.removing = removing;
     }
 
     /** {@code module} over an inventory given relative to the repository root, with {@code -e} values. */
@@ -70,7 +73,7 @@ public final class PlanningFixture {
 
     public static PlanningFixture of(PigModule module, Path inventory, List<String> extraVars) {
         ClusterModel model = ModelLoader.load(inventory, extraVars).model();
-        return new PlanningFixture(module, new ModuleContext(model, Templates.builtIn()), module::tasks, Map.of(), Masker.none());
+        return new PlanningFixture(module, new ModuleContext(model, Templates.builtIn()), module::tasks, Map.of(), Masker.none(), false);
     }
 
     /** {@code module} over an inventory written here, as the YAML of a {@code pigsty.yml}. */
@@ -88,17 +91,17 @@ public final class PlanningFixture {
 
     /** The same inventory and facts with another instance of the module (other keys, other randomness). */
     public PlanningFixture module(PigModule other) {
-        return new PlanningFixture(other, ctx, other::tasks, facts, masker);
+        return new PlanningFixture(other, ctx, other::tasks, facts, masker, removing);
     }
 
     /** Plans what removing the module undoes ({@code pig node rm}, {@code pig pgsql rm}) instead of its tasks. */
     public PlanningFixture removal() {
-        return tasks(module::removal);
+        return new PlanningFixture(module, ctx, module::removal, facts, masker, true);
     }
 
     /** Plans these tasks for each host instead of the module's. */
     public PlanningFixture tasks(BiFunction<ModuleContext, Node, List<? extends Task>> what) {
-        return new PlanningFixture(module, ctx, what, facts, masker);
+        return new PlanningFixture(module, ctx, what, facts, masker, removing);
     }
 
     /** Only the tasks with one of these tags, as {@code -t} selects them. */
@@ -110,14 +113,14 @@ public final class PlanningFixture {
 
     /** Plans masking these secrets, as a run masks every secret of the inventory. */
     public PlanningFixture masking(Masker m) {
-        return new PlanningFixture(module, ctx, tasks, facts, m);
+        return new PlanningFixture(module, ctx, tasks, facts, m, removing);
     }
 
     /** {@code host} reports {@code f}; the hosts with facts are the fleet every host is planned with. */
     public PlanningFixture host(String host, RecordedFacts f) {
         Map<String, RecordedFacts> out = new LinkedHashMap<>(facts);
         out.put(host, f);
-        return new PlanningFixture(module, ctx, tasks, out, masker);
+        return new PlanningFixture(module, ctx, tasks, out, masker, removing);
     }
 
     /** Each of {@code hosts} reports what {@code f} gives for it. */
@@ -133,7 +136,7 @@ public final class PlanningFixture {
     public PlanningFixture only(Collection<String> hosts) {
         Map<String, RecordedFacts> out = new LinkedHashMap<>(facts);
         out.keySet().retainAll(hosts);
-        return new PlanningFixture(module, ctx, tasks, out, masker);
+        return new PlanningFixture(module, ctx, tasks, out, masker, removing);
     }
 
     public PigModule module() {
@@ -163,7 +166,9 @@ public final class PlanningFixture {
 
     /** The tasks planned for {@code host}. */
     public List<Task> tasks(String host) {
-        return List.copyOf(tasks.apply(ctx, node(host)));
+        java.util.Set<String> removed = new java.util.LinkedHashSet<>();
+        facts.keySet().forEach(h -> removed.add(node(h).id()));
+        return List.copyOf(tasks.apply(removing ? ctx.removing(removed) : ctx, node(host)));
     }
 
     /** {@code host}'s facts, parsed with the request of its tasks. */

@@ -96,6 +96,8 @@ public final class DefaultPasswords {
         model.etcd().ifPresent(e -> e.members().forEach(m -> etcd.add(m.ip())));
         Set<String> pg = new HashSet<>();
         model.pgClusters().forEach(c -> c.instances().forEach(i -> pg.add(i.ip())));
+        Set<String> infra = new HashSet<>();
+        model.infra().forEach(i -> infra.add(i.ip()));
         List<Param> secrets = catalog.all().stream().filter(p -> p.type() == ParamType.SECRET).toList();
         for (Node n : model.nodes()) {
             ClusterModel.HostVars vars = model.varsOf(n.id());
@@ -106,7 +108,7 @@ public final class DefaultPasswords {
                     continue;
                 }
                 boolean acts = p.acts() && (p.module() == Module.NODE || p.module() == Module.ETCD && etcd.contains(n.id())
-                        || p.module() == Module.PGSQL && pg.contains(n.id()));
+                        || p.module() == Module.PGSQL && pg.contains(n.id()) || p.module() == Module.INFRA && infra.contains(n.id()));
                 if (v.isEmpty() && !acts) {
                     continue; // a default nothing uses here
                 }

@@ -47,6 +47,7 @@ public final class ModelBuilder {
             nodes.add(node(h.getKey(), h.getValue()));
         }
         List<InfraNode> infra = InfraNode.read(cx);
+        InfraSettings.check(cx);
         Optional<EtcdCluster> etcd = EtcdCluster.read(cx);
         List<MinioCluster> minio = new ArrayList<>();
         List<PgCluster> pg = new ArrayList<>();

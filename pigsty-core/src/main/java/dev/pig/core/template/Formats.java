@@ -34,6 +34,9 @@ import freemarker.template.TemplateBooleanModel;
  * ARGS=${env(exporter_args)}                   a systemd EnvironmentFile value
  * SOCKET_DIR = ${py(pg_localhost)}             a Python string
  * requirepass ${redis(redis_password)}          a word of redis.conf (and of a redis-cli command line read on stdin)
+ * &lt;td&gt;${html(pg_cluster)}&lt;/td&gt;               HTML text or attribute value
+ * server_name ${nginx(domain)};                an nginx word, double-quoted
+ * admin_password = ${ini(password)}            a Grafana ini value, triple-quoted
  * </pre>
  */
 public final class Formats {
@@ -53,6 +56,9 @@ public final class Formats {
         c.setSharedVariable("env", (TemplateMethodModelEx) args -> env(text(args, "env")));
         c.setSharedVariable("py", (TemplateMethodModelEx) args -> py(text(args, "py")));
         c.setSharedVariable("redis", (TemplateMethodModelEx) args -> redis(text(args, "redis")));
+        c.setSharedVariable("html", (TemplateMethodModelEx) args -> html(text(args, "html")));
+        c.setSharedVariable("nginx", (TemplateMethodModelEx) args -> nginx(text(args, "nginx")));
+        c.setSharedVariable("ini", (TemplateMethodModelEx) args -> ini(text(args, "ini")));
     }
 
     private static String text(List<?> args, String fn) throws TemplateModelException {
@@ -169,6 +175,39 @@ public final class Formats {
             }
         }
         return b.append('"').toString();
+    }
+
+    /** HTML text or a double-quoted attribute value: {@code & < > " '} as entities. */
+    static String html(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '&' -> b.append("&amp;");
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '"' -> b.append("&quot;");
+                case '\'' -> b.append("&#39;");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    /**
+     * An nginx configuration word: double quotes with {@code \} and {@code "} escaped, so a space,
+     * {@code ;} or <code>{</code> stays inside the value. nginx still expands {@code $variables}
+     * in some directives, so validation refuses {@code $} where a value reaches one.
+     */
+    static String nginx(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    /**
+     * A value of Grafana's ini file in triple quotes, the one quoting Grafana reads a {@code #} or
+     * {@code ;} inside of; validation refuses the value that holds {@code """} itself.
+     */
+    static String ini(String s) {
+        return "\"\"\"" + s + "\"\"\"";
     }
 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();

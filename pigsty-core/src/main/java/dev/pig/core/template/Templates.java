@@ -104,4 +104,29 @@ public final class Templates {
             throw new PigException(PigException.Kind.FAILED, "template " + name + " cannot be read: " + e.getMessage());
         }
     }
+
+    /**
+     * A file kept under {@code templates/} as it is, not rendered: a Grafana dashboard, whose
+     * {@code ${var}} is Grafana's own. An override under {@code --templates} wins, as for templates.
+     *
+     * @throws PigException when there is no such file
+     */
+    public String file(String name) {
+        try {
+            TemplateLoader loader = cfg.getTemplateLoader();
+            Object source = loader.findTemplateSource(name);
+            if (source == null) {
+                throw new PigException(PigException.Kind.FAILED, "file " + name + " not found (built in, or under --templates)");
+            }
+            try (java.io.Reader r = loader.getReader(source, "UTF-8")) {
+                StringWriter out = new StringWriter();
+                r.transferTo(out);
+                return out.toString();
+            } finally {
+                loader.closeTemplateSource(source);
+            }
+        } catch (IOException e) {
+            throw new PigException(PigException.Kind.FAILED, "file " + name + " cannot be read: " + e.getMessage());
+        }
+    }
 }

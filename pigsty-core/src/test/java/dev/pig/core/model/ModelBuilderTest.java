@@ -261,12 +261,12 @@ class ModelBuilderTest {
     void a_known_parameter_pig_does_not_use_yet_is_only_a_warning() {
         Diagnostics d = check("""
                 all:
-                  vars: { grafana_admin_password: pigsty }
+                  vars: { docker_data: /data/docker }
                 """);
         assertFalse(d.hasErrors(), d.render());
-        assertEquals(List.of("1 INFRA parameter is not acted on: pig does not deploy INFRA"),
+        assertEquals(List.of("1 DOCKER parameter is not acted on: pig does not deploy DOCKER"),
                 d.warnings().stream().map(w -> w.summary()).toList());
-        assertTrue(d.warnings().get(0).hint().contains("grafana_admin_password"), d.render());
+        assertTrue(d.warnings().get(0).hint().contains("docker_data"), d.render());
     }
 
     @Test

@@ -144,4 +144,22 @@ class FormatsTest {
         String out = Templates.builtIn().renderString("t", "a: ${yaml(v)}\nb: ${sh(v)}\n", Map.of("v", "x'y"));
         assertEquals("a: 'x''y'\nb: 'x'\"'\"'y'\n", out);
     }
+
+    @Test
+    void html_text_can_neither_open_a_tag_nor_close_an_attribute() {
+        assertEquals("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;", Formats.html("<script>alert('x')</script> & \"q\""));
+        String out = Templates.builtIn().renderString("t", "<td data-ins=\"${html(v)}\">${html(v)}</td>", Map.of("v", "\"><img src=x onerror=1>"));
+        assertEquals("<td data-ins=\"&quot;&gt;&lt;img src=x onerror=1&gt;\">&quot;&gt;&lt;img src=x onerror=1&gt;</td>", out);
+    }
+
+    @Test
+    void an_nginx_word_keeps_spaces_and_semicolons_inside_its_quotes() {
+        assertEquals("\"g.pigsty; return 200\"", Formats.nginx("g.pigsty; return 200"));
+        assertEquals("\"a\\\"b\\\\c\"", Formats.nginx("a\"b\\c"));
+    }
+
+    @Test
+    void an_ini_value_is_triple_quoted_so_hash_and_semicolon_stay_in_it() {
+        assertEquals("\"\"\"pa#ss;word\"\"\"", Formats.ini("pa#ss;word"));
+    }
 }

@@ -32,7 +32,8 @@ import dev.pig.modules.Deployment;
 import dev.pig.modules.HostVars;
 import dev.pig.modules.ModuleContext;
 import dev.pig.modules.Operation;
-import dev.pig.modules.PigModule;
+import dev.pig.modules.Registered;
+import dev.pig.modules.Registration;
 
 /**
  * ETCD: one etcd cluster from the group with {@code etcd_cluster}, one member per host with
@@ -56,7 +57,7 @@ import dev.pig.modules.PigModule;
  * ({@link EtcdService}). Whether each member answers is a fact ({@link EtcdHealth}), which
  * {@code pig etcd rm} weighs before it removes one ({@link EtcdQuorum}).
  */
-public final class EtcdModule implements PigModule {
+public final class EtcdModule implements Registered {
     static final String CONF = "/etc/etcd/etcd.conf";
     static final String UNIT = "/etc/systemd/system/etcd.service";
     /** Marks, within a host's plan, that settings etcd reads at every start have changed. */
@@ -75,7 +76,20 @@ public final class EtcdModule implements PigModule {
 
     @Override
     public List<String> tags() {
-        return List.of("etcd_install", "etcd_dir", "etcd_config", "etcd_member", "etcd_launch", "etcd_auth");
+        return List.of("etcd_install", "etcd_dir", "etcd_config", "etcd_member", "etcd_launch", "etcd_auth", "etcd_register");
+    }
+
+    @Override
+    public String registerTag() {
+        return "etcd_register";
+    }
+
+    /** A member's metrics on its client port (job {@code etcd}), under its name: {@code etcd-1}. */
+    @Override
+    public List<Registration> registrations(ModuleContext ctx, Node node) {
+        EtcdCluster cluster = ctx.model().etcd().orElseThrow();
+        EtcdCluster.Member me = member(cluster, node);
+        return List.of(Registration.Target.of("etcd", me.name(), cluster.name(), me.name(), me.ip(), me.port()));
     }
 
     @Override
@@ -316,7 +330,7 @@ public final class EtcdModule implements PigModule {
                 Map<Node, List<Task>> tasks = new LinkedHashMap<>();
                 tasks.put(sv, List.of(memberRemove(ctx, sv, removed)));
                 tasks.putAll(cleanup);
-                return new Work(tasks, List.of("Removing through " + sv.id() + ": " + check.numbers() + "."));
+                return new Work(tasks, List.of("Removing through " + sv.id() + ": " + check.numbers() + "."), Map.of(name(), removed));
             }
         };
     }

@@ -36,7 +36,8 @@ import dev.pig.core.task.ValidatedFile;
 import dev.pig.modules.Deployment;
 import dev.pig.modules.HostVars;
 import dev.pig.modules.ModuleContext;
-import dev.pig.modules.PigModule;
+import dev.pig.modules.Registered;
+import dev.pig.modules.Registration;
 
 /**
  * NODE: every host of the inventory, prepared the way Pigsty's {@code node.yml} does before any
@@ -58,9 +59,12 @@ import dev.pig.modules.PigModule;
  * {@code node_exporter}, {@code haproxy}. What differs between distributions is in
  * {@link NodeOs}, chosen from each host's facts at plan time.
  */
-public final class NodeModule implements PigModule {
+public final class NodeModule implements Registered {
     static final String HOSTS = "/etc/hosts";
     static final String HOSTNAME = "/etc/hostname";
+    static final String RESOLV = "/etc/resolv.conf";
+    /** The first line pig writes in resolv.conf, left out when the lines already there are kept. */
+    static final String RESOLV_MARK = "# resolvers of node_dns: managed by pig";
     static final String TUNE = "/etc/sysctl.d/60-pig-tune.conf";
     static final String LIMITS = "/etc/security/limits.d/pig.conf";
     static final String CRONTAB = "/etc/cron.d/pig";
@@ -115,8 +119,34 @@ public final class NodeModule implements PigModule {
 
     @Override
     public List<String> tags() {
-        return List.of("node_name", "node_hosts", "node_repo", "node_pkg", "node_tune", "node_ulimit", "node_admin",
-                "node_timezone", "node_ntp", "node_crontab", "node_data", "node_exporter", "haproxy");
+        return List.of("node_name", "node_hosts", "node_dns", "node_repo", "node_pkg", "node_tune", "node_ulimit", "node_admin",
+                "node_timezone", "node_ntp", "node_crontab", "node_data", "node_exporter", "haproxy", "node_register");
+    }
+
+    @Override
+    public String registerTag() {
+        return "node_register";
+    }
+
+    /**
+     * What the infra nodes watch of a node: node_exporter (job {@code node}), HAProxy's metrics
+     * (job {@code haproxy}) and an ICMP probe of its address (job {@code ping}), labelled with
+     * {@code node_cluster} and the nodename; kept under the node's IP, as Pigsty does.
+     */
+    @Override
+    public List<Registration> registrations(ModuleContext ctx, Node node) {
+        HostVars v = ctx.vars(node);
+        String ins = node.nodename().isEmpty() ? node.id() : node.nodename();
+        String cls = node.nodeCluster();
+        List<Registration> out = new ArrayList<>();
+        if (v.bool("node_exporter_enabled")) {
+            out.add(Registration.Target.of("node", node.id(), cls, ins, node.id(), v.integer("node_exporter_port")));
+        }
+        if (v.bool("haproxy_enabled")) {
+            out.add(Registration.Target.of("haproxy", node.id(), cls, ins, node.id(), v.integer("haproxy_exporter_port")));
+        }
+        out.add(new Registration.Probe("ping", node.id(), Registration.labelsOf(cls, ins, node.id()), "icmp", List.of(node.id())));
+        return out;
     }
 
     @Override
@@ -141,6 +171,7 @@ public final class NodeModule implements PigModule {
         List<Staged> out = new ArrayList<>();
         name(ctx, node, v).forEach(t -> out.add(ModuleContext.stage(this, 1, "node_name", t)));
         hosts(ctx, node, v).forEach(t -> out.add(ModuleContext.stage(this, 2, "node_hosts", t)));
+        out.add(ModuleContext.stage(this, 2, "node_hosts", dns(ctx, node, v)));
         repo(ctx, v).forEach(t -> out.add(ModuleContext.stage(this, 3, "node_repo", t)));
         out.add(ModuleContext.stage(this, 4, "node_pkg", packages(v)));
         tune(ctx, v).forEach(t -> out.add(ModuleContext.stage(this, 5, "node_tune", t)));
@@ -214,6 +245,44 @@ public final class NodeModule implements PigModule {
             return ctx.file(HOSTS, "node/hosts.ftl", Map.of("node_etc_hosts", List.copyOf(records)), "0644", "root", "root",
                     "node_hosts", false);
         }));
+    }
+
+    // ---------------------------------------------------------------- node_dns
+
+    /**
+     * {@code node_dns_servers} and {@code node_dns_options} in /etc/resolv.conf: put before the
+     * lines already there ({@code add}), or in place of them ({@code overwrite}). The default
+     * server is the admin node's dnsmasq, so a node of an inventory without an infra node running
+     * it ({@code dns_enabled}) keeps its resolv.conf unless {@code node_dns_servers} is set; a
+     * resolv.conf that is a link (systemd-resolved's) is left to what manages it.
+     */
+    private Task dns(ModuleContext ctx, Node node, HostVars v) {
+        String method = v.str("node_dns_method");
+        if (method.equals("none")) {
+            return skip("file " + RESOLV, "node_dns_method is none: /etc/resolv.conf is left as it is", "node_dns");
+        }
+        boolean explicit = ctx.model().varsOf(node.id()).explicitVar("node_dns_servers").isPresent();
+        boolean dnsmasq = ctx.model().infra().stream().anyMatch(i -> Boolean.TRUE.equals(ctx.model().value(i.ip(), "dns_enabled")));
+        if (!explicit && !dnsmasq) {
+            return skip("file " + RESOLV, "no infra node runs dnsmasq (dns_enabled) and node_dns_servers is not set: /etc/resolv.conf"
+                    + " is left as it is", "node_dns");
+        }
+        List<String> ours = new ArrayList<>();
+        v.strings("node_dns_servers").stream().map(s -> adminIp(s, v).strip()).filter(s -> !s.isEmpty()).forEach(s -> ours.add("nameserver " + s));
+        v.strings("node_dns_options").stream().map(String::strip).filter(s -> !s.isEmpty()).forEach(ours::add);
+        return new Deferred("file " + RESOLV, "node_dns", b -> b.fileWithContent(RESOLV), (facts, pctx) -> {
+            FileState s = facts.file(RESOLV);
+            if (s.type() == FileState.Type.SYMLINK) {
+                return skip("file " + RESOLV, RESOLV + " is a link (to " + s.link() + "): what manages it keeps it", "node_dns");
+            }
+            List<String> lines = new ArrayList<>(ours);
+            if (method.equals("add") && s.exists() && s.content() != null) {
+                new String(s.content(), StandardCharsets.UTF_8).lines().map(String::strip)
+                        .filter(l -> !l.isEmpty() && !ours.contains(l) && !l.startsWith(RESOLV_MARK)).forEach(lines::add);
+            }
+            return ctx.file(RESOLV, "node/resolv.conf.ftl", Map.of("lines", lines, "node_dns_method", method), "0644", "root", "root",
+                    "node_dns", false);
+        });
     }
 
     // ---------------------------------------------------------------- node_repo

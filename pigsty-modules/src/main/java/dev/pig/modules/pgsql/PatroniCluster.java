@@ -24,13 +24,14 @@ public final class PatroniCluster extends ClusterSection<PatroniCluster.View> {
 
     /**
      * One member as the DCS has it: name, role (leader, replica, sync_standby, standby_leader),
-     * state, host, whether Patroni reports a setting waiting for a restart, its tags, and its lag
-     * behind the leader in bytes (-1 when unknown or for the leader).
+     * state, host, whether Patroni reports a setting waiting for a restart, its tags, its lag
+     * behind the leader in bytes (-1 when unknown or for the leader), and its timeline (-1 when
+     * PostgreSQL does not run).
      */
     public record Member(String name, String role, String state, String host, boolean pendingRestart,
-                         Map<String, String> tags, long lag) {
+                         Map<String, String> tags, long lag, int timeline) {
         public Member(String name, String role, String state, String host) {
-            this(name, role, state, host, false, Map.of(), -1);
+            this(name, role, state, host, false, Map.of(), -1, -1);
         }
 
         public boolean leads() {
@@ -72,6 +73,11 @@ public final class PatroniCluster extends ClusterSection<PatroniCluster.View> {
                 + "\" 2>/dev/null && exit 0; done; true\n");
     }
 
+    /** The section of {@code cluster}, as its members are asked it when planning. */
+    public static PatroniCluster of(dev.pig.modules.ModuleContext ctx, dev.pig.core.model.PgCluster cluster) {
+        return ClusterFacts.of(ctx, cluster).members();
+    }
+
     /** The section of one PostgreSQL cluster. */
     public static String nameOf(String cluster) {
         return ClusterSection.nameOf(KIND, cluster);
@@ -97,7 +103,7 @@ public final class PatroniCluster extends ClusterSection<PatroniCluster.View> {
                 JsonNode lag = m.path("lag");
                 out.add(new Member(m.path("name").asText(), m.path("role").asText(), m.path("state").asText(),
                         m.path("host").asText(), m.path("pending_restart").asBoolean(false), Map.copyOf(tags),
-                        lag.isNumber() ? lag.asLong() : -1));
+                        lag.isNumber() ? lag.asLong() : -1, m.path("timeline").isNumber() ? m.path("timeline").asInt() : -1));
             }
             return new View(true, List.copyOf(out), root.path("pause").asBoolean(false));
         } catch (java.io.IOException e) {

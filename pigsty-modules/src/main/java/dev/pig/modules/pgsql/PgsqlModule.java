@@ -29,7 +29,8 @@ import dev.pig.core.task.UserTask;
 import dev.pig.core.task.ValidatedFile;
 import dev.pig.modules.HostVars;
 import dev.pig.modules.ModuleContext;
-import dev.pig.modules.PigModule;
+import dev.pig.modules.Registered;
+import dev.pig.modules.Registration;
 
 /**
  * PGSQL: every PostgreSQL cluster of the inventory, run by Patroni with etcd as its DCS.
@@ -56,7 +57,7 @@ import dev.pig.modules.PigModule;
  * a restart are applied by a rolling restart, replicas first, then a switchover. Roles and
  * databases are compared with the leader's catalog and changed there.
  */
-public final class PgsqlModule implements PigModule {
+public final class PgsqlModule implements Registered {
     /** What {@code pg_dbsu_sudo: limit} allows: driving its own services. */
     static final List<String> LIMITED_SUDO = List.of("/bin/systemctl stop patroni", "/bin/systemctl start patroni",
             "/bin/systemctl reload patroni", "/bin/systemctl restart patroni", "/bin/systemctl status patroni",
@@ -78,7 +79,18 @@ public final class PgsqlModule implements PigModule {
         return List.of("pg_dbsu", "pg_install", Extensions.TAG, "pg_dir", "pg_cert", "pg_etcd", "pg_conf", "pg_reload", "pg_launch", "pg_user",
                 "pg_db", "pg_privilege", "pgbackrest_config", "pgbackrest_init", "pgbackrest_backup", "pg_crontab",
                 "pgbouncer_dir", "pgbouncer_config", "pgbouncer_user", "pgbouncer_db", "pgbouncer_hba", "pgbouncer_launch",
-                "pg_vip", "pg_service", "pg_exporter", "pgbouncer_exporter", PatroniConfig.TAG, RollingRestart.TAG);
+                "pg_vip", "pg_service", "pg_exporter", "pgbouncer_exporter", "pgbackrest_exporter", PatroniConfig.TAG, RollingRestart.TAG,
+                Monitor.REGISTER_TAG);
+    }
+
+    @Override
+    public String registerTag() {
+        return Monitor.REGISTER_TAG;
+    }
+
+    @Override
+    public List<Registration> registrations(ModuleContext ctx, Node node) {
+        return Monitor.registrations(ctx, node);
     }
 
     @Override

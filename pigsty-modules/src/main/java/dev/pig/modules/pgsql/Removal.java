@@ -105,10 +105,11 @@ final class Removal {
      */
     static List<Task> access(ModuleContext ctx, PgCluster cluster, Node node) {
         List<Task> out = new ArrayList<>();
-        for (String unit : List.of(Vip.UNIT, Monitor.PGB_EXPORTER_UNIT, Monitor.PG_EXPORTER_UNIT, Pgbouncer.UNIT)) {
+        for (String unit : List.of(Vip.UNIT, Monitor.PGB_EXPORTER_UNIT, Monitor.PGBR_EXPORTER_UNIT, Monitor.PG_EXPORTER_UNIT, Pgbouncer.UNIT)) {
             out.add(new UnitTask(unit, false, false, List.of(), List.of(), "pg_launch"));
         }
-        List<String> files = new ArrayList<>(List.of(Vip.CONF, Monitor.PGB_EXPORTER, Monitor.PGB_EXPORTER_UNIT_FILE,
+        List<String> files = new ArrayList<>(List.of(Vip.CONF, Monitor.PGB_EXPORTER, Monitor.PGB_EXPORTER_UNIT_FILE, Monitor.PGBR_EXPORTER,
+                Monitor.PGBR_EXPORTER_UNIT_FILE,
                 Monitor.PG_EXPORTER_DEFAULTS, Pgbouncer.INI, Pgbouncer.USERLIST, Pgbouncer.USEROPTS, Pgbouncer.DATABASES, Pgbouncer.HBA));
         List<String> services = Services.servedBy(ctx, node).contains(cluster)
                 ? cluster.services().stream().map(svc -> Services.path(cluster, svc)).toList() : List.of();
@@ -127,12 +128,18 @@ final class Removal {
         return "[ ! -e " + Shell.quote(path) + " ] && [ ! -L " + Shell.quote(path) + " ]";
     }
 
-    /** The instances of {@code cluster} this run does not remove: those without facts in it. */
+    /**
+     * The instances of {@code cluster} this run does not remove: those of hosts it does not
+     * remove from, and those without facts in it (unreachable). A host in the run for something
+     * else (an infra node deleting scrape targets) is no host the cluster loses.
+     */
     static List<String> staying(ModuleContext ctx, PgCluster cluster, PlanContext pctx) {
         List<String> out = new ArrayList<>();
         for (PgInstance i : cluster.instances()) {
-            String host = ctx.model().node(i.ip()).map(Node::address).orElse(i.ip());
-            if (!pctx.fleet().containsKey(host) && !pctx.fleet().containsKey(i.ip())) {
+            Node node = ctx.model().node(i.ip()).orElse(null);
+            String host = node == null ? i.ip() : node.address();
+            boolean removed = node != null && ctx.removes(node.id());
+            if (!removed || !pctx.fleet().containsKey(host) && !pctx.fleet().containsKey(i.ip())) {
                 out.add(i.name());
             }
         }

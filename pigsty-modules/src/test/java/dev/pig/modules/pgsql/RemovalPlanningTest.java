@@ -115,4 +115,14 @@ class RemovalPlanningTest {
         HostPlan p = plan("patroni-cluster-initial.json", "10.10.10.13").get("10.10.10.13");
         assertTrue(p.request().checks().contains("[ ! -e /pg ] && [ ! -L /pg ]"), p.request().checks().toString());
     }
+
+    @Test
+    void a_host_in_the_run_for_something_else_is_no_member_the_removal_loses() {
+        // pg-test-2 reports facts, as an infra node deleting registrations would, but the run removes pg-test-1 only
+        var f = PgsqlFixtures.sandbox().removal().hosts(List.of("10.10.10.11", "10.10.10.12"),
+                h -> PgsqlFixtures.patroni(h, "patroni-cluster-initial.json"));
+        var tasks = new PgsqlModule().removal(f.ctx().removing(java.util.Set.of("10.10.10.11")), f.node("10.10.10.11"));
+        PigException e = assertThrows(PigException.class, () -> f.plan("10.10.10.11", tasks));
+        assertTrue(e.getMessage().startsWith("pg-test-1 leads pg-test (as Patroni reports) and pg-test-2, pg-test-3 stay"), e.getMessage());
+    }
 }

@@ -1,0 +1,2 @@
+# Alertmanager of ${infra_name}: managed by pig (alertmanager), changes are overwritten
+ARGS=${env(args)}

@@ -1,0 +1,2 @@
+# VictoriaMetrics of ${infra_name}: managed by pig (vmetrics), changes are overwritten
+ARGS=${env(args)}

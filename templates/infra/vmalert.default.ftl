@@ -1,0 +1,2 @@
+# vmalert of ${infra_name}: managed by pig (vmalert), changes are overwritten
+ARGS=${env(args)}
