@@ -11,12 +11,12 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code pig deploy}: plan and apply every module the inventory uses, in Pigsty's order. Groups
- * of modules pig does not deploy yet (infra, minio, redis) are validated, then skipped with a
+ * of modules pig does not deploy yet (infra, redis) are validated, then skipped with a
  * warning.
  */
 @Command(name = "deploy", description = {
-        "Plan and apply every module of the inventory, in Pigsty's order: node, etcd, pgsql.",
-        "Groups of the infra, minio and redis modules are validated, then skipped with a warning: pig does not deploy them yet."})
+        "Plan and apply every module of the inventory, in Pigsty's order: node, etcd, minio, pgsql.",
+        "Groups of the infra and redis modules are validated, then skipped with a warning: pig does not deploy them yet."})
 public final class DeployCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -97,9 +97,8 @@ class EngineCommandsTest {
         List<String> warnings = r.err().lines().filter(l -> l.startsWith("Warning: group")).toList();
         assertEquals(List.of(
                 "Warning: group 'infra' is skipped: pig does not deploy the INFRA module yet.",
-                "Warning: group 'minio' is skipped: pig does not deploy the MINIO module yet.",
                 "Warning: group 'redis-ms' is skipped: pig does not deploy the REDIS module yet."), warnings);
-        assertTrue(PigRunner.run("deploy", "--help").out().contains("infra, minio and redis"));
+        assertTrue(PigRunner.run("deploy", "--help").out().contains("infra and redis"));
     }
 
     @Test

@@ -157,6 +157,22 @@ public final class Deployment {
                 u.password().ifPresent(s -> out.add(s.reveal()));
             }
         }
+        model.minio().forEach(c -> c.users().forEach(u -> out.add(u.secretKey().reveal())));
+        // pgBackRest's passphrase and S3 secret key, in whichever repository they are written
+        for (ClusterModel.HostVars v : model.vars().values()) {
+            if (v.value("pgbackrest_repo") instanceof Map<?, ?> repos) {
+                repos.values().forEach(r -> {
+                    if (r instanceof Map<?, ?> opts) {
+                        opts.forEach((k, x) -> {
+                            String key = String.valueOf(k);
+                            if ((key.contains("pass") || key.contains("secret")) && x != null && !String.valueOf(x).isBlank()) {
+                                out.add(String.valueOf(x));
+                            }
+                        });
+                    }
+                });
+            }
+        }
         // a password that is also a name of the inventory (user test, password test, in pg-test)
         // hides nothing, and masking it would garble every name it appears in
         Set<String> names = new LinkedHashSet<>();

@@ -116,6 +116,7 @@ final class PgClusters {
         // cluster-level parameters are read on the first host, as Pigsty's templates read them
         String h = first;
         checkRto(h, g);
+        BackupRepo.check(cx, h, name, g.source());
         List<PgUser> users = PgUser.read(cx, h, "pg_users");
         List<PgDatabase> dbs = PgDatabase.read(cx, h);
         checkDefaultPrivileges(h);

@@ -6,7 +6,7 @@ package dev.pig.core.param;
  * Pigsty inventory loads unchanged, with one warning per module saying so.
  */
 public enum Module {
-    INFRA(false), NODE(true), ETCD(true), MINIO(false), PGSQL(true), REDIS(false), DOCKER(false),
+    INFRA(false), NODE(true), ETCD(true), MINIO(true), PGSQL(true), REDIS(false), DOCKER(false),
     KAFKA(false), MYSQL(false), FERRET(false), JUICE(false), VIBE(false);
 
     private final boolean deployed;

@@ -33,6 +33,7 @@ import freemarker.template.TemplateBooleanModel;
  * stats auth ${haproxy(user + ":" + password)}   an HAProxy word, double-quoted
  * ARGS=${env(exporter_args)}                   a systemd EnvironmentFile value
  * SOCKET_DIR = ${py(pg_localhost)}             a Python string
+ * s3proxy.credential=${properties(secret)}     a value of a Java .properties file
  * </pre>
  */
 final class Formats {
@@ -51,6 +52,7 @@ final class Formats {
         c.setSharedVariable("haproxy", (TemplateMethodModelEx) args -> haproxy(text(args, "haproxy")));
         c.setSharedVariable("env", (TemplateMethodModelEx) args -> env(text(args, "env")));
         c.setSharedVariable("py", (TemplateMethodModelEx) args -> py(text(args, "py")));
+        c.setSharedVariable("properties", (TemplateMethodModelEx) args -> properties(text(args, "properties")));
     }
 
     private static String text(List<?> args, String fn) throws TemplateModelException {
@@ -125,6 +127,35 @@ final class Formats {
             }
         }
         return b.append('"').toString();
+    }
+
+    /**
+     * A value of a Java {@code .properties} file as {@code Properties.load} reads it back: a
+     * backslash and line breaks escaped, leading blanks kept by escaping them, and every character
+     * outside printable ASCII written as a Unicode escape (backslash, u, four hex digits), since a stream is read as ISO-8859-1.
+     */
+    static String properties(String s) {
+        StringBuilder b = new StringBuilder();
+        boolean leading = true;
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                case '\f' -> b.append("\\f");
+                case ' ' -> b.append(leading ? "\\ " : " ");
+                default -> {
+                    if (c < 0x20 || c > 0x7e) {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+            leading = leading && c == ' ';
+        }
+        return b.toString();
     }
 
     /** A Python string literal: a JSON string, which Python reads the same. */

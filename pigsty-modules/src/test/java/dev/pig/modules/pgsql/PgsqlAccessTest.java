@@ -130,7 +130,7 @@ class PgsqlAccessTest {
                 }
             });
         }
-        assertEquals(2 * 17, out.size(), "each member renders 17 access files: " + out.stream().map(DynamicTest::getDisplayName).toList());
+        assertEquals(2 * 18, out.size(), "each member renders 18 access files: " + out.stream().map(DynamicTest::getDisplayName).toList());
         return out.stream();
     }
 
