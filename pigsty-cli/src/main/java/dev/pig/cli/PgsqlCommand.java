@@ -442,6 +442,9 @@ public final class PgsqlCommand implements Runnable {
         TargetOption target;
         @Option(names = {"-y", "--yes"}, description = "Restore without asking.")
         boolean yes;
+        @Option(names = "--from", paramLabel = "CLUSTER", description = {"Restore another cluster's backups (Pigsty's clone from backup):",
+                "both clusters back up to the same repository, and CLUSTER's data is replaced by FROM's."})
+        String from;
 
         static final class TargetOption {
             @Option(names = "--time", paramLabel = "TIME", description = "A time like '2026-12-01 10:00:00+00' (UTC without an offset).")
@@ -475,8 +478,13 @@ public final class PgsqlCommand implements Runnable {
         @Override
         public Integer call() {
             Operations.Target t = target.toTarget();
-            int code = operate(spec, inventory, run, yes, true, (ctx, c) -> Operations.pitr(ctx, c, t), cluster);
-            if (code == ExitCodes.OK) {
+            int code = operate(spec, inventory, run, yes, true, (ctx, c) -> Operations.pitr(ctx, c, t, from == null ? c
+                    : ctx.model().pgCluster(from).orElseThrow(() -> new PigException(PigException.Kind.USAGE, "--from " + from
+                    + ": the inventory has no cluster of that name"))), cluster);
+            if (code == ExitCodes.OK && from != null) {
+                spec.commandLine().getOut().println("Restored " + cluster + " from the backups of " + from + " to " + t
+                        + ". It has no backup of its own yet: run 'pig deploy -l " + cluster + " -t pgbackrest' for its stanza and a first backup.");
+            } else if (code == ExitCodes.OK) {
                 spec.commandLine().getOut().println("Restored " + cluster + " to " + t + ". The new timeline has no backup yet: run 'pig pgsql backup "
                         + cluster + " full'.");
             }

@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
                 DeployCommand.class,
                 NodeCommand.class,
                 EtcdCommand.class,
+                MinioCommand.class,
                 PgsqlCommand.class,
                 SandboxCommand.class,
                 ExtCommand.class,

@@ -41,7 +41,7 @@ class CompletionCommandTest {
         String inv = PigRunner.path("inventory-examples/sandbox.yml");
         assertEquals("pg-meta\npg-test\n", PigRunner.run("__complete", "clusters", "-i", inv).out());
         assertEquals("10.10.10.10\n10.10.10.11\n10.10.10.12\n10.10.10.13\n", PigRunner.run("__complete", "hosts", "-i", inv).out());
-        assertTrue(PigRunner.run("__complete", "targets", "-i", inv).out().startsWith("infra\netcd\npg-meta\npg-test\n10.10.10.10\n"));
+        assertTrue(PigRunner.run("__complete", "targets", "-i", inv).out().startsWith("infra\netcd\nminio\npg-meta\npg-test\n10.10.10.10\n"));
     }
 
     @Test

@@ -60,6 +60,18 @@ final class BackupRepo {
         }
     }
 
+    /** {@code patroni_replica_methods} names methods pig configures: Patroni would skip an unknown one silently. */
+    static void checkReplicaMethods(BuildContext cx, String h) {
+        for (YNode.Scalar m : cx.writtenItems(h, "patroni_replica_methods")) {
+            String name = String.valueOf(m.value());
+            if (!name.equals("basebackup") && !name.equals("pgbackrest") && !name.contains("{{")) {
+                cx.diags.error("patroni_replica_methods has '" + name + "', a method pig does not configure", m.source(),
+                        "Use basebackup (a copy from the leader) and pgbackrest (a restore from the backup repository), in the order\n"
+                                + "Patroni should try them, like [ pgbackrest, basebackup ].");
+            }
+        }
+    }
+
     private static String scalar(YNode.Map m, String key, String dflt) {
         return m.get(key) instanceof YNode.Scalar s && s.value() != null ? String.valueOf(s.value()) : dflt;
     }

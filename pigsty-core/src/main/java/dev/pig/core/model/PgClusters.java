@@ -89,6 +89,7 @@ final class PgClusters {
                     name + "-" + role.value(), upstream, cx.bool(h, "pg_offline_query"),
                     cx.integer(h, "pg_weight"), cx.integer(h, "pg_port"));
             instances.add(inst);
+            BackupRepo.checkReplicaMethods(cx, h);
             if (role == PgRole.PRIMARY) {
                 primaries.add(h);
             }

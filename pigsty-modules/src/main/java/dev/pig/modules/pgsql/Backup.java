@@ -57,6 +57,15 @@ final class Backup {
         return n.v().bool("pgbackrest_enabled") ? "pgbackrest --stanza=" + n.cluster().name() + " archive-push %p" : "";
     }
 
+    /**
+     * The command Patroni's {@code pgbackrest} replica method runs: the newest backup restored into
+     * the empty data directory as a standby, which then replays the archive and streams from the
+     * leader; empty when pgBackRest is off.
+     */
+    static String replicaRestore(PgNode n) {
+        return n.v().bool("pgbackrest_enabled") ? "pgbackrest --stanza=" + n.cluster().name() + " --delta --type=standby restore" : "";
+    }
+
     /** The callback Patroni runs when this member's role changes, or empty when pgBackRest is off. */
     static String roleChangeCallback(HostVars v) {
         return v.bool("pgbackrest_enabled") ? ROLE_CHANGE : "";
@@ -159,7 +168,7 @@ final class Backup {
 
     /** The repository's identity: its type and where it is, never a secret. */
     static String repositoryId(String method, Map<String, String> repo) {
-        StringBuilder b = new StringBuilder("# the pgBackRest repository of pgbackrest.conf (pgbackrest_method: " + method + "): managed by pig\n");
+        StringBuilder b = new StringBuilder("# the repository of pgbackrest.conf (pgbackrest_method: " + method + "): managed by pig\n");
         for (String k : List.of("type", "path", "s3-endpoint", "s3-bucket", "storage-port", "cipher-type")) {
             if (repo.containsKey(k)) {
                 b.append(k).append('=').append(repo.get(k).replaceAll("[\\r\\n]", " ")).append('\n');
@@ -188,6 +197,8 @@ final class Backup {
         String endpoint = repo.getOrDefault("s3-endpoint", "");
         String caFile = repo.getOrDefault("storage-ca-file", "");
         java.util.Optional<S3Endpoint> store = S3Endpoint.of(n.ctx(), endpoint);
+        store.ifPresent(st -> st.checkCredentials(repo.getOrDefault("s3-key", ""), repo.getOrDefault("s3-key-secret", ""),
+                "pgbackrest_repo." + n.v().str("pgbackrest_method") + " of " + n.cluster().name()));
         if (store.isPresent() && store.get().https() && !caFile.isEmpty()) {
             String dir = caFile.substring(0, Math.max(1, caFile.lastIndexOf('/')));
             if (!dir.equals("/etc") && !dir.equals("/")) {

@@ -120,12 +120,25 @@ public final class Operations {
      * what bringing a cluster back in time means.
      */
     public static Map<Node, List<Task>> pitr(ModuleContext ctx, PgCluster cluster, Target target) {
+        return pitr(ctx, cluster, target, cluster);
+    }
+
+    /**
+     * A point-in-time recovery of {@code cluster} from the backups of {@code from}: another
+     * cluster's stanza in the same repository (Pigsty's clone from backup), read through the
+     * repository options of {@code cluster}'s own pgbackrest.conf. The restored data keeps
+     * {@code from}'s system identifier; {@code cluster}'s stanza is made on it afterwards.
+     */
+    public static Map<Node, List<Task>> pitr(ModuleContext ctx, PgCluster cluster, Target target, PgCluster from) {
+        if (from != cluster) {
+            sameRepository(ctx, cluster, from);
+        }
         Map<Node, List<Task>> out = new LinkedHashMap<>();
         for (PgInstance me : cluster.instances()) {
             PgNode n = PgNode.of(ctx, cluster, me);
             HostVars v = n.v();
             requireBackrest(v, cluster);
-            BackrestInfo info = n.facts().backrest();
+            BackrestInfo info = from == cluster ? n.facts().backrest() : new BackrestInfo(from.name(), n.pg());
             Postgres pg = n.pg();
             Patroni patroni = n.patroni();
             String pid = Shell.quote(v.str("pg_data") + "/postmaster.pid");
@@ -139,7 +152,7 @@ public final class Operations {
             tasks.add(Stage.of(1, "pitr stop replicas", onRole(n, false, "stop patroni on " + me.name(), lead -> stop)));
             tasks.add(Stage.of(2, "pitr stop leader", Leader.only(n, "command stop patroni on the leader", "pg_pitr",
                     b -> b.sections(info.name()), (facts, pctx) -> {
-                        checkRestorable(facts, facts.extra(info), target, cluster);
+                        checkRestorable(facts, facts.extra(info), target, from);
                         return CommandTask.always("stop patroni on " + me.name(), stop, "pg_pitr");
                     })));
 
@@ -152,7 +165,11 @@ public final class Operations {
                     "recovery_target_timeline")) {
                 reset.append("ALTER SYSTEM RESET ").append(p).append(";\n");
             }
-            List<String> restoreArgs = new ArrayList<>(List.of("--stanza=" + cluster.name(), "--delta"));
+            List<String> restoreArgs = new ArrayList<>(List.of("--stanza=" + from.name(), "--delta"));
+            if (from != cluster) {
+                // the stanza of another cluster: its section is not in this cluster's pgbackrest.conf
+                restoreArgs.add("--pg1-path=" + v.str("pg_data"));
+            }
             restoreArgs.addAll(target.options());
             restoreArgs.add("restore");
             // stdin is the SQL for psql at the end: nothing before it reads it
@@ -189,6 +206,27 @@ public final class Operations {
             out.put(ctx.model().node(me.ip()).orElseThrow(), tasks);
         }
         return out;
+    }
+
+    /** Refuses a restore from a cluster whose backups are in another repository than this cluster's. */
+    static void sameRepository(ModuleContext ctx, PgCluster cluster, PgCluster from) {
+        HostVars mine = ctx.vars(ctx.model().node(cluster.instances().get(0).ip()).orElseThrow());
+        HostVars theirs = ctx.vars(ctx.model().node(from.instances().get(0).ip()).orElseThrow());
+        requireBackrest(theirs, from);
+        Map<String, String> a = Backup.repo(mine);
+        Map<String, String> b = Backup.repo(theirs);
+        for (String k : List.of("type", "path", "s3-endpoint", "s3-bucket", "storage-port", "cipher-type", "cipher-pass")) {
+            if (!java.util.Objects.equals(a.get(k), b.get(k))) {
+                throw new PigException(PigException.Kind.USAGE, cluster.name() + " and " + from.name() + " back up to different repositories ("
+                        + k + " differs): " + cluster.name() + " can restore only backups of its own repository. Give both the same"
+                        + " pgbackrest_method and pgbackrest_repo entry.");
+            }
+        }
+        if (!"s3".equals(a.get("type"))) {
+            throw new PigException(PigException.Kind.USAGE, "the repository of " + from.name() + " is on its own members ("
+                    + mine.str("pgbackrest_method") + "): only a shared repository, like S3 (pgbackrest_method: minio), holds backups"
+                    + " another cluster can restore");
+        }
     }
 
     /** Refuses a target no backup of the leader's repository can reach. */
