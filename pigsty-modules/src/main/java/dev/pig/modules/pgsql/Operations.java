@@ -193,6 +193,17 @@ public final class Operations {
                     + " && exit 0; sleep 1; done; echo 'patroni did not lead on the restored data in 300 s' >&2; exit 1";
             tasks.add(Stage.of(5, "pitr start leader", Leader.only(n, "command start the leader", "pg_pitr", b -> { },
                     (facts, pctx) -> CommandTask.always("start " + me.name() + " on the restored data", lead, "pg_pitr"))));
+            if (from != cluster) {
+                // the data is from's, with its system identifier: the stanza made for the data it replaced no longer
+                // fits it, and gets made again, then a first full backup of the new data (pg-backup init)
+                String name = cluster.name();
+                String anew = pg.pgbackrest("--stanza=" + name, "stop") + " || true; "
+                        + pg.pgbackrest("--stanza=" + name, "--force", "stanza-delete") + " || true; "
+                        + pg.pgbackrest("--stanza=" + name, "start") + " || true; " + pg.script(Backup.SCRIPT, "init", "--wait");
+                tasks.add(Stage.of(5, "pitr start leader", Leader.only(n, "command the stanza of " + name + " for its new data", "pg_pitr",
+                        b -> { }, (facts, pctx) -> CommandTask.always("stanza " + name + " made again for the data of " + from.name(), anew,
+                                "pg_pitr"))));
+            }
             String streams = pg.streams();
             // the data goes only once the restored leader answers as the primary: a recovery that failed
             // on the leader leaves every replica as it was
