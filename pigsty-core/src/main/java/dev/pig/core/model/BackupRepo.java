@@ -40,6 +40,13 @@ final class BackupRepo {
         Source repoAt = repoVar != null && repoVar.source().known() ? repo.source() : methodAt;
         String type = scalar(repo, "type", "posix");
         if (type.equals("s3")) {
+            String endpoint = scalar(repo, "s3_endpoint", "");
+            Source endpointAt = repo.get("s3_endpoint") != null && repo.get("s3_endpoint").source().known()
+                    ? repo.get("s3_endpoint").source() : repoAt;
+            if (!endpoint.contains("{{") && !Net.isIp(endpoint) && !Net.isHostname(endpoint)) {
+                cx.diags.error("pgbackrest_repo." + method + ".s3_endpoint '" + endpoint + "' is neither a host name nor an IP address",
+                        endpointAt, "Write the S3 server's name or address alone, like sss.pigsty or 10.10.10.10; its port goes in storage_port.");
+            }
             String bucket = scalar(repo, "s3_bucket", "");
             Source bucketAt = repo.get("s3_bucket") != null && repo.get("s3_bucket").source().known() ? repo.get("s3_bucket").source() : repoAt;
             if (bucket.isEmpty()) {

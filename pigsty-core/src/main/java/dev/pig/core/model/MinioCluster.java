@@ -82,9 +82,40 @@ public record MinioCluster(String name, String group, String server, List<Member
             cx.diags.error("minio_data '" + data + "' names several drives but minio_server is s3proxy",
                     cx.sourceOf(first, "minio_data", at), "S3Proxy keeps its buckets in one directory: set minio_data to one path like /data/minio.");
         }
+        checkWords(cx, first, name, at, members);
         List<Bucket> buckets = buckets(cx, first, s3proxy);
         List<User> users = users(cx, first, s3proxy, buckets);
         return new MinioCluster(name, g.name(), server, List.copyOf(members), buckets, users);
+    }
+
+    private static final java.util.regex.Pattern USER = java.util.regex.Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
+    private static final java.util.regex.Pattern SHA256 = java.util.regex.Pattern.compile("[0-9a-fA-F]{64}");
+
+    /** Values that become names: of a user, in a certificate and /etc/hosts, in a file name and a unit. */
+    private static void checkWords(BuildContext cx, String h, String cluster, Source at, List<Member> members) {
+        String user = cx.str(h, "minio_user");
+        if (!user.contains("{{") && !USER.matcher(user).matches()) {
+            cx.diags.error("minio_user '" + user + "' is not a user name", cx.sourceOf(h, "minio_user", at),
+                    "Name the OS user with lowercase letters, digits, '_' and '-', starting with a letter or '_', like minio.");
+        }
+        String domain = cx.str(h, "minio_domain");
+        if (!domain.isEmpty() && !domain.contains("{{") && !Net.isHostname(domain) && !Net.isIp(domain)) {
+            cx.diags.error("minio_domain '" + domain + "' is not a host name", cx.sourceOf(h, "minio_domain", at),
+                    "It goes into the server's certificate and the clients' endpoints: write a name like sss.pigsty.");
+        }
+        for (Member m : members) {
+            String node = cx.str(m.ip(), "minio_node").replace("${minio_cluster}", cluster).replace("${minio_seq}", String.valueOf(m.seq()));
+            if (!node.contains("{{") && !node.contains("${") && !Net.isHostname(node)) {
+                cx.diags.error("minio_node is '" + node + "' for " + m.ip() + ", which is not a host name", cx.sourceOf(m.ip(), "minio_node", at),
+                        "Write a pattern of a host name, like ${minio_cluster}-${minio_seq}.pigsty.");
+                break;
+            }
+        }
+        String sha = cx.str(h, "minio_s3proxy_sha256");
+        if (!sha.contains("{{") && !SHA256.matcher(sha).matches()) {
+            cx.diags.error("minio_s3proxy_sha256 '" + sha + "' is not a sha256", cx.sourceOf(h, "minio_s3proxy_sha256", at),
+                    "Write the 64 hexadecimal digits 'sha256sum' prints for the jar minio_s3proxy_url points to.");
+        }
     }
 
     private static List<Bucket> buckets(BuildContext cx, String h, boolean s3proxy) {

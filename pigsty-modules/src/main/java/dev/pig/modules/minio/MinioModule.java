@@ -210,8 +210,8 @@ public final class MinioModule implements PigModule {
         String cmd = env + "rm -f " + Shell.quote(part) + "; curl -fsSL --retry 3 --connect-timeout 20 -o " + Shell.quote(part) + " "
                 + Shell.quote(url) + " || { echo " + Shell.quote("cannot fetch S3Proxy from " + url + " (proxy_env applies)") + " >&2; exit 1; }; "
                 + "got=$(sha256sum " + Shell.quote(part) + " | cut -d' ' -f1); if [ \"$got\" != " + Shell.quote(sha) + " ]; then rm -f "
-                + Shell.quote(part) + "; echo \"the file at " + url.replace("\"", "") + " has sha256 $got, not the pinned "
-                + sha + " (minio_s3proxy_sha256): it is not installed\" >&2; exit 1; fi; chmod 0644 " + Shell.quote(part) + " && mv -f "
+                + Shell.quote(part) + "; printf 'the file at %s has sha256 %s, not the pinned %s (minio_s3proxy_sha256): it is not installed\\n' "
+                + Shell.quote(url) + " \"$got\" " + Shell.quote(sha) + " >&2; exit 1; fi; chmod 0644 " + Shell.quote(part) + " && mv -f "
                 + Shell.quote(part) + " " + Shell.quote(jar);
         return CommandTask.unlessFacts("fetch " + jar, b -> b.files(jar), f -> f.file(jar).exists() && f.file(jar).sha256().equals(sha),
                 jar + " has the pinned sha256 " + sha.substring(0, 12) + "…", cmd, "minio_install");

@@ -38,6 +38,6 @@ final class S3Layout {
 
     /** A one-line check that the member takes connections on its S3 port at {@code host}. */
     static String answers(MinioNode n, String host) {
-        return "timeout 2 bash -c " + dev.pig.core.ssh.Shell.quote("</dev/tcp/" + host + "/" + n.me().port()) + " 2>/dev/null";
+        return "timeout 2 bash -c '</dev/tcp/$1/$2' sh " + dev.pig.core.ssh.Shell.quote(host) + " " + n.me().port() + " 2>/dev/null";
     }
 }

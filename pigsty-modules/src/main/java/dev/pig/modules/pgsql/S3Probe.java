@@ -33,8 +33,8 @@ final class S3Probe extends ClusterSection<S3Probe.View> {
         if (host.isEmpty() || !port.matches("\\d{1,5}")) {
             return new S3Probe(cluster, "echo none\n");
         }
-        String target = "</dev/tcp/" + host + "/" + port;
-        return new S3Probe(cluster, "if timeout 3 bash -c " + Shell.quote(target) + " 2>/dev/null; then echo open; "
+        // the host and port reach bash as arguments, never as its code
+        return new S3Probe(cluster, "if timeout 3 bash -c '</dev/tcp/$1/$2' sh " + Shell.quote(host) + " " + port + " 2>/dev/null; then echo open; "
                 + "elif getent hosts " + Shell.quote(host) + " >/dev/null 2>&1; then echo refused; else echo unresolved; fi\n");
     }
 
