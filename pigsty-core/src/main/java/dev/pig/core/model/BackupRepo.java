@@ -43,7 +43,10 @@ final class BackupRepo {
             String endpoint = scalar(repo, "s3_endpoint", "");
             Source endpointAt = repo.get("s3_endpoint") != null && repo.get("s3_endpoint").source().known()
                     ? repo.get("s3_endpoint").source() : repoAt;
-            if (!endpoint.contains("{{") && !Net.isIp(endpoint) && !Net.isHostname(endpoint)) {
+            if (endpoint.isEmpty()) {
+                cx.diags.error("pgbackrest_repo." + method + " of cluster '" + cluster + "' is an S3 repository without s3_endpoint",
+                        repoAt, "Name the S3 server, like s3_endpoint: sss.pigsty, with its port in storage_port.");
+            } else if (!endpoint.contains("{{") && !Net.isIp(endpoint) && !Net.isHostname(endpoint)) {
                 cx.diags.error("pgbackrest_repo." + method + ".s3_endpoint '" + endpoint + "' is neither a host name nor an IP address",
                         endpointAt, "Write the S3 server's name or address alone, like sss.pigsty or 10.10.10.10; its port goes in storage_port.");
             }

@@ -208,6 +208,7 @@ public record MinioCluster(String name, String group, String server, List<Member
     /** A name S3 takes that resembles {@code name}. */
     static String suggestion(String name) {
         String s = name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9.-]", "-").replaceAll("^[.-]+|[.-]+$", "");
+        s = s.matches("\\d+\\.\\d+\\.\\d+\\.\\d+") ? "bucket-" + s.replace('.', '-') : s;
         s = s.length() > 63 ? s.substring(0, 63) : s;
         return s.length() < 3 ? (s + "-bucket").replaceAll("^-", "") : s;
     }
