@@ -1,24 +1,29 @@
 package dev.pig.cli;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import dev.pig.core.diag.PigException;
 import dev.pig.core.exec.ApplyResult;
 import dev.pig.core.exec.Executor;
-import dev.pig.core.exec.HostFailure;
 import dev.pig.core.exec.Planner;
 import dev.pig.core.exec.ProgressListener;
 import dev.pig.core.fact.FactGatherer;
+import dev.pig.core.fact.FactRequest;
+import dev.pig.core.fact.FactsFile;
+import dev.pig.core.fact.Gathered;
+import dev.pig.core.model.DefaultPasswords;
 import dev.pig.core.model.ModelLoader;
+import dev.pig.core.model.Node;
 import dev.pig.core.plan.Plan;
-import dev.pig.core.plan.PlanRenderer;
 import dev.pig.core.ssh.Connections;
+import dev.pig.core.ssh.SshTarget;
+import dev.pig.core.task.Task;
 import dev.pig.core.template.Templates;
 import dev.pig.modules.Deployment;
 import dev.pig.modules.ModuleContext;
@@ -26,78 +31,104 @@ import dev.pig.modules.Modules;
 import dev.pig.modules.Selection;
 
 /**
- * One run against hosts: the deployment of the selected modules, one SSH connection per host
- * for the whole run, and the plan / apply / report steps the commands share.
+ * One run against hosts: the deployment (or removal) of the selected modules, one SSH connection
+ * per host for the whole run, and the engine's steps on it: gather facts, plan, apply. Commands
+ * reach hosts only through here, by way of the {@link Workflow}.
  */
 final class EngineRun implements AutoCloseable {
     static final Duration FACTS_TIMEOUT = Duration.ofMinutes(2);
     static final Duration STEP_TIMEOUT = Duration.ofMinutes(15);
 
     private final Deployment deployment;
+    private final ModuleContext context;
     private final Connections pool;
     private final FactGatherer gatherer;
     private final RunOptions run;
     private final ModelLoader.Loaded loaded;
     private final boolean removal;
 
-    EngineRun(ModelLoader.Loaded loaded, RunOptions run, Set<String> modules) {
-        this(loaded, run, modules, false);
-    }
-
     /** @param removal plan the removal of the modules instead of their deployment ({@code pig node rm}) */
-    EngineRun(ModelLoader.Loaded loaded, RunOptions run, Set<String> modules, boolean removal) {
+    EngineRun(ModelLoader.Loaded loaded, RunOptions run, Selection selection, boolean removal) {
         this.run = run;
         this.loaded = loaded;
         this.removal = removal;
-        ModuleContext ctx = new ModuleContext(loaded.model(), Templates.create(run.templateDir()));
-        Selection sel = Selection.of(run.limit, run.tags, modules).checkTags(Modules.all());
-        this.deployment = removal ? Deployment.removal(loaded.model(), Modules.all(), ctx, sel)
-                : Deployment.of(loaded.model(), Modules.all(), ctx, sel);
+        this.context = new ModuleContext(loaded.model(), Templates.create(run.templateDir()));
+        Selection sel = selection.checkTags(Modules.all());
+        this.deployment = removal ? Deployment.removal(loaded.model(), Modules.all(), context, sel)
+                : Deployment.of(loaded.model(), Modules.all(), context, sel);
         this.pool = run.connections();
         this.gatherer = new FactGatherer(deployment.factSections());
-    }
-
-    /**
-     * Warns, one line per group, about inventory groups of modules pig does not deploy yet, when
-     * a run covers every module (no -t, no module command).
-     */
-    static void warnSkipped(ModelLoader.Loaded loaded, RunOptions run, Set<String> modules, PrintWriter err) {
-        if (modules.isEmpty() && (run.tags == null || run.tags.isBlank())) {
-            Modules.skipped(loaded.model()).forEach(w -> err.println("Warning: " + w + "."));
-            err.flush();
-        }
     }
 
     Deployment deployment() {
         return deployment;
     }
 
+    ModuleContext context() {
+        return context;
+    }
+
     Connections connections() {
         return pool;
     }
 
-    FactGatherer gatherer() {
-        return gatherer;
+    /** How this run reaches a node. */
+    SshTarget target(Node n) {
+        return deployment.targets().get(Deployment.target(n).host());
     }
 
+    /** The plan of the deployment's work. */
     Plan plan() {
-        return plan(deployment.work());
+        return plan(deployment.work(), Gathered.none());
     }
 
-    /** One line on what planning cost: hosts, round trips, time. */
-    static String factsLine(java.util.Map<String, Integer> roundTrips, long nanos) {
-        int hosts = roundTrips.size();
-        int max = roundTrips.values().stream().mapToInt(Integer::intValue).max().orElse(0);
-        return String.format("Facts from %d host(s) in %.1f s, %s.", hosts, nanos / 1e9,
-                max <= 1 ? "one round trip each" : "at most " + max + " round trips per host");
+    /** The plan of other work (an operation's), using facts a probe gathered wherever they hold what the tasks need. */
+    Plan planNodes(Map<Node, List<Task>> work, Gathered probed) {
+        Map<SshTarget, List<Task>> byTarget = new LinkedHashMap<>();
+        work.forEach((n, tasks) -> byTarget.put(target(n), tasks));
+        return plan(byTarget, probed);
     }
 
-    /** Plans other work than the deployment's (a removal), with the same connections and secrets. */
-    Plan plan(java.util.Map<dev.pig.core.ssh.SshTarget, java.util.List<dev.pig.core.task.Task>> work) {
+    private Plan plan(Map<SshTarget, List<Task>> work, Gathered probed) {
         if (!removal && !run.allowDefaultPasswords) {
-            refuseGuessablePasswords(work.keySet().stream().map(dev.pig.core.ssh.SshTarget::host).collect(java.util.stream.Collectors.toSet()));
+            refuseGuessablePasswords(work.keySet().stream().map(SshTarget::host).collect(Collectors.toSet()));
         }
-        return new Planner(pool, gatherer, FACTS_TIMEOUT, run.forks).plan(work, deployment.masker());
+        return planner().plan(work, probed, deployment.masker());
+    }
+
+    /** The facts each host is asked for, one round trip per host, all at once. */
+    Gathered gather(Map<SshTarget, FactRequest> requests) {
+        return planner().gather(requests, deployment.masker());
+    }
+
+    /** {@link #gather}, keeping what each host printed, for {@code pig facts -o}. */
+    FactsFile record(Map<SshTarget, FactRequest> requests) {
+        return planner().record(requests, deployment.masker());
+    }
+
+    /** The plan of the deployment's work from recorded facts, reaching no host. */
+    Plan planRecorded(FactsFile recorded) {
+        Map<SshTarget, List<Task>> work = deployment.work();
+        if (!removal && !run.allowDefaultPasswords) {
+            refuseGuessablePasswords(work.keySet().stream().map(SshTarget::host).collect(Collectors.toSet()));
+        }
+        return Planner.planRecorded(work, recorded.parse(gatherer), deployment.masker());
+    }
+
+    /** {@link #gather}, each host also timing each section of its facts script. */
+    Gathered gatherTimed(Map<SshTarget, FactRequest> requests) {
+        return new Planner(pool, gatherer, FACTS_TIMEOUT, run.forks, true).gather(requests, deployment.masker());
+    }
+
+    /** {@link #gather} by node. */
+    Gathered probe(Map<Node, FactRequest> requests) {
+        Map<SshTarget, FactRequest> byTarget = new LinkedHashMap<>();
+        requests.forEach((n, r) -> byTarget.put(target(n), r));
+        return gather(byTarget);
+    }
+
+    private Planner planner() {
+        return new Planner(pool, gatherer, FACTS_TIMEOUT, run.forks);
     }
 
     /**
@@ -106,11 +137,11 @@ final class EngineRun implements AutoCloseable {
      * Sandbox nodes are reachable from this machine only, so their inventories plan unchanged.
      */
     private void refuseGuessablePasswords(Set<String> planned) {
-        java.util.List<String> problems = new java.util.ArrayList<>();
-        for (dev.pig.core.model.DefaultPasswords.Finding f : InventoryPasswords.findings(loaded)) {
-            java.util.List<String> exposed = f.hosts().stream().filter(planned::contains).filter(h -> {
-                dev.pig.core.model.Node n = loaded.model().node(h).orElseThrow();
-                return !dev.pig.core.model.DefaultPasswords.isSandbox(n, loaded.model().varsOf(n.id()));
+        List<String> problems = new ArrayList<>();
+        for (DefaultPasswords.Finding f : InventoryPasswords.findings(loaded)) {
+            List<String> exposed = f.hosts().stream().filter(planned::contains).filter(h -> {
+                Node n = loaded.model().node(h).orElseThrow();
+                return !DefaultPasswords.isSandbox(n, loaded.model().varsOf(n.id()));
             }).toList();
             if (!exposed.isEmpty()) {
                 problems.add("  " + f.describe() + " (" + (f.written() ? f.source().file() + " line " + f.source().line()
@@ -125,89 +156,14 @@ final class EngineRun implements AutoCloseable {
         }
     }
 
-    /** Applies a plan, printing a line per step; returns the exit code. */
-    int apply(Plan plan, boolean checkFresh, PrintWriter out, PrintWriter err) {
-        return apply(plan, checkFresh, false, out, err);
-    }
-
     /**
-     * Applies a plan, printing a line when a step starts and one when it is done.
+     * Applies exactly the plan, reporting each step to {@code progress}.
      *
-     * @param detailed {@code --detailed-exitcode}: exit 2 when changes were applied, 0 when none
-     * @return the exit code
+     * @param checkFresh refuse the whole plan when a host changed since it was made (a saved plan)
      */
-    int apply(Plan plan, boolean checkFresh, boolean detailed, PrintWriter out, PrintWriter err) {
-        long start = System.nanoTime();
-        ProgressListener progress = new ProgressListener() {
-            @Override
-            public void stepStarted(int index, int total, String task, int hosts) {
-                out.println(dev.pig.core.exec.StepReport.startLine(index, total, task, hosts));
-                out.flush();
-            }
-
-            @Override
-            public void stepDone(dev.pig.core.exec.StepReport r) {
-                out.println(r.line());
-                out.flush();
-            }
-
-            @Override
-            public void hostFailed(HostFailure f) {
-                err.println("Error: " + f);
-                err.flush();
-            }
-        };
-        ApplyResult r = new Executor(pool, gatherer, run.forks, STEP_TIMEOUT, deployment.masker(), progress)
+    ApplyResult apply(Plan plan, boolean checkFresh, ProgressListener progress) {
+        return new Executor(pool, gatherer, run.forks, STEP_TIMEOUT, deployment.masker(), progress)
                 .apply(plan, deployment.targets(), checkFresh);
-        int changes = r.changed().values().stream().mapToInt(Integer::intValue).sum();
-        String took = String.format("%.1f s", (System.nanoTime() - start) / 1e9);
-        if (r.ok()) {
-            out.println("Apply complete: " + changes + " change(s) on " + r.changed().values().stream().filter(n -> n > 0).count()
-                    + " host(s) in " + took + ".");
-            return detailed && changes > 0 ? ExitCodes.CHANGES_PENDING : ExitCodes.OK;
-        }
-        err.println();
-        err.println("Apply failed on " + r.failures().size() + " host(s); " + changes + " change(s) were made elsewhere in " + took + ":");
-        for (HostFailure f : r.failures()) {
-            err.println("  " + f);
-        }
-        err.println("Fix the cause and run again: hosts that converged report no changes.");
-        boolean nothing = changes == 0 && plan.hosts().stream().allMatch(h -> h.error() != null);
-        return nothing ? ExitCodes.UNAVAILABLE : ExitCodes.FAILURE;
-    }
-
-    /** Prints the plan; returns true when there is something to apply. */
-    static boolean show(Plan plan, boolean verbose, PrintWriter out) {
-        out.print(PlanRenderer.text(plan, verbose));
-        out.flush();
-        return !plan.isEmpty();
-    }
-
-    /** The exit code of a plan that could not be made for any host, or -1. */
-    static int unreachable(Plan plan, PrintWriter err) {
-        if (!plan.hosts().isEmpty() && plan.hosts().stream().allMatch(h -> h.error() != null)) {
-            err.println("Error: no host could be reached; nothing was done.");
-            return ExitCodes.UNAVAILABLE;
-        }
-        return -1;
-    }
-
-    /** Asks before applying unless {@code -y}; without a terminal to ask on, refuses. */
-    static boolean confirm(boolean yes, PrintWriter out) {
-        if (yes) {
-            return true;
-        }
-        if (System.console() == null) {
-            throw new PigException(PigException.Kind.USAGE, "not applying without confirmation: run with -y to apply non-interactively");
-        }
-        out.print("Apply these changes? Only 'yes' applies: ");
-        out.flush();
-        try {
-            String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-            return "yes".equals(line == null ? "" : line.trim());
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     @Override

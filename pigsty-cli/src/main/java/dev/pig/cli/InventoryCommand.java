@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
-import dev.pig.core.diag.Diagnostic;
+import dev.pig.cli.views.View;
 import dev.pig.core.diag.PigException;
 import dev.pig.core.inventory.Var;
 import dev.pig.core.model.ClusterModel;
@@ -39,10 +39,7 @@ public final class InventoryCommand implements Runnable {
     }
 
     static void printWarnings(PrintWriter err, ModelLoader.Loaded loaded) {
-        for (Diagnostic d : loaded.diagnostics().warnings()) {
-            err.print(d.render());
-        }
-        err.flush();
+        new View(err, err).warnings(loaded);
     }
 
     /** {@code pig inventory validate}: exit 0 when valid (warnings on stderr), 65 with every error. */

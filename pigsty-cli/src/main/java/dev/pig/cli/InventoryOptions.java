@@ -19,6 +19,16 @@ public final class InventoryOptions {
 
     /** Loads and validates the inventory; errors are thrown, warnings returned with the model. */
     ModelLoader.Loaded load() {
-        return ModelLoader.load(inventory, extraVars);
+        return load(List.of());
+    }
+
+    /**
+     * {@link #load()} with a command's own extra variables after the {@code -e} ones, so they win
+     * ({@code pig pgsql rm --rm-data} is {@code -e pg_rm_data=true}).
+     */
+    ModelLoader.Loaded load(List<String> more) {
+        List<String> vars = new ArrayList<>(extraVars);
+        vars.addAll(more);
+        return ModelLoader.load(inventory, vars);
     }
 }

@@ -1,12 +1,11 @@
 package dev.pig.cli;
 
 import java.util.Set;
-import java.util.concurrent.Callable;
 
+import dev.pig.modules.Selection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -26,28 +25,26 @@ public final class MinioCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** {@code pig minio add SELECTOR}: plan and apply the MINIO module on those members. */
-    @Command(name = "add", description = "Plan and apply the MINIO module on the selected members.")
-    static final class Add implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
+    /** The MINIO module on the members a selector names; giving {@code -l} too would leave one of them silently unused. */
+    abstract static class OnMembers extends HostsCommand {
         @Mixin
-        InventoryOptions inventory;
-
-        @Mixin
-        RunOptions run;
-
+        ApplyOptions apply;
         @Parameters(index = "0", paramLabel = "SELECTOR", description = "Hosts, groups or clusters, comma-separated.")
         String selector;
 
-        @Option(names = {"-y", "--yes"}, description = "Apply without asking.")
-        boolean yes;
+        Selection members() {
+            run.refuseLimit("give the members as SELECTOR or with -l, not both");
+            return run.selection().withLimit(selector).withModules(Set.of("minio"));
+        }
+    }
 
+    /** {@code pig minio add SELECTOR}: plan and apply the MINIO module on those members. */
+    @Command(name = "add", description = "Plan and apply the MINIO module on the selected members.")
+    static final class Add extends OnMembers {
         @Override
         public Integer call() {
-            NodeCommand.limitTo(run, selector);
-            return ApplyCommand.applyWith(spec, inventory, run, null, yes, Set.of("minio"));
+            Selection sel = members();
+            return workflow().apply(inventory.load(), Request.deploy(sel), apply.policy());
         }
     }
 
@@ -57,26 +54,11 @@ public final class MinioCommand implements Runnable {
      * {@code minio_safeguard} is set for a selected member.
      */
     @Command(name = "rm", description = "Stop the S3 server on the selected members and remove it (data with minio_rm_data).")
-    static final class Rm implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        InventoryOptions inventory;
-
-        @Mixin
-        RunOptions run;
-
-        @Parameters(index = "0", paramLabel = "SELECTOR", description = "Hosts, groups or clusters, comma-separated.")
-        String selector;
-
-        @Option(names = {"-y", "--yes"}, description = "Apply without asking.")
-        boolean yes;
-
+    static final class Rm extends OnMembers {
         @Override
         public Integer call() {
-            NodeCommand.limitTo(run, selector);
-            return ApplyCommand.applyWith(spec, inventory, run, null, yes, Set.of("minio"), true);
+            Selection sel = members();
+            return workflow().apply(inventory.load(), Request.removal(sel), apply.policy());
         }
     }
 }

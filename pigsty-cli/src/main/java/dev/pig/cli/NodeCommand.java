@@ -1,13 +1,11 @@
 package dev.pig.cli;
 
 import java.util.Set;
-import java.util.concurrent.Callable;
 
-import dev.pig.core.diag.PigException;
+import dev.pig.modules.Selection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -26,36 +24,26 @@ public final class NodeCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** The selector becomes the run's limit; giving both would leave one of them silently unused. */
-    static void limitTo(RunOptions run, String selector) {
-        if (run.limit != null && !run.limit.isBlank()) {
-            throw new PigException(PigException.Kind.USAGE, "give the hosts as SELECTOR or with -l, not both");
+    /** The NODE module on the hosts a selector names; giving {@code -l} too would leave one of them silently unused. */
+    abstract static class OnNodes extends HostsCommand {
+        @Mixin
+        ApplyOptions apply;
+        @Parameters(index = "0", paramLabel = "SELECTOR", description = "Hosts, groups or clusters, comma-separated.")
+        String selector;
+
+        Selection nodes() {
+            run.refuseLimit("give the hosts as SELECTOR or with -l, not both");
+            return run.selection().withLimit(selector).withModules(Set.of("node"));
         }
-        run.limit = selector;
     }
 
     /** {@code pig node add SELECTOR}: plan and apply the NODE module on those hosts. */
     @Command(name = "add", description = "Plan and apply the NODE module on the selected hosts.")
-    static final class Add implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        InventoryOptions inventory;
-
-        @Mixin
-        RunOptions run;
-
-        @Parameters(index = "0", paramLabel = "SELECTOR", description = "Hosts, groups or clusters, comma-separated.")
-        String selector;
-
-        @Option(names = {"-y", "--yes"}, description = "Apply without asking.")
-        boolean yes;
-
+    static final class Add extends OnNodes {
         @Override
         public Integer call() {
-            limitTo(run, selector);
-            return ApplyCommand.applyWith(spec, inventory, run, null, yes, Set.of("node"));
+            Selection sel = nodes();
+            return workflow().apply(inventory.load(), Request.deploy(sel), apply.policy());
         }
     }
 
@@ -64,26 +52,11 @@ public final class NodeCommand implements Runnable {
      * haproxy configurations and cron jobs pig wrote. Packages, users, settings and data stay.
      */
     @Command(name = "rm", description = "Stop node_exporter and haproxy and remove the configs pig wrote there (never data).")
-    static final class Rm implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        InventoryOptions inventory;
-
-        @Mixin
-        RunOptions run;
-
-        @Parameters(index = "0", paramLabel = "SELECTOR", description = "Hosts, groups or clusters, comma-separated.")
-        String selector;
-
-        @Option(names = {"-y", "--yes"}, description = "Apply without asking.")
-        boolean yes;
-
+    static final class Rm extends OnNodes {
         @Override
         public Integer call() {
-            limitTo(run, selector);
-            return ApplyCommand.applyWith(spec, inventory, run, null, yes, Set.of("node"), true);
+            Selection sel = nodes();
+            return workflow().apply(inventory.load(), Request.removal(sel), apply.policy());
         }
     }
 }

@@ -1,30 +1,21 @@
 package dev.pig.cli;
 
 import java.nio.file.Path;
-import java.util.Set;
-import java.util.concurrent.Callable;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 
-import dev.pig.core.model.ModelLoader;
-import dev.pig.core.plan.Plan;
-import dev.pig.core.plan.PlanJson;
+import dev.pig.core.diag.PigException;
+import dev.pig.core.fact.FactsFile;
+import picocli.CommandLine;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code pig plan}: what a deploy would change on each host, and why; changes nothing. */
 @Command(name = "plan", description = "Show what would change on each host and why; change nothing.")
-public final class PlanCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    InventoryOptions inventory;
-
-    @Mixin
-    RunOptions run;
-
+public final class PlanCommand extends HostsCommand {
     @Option(names = "--json", description = "Print the plan as JSON, secrets masked (a view: apply only takes a file saved with -o).")
     boolean json;
 
@@ -38,35 +29,63 @@ public final class PlanCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Also list what needs no change, with the reason.")
     boolean verbose;
 
+    @Option(names = "--facts", paramLabel = "FILE",
+            description = "Plan from facts recorded with 'pig facts -o FILE' instead of asking the hosts: no host is reached.")
+    Path facts;
+
+    @Option(names = "--facts-max-age", paramLabel = "AGE", defaultValue = "24h", converter = MaxAge.class,
+            description = "Refuse recorded facts older than this: 90s, 30m, 24h, 7d, or 'any' (default: ${DEFAULT-VALUE}).")
+    Duration factsMaxAge;
+
     @Override
     public Integer call() {
-        ModelLoader.Loaded loaded = inventory.load();
-        InventoryCommand.printWarnings(spec.commandLine().getErr(), loaded);
-        EngineRun.warnSkipped(loaded, run, Set.of(), spec.commandLine().getErr());
-        if (out != null) {
-            PlanJson.checkWritable(out);
+        Optional<FactsFile> recorded = Optional.ofNullable(facts).map(f -> fresh(FactsFile.load(f), f));
+        return workflow().plan(inventory.load(), Request.deploy(run.selection()),
+                new Workflow.Show(json, verbose, out, inventory.inventory, detailedExitCode), recorded);
+    }
+
+    /** The recorded facts, refused when older than {@code --facts-max-age}. */
+    private FactsFile fresh(FactsFile f, Path file) {
+        Duration age = f.age(Instant.now());
+        if (factsMaxAge != null && age.compareTo(factsMaxAge) > 0) {
+            throw new PigException(PigException.Kind.INVALID_INPUT, "the facts in " + file + " were recorded " + f.recorded()
+                    + ", " + MaxAge.show(age) + " ago, past the limit of " + MaxAge.show(factsMaxAge) + "; nothing was planned"
+                    + "\n  Record them again with 'pig facts -o " + file + "', or accept them with --facts-max-age=any"
+                    + " (or a longer age).");
         }
-        try (EngineRun r = new EngineRun(loaded, run, Set.of())) {
-            long t0 = System.nanoTime();
-            Plan plan = r.plan();
-            spec.commandLine().getErr().println(EngineRun.factsLine(r.connections().roundTrips(), System.nanoTime() - t0));
-            if (json) {
-                spec.commandLine().getOut().println(PlanJson.view(plan, r.deployment().masker()));
-            } else {
-                EngineRun.show(plan, verbose, spec.commandLine().getOut());
+        return f;
+    }
+
+    /** An age: a number with s, m, h or d, or {@code any} (no limit, as null). */
+    static final class MaxAge implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String v) {
+            if (v.equalsIgnoreCase("any")) {
+                return null;
             }
-            if (out != null) {
-                PlanJson.save(plan, out);
-                spec.commandLine().getErr().println("Plan saved to " + out + "; apply it with: pig apply -i " + inventory.inventory + " " + out);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]{1,9})([smhd])").matcher(v.trim());
+            if (!m.matches()) {
+                throw new CommandLine.TypeConversionException("'" + v + "' is not an age: give a number with s, m, h or d"
+                        + " (90s, 30m, 24h, 7d), or 'any'");
             }
-            int unreachable = EngineRun.unreachable(plan, spec.commandLine().getErr());
-            if (unreachable >= 0) {
-                return unreachable;
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+        }
+
+        static String show(Duration d) {
+            long s = Math.max(0, d.getSeconds());
+            if (s >= 86400 * 2) {
+                return s / 86400 + "d" + (s % 86400 / 3600 > 0 ? " " + s % 86400 / 3600 + "h" : "");
             }
-            if (!plan.failedHosts().isEmpty()) {
-                return ExitCodes.FAILURE;
+            if (s >= 3600) {
+                return s / 3600 + "h" + (s % 3600 / 60 > 0 ? " " + s % 3600 / 60 + "m" : "");
             }
-            return detailedExitCode && !plan.isEmpty() ? ExitCodes.CHANGES_PENDING : ExitCodes.OK;
+            return s >= 60 ? s / 60 + "m" : s + "s";
         }
     }
 }

@@ -2,10 +2,13 @@ package dev.pig.cli;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.Set;
 
+import dev.pig.core.diag.PigException;
 import dev.pig.core.ssh.ConnectOptions;
 import dev.pig.core.ssh.Connections;
 import dev.pig.core.ssh.HostKeyPolicy;
+import dev.pig.modules.Selection;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -81,5 +84,24 @@ public final class RunOptions {
 
     Optional<Path> templateDir() {
         return Optional.ofNullable(templates);
+    }
+
+    /** What {@code -l} and {@code -t} select, as data a command narrows further. */
+    Selection selection() {
+        return Selection.of(limit, tags, Set.of());
+    }
+
+    /** Refuses {@code -l} for a command whose arguments say which hosts. */
+    void refuseLimit(String why) {
+        if (limit != null && !limit.isBlank()) {
+            throw new PigException(PigException.Kind.USAGE, why);
+        }
+    }
+
+    /** Refuses {@code -t} for a command that chooses its own tasks. */
+    void refuseTags() {
+        if (tags != null && !tags.isBlank()) {
+            throw new PigException(PigException.Kind.USAGE, "this command chooses its own tasks; leave -t out");
+        }
     }
 }

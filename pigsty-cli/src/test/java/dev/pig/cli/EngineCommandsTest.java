@@ -183,6 +183,76 @@ class EngineCommandsTest {
         assertEquals(2, hosts.mostAtOnce.get());
     }
 
+    // ---- a host that cannot be planned
+
+    static final String ALPINE = "PRETTY_NAME=\"Alpine Linux v3.19\"\nVERSION_ID=3.19.1\nID=alpine\n";
+
+    @Test
+    void a_host_that_fails_to_plan_stops_the_run_naming_the_host_and_why_and_nothing_is_applied() {
+        hosts.host("10.10.10.22").osRelease = ALPINE;
+        PigRunner.Result r = pig("deploy", with(EXPORTER, "-y"));
+        assertEquals(ExitCodes.FAILURE, r.code(), r.toString());
+        assertTrue(r.out().contains("10.10.10.22: ! the NODE module supports Debian and Ubuntu so far, not Alpine Linux v3.19"), r.out());
+        assertTrue(r.err().contains("Error: 1 of 2 host(s) could not be planned; nothing was changed:\n"
+                + "  10.10.10.22: the NODE module supports Debian and Ubuntu so far, not Alpine Linux v3.19\n"
+                + "  Fix the cause and run again, or add --keep-going to apply the hosts that were planned.\n"), r.err());
+        assertEquals(List.of(), hosts.host("10.10.10.21").applied(), "the host that was planned is not applied alone");
+        assertTrue(hosts.host("10.10.10.21").uploads.isEmpty());
+        assertFalse(r.out().contains("Apply complete"), r.out());
+    }
+
+    @Test
+    void keep_going_applies_the_hosts_that_were_planned_and_fails_naming_the_others() {
+        hosts.host("10.10.10.22").osRelease = ALPINE;
+        PigRunner.Result r = pig("deploy", with(EXPORTER, "-y", "--keep-going"));
+        assertEquals(ExitCodes.FAILURE, r.code(), r.toString());
+        assertTrue(hosts.host("10.10.10.21").applied().contains("systemctl enable prometheus-node-exporter.service"),
+                hosts.host("10.10.10.21").applied().toString());
+        assertTrue(r.err().contains("Apply failed on 1 host(s); 3 change(s) were made elsewhere"), r.err());
+        assertTrue(r.err().contains("10.10.10.22: plan: the NODE module supports Debian and Ubuntu so far, not Alpine Linux v3.19"), r.err());
+    }
+
+    @Test
+    void an_unreachable_host_stops_apply_node_add_and_node_rm_alike() {
+        hosts.host("10.10.10.22").reachable = false;
+        for (String[] args : List.of(new String[] {"apply", "-i", INV, "-t", "node_exporter", "-y"},
+                new String[] {"node", "add", "pg-a", "-i", INV, "-t", "node_exporter", "-y"},
+                new String[] {"node", "rm", "pg-a", "-i", INV, "-y"})) {
+            PigRunner.Result r = PigRunner.runWith(hosts, args);
+            assertEquals(ExitCodes.FAILURE, r.code(), String.join(" ", args) + "\n" + r);
+            assertTrue(r.err().contains("  10.10.10.22: connection refused (port 22)\n"), r.err());
+            assertEquals(List.of(), hosts.host("10.10.10.21").applied(), String.join(" ", args));
+        }
+    }
+
+    @Test
+    void a_saved_plan_with_a_host_that_failed_to_plan_is_applied_only_with_keep_going(@TempDir Path tmp) {
+        hosts.host("10.10.10.22").osRelease = ALPINE;
+        Path file = tmp.resolve("plan.json");
+        assertEquals(ExitCodes.FAILURE, pig("plan", with(EXPORTER, "-o", file.toString())).code());
+        PigRunner.Result refused = pig("apply", "-i", INV, file.toString(), "-y");
+        assertEquals(ExitCodes.FAILURE, refused.code(), refused.toString());
+        assertTrue(refused.err().contains("could not be planned; nothing was changed"), refused.err());
+        assertEquals(List.of(), hosts.host("10.10.10.21").applied());
+        PigRunner.Result kept = pig("apply", "-i", INV, file.toString(), "-y", "--keep-going");
+        assertEquals(ExitCodes.FAILURE, kept.code(), kept.toString());
+        assertFalse(hosts.host("10.10.10.21").applied().isEmpty());
+    }
+
+    @Test
+    void a_removal_of_instances_changes_all_of_them_or_none_and_has_no_keep_going() {
+        hosts.host("10.10.10.21").reachable = false;
+        PigRunner.Result r = pig("pgsql", "rm", "-i", INV, "pg-a", "-y");
+        assertEquals(ExitCodes.FAILURE, r.code(), r.toString());
+        assertTrue(r.out().contains("10.10.10.22:\n"), "the replica alone could be removed: " + r.out());
+        assertTrue(r.err().contains("Error: 1 of 2 host(s) could not be planned; nothing was changed:\n"
+                + "  10.10.10.21: connection refused (port 22)\n"
+                + "  Fix the cause and run again: this command changes all of its hosts or none.\n"), r.err());
+        assertEquals(List.of(), hosts.host("10.10.10.22").applied());
+        PigRunner.Result option = pig("pgsql", "rm", "-i", INV, "pg-a", "-y", "--keep-going");
+        assertEquals(ExitCodes.USAGE, option.code(), option.toString());
+    }
+
     // ---- saved plans
 
     @Test
@@ -266,5 +336,76 @@ class EngineCommandsTest {
         assertTrue(one.err().contains("Error: 10.10.10.22: connection refused (port 22)"), one.err());
         hosts.host("10.10.10.21").reachable = false;
         assertEquals(ExitCodes.UNAVAILABLE, pig("facts", "-i", INV).code());
+    }
+
+    // ---- recorded facts
+
+    @Test
+    void a_plan_from_recorded_facts_equals_the_live_plan_and_reaches_no_host(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("facts.json");
+        PigRunner.Result rec = pig("facts", "-i", INV, "-o", file.toString());
+        assertEquals(ExitCodes.OK, rec.code(), rec.toString());
+        assertTrue(rec.out().contains("Recorded the facts of 2 of 2 host(s) in " + file), rec.out());
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        PigRunner.Result live = pig("plan", "-i", INV, "--detailed-exitcode");
+        hosts.host("10.10.10.21").reachable = false;
+        hosts.host("10.10.10.22").reachable = false;
+        int asked = hosts.host("10.10.10.21").factRuns.get() + hosts.host("10.10.10.22").factRuns.get();
+        PigRunner.Result offline = pig("plan", "-i", INV, "--facts", file.toString(), "--detailed-exitcode");
+        assertEquals(ExitCodes.CHANGES_PENDING, offline.code(), offline.toString());
+        assertEquals(live.out(), offline.out(), "the same plan, made from the recording");
+        assertTrue(offline.err().contains("Planned from facts recorded ") && offline.err().contains("no host was reached"), offline.err());
+        assertEquals(asked, hosts.host("10.10.10.21").factRuns.get() + hosts.host("10.10.10.22").factRuns.get());
+        assertTrue(live.out().contains("to add"), live.out());
+    }
+
+    @Test
+    void recorded_facts_that_lack_what_the_tasks_need_now_fail_that_host_naming_the_facts(@TempDir Path tmp) {
+        Path file = tmp.resolve("facts.json");
+        assertEquals(ExitCodes.OK, pig("facts", "-i", INV, "-l", "10.10.10.21", "-t", "node_exporter", "-o", file.toString()).code());
+        PigRunner.Result r = pig("plan", with(EXPORTER, "--facts", file.toString()));
+        assertEquals(ExitCodes.FAILURE, r.code(), r.toString());
+        assertTrue(r.out().startsWith("10.10.10.21:\n  + install prometheus-node-exporter"), r.out());
+        assertTrue(r.out().contains("10.10.10.22: ! is not in the recorded facts; record the facts again with 'pig facts -o FILE'"), r.out());
+        PigRunner.Result more = pig("plan", "-i", INV, "-l", "10.10.10.21", "-t", "node_exporter,node_tune", "--facts", file.toString());
+        assertEquals(ExitCodes.FAILURE, more.code(), more.toString());
+        assertTrue(more.out().contains("10.10.10.21: ! the recorded facts lack "), more.out());
+        assertTrue(more.err().contains("Error: no host could be planned from the recorded facts; nothing was done."), more.err());
+    }
+
+    @Test
+    void recorded_facts_past_their_age_limit_are_refused_unless_told(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("facts.json");
+        assertEquals(ExitCodes.OK, pig("facts", with(EXPORTER, "-o", file.toString())).code());
+        String json = Files.readString(file);
+        String old = java.time.Instant.now().minus(java.time.Duration.ofDays(3)).toString();
+        Files.writeString(file, json.replaceFirst("\"recorded\":\"[^\"]+\"", "\"recorded\":\"" + old + "\""));
+        PigRunner.Result r = pig("plan", with(EXPORTER, "--facts", file.toString()));
+        assertEquals(ExitCodes.INVALID_INVENTORY, r.code(), r.toString());
+        assertTrue(r.err().contains("the facts in " + file + " were recorded " + old + ", 3d ago, past the limit of 24h;"
+                + " nothing was planned"), r.err());
+        assertTrue(r.err().contains("--facts-max-age=any"), r.err());
+        assertEquals(ExitCodes.OK, pig("plan", with(EXPORTER, "--facts", file.toString(), "--facts-max-age", "4d")).code());
+        assertEquals(ExitCodes.OK, pig("plan", with(EXPORTER, "--facts", file.toString(), "--facts-max-age=any")).code());
+        PigRunner.Result bad = pig("plan", with(EXPORTER, "--facts", file.toString(), "--facts-max-age", "3 days"));
+        assertEquals(ExitCodes.USAGE, bad.code(), bad.toString());
+        assertTrue(bad.err().contains("'3 days' is not an age"), bad.err());
+    }
+
+    @Test
+    void a_file_that_is_not_recorded_facts_is_refused_by_name(@TempDir Path tmp) throws Exception {
+        Path plan = tmp.resolve("plan.json");
+        assertEquals(ExitCodes.OK, pig("plan", with(EXPORTER, "-o", plan.toString())).code());
+        PigRunner.Result r = pig("plan", with(EXPORTER, "--facts", plan.toString()));
+        assertEquals(ExitCodes.INVALID_INVENTORY, r.code(), r.toString());
+        assertTrue(r.err().contains(plan + " is not a pig facts file: it has no format 'pig-facts'"), r.err());
+        PigRunner.Result missing = pig("plan", with(EXPORTER, "--facts", tmp.resolve("none.json").toString()));
+        assertEquals(ExitCodes.USAGE, missing.code(), missing.toString());
+        assertTrue(missing.err().contains("facts file not found: " + tmp.resolve("none.json")), missing.err());
+        int asked = hosts.host("10.10.10.21").factRuns.get();
+        PigRunner.Result nodir = pig("facts", with(EXPORTER, "-o", tmp.resolve("no/such/facts.json").toString()));
+        assertEquals(ExitCodes.USAGE, nodir.code(), nodir.toString());
+        assertTrue(nodir.err().contains("cannot save the facts to " + tmp.resolve("no/such/facts.json")), nodir.err());
+        assertEquals(asked, hosts.host("10.10.10.21").factRuns.get(), "refused before any host is asked");
     }
 }

@@ -22,7 +22,7 @@ import dev.pig.core.ssh.Transport;
 /**
  * Hosts for in-process CLI tests: each answers the facts script as a bare Debian 12 machine
  * (nothing pig manages is there yet), records every other command and upload instead of running
- * it, and can be made unreachable or made to fail chosen commands.
+ * it, and can be made unreachable, made to report another OS, or made to fail chosen commands.
  */
 final class FakeHosts implements Connections.Opener {
     private final Map<String, Host> hosts = new ConcurrentHashMap<>();
@@ -37,6 +37,8 @@ final class FakeHosts implements Connections.Opener {
         final String address;
         volatile boolean reachable = true;
         volatile String hostname = "fake";
+        /** The os-release it reports: Debian 12 unless a test makes it something pig cannot plan for. */
+        volatile String osRelease = "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nVERSION_ID=\"12\"\nVERSION_CODENAME=bookworm\nID=debian\n";
         volatile Predicate<String> fails = c -> false;
         volatile String failure = "";
         volatile String journal = "";
@@ -56,8 +58,7 @@ final class FakeHosts implements Connections.Opener {
         }
 
         String facts() {
-            return FactParsers.SECTION + "os\n"
-                    + "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nVERSION_ID=\"12\"\nVERSION_CODENAME=bookworm\nID=debian\n"
+            return FactParsers.SECTION + "os\n" + osRelease
                     + "PIG_ARCH=x86_64\nPIG_KERNEL=6.1.0\nPIG_SYSTEMD=yes\n"
                     + FactParsers.SECTION + "hostname\n" + hostname + "\n"
                     + FactParsers.SECTION + "cpu\n2\n"

@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
 import dev.pig.core.model.ClusterModel;
 import dev.pig.core.model.ModelLoader;
-import dev.pig.core.ssh.SshTarget;
 import dev.pig.core.task.Task;
 import dev.pig.core.template.Templates;
 import dev.pig.modules.Deployment;
@@ -73,25 +71,28 @@ class PgsqlCommandTest {
     static final String USERS = "{pg_users: [{name: test}, {name: other}, {name: old, state: absent}]}";
     static final String DBS = "{pg_databases: [{name: app}, {name: test, state: recreate}, {name: legacy, state: absent}]}";
 
-    /** The names of the tasks of pg-test under {@code tags}, of the given kind, before and after the name filter. */
-    static List<String> planned(String tags, String kind, String name, String extra) {
+    /**
+     * The names of the tasks of {@code kind} pg-test has under {@code tags}; with {@code name},
+     * only the {@code entryTag} tasks of that entry, as {@code pgsql user} and {@code db} select them.
+     */
+    static List<String> planned(String tags, String kind, String entryTag, String name, String extra) {
         ClusterModel m = ModelLoader.load(Path.of(INV), List.of(extra)).model();
+        Selection sel = Selection.of("pg-test", tags, Set.of("pgsql"));
         Deployment d = Deployment.of(m, Modules.all(), new ModuleContext(m, Templates.builtIn()),
-                Selection.of("pg-test", tags, Set.of("pgsql")));
-        Map<SshTarget, List<Task>> work = name == null ? d.work() : PgsqlCommand.only(d.work(), kind, name);
-        return work.values().stream().flatMap(List::stream).map(Task::name).filter(n -> n.startsWith(kind + " ")).distinct().toList();
+                name == null ? sel : sel.only(entryTag, name));
+        return d.work().values().stream().flatMap(List::stream).map(Task::name).filter(n -> n.startsWith(kind + " ")).distinct().toList();
     }
 
     @Test
     void pgsql_user_plans_the_named_role_only() {
-        assertTrue(planned("pg_user", "role", null, USERS).containsAll(List.of("role test", "role other", "role old", "role dbuser_dba")));
-        assertEquals(List.of("role test"), planned("pg_user", "role", "test", USERS));
-        assertEquals(List.of("role old"), planned("pg_user", "role", "old", USERS), "dropping one user drops no other");
+        assertTrue(planned("pg_user", "role", "pg_user", null, USERS).containsAll(List.of("role test", "role other", "role old", "role dbuser_dba")));
+        assertEquals(List.of("role test"), planned("pg_user", "role", "pg_user", "test", USERS));
+        assertEquals(List.of("role old"), planned("pg_user", "role", "pg_user", "old", USERS), "dropping one user drops no other");
     }
 
     @Test
     void pgsql_db_plans_the_named_database_only_and_drops_or_recreates_no_other() {
-        assertEquals(List.of("database app", "database test", "database legacy"), planned("pg_db", "database", null, DBS));
-        assertEquals(List.of("database app"), planned("pg_db", "database", "app", DBS));
+        assertEquals(List.of("database app", "database test", "database legacy"), planned("pg_db", "database", "pg_db", null, DBS));
+        assertEquals(List.of("database app"), planned("pg_db", "database", "pg_db", "app", DBS));
     }
 }

@@ -46,7 +46,7 @@ public final class Deployment {
                     continue;
                 }
                 for (var t : removal ? m.removal(ctx, n) : m.tasks(ctx, n)) {
-                    if (sel.tag(m.name(), t.tag())) {
+                    if (sel.task(m.name(), t)) {
                         byHost.computeIfAbsent(n.id(), k -> new ArrayList<>()).add(t);
                     }
                 }

@@ -2,20 +2,40 @@ package dev.pig.modules;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import dev.pig.core.diag.PigException;
 import dev.pig.core.model.ClusterModel;
 import dev.pig.core.model.Node;
+import dev.pig.core.task.Task;
 
 /**
  * What a run covers: {@code -l} limits the hosts (a host, a group, a cluster, comma-separated),
  * {@code -t} the tasks (Pigsty tags, or a module name for all of its tasks), and a command may
- * restrict the modules ({@code pig etcd ...} only runs ETCD).
+ * restrict the modules ({@code pig etcd ...} only runs ETCD) and, for a tag, the one entry of a
+ * list parameter its tasks are for ({@code pig pgsql user pg-test test}: of the {@code pg_user}
+ * tasks, those of user {@code test} only). Commands build one as data; none changes another's
+ * options to say what it wants.
+ *
+ * @param entries by tag, the only {@link Entry} whose tasks of that tag are kept
  */
-public record Selection(List<String> limit, Set<String> tags, Set<String> modules) {
+public record Selection(List<String> limit, Set<String> tags, Set<String> modules, Map<String, String> entries) {
+
+    public Selection {
+        limit = List.copyOf(limit);
+        tags = Collections.unmodifiableSet(new LinkedHashSet<>(tags));
+        modules = Set.copyOf(modules);
+        entries = Map.copyOf(entries);
+    }
+
+    public Selection(List<String> limit, Set<String> tags, Set<String> modules) {
+        this(limit, tags, modules, Map.of());
+    }
 
     public static Selection all() {
         return new Selection(List.of(), Set.of(), Set.of());
@@ -70,7 +90,29 @@ public record Selection(List<String> limit, Set<String> tags, Set<String> module
     }
 
     public Selection withModules(Set<String> m) {
-        return new Selection(limit, tags, Set.copyOf(m));
+        return new Selection(limit, tags, m, entries);
+    }
+
+    /** These hosts, groups or clusters instead of {@code -l}'s. */
+    public Selection withLimit(List<String> hosts) {
+        return new Selection(hosts, tags, modules, entries);
+    }
+
+    /** {@link #withLimit(List)} from a comma-separated selector, as {@code -l} takes it. */
+    public Selection withLimit(String selector) {
+        return withLimit(split(selector));
+    }
+
+    /** These tags instead of {@code -t}'s. */
+    public Selection withTags(Set<String> t) {
+        return new Selection(limit, t, modules, entries);
+    }
+
+    /** Of the tasks tagged {@code tag}, only those of {@code entry} (tasks of no entry stay). */
+    public Selection only(String tag, String entry) {
+        Map<String, String> e = new LinkedHashMap<>(entries);
+        e.put(tag, entry);
+        return new Selection(limit, tags, modules, e);
     }
 
     public boolean module(String name) {
@@ -79,6 +121,15 @@ public record Selection(List<String> limit, Set<String> tags, Set<String> module
 
     public boolean tag(String module, String tag) {
         return tags.isEmpty() || tags.contains(tag) || tags.contains(module);
+    }
+
+    /** Whether a task of {@code module} is in: by its tag, and by its entry where one is chosen for that tag. */
+    public boolean task(String module, Task t) {
+        if (!tag(module, t.tag())) {
+            return false;
+        }
+        String chosen = entries.get(t.tag());
+        return chosen == null || Entry.of(t).map(chosen::equals).orElse(true);
     }
 
     /** The hosts {@code -l} selects; every term must match something. */

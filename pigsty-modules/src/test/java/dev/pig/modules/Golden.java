@@ -2,8 +2,6 @@ package dev.pig.modules;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -16,27 +14,16 @@ public final class Golden {
     }
 
     public static Path root() {
-        String root = System.getProperty("pig.root");
-        Path p = root != null ? Path.of(root) : Path.of("..");
-        if (!Files.isDirectory(p.resolve("src-test-fixtures"))) {
-            p = Path.of(".");
-        }
-        return p.toAbsolutePath().normalize();
+        return Fixtures.root();
     }
 
     public static void check(String relative, String actual) {
-        Path f = root().resolve("src-test-fixtures").resolve(relative);
-        try {
-            if (Boolean.getBoolean("pig.fixtures.update")) {
-                Files.createDirectories(f.getParent());
-                Files.writeString(f, actual);
-            }
-            if (!Files.exists(f)) {
-                throw new AssertionError("golden file " + relative + " is missing: run with -Dpig.fixtures.update=true and review it");
-            }
-            assertEquals(Files.readString(f), actual, "golden file " + relative);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        if (Fixtures.update()) {
+            Fixtures.write(relative, actual);
         }
+        if (!Files.exists(Fixtures.path(relative))) {
+            throw new AssertionError("golden file " + relative + " is missing: run with -Dpig.fixtures.update=true and review it");
+        }
+        assertEquals(Fixtures.read(relative), actual, "golden file " + relative);
     }
 }

@@ -111,9 +111,38 @@ public final class Diagnostics {
             }
             if (at >= 0) {
                 line = line.substring(0, at) + "***" + line.substring(at + r.text().length());
+            } else {
+                // written with escapes ("S3cr\u0000t"), the value is not in the line as it parses: the
+                // whole quoted scalar that starts at its column goes
+                line = maskQuoted(line, r.column() - 1);
             }
         }
         return d.withExcerpt(line);
+    }
+
+    /** The line with the quoted scalar whose opening quote is at (or just before) {@code col} masked. */
+    static String maskQuoted(String line, int col) {
+        for (int q = Math.max(0, col - 1); q <= Math.min(line.length() - 1, col); q++) {
+            char quote = line.charAt(q);
+            if (quote != '"' && quote != '\'') {
+                continue;
+            }
+            int i = q + 1;
+            while (i < line.length()) {
+                char c = line.charAt(i);
+                if (quote == '"' && c == '\\') {
+                    i += 2;
+                } else if (c == quote && quote == '\'' && i + 1 < line.length() && line.charAt(i + 1) == '\'') {
+                    i += 2;
+                } else if (c == quote) {
+                    break;
+                } else {
+                    i++;
+                }
+            }
+            return line.substring(0, q + 1) + "***" + (i < line.length() ? line.substring(i) : String.valueOf(quote));
+        }
+        return line;
     }
 
     private Diagnostic withExcerpt(Diagnostic d) {

@@ -3,6 +3,8 @@ package dev.pig.core.exec;
 import dev.pig.core.diag.PigException;
 import dev.pig.core.fact.FactGatherer;
 import dev.pig.core.fact.FactRequest;
+import dev.pig.core.fact.FactsFile;
+import dev.pig.core.fact.Gathered;
 import dev.pig.core.fact.HostFacts;
 import dev.pig.core.plan.Change;
 import dev.pig.core.plan.HostPlan;
@@ -10,7 +12,6 @@ import dev.pig.core.plan.Masker;
 import dev.pig.core.plan.Plan;
 import dev.pig.core.ssh.Connections;
 import dev.pig.core.ssh.SshTarget;
-import dev.pig.core.ssh.Transport;
 import dev.pig.core.task.PlanContext;
 import dev.pig.core.task.Staged;
 import dev.pig.core.task.Task;
@@ -38,43 +39,159 @@ public final class Planner {
     private final FactGatherer gatherer;
     private final Duration timeout;
     private final int forks;
+    private final boolean timing;
 
     public Planner(Connections pool, FactGatherer gatherer, Duration timeout, int forks) {
+        this(pool, gatherer, timeout, forks, LOG.isDebugEnabled());
+    }
+
+    /**
+     * @param timing time each section of the facts script on each host ({@code pig facts --timing};
+     *               with {@code --debug}, plans log it)
+     */
+    public Planner(Connections pool, FactGatherer gatherer, Duration timeout, int forks, boolean timing) {
         this.pool = pool;
         this.gatherer = gatherer;
         this.timeout = timeout;
         this.forks = forks;
+        this.timing = timing;
     }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Planner.class);
 
     /**
      * Gathers the facts of every host (one round trip each, in parallel), then plans each host
      * with the whole fleet's facts at hand. Hosts keep the order of {@code work}.
      */
     public Plan plan(Map<SshTarget, List<Task>> work, Masker masker) {
-        Map<SshTarget, List<Task>> ordered = new LinkedHashMap<>(work);
-        List<SshTarget> targets = new ArrayList<>(ordered.keySet());
-        List<Object> gathered = Parallel.map(targets, forks, t -> gatherHost(t, ordered.get(t), masker));
-        Map<String, HostFacts> fleet = new LinkedHashMap<>();
-        for (Object g : gathered) {
-            if (g instanceof HostFacts f) {
-                fleet.put(f.host(), f);
+        return plan(work, Gathered.none(), masker);
+    }
+
+    /**
+     * Plans with facts gathered before the work was known (an operation that first asks which
+     * member answers, as {@code pig etcd rm} does) wherever they hold what a host's tasks need,
+     * so such a host still gets one round trip; the other hosts are asked now. A host that
+     * could not answer then is failed with the reason it gave. The facts of every host known,
+     * in the work or not, are at hand to each task.
+     */
+    public Plan plan(Map<SshTarget, List<Task>> work, Gathered known, Masker masker) {
+        Map<SshTarget, FactRequest> ask = new LinkedHashMap<>();
+        work.forEach((t, tasks) -> {
+            HostFacts had = known.facts().get(t.host());
+            FactRequest needed = request(tasks);
+            if (!known.failures().containsKey(t.host()) && (had == null || !covers(had.request(), needed))) {
+                ask.put(t, needed);
             }
+        });
+        Gathered now = gather(ask, masker);
+        Map<String, HostFacts> fleet = new LinkedHashMap<>(known.facts());
+        fleet.putAll(now.facts());
+        PlanContext.Run run = new PlanContext.Run(masker, fleet);
+        return Plan.of(Parallel.map(new ArrayList<>(work.entrySet()), CORES, e -> {
+            String host = e.getKey().host();
+            String failure = ask.containsKey(e.getKey()) ? now.failures().get(host) : known.failures().get(host);
+            return failure != null ? HostPlan.failed(host, stripHost(host, failure)) : planHost(run, fleet.get(host), e.getValue(), masker);
+        }));
+    }
+
+    /**
+     * Hosts planned at once once their facts are in: planning only computes, so as many as this
+     * machine has cores (at least 2, so a host whose tasks wait on nothing never waits on another).
+     */
+    private static final int CORES = Math.max(2, Runtime.getRuntime().availableProcessors());
+
+    /** One host's plan, or the host failed with why its tasks could not plan. */
+    private static HostPlan planHost(PlanContext.Run run, HostFacts facts, List<Task> tasks, Masker masker) {
+        try {
+            return planFromFacts(facts, tasks, new PlanContext(run));
+        } catch (PigException ex) {
+            return HostPlan.failed(facts.host(), stripHost(facts.host(), masker.mask(ex.getMessage())));
         }
-        List<HostPlan> plans = new ArrayList<>();
-        for (int i = 0; i < targets.size(); i++) {
-            SshTarget t = targets.get(i);
-            Object g = gathered.get(i);
-            if (g instanceof HostFacts f) {
-                try {
-                    plans.add(planFromFacts(f, ordered.get(t), masker, fleet));
-                } catch (PigException e) {
-                    plans.add(HostPlan.failed(t.host(), stripHost(t.host(), masker.mask(e.getMessage()))));
+    }
+
+    /**
+     * Gathers what each host is asked for, one round trip per host, all in parallel; a host
+     * that cannot answer is reported with why, never thrown.
+     */
+    public Gathered gather(Map<SshTarget, FactRequest> requests, Masker masker) {
+        return gather(requests, masker, null);
+    }
+
+    /**
+     * {@link #gather}, also keeping what each host printed, for {@code pig facts -o}: the
+     * recording starts when the first host is asked.
+     */
+    public FactsFile record(Map<SshTarget, FactRequest> requests, Masker masker) {
+        java.time.Instant start = java.time.Instant.now();
+        Map<String, FactsFile.Entry> raw = new java.util.concurrent.ConcurrentHashMap<>();
+        Gathered g = gather(requests, masker, raw);
+        Map<String, FactsFile.Entry> ordered = new LinkedHashMap<>();
+        g.facts().keySet().forEach(h -> ordered.put(h, raw.get(h)));
+        return new FactsFile(start, ordered, g.failures());
+    }
+
+    private Gathered gather(Map<SshTarget, FactRequest> requests, Masker masker, Map<String, FactsFile.Entry> raw) {
+        List<SshTarget> targets = new ArrayList<>(requests.keySet());
+        List<Object> got = Parallel.map(targets, forks, t -> {
+            try {
+                String out = gatherer.run(pool.get(t), requests.get(t), timeout, timing);
+                if (raw != null) {
+                    raw.put(t.host(), new FactsFile.Entry(requests.get(t), out));
                 }
+                HostFacts f = gatherer.parse(t.host(), requests.get(t), out);
+                if (timing && LOG.isDebugEnabled()) {
+                    LOG.debug("{}: facts {}", t.host(), f.timings().stream().map(x -> String.format("%s %.0f ms (%.0f ms CPU)",
+                            x.section(), x.wallMillis(), x.cpuMillis())).collect(java.util.stream.Collectors.joining(", ")));
+                }
+                return f;
+            } catch (PigException e) {
+                return masker.mask(e.getMessage());
+            }
+        });
+        Map<String, HostFacts> facts = new LinkedHashMap<>();
+        Map<String, String> failures = new LinkedHashMap<>();
+        for (int i = 0; i < targets.size(); i++) {
+            if (got.get(i) instanceof HostFacts f) {
+                facts.put(targets.get(i).host(), f);
             } else {
-                plans.add((HostPlan) g);
+                failures.put(targets.get(i).host(), (String) got.get(i));
             }
         }
-        return Plan.of(plans);
+        return new Gathered(facts, failures);
+    }
+
+    /**
+     * Plans from recorded facts alone ({@code pig plan --facts FILE}), reaching no host: a host
+     * that could not answer when they were recorded, is not in them, or whose tasks now need a
+     * fact they do not hold is failed with why and what to do; the others plan as they would
+     * have over SSH then.
+     */
+    public static Plan planRecorded(Map<SshTarget, List<Task>> work, Gathered recorded, Masker masker) {
+        String again = "; record the facts again with 'pig facts -o FILE'";
+        PlanContext.Run run = new PlanContext.Run(masker, recorded.facts());
+        return Plan.of(Parallel.map(new ArrayList<>(work.entrySet()), CORES, e -> {
+            String host = e.getKey().host();
+            HostFacts f = recorded.facts().get(host);
+            if (recorded.failures().containsKey(host)) {
+                return HostPlan.failed(host, "could not answer when the facts were recorded: "
+                        + stripHost(host, recorded.failures().get(host)) + again);
+            }
+            if (f == null) {
+                return HostPlan.failed(host, "is not in the recorded facts" + again);
+            }
+            List<String> lacking = request(e.getValue()).notIn(f.request());
+            if (!lacking.isEmpty()) {
+                return HostPlan.failed(host, "the recorded facts lack " + lacking.size() + " fact(s) its tasks need now: "
+                        + String.join(", ", lacking.subList(0, Math.min(5, lacking.size())))
+                        + (lacking.size() > 5 ? " ..." : "") + again);
+            }
+            return planHost(run, f, e.getValue(), masker);
+        }));
+    }
+
+    /** Whether facts gathered for {@code had} hold everything {@code needed} asks for. */
+    static boolean covers(FactRequest had, FactRequest needed) {
+        return had.toBuilder().merge(needed).build().equals(had);
     }
 
     /** The fact request covering every task of a host. */
@@ -91,7 +208,10 @@ public final class Planner {
 
     /** Plans one host's tasks, with the facts of the other hosts of the run at hand. */
     public static HostPlan planFromFacts(HostFacts facts, List<Task> tasks, Masker masker, Map<String, HostFacts> fleet) {
-        PlanContext ctx = new PlanContext(masker, fleet);
+        return planFromFacts(facts, tasks, new PlanContext(masker, fleet));
+    }
+
+    private static HostPlan planFromFacts(HostFacts facts, List<Task> tasks, PlanContext ctx) {
         List<Change> changes = new ArrayList<>();
         List<String> stages = new ArrayList<>();
         for (int i = 0; i < tasks.size(); i++) {
@@ -100,16 +220,6 @@ public final class Planner {
             stages.add(t instanceof Staged s ? s.stage() : String.format("%05d", i));
         }
         return new HostPlan(facts.host(), facts.fingerprint(), facts.request(), changes, stages, null);
-    }
-
-    /** The host's facts, or a failed plan when they cannot be had. */
-    private Object gatherHost(SshTarget target, List<Task> tasks, Masker masker) {
-        try {
-            Transport t = pool.get(target);
-            return gatherer.gather(t, request(tasks), timeout);
-        } catch (PigException e) {
-            return HostPlan.failed(target.host(), stripHost(target.host(), masker.mask(e.getMessage())));
-        }
     }
 
     static String stripHost(String host, String message) {

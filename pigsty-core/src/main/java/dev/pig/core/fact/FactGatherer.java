@@ -25,7 +25,7 @@ import java.util.Set;
  */
 public final class FactGatherer {
     /** Built-in sections that change by themselves and so stay out of the fingerprint. */
-    static final Set<String> VOLATILE = Set.of("uptime", "memory", "disks");
+    static final Set<String> VOLATILE = Set.of("uptime", "memory", "disks", "timing");
     private static final String EXTRA = "ext:";
     private static final String BASE_SCRIPT = load();
 
@@ -46,7 +46,18 @@ public final class FactGatherer {
 
     /** The complete script for a request, as sent on stdin. */
     public String script(FactRequest r) {
+        return script(r, false);
+    }
+
+    /**
+     * The script, and with {@code timing} the time each section took on the host (wall and CPU),
+     * reported in a section of its own ({@link HostFacts#timings()}); timing costs a fork per section.
+     */
+    public String script(FactRequest r, boolean timing) {
         StringBuilder sb = new StringBuilder();
+        if (timing) {
+            sb.append("PIG_TIMING=1\n");
+        }
         sb.append("PIG_PACKAGES=").append(Shell.quote(String.join("\n", r.packages()))).append('\n');
         sb.append("PIG_UNITS=").append(Shell.quote(String.join("\n", r.units()))).append('\n');
         StringBuilder files = new StringBuilder();
@@ -69,6 +80,9 @@ public final class FactGatherer {
             sb.append("pig_section=$( (\n").append(s.script()).append("\n) </dev/null 2>/dev/null )\n")
                     .append("[ -z \"$pig_section\" ] || printf '%s\\n' \"$pig_section\"\n");
         }
+        if (timing) {
+            sb.append("\npig_mark end\nsection timing\nprintf '%s' \"$pig_times\"\n");
+        }
         sb.append("\nprintf '%s\\n' '").append(FactParsers.END).append("'\n");
         return sb.toString();
     }
@@ -79,13 +93,27 @@ public final class FactGatherer {
      * @throws HostException when the host is unreachable or the script fails
      */
     public HostFacts gather(Transport t, FactRequest r, Duration timeout) {
-        CommandResult res = t.run("sh -s", script(r).getBytes(StandardCharsets.UTF_8), timeout);
-        String host = t.target().host();
+        return gather(t, r, timeout, false);
+    }
+
+    /** Gathers the facts of one host, with each section's time when {@code timing}. */
+    public HostFacts gather(Transport t, FactRequest r, Duration timeout, boolean timing) {
+        return parse(t.target().host(), r, run(t, r, timeout, timing));
+    }
+
+    /**
+     * Runs the facts script on one host and returns what it printed, unparsed: what
+     * {@code pig facts -o} records for {@link #parse} to read later.
+     *
+     * @throws HostException when the host is unreachable or the script fails
+     */
+    public String run(Transport t, FactRequest r, Duration timeout, boolean timing) {
+        CommandResult res = t.run("sh -s", script(r, timing).getBytes(StandardCharsets.UTF_8), timeout);
         if (!res.ok() || !res.out().contains(FactParsers.END)) {
-            throw new HostException(PigException.Kind.FAILED, host,
+            throw new HostException(PigException.Kind.FAILED, t.target().host(),
                     "gathering facts failed (exit " + res.exitCode() + "): " + res.tail(1));
         }
-        return parse(host, r, res.out());
+        return res.out();
     }
 
     /** Parses the output of {@link #script}; pure, for tests on captured output. */
@@ -110,7 +138,8 @@ public final class FactGatherer {
                 FactParsers.sysctls(s.getOrDefault("sysctl", "")),
                 FactParsers.checks(r.checks(), s.getOrDefault("checks", "")),
                 extras,
-                fingerprint(s));
+                fingerprint(s),
+                FactParsers.timings(s.getOrDefault("timing", "")));
     }
 
     /** sha256 over every section but the volatile ones, in output order. */

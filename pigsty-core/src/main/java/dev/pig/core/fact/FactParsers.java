@@ -268,4 +268,45 @@ public final class FactParsers {
         }
         return t;
     }
+
+    /**
+     * The section times of {@code pig facts --timing}: lines {@code NAME NANOS U S CU CS} where the
+     * last four are what {@code times} prints (shell and children, user and system, as
+     * {@code 0m0.010000s}); each section's cost is the difference to the next line.
+     */
+    static List<HostFacts.SectionTiming> timings(String section) {
+        List<HostFacts.SectionTiming> out = new java.util.ArrayList<>();
+        String prevName = null;
+        long prevNanos = 0;
+        double prevCpu = 0;
+        for (String line : section.split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length < 6) {
+                continue;
+            }
+            long nanos;
+            double cpu = 0;
+            try {
+                nanos = Long.parseLong(f[1]);
+                for (int k = 2; k < 6; k++) {
+                    cpu += seconds(f[k]);
+                }
+            } catch (NumberFormatException e) {
+                continue;
+            }
+            if (prevName != null) {
+                out.add(new HostFacts.SectionTiming(f[0], (nanos - prevNanos) / 1e6, (cpu - prevCpu) * 1000));
+            }
+            prevName = f[0];
+            prevNanos = nanos;
+            prevCpu = cpu;
+        }
+        return out;
+    }
+
+    /** {@code 0m0.010000s} as seconds. */
+    private static double seconds(String times) {
+        int m = times.indexOf('m');
+        return Double.parseDouble(times.substring(0, m)) * 60 + Double.parseDouble(times.substring(m + 1, times.length() - 1));
+    }
 }

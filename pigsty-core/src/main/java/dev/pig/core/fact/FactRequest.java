@@ -45,6 +45,30 @@ public record FactRequest(List<String> packages, List<String> units, List<String
         return new Builder();
     }
 
+    /**
+     * What this request asks for that {@code had} did not, each as "kind name" ({@code file
+     * /etc/patroni/patroni.yml}, {@code package patroni}): empty when facts gathered for
+     * {@code had} answer this request too.
+     */
+    public List<String> notIn(FactRequest had) {
+        List<String> out = new ArrayList<>();
+        missing(out, "package", packages, had.packages);
+        missing(out, "unit", units, had.units);
+        missing(out, "file", files, had.files);
+        missing(out, "file content", fileContents, had.fileContents);
+        missing(out, "user", users, had.users);
+        missing(out, "group", groups, had.groups);
+        missing(out, "sysctl", sysctls, had.sysctls);
+        missing(out, "check", checks, had.checks);
+        missing(out, "section", sections, had.sections);
+        return out;
+    }
+
+    private static void missing(List<String> out, String kind, List<String> want, List<String> had) {
+        java.util.Set<String> h = new java.util.HashSet<>(had);
+        want.stream().filter(w -> !h.contains(w)).forEach(w -> out.add(kind + " " + w));
+    }
+
     /** A builder starting from this request, to add more. */
     public Builder toBuilder() {
         return new Builder().merge(this);

@@ -11,13 +11,23 @@ import java.util.Optional;
  *
  * @param fingerprint sha256 over the non-volatile sections of the raw output; a saved plan is
  *                    applied only while the host still has the same fingerprint
+ * @param timings     what each section cost, when asked for; empty otherwise
  */
 public record HostFacts(String host, FactRequest request, OsInfo os, String hostname, int cpus, MemoryInfo memory,
                         List<Disk> disks, double uptimeSeconds, Map<String, PackageState> packages,
                         Map<String, UnitState> units, Map<String, FileState> files, Map<String, UserEntry> users,
                         Map<String, GroupEntry> groups, Map<String, String> sysctls, Map<String, Integer> checks,
                         Map<String, Object> extras,
-                        String fingerprint) {
+                        String fingerprint, List<SectionTiming> timings) {
+
+    /**
+     * What one section of the facts script cost on the host ({@code pig facts --timing}).
+     *
+     * @param wallMillis the wall clock from the section's start to the next one's
+     * @param cpuMillis  the CPU of the script and of the commands it ran in that time
+     */
+    public record SectionTiming(String section, double wallMillis, double cpuMillis) {
+    }
 
     public HostFacts {
         disks = List.copyOf(disks);
@@ -29,6 +39,7 @@ public record HostFacts(String host, FactRequest request, OsInfo os, String host
         sysctls = Map.copyOf(sysctls);
         checks = Map.copyOf(checks);
         extras = Map.copyOf(extras);
+        timings = timings == null ? List.of() : List.copyOf(timings);
     }
 
     public PackageState pkg(String name) {

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 
 /**
  * Plan files, and the JSON view of a plan. A plan file holds file contents and commands as they
@@ -24,12 +25,46 @@ public final class PlanJson {
     private PlanJson() {
     }
 
+    /**
+     * The plan file's JSON. A file uploaded to many hosts with the same content (a configuration
+     * every node gets, the admin keys every host of an exchange authorizes) is written once, in
+     * {@code contents} by its sha256, and each upload names it: the file grows with the hosts, not
+     * with hosts times contents.
+     */
     public static String write(Plan plan) {
         try {
-            return MAPPER.writeValueAsString(plan);
-        } catch (IOException e) {
+            com.fasterxml.jackson.databind.node.ObjectNode tree = MAPPER.valueToTree(plan);
+            com.fasterxml.jackson.databind.node.ObjectNode contents = MAPPER.createObjectNode();
+            for (com.fasterxml.jackson.databind.JsonNode step : uploads(tree)) {
+                com.fasterxml.jackson.databind.node.ObjectNode o = (com.fasterxml.jackson.databind.node.ObjectNode) step;
+                String sha = o.path("sha256").asText();
+                if (!contents.has(sha)) {
+                    contents.set(sha, o.get("content"));
+                }
+                o.remove("content");
+            }
+            tree.set(CONTENTS, contents);
+            return MAPPER.writeValueAsString(tree);
+        } catch (IOException | IllegalArgumentException e) {
             throw new IllegalStateException("cannot serialise plan", e);
         }
+    }
+
+    static final String CONTENTS = "contents";
+
+    /** Every upload step of a plan's JSON tree. */
+    private static List<com.fasterxml.jackson.databind.JsonNode> uploads(com.fasterxml.jackson.databind.JsonNode tree) {
+        List<com.fasterxml.jackson.databind.JsonNode> out = new java.util.ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode h : tree.path("hosts")) {
+            for (com.fasterxml.jackson.databind.JsonNode c : h.path("changes")) {
+                for (com.fasterxml.jackson.databind.JsonNode step : c.path("steps")) {
+                    if (step.path("kind").asText().equals("upload")) {
+                        out.add(step);
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     /** Marks the JSON view, so it is never taken for a plan file. */
@@ -43,6 +78,7 @@ public final class PlanJson {
     public static String view(Plan plan, Masker masker) {
         com.fasterxml.jackson.databind.node.ObjectNode tree = MAPPER.valueToTree(plan);
         tree.put(VIEW_MARK, true);
+        tree.remove(CONTENTS);
         try {
             return MAPPER.writeValueAsString(masked(tree, masker));
         } catch (IOException e) {
@@ -101,7 +137,30 @@ public final class PlanJson {
                     + "\n  Save a plan with 'pig plan -o PLANFILE', then 'pig apply PLANFILE'.");
         }
         try {
+            // each upload gets its content back from the plan's pool, checked against its sha256
+            com.fasterxml.jackson.databind.JsonNode contents = tree.path(CONTENTS);
+            for (com.fasterxml.jackson.databind.JsonNode step : uploads(tree)) {
+                com.fasterxml.jackson.databind.node.ObjectNode o = (com.fasterxml.jackson.databind.node.ObjectNode) step;
+                if (!o.has("content") && contents.has(o.path("sha256").asText())) {
+                    o.set("content", contents.get(o.path("sha256").asText()));
+                }
+                if (!o.has("content")) {
+                    throw new PigException(PigException.Kind.INVALID_INPUT, name + " has an upload of " + o.path("path").asText()
+                            + " without its content\n  Make the plan again with 'pig plan -o PLANFILE'.");
+                }
+            }
+            ((com.fasterxml.jackson.databind.node.ObjectNode) tree).remove(CONTENTS);
             Plan p = MAPPER.treeToValue(tree, Plan.class);
+            for (HostPlan h : p.hosts()) {
+                for (Change.Act a : h.actions()) {
+                    for (Step st : a.steps()) {
+                        if (st instanceof Step.Upload u && !Step.Hashes.sha256(u.content()).equals(u.sha256())) {
+                            throw new PigException(PigException.Kind.INVALID_INPUT, name + " has an upload of " + u.path()
+                                    + " whose content does not match its sha256\n  Make the plan again with 'pig plan -o PLANFILE'.");
+                        }
+                    }
+                }
+            }
             if (p.formatVersion() != Plan.FORMAT) {
                 throw new PigException(PigException.Kind.INVALID_INPUT, name + " has plan format " + p.formatVersion()
                         + ", this pig reads format " + Plan.FORMAT + "\n  Make the plan again with 'pig plan -o PLANFILE'.");

@@ -21,6 +21,8 @@ import java.util.List;
  * fixed in place.
  */
 public final class FileTask extends BaseTask {
+    /** Longer diffs are summed up: a plan stays readable however many hosts and lines change. */
+    static final int MAX_DIFF_LINES = 300;
     private final String path;
     private final byte[] content;
     private final String mode;
@@ -63,15 +65,32 @@ public final class FileTask extends BaseTask {
         }
     }
 
+    /**
+     * The upload of the content, made once: a task planned for many hosts (a file the whole run
+     * shares) hashes and holds its content once.
+     */
+    private volatile Step.Upload upload;
+    /** Diffs already computed, by the sha256 of the host's copy: many hosts often have the same one. */
+    private final java.util.concurrent.ConcurrentHashMap<String, String> diffs = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private Step.Upload upload() {
+        Step.Upload u = upload;
+        if (u == null) {
+            u = Step.Upload.of(path, content, mode, owner, group);
+            upload = u;
+        }
+        return u;
+    }
+
     @Override
     public Change plan(HostFacts facts, PlanContext ctx) {
         FileState s = facts.file(path);
-        String sha = Step.Hashes.sha256(content);
-        Step upload = Step.Upload.of(path, content, mode, owner, group);
+        Step.Upload upload = upload();
+        String sha = upload.sha256();
         if (!s.exists()) {
             ctx.changed(path);
             return act(Action.CREATE, "file " + path + " (" + content.length + " bytes, " + mode + " " + owner + ":" + group + ")",
-                    List.of(upload), diff(new byte[0], ctx));
+                    List.of(upload), ctx.masker().mask(diffs.computeIfAbsent("", k -> diff(new byte[0]))));
         }
         if (s.type() != FileState.Type.FILE) {
             throw new PigException(PigException.Kind.FAILED,
@@ -79,7 +98,8 @@ public final class FileTask extends BaseTask {
         }
         if (!s.sha256().equals(sha)) {
             ctx.changed(path);
-            String diff = s.content() != null ? diff(s.content(), ctx) : (sensitive ? "" : "(content not fetched: larger than 64 KiB)\n");
+            String diff = s.content() != null ? ctx.masker().mask(diffs.computeIfAbsent(s.sha256(), k -> diff(s.content())))
+                    : (sensitive ? "" : "(content not fetched: larger than 64 KiB)\n");
             return act(Action.UPDATE, "file " + path + ": content (sha256 " + shortHash(s.sha256()) + " -> " + shortHash(sha) + ")",
                     List.of(upload), diff);
         }
@@ -98,7 +118,8 @@ public final class FileTask extends BaseTask {
         return noop("file " + path + " has the same content (sha256 " + shortHash(sha) + "), mode and owner");
     }
 
-    private String diff(byte[] before, PlanContext ctx) {
+    /** The diff from {@code before} to the content, unmasked. */
+    private String diff(byte[] before) {
         if (sensitive) {
             return "";
         }
@@ -107,7 +128,42 @@ public final class FileTask extends BaseTask {
         if (a == null || b == null) {
             return "(binary content differs)\n";
         }
-        return ctx.masker().mask(UnifiedDiff.diff(path, a, b));
+        // a file every host of a large run changes alike (the keys of an exchange) would print its
+        // diff once per host: past a screenful the plan says what changes, not how. The lines one
+        // side has more of than the other are counted first, in linear time: a diff has at least
+        // that many lines, so past the limit the diff itself (lines times changes) is not computed
+        long[] counted = changedLines(a, b);
+        if (counted[0] + counted[1] > MAX_DIFF_LINES) {
+            return tooLong(counted[0], counted[1]);
+        }
+        String d = UnifiedDiff.diff(path, a, b);
+        if (d.lines().count() > MAX_DIFF_LINES) {
+            long added = d.lines().filter(l -> l.startsWith("+") && !l.startsWith("+++")).count();
+            long removed = d.lines().filter(l -> l.startsWith("-") && !l.startsWith("---")).count();
+            return tooLong(added, removed);
+        }
+        return d;
+    }
+
+    private static String tooLong(long added, long removed) {
+        return "(" + added + " lines added, " + removed + " removed: too long to show; a plan saved with -o holds the content)\n";
+    }
+
+    /** How many lines {@code after} has that {@code before} has not (counting repeats), and the other way round. */
+    static long[] changedLines(String before, String after) {
+        java.util.Map<String, Integer> count = new java.util.HashMap<>();
+        before.lines().forEach(l -> count.merge(l, 1, Integer::sum));
+        long added = 0;
+        for (String l : (Iterable<String>) after.lines()::iterator) {
+            Integer c = count.get(l);
+            if (c == null || c == 0) {
+                added++;
+            } else {
+                count.put(l, c - 1);
+            }
+        }
+        long removed = count.values().stream().mapToLong(Integer::longValue).sum();
+        return new long[] {added, removed};
     }
 
     private static String text(byte[] b) {

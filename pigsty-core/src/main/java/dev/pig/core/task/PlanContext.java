@@ -27,8 +27,51 @@ public final class PlanContext {
      *              depends on other hosts (an etcd member joining a running cluster)
      */
     public PlanContext(Masker masker, Map<String, HostFacts> fleet) {
-        this.masker = masker;
-        this.fleet = Map.copyOf(fleet);
+        this(new Run(masker, fleet));
+    }
+
+    /** The context of one host in a plan of many, sharing the run's fleet and what tasks computed once for all. */
+    public PlanContext(Run run) {
+        this.masker = run.masker;
+        this.fleet = run.fleet;
+        this.run = run;
+    }
+
+    private final Run run;
+
+    /**
+     * What every host of one plan shares: the masker, the fleet's facts (copied once, not once
+     * per host) and values computed once for all hosts ({@link #shared}).
+     */
+    public static final class Run {
+        private final Masker masker;
+        private final Map<String, HostFacts> fleet;
+        private final java.util.concurrent.ConcurrentHashMap<Object, Object> memo = new java.util.concurrent.ConcurrentHashMap<>();
+
+        public Run(Masker masker, Map<String, HostFacts> fleet) {
+            this.masker = masker;
+            this.fleet = Map.copyOf(fleet);
+        }
+    }
+
+    /**
+     * A value computed once per plan for every host that asks with an equal {@code key} (what
+     * depends on the whole fleet, as the keys of an admin key exchange: computing it per host
+     * would make a plan of N hosts cost N^2). The key must hold everything the value depends on
+     * besides the fleet.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T shared(Object key, java.util.function.Supplier<T> compute) {
+        Object v = run.memo.get(key);
+        if (v == null) {
+            // not computeIfAbsent: the computation may itself ask for shared values
+            v = compute.get();
+            Object before = run.memo.putIfAbsent(key, v);
+            if (before != null) {
+                v = before;
+            }
+        }
+        return (T) v;
     }
 
     /** Facts of every reachable host of this run, by host. */

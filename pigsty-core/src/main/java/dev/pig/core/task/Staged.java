@@ -1,8 +1,5 @@
 package dev.pig.core.task;
 
-import dev.pig.core.fact.HostFacts;
-import dev.pig.core.plan.Change;
-
 /**
  * A task placed in a named stage. Apply runs one stage on every host that has it before the next
  * stage, so "start every etcd member" happens together and "bootstrap the primary" finishes
@@ -18,10 +15,5 @@ public record Staged(String stage, Task task) implements Wrapper {
     @Override
     public Task inner() {
         return task;
-    }
-
-    @Override
-    public Change plan(HostFacts facts, PlanContext ctx) {
-        return task.plan(facts, ctx);
     }
 }

@@ -1,10 +1,13 @@
 package dev.pig.core.task;
 
 import dev.pig.core.fact.FactRequest;
+import dev.pig.core.fact.HostFacts;
+import dev.pig.core.plan.Change;
 
 /**
  * A task that adds to another one (a stage, a check before it, a judgement on what its change
- * means) and is otherwise that task: same name, tag and facts.
+ * means) and is otherwise that task: same name, tag and facts, and, unless it judges the
+ * change, the same plan.
  */
 public interface Wrapper extends Task {
 
@@ -24,5 +27,10 @@ public interface Wrapper extends Task {
     @Override
     default void require(FactRequest.Builder facts) {
         inner().require(facts);
+    }
+
+    @Override
+    default Change plan(HostFacts facts, PlanContext ctx) {
+        return inner().plan(facts, ctx);
     }
 }

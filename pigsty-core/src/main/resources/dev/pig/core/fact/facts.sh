@@ -6,7 +6,22 @@
 export LC_ALL=C
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 
-section() { printf '@@pig:section %s\n' "$1"; }
+# with PIG_TIMING set (pig facts --timing), each section's end is timed: the wall clock and the
+# CPU of the script and its children, read with the shell's own 'times' (no fork) and 'date'
+pig_times=""
+pig_current=start
+pig_mark() {
+  # 'times' runs in this shell (a subshell would report its own, empty, times) and writes to a
+  # file of the script's; 'read' takes it back without a fork
+  [ -n "${pig_tf:-}" ] || pig_tf=$(mktemp)
+  times > "$pig_tf"
+  { read -r pig_u pig_s; read -r pig_cu pig_cs; } < "$pig_tf"
+  pig_times="$pig_times$pig_current $(date +%s%N) $pig_u $pig_s $pig_cu $pig_cs
+"
+  pig_current=$1
+  [ "$1" != end ] || rm -f "$pig_tf"
+}
+section() { [ -z "${PIG_TIMING:-}" ] || pig_mark "$1"; printf '@@pig:section %s\n' "$1"; }
 
 # calls "$2" once for every non-empty line of "$1"
 each() {

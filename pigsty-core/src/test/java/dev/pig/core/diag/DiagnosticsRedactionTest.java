@@ -17,4 +17,14 @@ class DiagnosticsRedactionTest {
         all.addAll(d);
         assertEquals("  vars: { pg_admin_password: '***', pg_prot: 5432 }", all.errors().get(0).excerpt());
     }
+
+    @Test
+    void a_secret_written_with_escapes_is_masked_whole_with_its_quotes_kept() {
+        Diagnostics d = new Diagnostics();
+        d.registerText("t.yml", "  - { password: \"S3cr\\u0000et\\\"x\", name: a }\n");
+        d.error("bad", new Source("t.yml", 1, 17), "");
+        d.redact(new Source("t.yml", 1, 17), "S3cr\u0000et\"x");
+        assertEquals("  - { password: \"***\", name: a }", d.errors().get(0).excerpt());
+        assertEquals("a: '***' b", Diagnostics.maskQuoted("a: 'it''s' b", 4));
+    }
 }

@@ -186,4 +186,34 @@ class FactGathererTest {
         public void close() {
         }
     }
+
+    @Test
+    void timing_each_section_changes_no_fact_and_names_every_section() {
+        LocalTransport local = new LocalTransport(new dev.pig.core.ssh.SshTarget("local", 22, System.getProperty("user.name"),
+                List.of(), false, true));
+        FactRequest r = FactRequest.builder().packages("sh").units("ssh.service").files("/etc/hostname").users("root")
+                .groups("root").sysctls("vm.swappiness").checks("true", "false").build();
+        FactGatherer g = new FactGatherer();
+        HostFacts plain = g.gather(local, r, java.time.Duration.ofSeconds(30));
+        HostFacts timed = g.gather(local, r, java.time.Duration.ofSeconds(30), true);
+        assertEquals(plain.fingerprint(), timed.fingerprint(), "the timing section stays out of the fingerprint");
+        assertEquals(List.of(), plain.timings());
+        List<String> sections = timed.timings().stream().map(HostFacts.SectionTiming::section).toList();
+        assertTrue(sections.containsAll(List.of("os", "hostname", "packages", "units", "files", "users", "groups", "sysctl", "checks")),
+                sections.toString());
+        assertTrue(timed.timings().stream().allMatch(t -> t.wallMillis() >= 0 && t.cpuMillis() >= 0), timed.timings().toString());
+    }
+
+    @Test
+    void section_times_are_the_differences_between_marks() {
+        List<HostFacts.SectionTiming> t = FactParsers.timings("start 1000000000 0m0.010000s 0m0.000000s 0m0.000000s 0m0.000000s\n"
+                + "os 1005000000 0m0.010000s 0m0.000000s 0m0.020000s 0m0.010000s\n"
+                + "packages 1025000000 0m0.020000s 0m0.000000s 0m1.030000s 0m0.010000s\n");
+        assertEquals(2, t.size());
+        assertEquals("os", t.get(0).section());
+        assertEquals(5.0, t.get(0).wallMillis(), 1e-6);
+        assertEquals(30.0, t.get(0).cpuMillis(), 1e-6);
+        assertEquals(20.0, t.get(1).wallMillis(), 1e-6);
+        assertEquals(1020.0, t.get(1).cpuMillis(), 1e-6);
+    }
 }

@@ -176,4 +176,25 @@ class PlanTest {
         assertTrue(out.contains("> create database \\x1b]0;owned\\x07x\\rok\n"), out);
         assertTrue(out.contains("      +\tkey = v\\x9b\n"), out);
     }
+
+    @Test
+    void a_content_uploaded_to_many_hosts_is_written_once_in_the_plan_file_and_read_back_whole() {
+        byte[] keys = "ssh-ed25519 AAAA... a\n".repeat(500).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        List<HostPlan> hosts = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            Change.Act a = new Change.Act("file /home/dba/.ssh/authorized_keys", "node_admin", Action.UPDATE, "keys",
+                    List.of(Step.Upload.of("/home/dba/.ssh/authorized_keys", keys, "0600", "dba", "dba")), "");
+            hosts.add(new HostPlan("10.10.10." + i, "f", FactRequest.empty(), List.of(a), null));
+        }
+        String json = PlanJson.write(Plan.of(hosts));
+        assertTrue(json.length() < keys.length * 2 + 50 * 2000, "written " + json.length() + " bytes for 50 hosts of one content");
+        Plan back = PlanJson.read(json);
+        for (HostPlan h : back.hosts()) {
+            assertTrue(java.util.Arrays.equals(keys, ((Step.Upload) h.actions().get(0).steps().get(0)).content()));
+        }
+        String tampered = json.replaceFirst("\"sha256\" : \"[0-9a-f]{64}\"", "\"sha256\" : \"" + "0".repeat(64) + "\"");
+        dev.pig.core.diag.PigException e = org.junit.jupiter.api.Assertions.assertThrows(dev.pig.core.diag.PigException.class,
+                () -> PlanJson.read(tampered));
+        assertTrue(e.getMessage().contains("without its content") || e.getMessage().contains("does not match its sha256"), e.getMessage());
+    }
 }

@@ -100,6 +100,21 @@ class TaskPlanningTest {
     }
 
     @Test
+    void a_diff_past_a_screenful_is_summed_up_with_the_lines_added_and_removed() {
+        String same = Fixtures.read("plan/patroni-same.yml");
+        StringBuilder keys = new StringBuilder();
+        for (int i = 0; i < 400; i++) {
+            keys.append("ssh-ed25519 AAAA").append(i).append(" admin@host-").append(i).append('\n');
+        }
+        String longer = same.replaceFirst("[^\n]*\n", "") + keys;
+        Change.Act a = assertInstanceOf(Change.Act.class, one(new FileTask(CONF, longer.getBytes(StandardCharsets.UTF_8),
+                "0600", "postgres", "postgres", "pg_conf", false)));
+        assertEquals("(400 lines added, 1 removed: too long to show; a plan saved with -o holds the content)\n", a.diff());
+        assertEquals(List.of(3L, 2L), java.util.Arrays.stream(FileTask.changedLines("a\nb\nb\nc\n", "c\nb\nx\ny\nz\n"))
+                .boxed().toList(), "lines counted with repeats, order aside");
+    }
+
+    @Test
     void creates_a_missing_file() {
         Change.Act a = assertInstanceOf(Change.Act.class,
                 one(FileTask.of("/etc/pgbouncer/pgbouncer.ini", "[databases]\n", "0600", "pgbouncer")));

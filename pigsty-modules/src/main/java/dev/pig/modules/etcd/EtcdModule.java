@@ -12,6 +12,7 @@ import dev.pig.core.diag.PigException;
 import dev.pig.core.fact.FactRequest;
 import dev.pig.core.fact.FactSection;
 import dev.pig.core.fact.FileState;
+import dev.pig.core.fact.Gathered;
 import dev.pig.core.fact.HostFacts;
 import dev.pig.core.model.ClusterModel;
 import dev.pig.core.model.EtcdCluster;
@@ -30,6 +31,7 @@ import dev.pig.core.task.Task;
 import dev.pig.modules.Deployment;
 import dev.pig.modules.HostVars;
 import dev.pig.modules.ModuleContext;
+import dev.pig.modules.Operation;
 import dev.pig.modules.PigModule;
 
 /**
@@ -279,6 +281,58 @@ public final class EtcdModule implements PigModule {
                             .map(m -> Etcdctl.FUNCTION + " member remove " + Shell.quote(m.id())).toList());
                     return CommandTask.always("etcd member remove " + names, cmd, "etcd_member").withInput(credentials);
                 }));
+    }
+
+    /**
+     * {@code pig etcd rm}: {@code removed} taken out of the running cluster through a remaining
+     * member that answers ({@link #survivor}), then stopped and cleaned ({@link #removal}). The
+     * remaining members are asked whether they answer, the removed ones also what their cleanup
+     * needs, in one round trip each; refused before anything is shown when no remaining member
+     * answers or when the removal would break quorum ({@link #removalCheck}).
+     */
+    public Operation memberRemoval(ModuleContext ctx, List<Node> removed) {
+        ClusterModel m = ctx.model();
+        List<String> goneIds = removed.stream().map(Node::id).toList();
+        List<Node> remaining = m.etcd().orElseThrow().members().stream().filter(x -> !goneIds.contains(x.ip()))
+                .map(x -> m.node(x.ip()).orElseThrow()).toList();
+        if (remaining.isEmpty()) {
+            throw new PigException(PigException.Kind.USAGE, "removing every member would destroy the etcd cluster; remove fewer members");
+        }
+        Map<Node, List<Task>> cleanup = new LinkedHashMap<>();
+        removed.forEach(n -> cleanup.put(n, new ArrayList<>(removal(ctx, n))));
+        return new Operation() {
+            @Override
+            public Map<Node, FactRequest> probe() {
+                Map<Node, FactRequest> out = new LinkedHashMap<>();
+                remaining.forEach(n -> out.put(n, livenessRequest()));
+                cleanup.forEach((n, tasks) -> out.put(n, Operation.needs(tasks, livenessRequest())));
+                return out;
+            }
+
+            @Override
+            public Work work(Gathered probed) {
+                Node sv = survivor(ctx, removed, probed.facts()).orElseThrow(() -> noSurvivor(remaining, probed));
+                EtcdQuorum.Removal check = removalCheck(ctx, probed.facts().get(Deployment.target(sv).host()), removed);
+                Map<Node, List<Task>> tasks = new LinkedHashMap<>();
+                tasks.put(sv, List.of(memberRemove(ctx, sv, removed)));
+                tasks.putAll(cleanup);
+                return new Work(tasks, List.of("Removing through " + sv.id() + ": " + check.numbers() + "."));
+            }
+        };
+    }
+
+    /** Why no remaining member can carry a removal: none reachable, or none whose etcd answers. */
+    private static PigException noSurvivor(List<Node> remaining, Gathered probed) {
+        List<String> why = new ArrayList<>();
+        for (Node n : remaining) {
+            String host = Deployment.target(n).host();
+            String failure = probed.failures().get(host);
+            why.add(host + (failure != null ? " unreachable (" + failure + ")" : " does not answer"));
+        }
+        boolean noneReached = remaining.stream().noneMatch(n -> probed.facts().containsKey(Deployment.target(n).host()));
+        return new PigException(noneReached ? PigException.Kind.UNAVAILABLE : PigException.Kind.USAGE,
+                "no remaining etcd member answers, so the cluster has no quorum to remove a member with: "
+                        + String.join("; ", why) + ". Bring members back first.");
     }
 
     /** What leaves a removed member's host: the service, its files, and its data when {@code etcd_rm_data}. */

@@ -40,10 +40,26 @@ final class AdminKeys {
     static final String MARK = "(pig ssh exchange)";
     private final Function<String, SecureRandom> random;
     private final Map<String, SshKeys.Pair> made = new ConcurrentHashMap<>();
+    private final java.nio.file.Path store;
 
     /** @param random the randomness of a new key pair, by the key's comment (tests make it repeatable) */
     AdminKeys(Function<String, SecureRandom> random) {
+        this(random, null);
+    }
+
+    /**
+     * @param store where a pair made for a host is kept (0600) until the host has it, so every plan
+     *              before the apply plans the same pair and repeated plans are identical; null keeps
+     *              them for this run only
+     */
+    AdminKeys(Function<String, SecureRandom> random, java.nio.file.Path store) {
         this.random = random;
+        this.store = store;
+    }
+
+    /** Where pig keeps the admin key pairs it made and has not applied yet. */
+    static java.nio.file.Path defaultStore() {
+        return java.nio.file.Path.of(System.getProperty("user.home"), ".pig", "admin-keys");
     }
 
     static String privatePath(String user) {
@@ -54,9 +70,65 @@ final class AdminKeys {
         return privatePath(user) + ".pub";
     }
 
-    /** The key pair pig makes for a host without one; the same for every plan of this run. */
+    /** The key pair pig makes for a host without one; the same for every plan until the host has it. */
     SshKeys.Pair made(String host, String comment) {
-        return made.computeIfAbsent(host, h -> SshKeys.ed25519(comment, random.apply(comment)));
+        return made.computeIfAbsent(host, h -> stored(h, comment).orElseGet(() -> keep(h, comment,
+                SshKeys.ed25519(comment, random.apply(comment)))));
+    }
+
+    private java.nio.file.Path storeFile(String host, String comment) {
+        return store.resolve((host + "_" + comment).replaceAll("[^A-Za-z0-9._@-]", "_"));
+    }
+
+    private Optional<SshKeys.Pair> stored(String host, String comment) {
+        if (store == null) {
+            return Optional.empty();
+        }
+        java.nio.file.Path f = storeFile(host, comment);
+        try {
+            if (java.nio.file.Files.isRegularFile(f) && java.nio.file.Files.isRegularFile(pubOf(f))) {
+                return Optional.of(new SshKeys.Pair(java.nio.file.Files.readString(pubOf(f)).strip(), java.nio.file.Files.readAllBytes(f)));
+            }
+        } catch (java.io.IOException e) {
+            // unreadable: a new pair is made, and kept if it can be
+        }
+        return Optional.empty();
+    }
+
+    private SshKeys.Pair keep(String host, String comment, SshKeys.Pair pair) {
+        if (store == null) {
+            return pair;
+        }
+        java.nio.file.Path f = storeFile(host, comment);
+        try {
+            java.nio.file.Files.createDirectories(store, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+            java.nio.file.Path tmp = java.nio.file.Files.createTempFile(store, ".key", ".tmp", java.nio.file.attribute.PosixFilePermissions
+                    .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            java.nio.file.Files.write(tmp, pair.privateFile());
+            java.nio.file.Files.writeString(pubOf(f), pair.publicLine() + "\n");
+            java.nio.file.Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            // not kept: this run still plans it consistently, a later plan makes another
+        }
+        return pair;
+    }
+
+    /** Forgets a kept pair once the host has a key of its own. */
+    private void forget(String host, String comment) {
+        if (store == null) {
+            return;
+        }
+        try {
+            java.nio.file.Files.deleteIfExists(storeFile(host, comment));
+            java.nio.file.Files.deleteIfExists(pubOf(storeFile(host, comment)));
+        } catch (java.io.IOException e) {
+            // left for the next plan to try again
+        }
+    }
+
+    private static java.nio.file.Path pubOf(java.nio.file.Path f) {
+        return f.resolveSibling(f.getFileName() + ".pub");
     }
 
     /**
@@ -72,6 +144,7 @@ final class AdminKeys {
         if (!facts.file(priv).exists()) {
             return Optional.of(made(host, comment).publicLine());
         }
+        forget(host, comment);
         FileState pub = facts.file(publicPath(user));
         if (!pub.exists() || pub.content() == null) {
             return Optional.empty();

@@ -65,14 +65,24 @@ final class KernelState implements FactSection<KernelState.View> {
 
     @Override
     public String script() {
-        // a dot inside a key's part (an interface eth0.100) is written as a slash, as sysctl does
-        return "pig_state() { if [ ! -e \"$1\" ]; then echo missing; elif [ -w \"$1\" ]; then echo rw; else echo ro; fi; }\n"
-                + "printf '%s\\n' " + Shell.quote(String.join("\n", keys)) + " | while IFS= read -r pig_k; do\n"
-                + "  [ -n \"$pig_k\" ] || continue\n"
-                + "  pig_f=/proc/sys/$(printf '%s' \"$pig_k\" | tr './' '/.')\n"
-                + "  printf 'sysctl\\t%s\\t%s\\t%s\\n' \"$pig_k\" \"$(pig_state \"$pig_f\")\" \"$(cat \"$pig_f\" 2>/dev/null)\"\n"
-                + "done\n"
-                + "printf 'thp\\tenabled\\t%s\\t%s\\n' \"$(pig_state " + Tune.THP + ")\" \"$(cat " + Tune.THP + " 2>/dev/null)\"\n";
+        // a dot inside a key's part (an interface eth0.100) is written as a slash, as sysctl does.
+        // One find for what is writable, one grep for every value, one awk to put them together: a
+        // few processes for all the keys instead of a few per key
+        return "pig_keys=" + Shell.quote(String.join("\n", keys)) + "\n"
+                + "pig_paths=$(printf '%s\\n' \"$pig_keys\" | awk 'NF { p = \"\"; for (i = 1; i <= length($0); i++) {"
+                + " c = substr($0, i, 1); p = p (c == \".\" ? \"/\" : c == \"/\" ? \".\" : c) } print \"/proc/sys/\" p }')\n"
+                + "pig_rw=$(printf '%s\\n' \"$pig_paths\" | xargs -r sh -c 'find \"$@\" -maxdepth 0 -writable 2>/dev/null' pig)\n"
+                + "pig_val=$(printf '%s\\n' \"$pig_paths\" | xargs -r grep -H '' 2>/dev/null)\n"
+                // through the environment, which awk does not unescape as it does -v values
+                + "printf '%s\\n' \"$pig_keys\" | pig_p=\"$pig_paths\" pig_w=\"$pig_rw\" pig_v=\"$pig_val\" awk '\n"
+                + "  BEGIN { n = split(ENVIRON[\"pig_p\"], p, \"\\n\"); m = split(ENVIRON[\"pig_w\"], w, \"\\n\");"
+                + " for (i = 1; i <= m; i++) W[w[i]] = 1;\n"
+                + "    m = split(ENVIRON[\"pig_v\"], v, \"\\n\"); for (i = 1; i <= m; i++) { j = index(v[i], \":\"); f = substr(v[i], 1, j - 1);"
+                + " if (!(f in V)) V[f] = substr(v[i], j + 1) } }\n"
+                + "  NF { k++; f = p[k]; s = (f in W) ? \"rw\" : (f in V) ? \"ro\" : \"missing\";"
+                + " printf \"sysctl\\t%s\\t%s\\t%s\\n\", $0, s, (f in V) ? V[f] : \"\" }'\n"
+                + "if [ ! -e " + Tune.THP + " ]; then pig_s=missing; elif [ -w " + Tune.THP + " ]; then pig_s=rw; else pig_s=ro; fi\n"
+                + "printf 'thp\\tenabled\\t%s\\t%s\\n' \"$pig_s\" \"$(cat " + Tune.THP + " 2>/dev/null)\"\n";
     }
 
     @Override

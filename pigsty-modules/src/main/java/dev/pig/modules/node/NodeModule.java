@@ -84,7 +84,8 @@ public final class NodeModule implements PigModule {
 
     /** @param currentKeys the public keys pig itself connects to a node with */
     public NodeModule(Function<Node, List<String>> currentKeys) {
-        this(currentKeys, comment -> new SecureRandom());
+        this.currentKeys = currentKeys;
+        this.adminKeys = new AdminKeys(comment -> new SecureRandom(), AdminKeys.defaultStore());
     }
 
     /**
@@ -94,6 +95,12 @@ public final class NodeModule implements PigModule {
     NodeModule(Function<Node, List<String>> currentKeys, Function<String, SecureRandom> random) {
         this.currentKeys = currentKeys;
         this.adminKeys = new AdminKeys(random);
+    }
+
+    /** @param store where key pairs pig makes are kept until applied (see {@link AdminKeys}) */
+    NodeModule(Function<Node, List<String>> currentKeys, Function<String, SecureRandom> random, java.nio.file.Path store) {
+        this.currentKeys = currentKeys;
+        this.adminKeys = new AdminKeys(random, store);
     }
 
     @Override
@@ -360,32 +367,42 @@ public final class NodeModule implements PigModule {
         }
         // keys are added, never removed, as Pigsty does: a key someone put there by hand keeps working
         out.add(new Deferred("file " + authorized, "node_admin", b -> b.fileWithContent(authorized), (facts, pctx) -> {
-            List<String> wanted = new ArrayList<>(keys);
-            Map<String, String> exchanged = new LinkedHashMap<>();
-            if (exchange) {
-                exchangeKeys(ctx, facts, pctx).forEach((label, line) -> {
+            // the exchange is the same for every host of the plan, and so is the file of every host
+            // whose copy is the same: each is computed once, so N hosts cost N, not N^2
+            Map<String, String> exchanged = exchange ? pctx.shared(new Exchange(ctx), () -> exchangeKeys(ctx, pctx)) : Map.of();
+            FileState had = facts.file(authorized);
+            Object key = List.of("authorized_keys", ctx, authorized, user, keys, exchanged,
+                    had.exists() && had.content() != null ? had.sha256() : had.exists() ? "unread " + facts.host() : "missing");
+            return pctx.shared(key, () -> {
+                List<String> wanted = new ArrayList<>(keys);
+                Map<String, String> blobs = new LinkedHashMap<>();
+                exchanged.forEach((label, line) -> {
                     wanted.add(line);
-                    exchanged.put(label, keyBlob(line));
+                    blobs.put(label, keyBlob(line));
                 });
-            }
-            return ctx.file(authorized, "node/authorized_keys.ftl", Map.of("keys", mergeKeys(facts, authorized, wanted, exchanged)),
-                    "0600", user, user, "node_admin", false);
+                return ctx.file(authorized, "node/authorized_keys.ftl", Map.of("keys", mergeKeys(facts, authorized, wanted, blobs)),
+                        "0600", user, user, "node_admin", false);
+            });
         }));
         return out;
+    }
+
+    /** The key of a plan's exchanged keys: one per module context (the inventory's model). */
+    private record Exchange(ModuleContext ctx) {
     }
 
     /**
      * {@code node_admin_ssh_exchange}: the admin key of every host of this run that exchanges
      * keys, by {@code user@host}, as the line that authorizes it.
      */
-    private Map<String, String> exchangeKeys(ModuleContext ctx, HostFacts self, dev.pig.core.task.PlanContext pctx) {
+    private Map<String, String> exchangeKeys(ModuleContext ctx, dev.pig.core.task.PlanContext pctx) {
         Map<String, String> out = new LinkedHashMap<>();
         for (Node n : ctx.model().nodes()) {
             HostVars nv = ctx.vars(n);
             if (!nv.bool("node_admin_enabled") || !nv.bool("node_admin_ssh_exchange")) {
                 continue;
             }
-            HostFacts facts = n.address().equals(self.host()) ? self : pctx.fleet().get(n.address());
+            HostFacts facts = pctx.fleet().get(n.address());
             if (facts == null) {
                 continue; // not part of this run (-l), or unreachable
             }
@@ -415,11 +432,32 @@ public final class NodeModule implements PigModule {
         if (s.exists() && s.content() != null) {
             new String(s.content(), StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).forEach(out::add);
         }
-        out.removeIf(l -> replaced.entrySet().stream().anyMatch(r -> l.strip().endsWith(" " + r.getKey() + " " + AdminKeys.MARK)
-                && !keyBlob(l).equals(r.getValue())));
+        // by label and by key, in sets: a run exchanging keys among N hosts merges N keys on each
+        // of them, and a scan of the file for each would make the run N^2 per host
+        Map<String, String> replacedByLabel = new java.util.HashMap<>();
+        replaced.forEach((label, blob) -> replacedByLabel.put(" " + label + " " + AdminKeys.MARK, blob));
+        out.removeIf(l -> {
+            String line = l.strip();
+            int at = line.lastIndexOf(" " + AdminKeys.MARK);
+            if (at < 0) {
+                return false;
+            }
+            int label = line.lastIndexOf(' ', at - 1);
+            String blob = replacedByLabel.get(line.substring(label < 0 ? 0 : label));
+            return blob != null && !keyBlob(l).equals(blob);
+        });
+        java.util.Set<String> have = new java.util.HashSet<>();
+        for (String l : out) {
+            // a line with options before its key type ("from=... ssh-ed25519 AAAA") has its key later on
+            for (String word : l.strip().split("\\s+")) {
+                if (word.length() >= 40) {
+                    have.add(word);
+                }
+            }
+        }
         for (String k : wanted) {
             String blob = keyBlob(k);
-            if (out.stream().noneMatch(l -> keyBlob(l).equals(blob) || l.contains(" " + blob))) {
+            if (have.add(blob)) {
                 out.add(k.strip());
             }
         }

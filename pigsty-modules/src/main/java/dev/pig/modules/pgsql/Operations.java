@@ -11,9 +11,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import dev.pig.core.diag.PigException;
+import dev.pig.core.fact.FactRequest;
 import dev.pig.core.fact.HostFacts;
 import dev.pig.core.model.Node;
 import dev.pig.core.model.PgCluster;
@@ -279,14 +279,29 @@ public final class Operations {
         }
     }
 
-    /** Who leads the cluster, as the Patroni facts of any member say. */
-    public static Optional<String> leaderOf(Map<String, HostFacts> fleet, PgCluster cluster, ModuleContext ctx) {
-        return Leader.live(new PlanContext(dev.pig.core.plan.Masker.none(), fleet), ClusterFacts.of(ctx, cluster).members());
+    /** {@code pig pgsql backup --list}: what to ask each member: who leads, and what its repository holds. */
+    public static Map<Node, FactRequest> backupsProbe(ModuleContext ctx, PgCluster cluster) {
+        ClusterFacts f = ClusterFacts.of(ctx, cluster);
+        FactRequest req = FactRequest.builder().sections(f.members().name(), f.backrest().name()).build();
+        Map<Node, FactRequest> out = new LinkedHashMap<>();
+        cluster.instances().forEach(i -> out.put(ctx.model().node(i.ip()).orElseThrow(), req));
+        return out;
     }
 
-    /** Backups of a host's repository, as lines of a table. */
-    public static List<String> backupTable(HostFacts facts, PgCluster cluster, ModuleContext ctx) {
-        BackrestInfo.View view = facts.extra(ClusterFacts.of(ctx, cluster).backrest());
+    /**
+     * The backups of the live leader's repository, as lines of a table, from what the members
+     * answered to {@link #backupsProbe}.
+     *
+     * @throws PigException ({@code UNAVAILABLE}) when no member answers as the leader, or the leader did not answer
+     */
+    public static List<String> backups(ModuleContext ctx, PgCluster cluster, Map<String, HostFacts> fleet) {
+        ClusterFacts cf = ClusterFacts.of(ctx, cluster);
+        String leader = Leader.live(new PlanContext(dev.pig.core.plan.Masker.none(), fleet), cf.members())
+                .orElseThrow(() -> new PigException(PigException.Kind.UNAVAILABLE, "no member of " + cluster.name()
+                        + " answers as its leader; its backups are listed from the leader's repository"));
+        HostFacts facts = fleet.values().stream().filter(x -> x.host().equals(leader)).findFirst().orElseThrow(() ->
+                new PigException(PigException.Kind.UNAVAILABLE, "the leader " + leader + " of " + cluster.name() + " could not be reached"));
+        BackrestInfo.View view = facts.extra(cf.backrest());
         List<String> lines = new ArrayList<>();
         lines.add("stanza " + cluster.name() + " on " + facts.host() + ": " + view.message());
         if (view.backups().isEmpty()) {
@@ -299,11 +314,5 @@ public final class Operations {
                     f.format(Instant.ofEpochSecond(b.stop()))));
         }
         return lines;
-    }
-
-    /** The fact sections {@link #leaderOf} and {@link #backupTable} read, to gather on the members. */
-    public static List<String> sections(PgCluster cluster, ModuleContext ctx) {
-        ClusterFacts f = ClusterFacts.of(ctx, cluster);
-        return List.of(f.members().name(), f.backrest().name());
     }
 }

@@ -26,6 +26,7 @@ import dev.pig.core.task.SymlinkTask;
 import dev.pig.core.task.Task;
 import dev.pig.core.task.UnitTask;
 import dev.pig.core.task.UserTask;
+import dev.pig.core.task.ValidatedFile;
 import dev.pig.modules.HostVars;
 import dev.pig.modules.ModuleContext;
 import dev.pig.modules.PigModule;
@@ -131,8 +132,10 @@ public final class PgsqlModule implements PigModule {
         if (v.str("pg_dbsu_sudo").equals("none")) {
             out.add(Stage.of(1, "dbsu", new Skip("file " + sudoers, "pg_dbsu", "pg_dbsu_sudo is none")));
         } else {
-            out.add(Stage.of(1, "dbsu", n.ctx().file(sudoers, "pgsql/dbsu-sudoers.ftl", Map.of("pg_dbsu", dbsu,
-                    "pg_dbsu_sudo", v.str("pg_dbsu_sudo"), "limited_commands", LIMITED_SUDO), "0440", "root", "root", "pg_dbsu", false)));
+            // checked by visudo before it takes its place: a broken sudoers file locks sudo out
+            out.add(Stage.of(1, "dbsu", new ValidatedFile(n.ctx().file(sudoers, "pgsql/dbsu-sudoers.ftl", Map.of("pg_dbsu", dbsu,
+                    "pg_dbsu_sudo", v.str("pg_dbsu_sudo"), "limited_commands", LIMITED_SUDO), "0440", "root", "root", "pg_dbsu", false),
+                    "visudo -cqf")));
         }
 
         // ---------------------------------------------------------------- pg_install

@@ -21,6 +21,7 @@ import dev.pig.core.plan.Change;
 import dev.pig.core.plan.Step;
 import dev.pig.core.task.Staged;
 import dev.pig.core.task.Task;
+import dev.pig.modules.Entry;
 import dev.pig.modules.HostVars;
 
 /**
@@ -56,7 +57,8 @@ public record Provision(Postgres pg, String pwdEnc, LocalDate today) {
         List<PgUser> roles = new ArrayList<>(Roles.defaults(v));
         roles.addAll(n.cluster().users());
         for (PgUser u : roles) {
-            out.add(Stage.of(8, "roles", onLeader(n, "role " + u.name(), "pg_user", (cat, name) -> p.role(name, "pg_user", u, cat))));
+            out.add(Stage.of(8, "roles", new Entry(u.name(), onLeader(n, "role " + u.name(), "pg_user",
+                    (cat, name) -> p.role(name, "pg_user", u, cat)))));
         }
         // objects these make get pg_default_privileges; other admins SET ROLE dbrole_admin first, as in Pigsty
         List<String> creators = new ArrayList<>(new LinkedHashSet<>(List.of(v.str("pg_dbsu"), v.str("pg_admin_username"), "dbrole_admin")));
@@ -87,8 +89,8 @@ public record Provision(Postgres pg, String pwdEnc, LocalDate today) {
         }
         Defaults defaults = new Defaults(v.strings("pg_default_schemas"), exts, privileges, creators);
         for (PgDatabase d : n.cluster().databases()) {
-            out.add(Stage.of(9, "databases", onLeader(n, "database " + d.name(), "pg_db",
-                    (cat, name) -> p.database(name, "pg_db", d, defaults, baseline(n, d, cat), cat))));
+            out.add(Stage.of(9, "databases", new Entry(d.name(), onLeader(n, "database " + d.name(), "pg_db",
+                    (cat, name) -> p.database(name, "pg_db", d, defaults, baseline(n, d, cat), cat)))));
         }
         return out;
     }

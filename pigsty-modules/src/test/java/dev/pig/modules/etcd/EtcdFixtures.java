@@ -1,31 +1,17 @@
 package dev.pig.modules.etcd;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.pig.core.exec.Planner;
-import dev.pig.core.fact.FactGatherer;
-import dev.pig.core.fact.HostFacts;
-import dev.pig.core.model.ClusterModel;
-import dev.pig.core.model.ModelLoader;
 import dev.pig.core.plan.Change;
 import dev.pig.core.plan.HostPlan;
-import dev.pig.core.plan.Masker;
 import dev.pig.core.plan.Step;
-import dev.pig.core.task.Task;
-import dev.pig.core.template.Templates;
-import dev.pig.modules.Golden;
-import dev.pig.modules.ModuleContext;
+import dev.pig.modules.Fixtures;
+import dev.pig.modules.PlanningFixture;
+import dev.pig.modules.RecordedFacts;
 
 /**
  * The ETCD module over {@code src-test-fixtures/etcd/trio.yml} and {@code four.yml}, planned
@@ -35,67 +21,27 @@ import dev.pig.modules.ModuleContext;
 final class EtcdFixtures {
     static final List<String> TRIO = List.of("10.10.10.10", "10.10.10.11", "10.10.10.12");
     static final List<String> FOUR = List.of("10.10.10.10", "10.10.10.11", "10.10.10.12", "10.10.10.13");
-    final EtcdModule etcd = new EtcdModule();
+    static final String INVENTORY = "src-test-fixtures/etcd/trio.yml";
 
-    /** The model of an inventory of {@code src-test-fixtures/etcd/}, with {@code -e} values. */
-    static ModuleContext ctx(String inventory, String... extraVars) {
-        ClusterModel m = ModelLoader.load(Golden.root().resolve("src-test-fixtures/etcd/" + inventory), List.of(extraVars)).model();
-        return new ModuleContext(m, Templates.builtIn());
+    private EtcdFixtures() {
     }
 
-    static Path path(String state, String host) {
-        return Golden.root().resolve("src-test-fixtures/etcd/facts/" + state + "/" + host + ".out");
+    /** ETCD over an inventory of {@code src-test-fixtures/etcd/}, with {@code -e} values. */
+    static PlanningFixture fixture(String inventory, String... extraVars) {
+        return PlanningFixture.of(new EtcdModule(), "src-test-fixtures/etcd/" + inventory, extraVars);
     }
 
-    static String read(String state, String host) {
-        try {
-            return Files.readString(path(state, host), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** {@code hosts} reporting what they printed in {@code state}. */
+    static PlanningFixture in(PlanningFixture f, String state, List<String> hosts) {
+        return f.hosts(hosts, h -> recorded(state, h));
     }
 
-    /** What each host printed in a state, by host. */
-    static Map<String, String> outputs(String state, List<String> hosts) {
-        Map<String, String> out = new LinkedHashMap<>();
-        hosts.forEach(h -> out.put(h, read(state, h)));
-        return out;
+    static RecordedFacts recorded(String state, String host) {
+        return RecordedFacts.of(file(state, host));
     }
 
-    List<Task> tasks(ModuleContext ctx, String host) {
-        return new ArrayList<>(etcd.tasks(ctx, ctx.model().node(host).orElseThrow()));
-    }
-
-    HostFacts facts(ModuleContext ctx, String host, String output, List<Task> tasks) {
-        return new FactGatherer(etcd.factSections(ctx)).parse(host, Planner.request(tasks), output);
-    }
-
-    /** Every host's facts, parsed with the request of its ETCD tasks. */
-    Map<String, HostFacts> fleet(ModuleContext ctx, Map<String, String> outputs) {
-        Map<String, HostFacts> fleet = new LinkedHashMap<>();
-        outputs.forEach((h, out) -> fleet.put(h, facts(ctx, h, out, tasks(ctx, h))));
-        return fleet;
-    }
-
-    /** The plan of every host, each planned with the whole fleet's facts. */
-    Map<String, HostPlan> plans(ModuleContext ctx, Map<String, String> outputs) {
-        Map<String, HostFacts> fleet = fleet(ctx, outputs);
-        Map<String, HostPlan> plans = new LinkedHashMap<>();
-        fleet.forEach((h, f) -> plans.put(h, Planner.planFromFacts(f, tasks(ctx, h), Masker.none(), fleet)));
-        return plans;
-    }
-
-    static List<Change.Act> acts(HostPlan p) {
-        return p.actions();
-    }
-
-    static Change change(HostPlan p, String task) {
-        return p.changes().stream().filter(c -> c.task().equals(task)).findFirst()
-                .orElseThrow(() -> new AssertionError("no task " + task + " in " + p.changes()));
-    }
-
-    static String stage(HostPlan p, String task) {
-        return p.stages().get(p.changes().indexOf(change(p, task)));
+    private static String file(String state, String host) {
+        return "etcd/facts/" + state + "/" + host + ".out";
     }
 
     /**
@@ -103,12 +49,10 @@ final class EtcdFixtures {
      * render for {@code inventory}, leaving every other recorded fact as it was. Only with
      * {@code -Dpig.fixtures.update=true}, after an intended template change.
      */
-    void refresh(String state, String inventory, List<String> hosts) {
-        ModuleContext ctx = ctx(inventory);
-        Map<String, String> outputs = outputs(state, hosts);
-        Map<String, HostPlan> plans = plans(ctx, outputs);
+    static void refresh(String state, String inventory, List<String> hosts) {
+        Map<String, HostPlan> plans = in(fixture(inventory), state, hosts).planAll();
         for (String h : hosts) {
-            String out = outputs.get(h);
+            String out = Fixtures.read(file(state, h));
             for (Change.Act a : plans.get(h).actions()) {
                 for (Step s : a.steps()) {
                     if (s instanceof Step.Upload u && (u.path().equals(EtcdModule.CONF) || u.path().equals(EtcdModule.UNIT))) {
@@ -122,11 +66,7 @@ final class EtcdFixtures {
                     }
                 }
             }
-            try {
-                Files.writeString(path(state, h), out, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            Fixtures.write(file(state, h), out);
         }
     }
 }

@@ -12,18 +12,18 @@ import dev.pig.core.model.Secret;
 import org.junit.jupiter.api.Test;
 
 import dev.pig.core.model.ClusterModel;
-import dev.pig.core.model.ModelLoader;
 import dev.pig.core.model.Node;
 import dev.pig.core.task.FileTask;
 import dev.pig.core.task.Staged;
-import dev.pig.core.template.Templates;
 import dev.pig.modules.Golden;
 import dev.pig.modules.ModuleContext;
+import dev.pig.modules.PlanningFixture;
 
 class EtcdModuleTest {
-    private final ClusterModel trio = ModelLoader.load(Golden.root().resolve("inventory-examples/trio.yml"), List.of()).model();
-    private final ModuleContext ctx = new ModuleContext(trio, Templates.builtIn());
     private final EtcdModule etcd = new EtcdModule();
+    private final PlanningFixture fixture = PlanningFixture.of(etcd, "inventory-examples/trio.yml");
+    private final ClusterModel trio = fixture.model();
+    private final ModuleContext ctx = fixture.ctx();
 
     private String rendered(String host, String path) {
         Node n = trio.node(host).orElseThrow();

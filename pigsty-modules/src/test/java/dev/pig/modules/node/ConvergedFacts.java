@@ -7,11 +7,11 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.pig.core.fact.FactParsers;
 import dev.pig.core.fact.FactRequest;
 import dev.pig.core.plan.Change;
 import dev.pig.core.plan.HostPlan;
 import dev.pig.core.plan.Step;
+import dev.pig.modules.RecordedFacts;
 
 /**
  * Writes the facts a host reports once a plan has been applied to it: the fresh host's output
@@ -30,18 +30,17 @@ final class ConvergedFacts {
     private ConvergedFacts() {
     }
 
-    static String of(String fresh, FactRequest request, HostPlan plan) {
-        Map<String, String> sections = FactParsers.sections(fresh);
-        String hostname = sections.get("hostname").strip();
+    static RecordedFacts of(RecordedFacts fresh, FactRequest request, HostPlan plan) {
+        String hostname = fresh.section("hostname").strip();
         Map<String, String> files = new TreeMap<>();
         Map<String, String> users = new TreeMap<>();
         Map<String, String> groups = new TreeMap<>();
         Map<String, String> kernel = new LinkedHashMap<>();
-        for (String line : sections.getOrDefault("ext:node.kernel", "").lines().toList()) {
+        for (String line : fresh.section("ext:node.kernel").lines().toList()) {
             String[] f = line.split("\t", 4);
             kernel.put(f[0] + "\t" + f[1], line);
         }
-        java.util.Set<String> repoFiles = new java.util.TreeSet<>(sections.getOrDefault("ext:node.repo-files", "").lines().toList());
+        java.util.Set<String> repoFiles = new java.util.TreeSet<>(fresh.section("ext:node.repo-files").lines().toList());
         for (Change c : plan.changes()) {
             if (!(c instanceof Change.Act a)) {
                 continue;
@@ -100,23 +99,20 @@ final class ConvergedFacts {
         for (String p : request.files()) {
             fileSection.append(files.getOrDefault(p, p + "\tmissing\t\t\t\t0\t\t\n"));
         }
-        Map<String, String> out = new LinkedHashMap<>(sections);
-        out.put("hostname", hostname + "\n");
-        out.put("packages", packages.toString());
-        out.put("units", units.toString());
-        out.put("files", fileSection.toString());
-        out.put("users", String.join("", users.values()));
-        out.put("groups", String.join("", groups.values()));
-        out.put("sysctl", "");
-        if (out.containsKey("ext:node.kernel")) {
-            out.put("ext:node.kernel", kernel.values().stream().map(l -> l + "\n").reduce("", String::concat));
+        RecordedFacts out = fresh.section("hostname", hostname + "\n")
+                .section("packages", packages.toString())
+                .section("units", units.toString())
+                .section("files", fileSection.toString())
+                .section("users", String.join("", users.values()))
+                .section("groups", String.join("", groups.values()))
+                .section("sysctl", "");
+        if (fresh.has("ext:node.kernel")) {
+            out = out.section("ext:node.kernel", kernel.values().stream().map(l -> l + "\n").reduce("", String::concat));
         }
-        if (out.containsKey("ext:node.repo-files")) {
-            out.put("ext:node.repo-files", repoFiles.stream().map(l -> l + "\n").reduce("", String::concat));
+        if (fresh.has("ext:node.repo-files")) {
+            out = out.section("ext:node.repo-files", repoFiles.stream().map(l -> l + "\n").reduce("", String::concat));
         }
-        StringBuilder b = new StringBuilder();
-        out.forEach((name, body) -> b.append(FactParsers.SECTION).append(name).append('\n').append(body));
-        return b.append(FactParsers.END).append('\n').toString();
+        return out;
     }
 
     /** {@code stat -c %a} prints no leading zero. */

@@ -1,5 +1,8 @@
 package dev.pig.modules.node;
 
+import static dev.pig.modules.PlanningFixture.act;
+import static dev.pig.modules.PlanningFixture.reason;
+import static dev.pig.modules.PlanningFixture.uploaded;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,52 +21,29 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.pig.core.exec.Planner;
-import dev.pig.core.fact.FactGatherer;
-import dev.pig.core.model.ModelLoader;
-import dev.pig.core.plan.Action;
 import dev.pig.core.plan.Change;
 import dev.pig.core.plan.HostPlan;
-import dev.pig.core.plan.Masker;
-import dev.pig.core.plan.Step;
-import dev.pig.core.task.Task;
-import dev.pig.core.template.Templates;
-import dev.pig.modules.ModuleContext;
+import dev.pig.modules.Golden;
+import dev.pig.modules.PlanningFixture;
+import dev.pig.modules.RecordedFacts;
 
 /**
  * {@code node_tune}: the tune file of every profile (golden copies in
- * {@code src-test-fixtures/node/golden/tune/}), and the running kernel brought to it key by key.
+ * {@code src-test-fixtures/node/golden/tune/}), and the check that the running kernel took each
+ * key. How the kernel is brought to the file key by key is in the cases of
+ * {@code src-test-fixtures/node/cases/}.
  */
 class KernelTunePlanningTest {
     static final String HOST = "10.10.10.11";
     static final String TUNE = "/etc/sysctl.d/60-pig-tune.conf";
-    static final String FRESH = NodeFixtures.read("node/facts/debian12-fresh.out");
-    static final String CONVERGED = NodeFixtures.read("node/facts/debian12-converged.out");
-    private final NodeFixtures f = new NodeFixtures();
 
     @TempDir
     Path dir;
 
     /** One host with these vars, planned on the fresh Debian 12 host (24 GiB of RAM). */
-    private HostPlan plan(String vars) throws IOException {
-        Path inv = dir.resolve("tune.yml");
-        Files.writeString(inv, "all:\n  hosts: { " + HOST + ": {} }\n  vars: " + vars + "\n");
-        var model = ModelLoader.load(inv, List.of()).model();
-        var ctx = new ModuleContext(model, Templates.builtIn());
-        NodeModule module = new NodeModule(n -> List.of(), NodeFixtures::random);
-        List<Task> tasks = List.copyOf(module.tasks(ctx, model.node(HOST).orElseThrow()));
-        return Planner.planFromFacts(new FactGatherer(module.factSections(ctx)).parse(HOST, Planner.request(tasks), FRESH), tasks, Masker.none());
-    }
-
-    private static Change change(HostPlan p, String task) {
-        return p.changes().stream().filter(c -> c.task().equals(task)).findFirst()
-                .orElseThrow(() -> new AssertionError("no task " + task + " in " + p.changes()));
-    }
-
-    private static String upload(HostPlan p, String path) {
-        return p.actions().stream().flatMap(a -> a.steps().stream()).filter(s -> s instanceof Step.Upload u && u.path().equals(path))
-                .map(s -> new String(((Step.Upload) s).content(), StandardCharsets.UTF_8)).findFirst()
-                .orElseThrow(() -> new AssertionError("no upload of " + path));
+    private static HostPlan plan(String vars) {
+        return PlanningFixture.inline(new NodeModule(n -> List.of(), NodeFixtures::random),
+                "all:\n  hosts: { " + HOST + ": {} }\n  vars: " + vars + "\n").host(HOST, RecordedFacts.freshDebian12()).plan(HOST);
     }
 
     @TestFactory
@@ -74,75 +54,32 @@ class KernelTunePlanningTest {
                 "crit-hugepage-count", "{ node_tune: crit, node_hugepage_count: 512, node_overcommit_ratio: 80 }",
                 "tiny", "{ node_tune: tiny }",
                 "none-hugepage-count", "{ node_tune: none, node_hugepage_count: 64, node_sysctl_params: { vm.max_map_count: 262144 } }");
-        return cases.entrySet().stream().sorted(Map.Entry.comparingByKey()).map(e -> DynamicTest.dynamicTest(e.getKey(), () -> {
-            String rendered = upload(plan(e.getValue()), TUNE);
-            String golden = "node/golden/tune/" + e.getKey() + ".conf";
-            if (NodeFixtures.update()) {
-                NodeFixtures.write(golden, rendered);
-            }
-            assertTrue(Files.exists(NodeFixtures.path(golden)), "no golden copy " + golden + ": run with -Dpig.fixtures.update=true");
-            assertEquals(NodeFixtures.read(golden), rendered, golden);
-        }));
+        return cases.entrySet().stream().sorted(Map.Entry.comparingByKey()).map(e -> DynamicTest.dynamicTest(e.getKey(),
+                () -> Golden.check("node/golden/tune/" + e.getKey() + ".conf", uploaded(plan(e.getValue()), TUNE))));
     }
 
     @Test
-    void huge_pages_by_ratio_follow_the_hosts_memory_and_an_explicit_count_wins() throws IOException {
+    void huge_pages_by_ratio_follow_the_hosts_memory_and_an_explicit_count_wins() {
         // 24683620 kB * 0.25 / 2048 kB
-        assertTrue(upload(plan("{ node_tune: olap, node_hugepage_ratio: 0.25 }"), TUNE).contains("vm.nr_hugepages = 3013\n"));
-        assertTrue(upload(plan("{ node_hugepage_ratio: 0.25, node_hugepage_count: 512 }"), TUNE).contains("vm.nr_hugepages = 512\n"));
-        assertTrue(upload(plan("{ node_tune: oltp }"), TUNE).contains("vm.nr_hugepages = 0\n"));
-        assertTrue(!upload(plan("{ node_tune: none }"), TUNE).contains("vm.nr_hugepages"));
+        assertTrue(uploaded(plan("{ node_tune: olap, node_hugepage_ratio: 0.25 }"), TUNE).contains("vm.nr_hugepages = 3013\n"));
+        assertTrue(uploaded(plan("{ node_hugepage_ratio: 0.25, node_hugepage_count: 512 }"), TUNE).contains("vm.nr_hugepages = 512\n"));
+        assertTrue(uploaded(plan("{ node_tune: oltp }"), TUNE).contains("vm.nr_hugepages = 0\n"));
+        assertTrue(!uploaded(plan("{ node_tune: none }"), TUNE).contains("vm.nr_hugepages"));
     }
 
     @Test
-    void only_the_keys_the_running_kernel_lacks_are_set_and_each_is_read_back() throws IOException {
-        Change.Act a = (Change.Act) change(plan("{ node_tune: tiny }"), "sysctl " + TUNE);
-        assertEquals(Action.UPDATE, a.action());
-        String cmd = ((Step.Exec) a.steps().get(0)).command();
-        assertTrue(cmd.startsWith("sysctl -q -w fs.file-max=1048576 fs.aio-max-nr=1048576 fs.inotify.max_user_watches=524288 vm.swappiness=10 "), cmd);
-        // fs.nr_open and vm.dirty_background_ratio have the profile's value already
-        assertTrue(!cmd.contains("fs.nr_open") && !cmd.contains("vm.dirty_background_ratio"), cmd);
-        assertTrue(a.summary().contains("vm.swappiness 60 -> 10"), a.summary());
-    }
-
-    @Test
-    void a_setting_the_kernel_lost_is_set_again_though_the_file_is_unchanged() {
-        // what a failed load after the upload leaves, or a hand-made sysctl -w
-        String out = CONVERGED.replace("sysctl\tvm.swappiness\trw\t1\n", "sysctl\tvm.swappiness\trw\t60\n");
-        assertTrue(!out.equals(CONVERGED));
-        HostPlan p = f.planText(HOST, out);
-        assertEquals(List.of("sysctl vm.swappiness 60 -> 1"), p.actions().stream().map(Change.Act::summary).toList());
-    }
-
-    @Test
-    void huge_pages_turned_off_are_given_back_by_the_running_kernel() {
-        String out = CONVERGED.replace("sysctl\tvm.nr_hugepages\trw\t0\n", "sysctl\tvm.nr_hugepages\trw\t1024\n");
-        assertTrue(!out.equals(CONVERGED));
-        assertEquals(List.of("sysctl vm.nr_hugepages 1024 -> 0"), f.planText(HOST, out).actions().stream().map(Change.Act::summary).toList());
-    }
-
-    @Test
-    void a_read_only_key_is_left_as_it_is_and_named() {
-        String out = CONVERGED.replace("sysctl\tvm.swappiness\trw\t1\n", "sysctl\tvm.swappiness\tro\t60\n");
-        Change.NoOp n = (Change.NoOp) change(f.planText(HOST, out), "sysctl " + TUNE);
-        assertEquals("the running kernel has 28 of the 29 settings of " + TUNE + "; read-only here, left as the kernel has them: vm.swappiness",
-                n.reason());
-    }
-
-    @Test
-    void transparent_huge_pages_are_turned_off_by_every_profile_but_none() throws IOException {
-        Change.Act thp = (Change.Act) change(plan("{ node_tune: tiny }"), "transparent huge pages");
+    void transparent_huge_pages_are_turned_off_by_every_profile_but_none() {
+        Change.Act thp = act(plan("{ node_tune: tiny }"), "transparent huge pages");
         assertEquals("transparent huge pages: madvise -> never", thp.summary());
         assertEquals("echo never > /sys/kernel/mm/transparent_hugepage/enabled", thp.steps().get(0).shown());
         assertEquals("# transparent huge pages: managed by pig (node_tune: crit); systemd-tmpfiles writes it at boot\n"
-                + "w /sys/kernel/mm/transparent_hugepage/enabled - - - - never\n", upload(plan("{ node_tune: crit }"), "/etc/tmpfiles.d/pig-thp.conf"));
+                + "w /sys/kernel/mm/transparent_hugepage/enabled - - - - never\n", uploaded(plan("{ node_tune: crit }"), "/etc/tmpfiles.d/pig-thp.conf"));
         HostPlan none = plan("{ node_tune: none }");
         assertTrue(none.changes().stream().noneMatch(c -> c instanceof Change.Act a && a.task().equals("transparent huge pages")),
                 none.changes().toString());
-        assertEquals("node_tune is none: transparent huge pages are left as they are",
-                ((Change.NoOp) change(none, "transparent huge pages")).reason());
+        assertEquals("node_tune is none: transparent huge pages are left as they are", reason(none, "transparent huge pages"));
         assertEquals("transparent huge pages are off (/sys/kernel/mm/transparent_hugepage/enabled: always madvise [never])",
-                ((Change.NoOp) change(f.planText(HOST, CONVERGED), "transparent huge pages")).reason());
+                reason(NodeFixtures.on(HOST, NodeFixtures.recorded("debian12-converged.out")).plan(HOST), "transparent huge pages"));
     }
 
     private record Run(int exit, String err) {

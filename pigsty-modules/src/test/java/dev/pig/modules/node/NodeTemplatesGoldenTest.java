@@ -3,7 +3,6 @@ package dev.pig.modules.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Map;
 import java.util.TreeMap;
@@ -13,9 +12,10 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
-import dev.pig.core.plan.Change;
-import dev.pig.core.plan.HostPlan;
-import dev.pig.core.plan.Step;
+import dev.pig.modules.Fixtures;
+import dev.pig.modules.Golden;
+import dev.pig.modules.PlanningFixture;
+import dev.pig.modules.RecordedFacts;
 
 /**
  * Every file NODE renders for the fixture inventory's hosts, compared byte for byte with
@@ -24,38 +24,25 @@ import dev.pig.core.plan.Step;
  * the diff.
  */
 class NodeTemplatesGoldenTest {
-    private final NodeFixtures f = new NodeFixtures();
 
     /**
      * What a fresh host receives: every uploaded file by the golden name of its path, but the
      * admin user's private key (made from test randomness; {@code SshKeysTest} checks its form).
      */
-    private Map<String, String> rendered(String host) {
-        HostPlan plan = f.plan(host, "debian12-fresh.out");
+    private static Map<String, String> rendered(String host) {
         Map<String, String> out = new TreeMap<>();
-        for (Change c : plan.changes()) {
-            if (c instanceof Change.Act a) {
-                for (Step s : a.steps()) {
-                    if (s instanceof Step.Upload u && !u.path().equals(AdminKeys.privatePath("dba"))) {
-                        out.put(host + "/" + u.path().replaceAll("/\\.([^/]+)\\.pig-new$", "/$1").substring(1).replace('/', '_'), new String(u.content(), StandardCharsets.UTF_8));
-                    }
-                }
+        PlanningFixture.uploads(NodeFixtures.on(host, RecordedFacts.freshDebian12()).plan(host)).forEach((path, content) -> {
+            if (!path.equals(AdminKeys.privatePath("dba"))) {
+                out.put(host + "/" + path.substring(1).replace('/', '_'), content);
             }
-        }
+        });
         return out;
     }
 
     @TestFactory
     Stream<DynamicTest> each_rendered_file_matches_its_golden_copy() {
         return NodeFixtures.HOSTS.stream().flatMap(h -> rendered(h).entrySet().stream())
-                .map(e -> DynamicTest.dynamicTest(e.getKey(), () -> {
-                    String golden = "node/golden/" + e.getKey();
-                    if (NodeFixtures.update()) {
-                        NodeFixtures.write(golden, e.getValue());
-                    }
-                    assertTrue(Files.exists(NodeFixtures.path(golden)), "no golden copy " + golden + ": run with -Dpig.fixtures.update=true");
-                    assertEquals(NodeFixtures.read(golden), e.getValue(), golden);
-                }));
+                .map(e -> DynamicTest.dynamicTest(e.getKey(), () -> Golden.check("node/golden/" + e.getKey(), e.getValue())));
     }
 
     @Test
@@ -68,7 +55,7 @@ class NodeTemplatesGoldenTest {
                 "etc_tmpfiles.d_pig-thp.conf", "home_dba_.ssh_id_ed25519.pub"}) {
             assertTrue(all.contains("/" + expected), "no rendered " + expected + " in " + all);
         }
-        try (Stream<java.nio.file.Path> templates = Files.list(NodeFixtures.path("../templates/node"))) {
+        try (Stream<java.nio.file.Path> templates = Files.list(Fixtures.root().resolve("templates/node"))) {
             assertEquals(15, templates.count(), "a new template needs a golden copy above");
         }
     }
@@ -76,7 +63,7 @@ class NodeTemplatesGoldenTest {
     @Test
     void rendering_twice_gives_the_same_bytes() {
         for (String h : NodeFixtures.HOSTS) {
-            assertEquals(rendered(h), new NodeTemplatesGoldenTest().rendered(h));
+            assertEquals(rendered(h), rendered(h));
         }
     }
 }

@@ -15,7 +15,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.pig.core.model.Secret;
+import dev.pig.modules.Fixtures;
 
 /**
  * The Patroni facts parsed from what a real cluster (Patroni 3.0.2, PostgreSQL 15) answered, the
@@ -24,12 +24,12 @@ import dev.pig.core.model.Secret;
  */
 class PatroniFactsTest {
 
-    static String fixture(String name) throws IOException {
-        return RollingRestartTest.fixture(name);
+    static String fixture(String name) {
+        return Fixtures.read(name);
     }
 
     @Test
-    void the_live_section_reads_the_dcs_config() throws IOException {
+    void the_live_section_reads_the_dcs_config() {
         PatroniLive.View v = new PatroniLive("pg-test", TestPg.PATRONI, List.of("10.10.10.11"))
                 .parse(fixture("pgsql/patroni-live-converged.out"));
         assertTrue(v.answered());
@@ -38,7 +38,7 @@ class PatroniFactsTest {
     }
 
     @Test
-    void the_catalog_reads_the_settings_read_only_at_start_and_those_pending() throws IOException {
+    void the_catalog_reads_the_settings_read_only_at_start_and_those_pending() {
         PgCatalog.View v = TestPg.catalog().parse(fixture("pgsql/pg-settings-converged.jsonl"));
         assertTrue(v.answered() && v.primary());
         assertTrue(v.restartOnly().containsAll(Set.of("max_connections", "shared_buffers", "shared_preload_libraries", "wal_level")));
@@ -59,7 +59,7 @@ class PatroniFactsTest {
     }
 
     @Test
-    void members_carry_pending_restart_tags_and_lag() throws IOException {
+    void members_carry_pending_restart_tags_and_lag() {
         PatroniCluster.View v = new PatroniCluster("pg-test", TestPg.PATRONI, List.of()).parse(fixture("pgsql/patroni-cluster-pending.json"));
         PatroniCluster.Member three = v.member("pg-test-3").orElseThrow();
         assertTrue(three.pendingRestart() && three.tag("nosync") && !three.tag("nofailover") && three.running());
@@ -84,10 +84,10 @@ class PatroniFactsTest {
     @Test
     void the_checks_the_restart_waits_on_read_patronis_answers(@TempDir Path dir) throws Exception {
         assumeTrue(new ProcessBuilder("python3", "--version").start().waitFor() == 0, "python3 runs the checks, as on the nodes");
-        Files.copy(Golden().resolve("pgsql/patroni-status-leader.json"), dir.resolve("10.10.10.11-patroni"));
-        Files.copy(Golden().resolve("pgsql/patroni-cluster-converged.json"), dir.resolve("10.10.10.11-cluster"));
-        Files.copy(Golden().resolve("pgsql/patroni-cluster-pending.json"), dir.resolve("10.10.10.12-cluster"));
-        Files.copy(Golden().resolve("pgsql/patroni-status-replica.json"), dir.resolve("10.10.10.12-patroni"));
+        Files.copy(Fixtures.path("pgsql/patroni-status-leader.json"), dir.resolve("10.10.10.11-patroni"));
+        Files.copy(Fixtures.path("pgsql/patroni-cluster-converged.json"), dir.resolve("10.10.10.11-cluster"));
+        Files.copy(Fixtures.path("pgsql/patroni-cluster-pending.json"), dir.resolve("10.10.10.12-cluster"));
+        Files.copy(Fixtures.path("pgsql/patroni-status-replica.json"), dir.resolve("10.10.10.12-patroni"));
         String prelude = TestPg.PATRONI.prelude()
                 + "get() { cat '" + dir + "'/$1-$2; }\n";
         assertEquals(0, sh(prelude + "streams pg-test-2 10.10.10.11"), "pg-test-2 streams from the leader");
@@ -98,10 +98,6 @@ class PatroniFactsTest {
         assertEquals(0, sh(prelude + "[ \"$(loc 10.10.10.11)\" = 71370280 ]"), "the leader's written WAL position");
         assertEquals(0, sh(prelude + "replayed 10.10.10.12 71370280"), "the replica replayed up to it");
         assertEquals(1, sh(prelude + "replayed 10.10.10.12 71370281"));
-    }
-
-    static Path Golden() {
-        return dev.pig.modules.Golden.root().resolve("src-test-fixtures");
     }
 
     static int sh(String script) throws IOException, InterruptedException {

@@ -14,32 +14,23 @@ import org.junit.jupiter.api.Test;
 
 import dev.pig.core.model.ClusterModel;
 import dev.pig.core.model.HbaRule;
-import dev.pig.core.model.ModelLoader;
-import dev.pig.core.model.Node;
 import dev.pig.core.model.PgCluster;
 import dev.pig.core.model.PgInstance;
-import dev.pig.core.template.Templates;
 import dev.pig.modules.Golden;
 import dev.pig.modules.HostVars;
 import dev.pig.modules.ModuleContext;
+import dev.pig.modules.PlanningFixture;
 
 /** patroni.yml per pg_conf profile on two node shapes, and HBA rendering, against golden copies. */
 class PgsqlTemplatesGoldenTest {
 
     static String patroniYml(String profile, long memMb, int cpus) {
-        ClusterModel m = ModelLoader.load(Golden.root().resolve("inventory-examples/sandbox.yml"),
-                List.of("pg_conf=" + profile + ".yml")).model();
-        ModuleContext ctx = new ModuleContext(m, Templates.builtIn());
-        Node n = m.node("10.10.10.11").orElseThrow();
-        return TestPg.patroniYml(ctx, n, memMb, cpus);
+        return TestPg.patroniYml(PgsqlFixtures.sandbox("pg_conf=" + profile + ".yml"), "10.10.10.11", memMb, cpus);
     }
 
     /** patroni.yml of one host of {@code inventory} (under src-test-fixtures), on a 4 GB / 2 cpu node. */
     static String patroniYmlOf(String inventory, String host, String... extraVars) {
-        ClusterModel m = ModelLoader.load(Golden.root().resolve("src-test-fixtures/" + inventory), List.of(extraVars)).model();
-        ModuleContext ctx = new ModuleContext(m, Templates.builtIn());
-        Node n = m.node(host).orElseThrow();
-        return TestPg.patroniYml(ctx, n, 4096, 2);
+        return PgsqlTasksTest.patroniYml("src-test-fixtures/" + inventory, host, extraVars);
     }
 
     @ParameterizedTest(name = "{1}")
@@ -92,15 +83,13 @@ class PgsqlTemplatesGoldenTest {
 
     @Test
     void patroni_service_matches_its_golden_copy() {
-        ClusterModel m = ModelLoader.load(Golden.root().resolve("inventory-examples/sandbox.yml"), List.of()).model();
-        Golden.check("pgsql/golden/patroni.service", new ModuleContext(m, Templates.builtIn()).render("pgsql/patroni.service.ftl",
+        Golden.check("pgsql/golden/patroni.service", PgsqlFixtures.sandbox().ctx().render("pgsql/patroni.service.ftl",
                 Map.of("pg_instance", "pg-test-1", "pg_cluster", "pg-test", "pg_dbsu", "postgres", "patroni_watchdog_mode", "off")));
     }
 
     @Test
     void a_watchdog_mode_other_than_off_loads_softdog_and_hands_the_device_to_the_dbsu() {
-        ClusterModel m = ModelLoader.load(Golden.root().resolve("inventory-examples/sandbox.yml"), List.of()).model();
-        String unit = new ModuleContext(m, Templates.builtIn()).render("pgsql/patroni.service.ftl",
+        String unit = PgsqlFixtures.sandbox().ctx().render("pgsql/patroni.service.ftl",
                 Map.of("pg_instance", "pg-test-1", "pg_cluster", "pg-test", "pg_dbsu", "postgres", "patroni_watchdog_mode", "required"));
         assertTrue(unit.contains("ExecStartPre=-+/sbin/modprobe softdog\nExecStartPre=-+/bin/chown postgres /dev/watchdog\n"), unit);
         String yml = patroniYmlOf("pgsql/inventory/replication.yml", "10.10.10.11", "patroni_watchdog_mode=required", "pg_rto=wide");
@@ -150,8 +139,8 @@ class PgsqlTemplatesGoldenTest {
             "safe, 60, 10, 20, 45, inter 3s fastinter 1.5s downinter 3s rise 3 fall 3",
             "wide, 120, 20, 30, 95, inter 4s fastinter 2s downinter 4s rise 3 fall 3"})
     void pg_rto_picks_its_row_of_the_plan_for_patroni_and_haproxy(String rto, int ttl, int loop, int retry, int start, String checks) {
-        ClusterModel m = ModelLoader.load(Golden.root().resolve("inventory-examples/sandbox.yml"), List.of("pg_rto=" + rto)).model();
-        HostVars v = new ModuleContext(m, Templates.builtIn()).vars(m.node("10.10.10.11").orElseThrow());
+        PlanningFixture f = PgsqlFixtures.sandbox("pg_rto=" + rto);
+        HostVars v = f.ctx().vars(f.node("10.10.10.11"));
         RtoPlan p = RtoPlan.of(v);
         assertEquals(List.of(ttl, loop, retry, start), List.of(p.ttl(), p.loopWait(), p.retryTimeout(), p.primaryStartTimeout()));
         assertEquals(checks, p.haproxyChecks());
@@ -159,8 +148,9 @@ class PgsqlTemplatesGoldenTest {
 
     @Test
     void hba_renders_aliases_roles_and_order() {
-        ClusterModel m = ModelLoader.load(Golden.root().resolve("inventory-examples/sandbox.yml"), List.of()).model();
-        ModuleContext ctx = new ModuleContext(m, Templates.builtIn());
+        PlanningFixture f = PgsqlFixtures.sandbox();
+        ModuleContext ctx = f.ctx();
+        ClusterModel m = f.model();
         PgCluster c = m.pgCluster("pg-test").orElseThrow();
         HostVars v = ctx.vars(m.node("10.10.10.11").orElseThrow());
         List<HbaRule> rules = new java.util.ArrayList<>(c.hbaRules());

@@ -5,26 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
-import dev.pig.core.model.ClusterModel;
 import dev.pig.core.model.DefaultPrivilege;
-import dev.pig.core.model.ModelLoader;
 import dev.pig.core.model.PgDatabase;
 import dev.pig.core.model.PgUser;
 import dev.pig.core.model.Secret;
 import dev.pig.core.plan.Action;
 import dev.pig.core.plan.Change;
 import dev.pig.core.plan.Step;
-import dev.pig.core.template.Templates;
-import dev.pig.modules.Golden;
-import dev.pig.modules.ModuleContext;
+import dev.pig.modules.Fixtures;
+import dev.pig.modules.PlanningFixture;
 
 /** Roles and databases planned from a recorded catalog: create, alter, drop, or a no-op that says why. */
 class ProvisionTest {
@@ -35,12 +30,7 @@ class ProvisionTest {
     final PgCatalog.View empty = TestPg.catalog().parse("");
 
     static PgCatalog.View catalog() {
-        try {
-            return TestPg.catalog()
-                    .parse(Files.readString(Golden.root().resolve("src-test-fixtures/pgsql/catalog-converged.jsonl")));
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return TestPg.catalog().parse(Fixtures.read("pgsql/catalog-converged.jsonl"));
     }
 
     static PgUser user(String name, String password, List<String> roles, PgUser.State state) {
@@ -323,16 +313,15 @@ class ProvisionTest {
 
     /** pg_default_privileges as the sandbox inventory resolves it (Pigsty's defaults). */
     static List<DefaultPrivilege> pigstyPrivileges() {
-        ClusterModel m = ModelLoader.load(Golden.root().resolve("inventory-examples/sandbox.yml"), List.of()).model();
-        return new ModuleContext(m, Templates.builtIn()).vars(m.node("10.10.10.11").orElseThrow()).strings("pg_default_privileges")
-                .stream().map(DefaultPrivilege::parse).toList();
+        PlanningFixture f = PgsqlFixtures.sandbox();
+        return f.ctx().vars(f.node("10.10.10.11")).strings("pg_default_privileges").stream().map(DefaultPrivilege::parse).toList();
     }
 
     static final List<String> CREATORS = List.of("postgres", "dbuser_dba", "dbrole_admin");
 
     /** A catalog captured from PostgreSQL 15 right after pig provisioned pg-test in it. */
-    static String provisioned() throws IOException {
-        return Files.readString(Golden.root().resolve("src-test-fixtures/pgsql/catalog-provisioned.jsonl"));
+    static String provisioned() {
+        return Fixtures.read("pgsql/catalog-provisioned.jsonl");
     }
 
     static PgCatalog.View parse(String text) {
@@ -340,7 +329,7 @@ class ProvisionTest {
     }
 
     @Test
-    void default_privileges_are_read_per_database_from_the_captured_catalog() throws IOException {
+    void default_privileges_are_read_per_database_from_the_captured_catalog() {
         PgCatalog.View cat = parse(provisioned());
         assertTrue(cat.defaultAcls("template1").contains(new PgCatalog.DefaultAcl("dbrole_admin", 'r', "dbrole_readonly", "SELECT", false)));
         assertTrue(cat.defaultAcls("test").contains(new PgCatalog.DefaultAcl("postgres", 'n', "dbrole_admin", "CREATE", false)));
@@ -348,7 +337,7 @@ class ProvisionTest {
     }
 
     @Test
-    void default_privileges_are_noop_in_each_database_that_has_every_grant() throws IOException {
+    void default_privileges_are_noop_in_each_database_that_has_every_grant() {
         PgCatalog.View cat = parse(provisioned());
         for (String db : List.of("template1", "postgres", "test")) {
             Change.NoOp n = assertInstanceOf(Change.NoOp.class,
@@ -369,7 +358,7 @@ class ProvisionTest {
     }
 
     @Test
-    void a_grant_added_to_pg_default_privileges_is_applied_alone() throws IOException {
+    void a_grant_added_to_pg_default_privileges_is_applied_alone() {
         List<DefaultPrivilege> more = new java.util.ArrayList<>(pigstyPrivileges());
         more.add(DefaultPrivilege.parse("GRANT REFERENCES ON TABLES TO dbrole_readwrite"));
         Change.Act a = assertInstanceOf(Change.Act.class,
@@ -381,7 +370,7 @@ class ProvisionTest {
     }
 
     @Test
-    void only_the_creator_that_lacks_grants_is_altered() throws IOException {
+    void only_the_creator_that_lacks_grants_is_altered() {
         // template1 as it is after an older provisioning, which left dbrole_admin out
         String older = provisioned().lines().filter(l -> !l.startsWith("[\"defacl\", \"template1\", \"dbrole_admin\","))
                 .reduce("", (x, l) -> x + l + "\n");
@@ -392,7 +381,7 @@ class ProvisionTest {
     }
 
     @Test
-    void a_grant_with_grant_option_needs_a_grantable_privilege() throws IOException {
+    void a_grant_with_grant_option_needs_a_grantable_privilege() {
         List<DefaultPrivilege> grantable = List.of(DefaultPrivilege.parse("GRANT SELECT ON TABLES TO dbrole_readonly WITH GRANT OPTION"));
         Change.Act a = assertInstanceOf(Change.Act.class,
                 p.defaultPrivileges("default privileges in test", "pg_privilege", "test", grantable, List.of("postgres"), parse(provisioned())));
@@ -408,9 +397,9 @@ class ProvisionTest {
     }
 
     @Test
-    void reads_who_leads_from_patroni() throws IOException {
+    void reads_who_leads_from_patroni() {
         PatroniCluster.View v = new PatroniCluster("pg-test", TestPg.PATRONI, List.of("10.10.10.11"))
-                .parse(Files.readString(Golden.root().resolve("src-test-fixtures/pgsql/patroni-cluster.json")));
+                .parse(Fixtures.read("pgsql/patroni-cluster.json"));
         assertTrue(v.answered());
         assertEquals("10.10.10.12", v.leader().orElseThrow().host());
         assertFalse(new PatroniCluster("pg-test", TestPg.PATRONI, List.of("10.10.10.11")).parse("").answered());

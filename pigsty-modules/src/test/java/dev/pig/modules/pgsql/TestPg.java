@@ -1,6 +1,8 @@
 package dev.pig.modules.pgsql;
 
 import dev.pig.core.model.Secret;
+import dev.pig.modules.ModuleContext;
+import dev.pig.modules.PlanningFixture;
 
 /** The PostgreSQL and Patroni of the sandbox's pg-test, as the module's tests reach them. */
 final class TestPg {
@@ -11,9 +13,10 @@ final class TestPg {
     private TestPg() {
     }
 
-    /** patroni.yml of {@code n} on a node of {@code memMb} and {@code cpus}. */
-    static String patroniYml(dev.pig.modules.ModuleContext ctx, dev.pig.core.model.Node n, long memMb, int cpus) {
-        PgNode pn = PgNode.of(ctx, n);
+    /** patroni.yml of {@code host} of the fixture's inventory on a node of {@code memMb} and {@code cpus}. */
+    static String patroniYml(PlanningFixture f, String host, long memMb, int cpus) {
+        ModuleContext ctx = f.ctx();
+        PgNode pn = PgNode.of(ctx, f.node(host));
         dev.pig.modules.HostVars v = pn.v();
         PgTune tune = PgTune.of(v.str("pg_conf"), v.raw("pg_max_conn"), v.str("pg_default_service_dest"),
                 v.number("pg_shared_buffer_ratio"), memMb, cpus, v.str("pg_storage_type"));

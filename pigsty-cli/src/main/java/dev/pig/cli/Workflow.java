@@ -1,0 +1,171 @@
+package dev.pig.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+import dev.pig.cli.views.ApplyView;
+import dev.pig.cli.views.PlanView;
+import dev.pig.core.diag.PigException;
+import dev.pig.core.exec.ApplyResult;
+import dev.pig.core.fact.FactsFile;
+import dev.pig.core.fact.Gathered;
+import dev.pig.core.model.ModelLoader;
+import dev.pig.core.plan.HostPlan;
+import dev.pig.core.plan.Plan;
+import dev.pig.core.plan.PlanJson;
+import dev.pig.modules.Modules;
+import dev.pig.modules.Operation;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * The one way pig changes hosts: plan what a {@link Request} asks for, show the plan, stop when
+ * a host could not be planned (unless the {@link Policy} says keep going), ask, apply exactly
+ * what was shown, report. Every command that changes hosts builds a request and runs it here,
+ * so they all confirm, cancel, fail and exit alike. {@code pig plan} runs the first half.
+ */
+final class Workflow {
+    private final RunOptions run;
+    private final PlanView planView;
+    private final ApplyView applyView;
+
+    Workflow(CommandSpec spec, RunOptions run) {
+        this.run = run;
+        this.planView = new PlanView(spec.commandLine().getOut(), spec.commandLine().getErr());
+        this.applyView = new ApplyView(spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /** Plans, shows, confirms and applies; returns the exit code. */
+    int apply(ModelLoader.Loaded loaded, Request req, Policy policy) {
+        begin(loaded, req);
+        try (EngineRun r = new EngineRun(loaded, run, req.selection(), req.kind() == Request.Kind.REMOVE)) {
+            Plan plan = req.savedPlan().isPresent() ? PlanJson.load(req.savedPlan().get()) : plan(r, req);
+            planView.human(plan, false);
+            refuseUnreachable(plan);
+            if (!plan.failedHosts().isEmpty()) {
+                refusePlanErrors(plan, policy.planErrors());
+            }
+            if (plan.isEmpty()) {
+                return ExitCodes.OK;
+            }
+            if (policy.ask() && !applyView.confirm()) {
+                applyView.cancelled();
+                return ExitCodes.FAILURE;
+            }
+            long start = System.nanoTime();
+            ApplyResult res = r.apply(plan, req.savedPlan().isPresent(), applyView);
+            int changes = res.changed().values().stream().mapToInt(Integer::intValue).sum();
+            applyView.summary(res, changes, System.nanoTime() - start);
+            if (!res.ok()) {
+                boolean nothing = changes == 0 && plan.hosts().stream().allMatch(h -> h.error() != null);
+                return nothing ? ExitCodes.UNAVAILABLE : ExitCodes.FAILURE;
+            }
+            req.afterApply().ifPresent(text -> applyView.lines(List.of(text)));
+            return policy.detailedExitCode() && changes > 0 ? ExitCodes.CHANGES_PENDING : ExitCodes.OK;
+        }
+    }
+
+    /**
+     * How {@code pig plan} shows a plan and what it exits with.
+     *
+     * @param saveTo           also save it for {@code pig apply PLANFILE}, or null
+     * @param detailedExitCode exit 2 when there are changes
+     */
+    record Show(boolean json, boolean verbose, Path saveTo, Path inventory, boolean detailedExitCode) {
+    }
+
+    /** Plans and shows, changing nothing; returns the exit code. */
+    int plan(ModelLoader.Loaded loaded, Request req, Show show) {
+        return plan(loaded, req, show, Optional.empty());
+    }
+
+    /**
+     * Plans and shows, changing nothing; returns the exit code.
+     *
+     * @param recorded plan from these facts instead of asking the hosts ({@code pig plan --facts})
+     */
+    int plan(ModelLoader.Loaded loaded, Request req, Show show, Optional<FactsFile> recorded) {
+        if (recorded.isPresent() && req.operation().isPresent()) {
+            throw new PigException(PigException.Kind.USAGE, "an operation plans from what the members answer now, not from recorded facts");
+        }
+        begin(loaded, req);
+        if (show.saveTo() != null) {
+            PlanJson.checkWritable(show.saveTo());
+        }
+        try (EngineRun r = new EngineRun(loaded, run, req.selection(), req.kind() == Request.Kind.REMOVE)) {
+            long t0 = System.nanoTime();
+            Plan plan = recorded.isPresent() ? r.planRecorded(recorded.get()) : plan(r, req);
+            if (recorded.isPresent()) {
+                planView.recorded(recorded.get().recorded(), r.connections().roundTrips().size(), System.nanoTime() - t0);
+            } else {
+                planView.cost(r.connections().roundTrips(), System.nanoTime() - t0);
+            }
+            if (show.json()) {
+                planView.json(plan, r.deployment().masker());
+            } else {
+                planView.human(plan, show.verbose());
+            }
+            if (show.saveTo() != null) {
+                PlanJson.save(plan, show.saveTo());
+                planView.saved(show.saveTo(), show.inventory());
+            }
+            if (recorded.isPresent() && !plan.hosts().isEmpty() && plan.failedHosts().size() == plan.hosts().size()) {
+                throw new PigException(PigException.Kind.FAILED, "no host could be planned from the recorded facts; nothing was done.");
+            }
+            refuseUnreachable(plan);
+            if (!plan.failedHosts().isEmpty()) {
+                return ExitCodes.FAILURE;
+            }
+            return show.detailedExitCode() && !plan.isEmpty() ? ExitCodes.CHANGES_PENDING : ExitCodes.OK;
+        }
+    }
+
+    /** The inventory's warnings, and the groups a run over the whole inventory skips. */
+    private void begin(ModelLoader.Loaded loaded, Request req) {
+        planView.warnings(loaded);
+        if (req.wholeInventory()) {
+            Modules.skipped(loaded.model()).forEach(planView::warning);
+        }
+    }
+
+    /** The modules' work, or an operation's: asked what it must know first, then planned. */
+    private Plan plan(EngineRun r, Request req) {
+        if (req.operation().isEmpty()) {
+            return r.plan();
+        }
+        Operation op = req.operation().get().apply(r.context());
+        Gathered probed = op.probe().isEmpty() ? Gathered.none() : r.probe(op.probe());
+        Operation.Work work = op.work(probed);
+        planView.lines(work.notes());
+        return r.planNodes(work.tasks(), probed);
+    }
+
+    private static void refuseUnreachable(Plan plan) {
+        if (!plan.hosts().isEmpty() && plan.hosts().stream().allMatch(h -> h.error() != null)) {
+            throw new PigException(PigException.Kind.UNAVAILABLE, "no host could be reached; nothing was done.");
+        }
+    }
+
+    /**
+     * A plan with hosts that could not be planned applies nothing unless the policy keeps going:
+     * the hosts that were planned may wait on one that was not (replicas on a leader, members on
+     * an etcd that was never deployed), so applying them alone can leave them half done.
+     */
+    private static void refusePlanErrors(Plan plan, Policy.PlanErrors policy) {
+        List<HostPlan> failed = plan.failedHosts();
+        if (policy == Policy.PlanErrors.KEEP_GOING) {
+            if (plan.isEmpty()) {
+                throw new PigException(PigException.Kind.FAILED, "nothing to apply on the hosts planned; " + failed.size()
+                        + " host(s) could not be planned: " + String.join(", ", failed.stream().map(HostPlan::host).toList()));
+            }
+            return;
+        }
+        StringBuilder msg = new StringBuilder(failed.size() + " of " + plan.hosts().size()
+                + " host(s) could not be planned; nothing was changed:");
+        failed.forEach(h -> msg.append("\n  ").append(h.host()).append(": ").append(h.error()));
+        msg.append(policy == Policy.PlanErrors.STOP
+                ? "\n  Fix the cause and run again, or add --keep-going to apply the hosts that were planned."
+                : "\n  Fix the cause and run again: this command changes all of its hosts or none.");
+        throw new PigException(PigException.Kind.FAILED, msg.toString());
+    }
+}
