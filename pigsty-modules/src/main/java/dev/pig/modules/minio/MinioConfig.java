@@ -17,6 +17,9 @@ import dev.pig.core.task.Task;
  * {@code MC_HOST_} variable set from stdin, and each user's secret on {@code mcli}'s stdin.
  */
 final class MinioConfig {
+    /** Where a hash of each user's entry is kept once the user is made: root's only. */
+    static final String STAMPS = "/var/lib/pig/minio-users";
+
     private MinioConfig() {
     }
 
@@ -76,16 +79,29 @@ final class MinioConfig {
             String cmd = prelude + Shell.join(mb) + "\nprintf '%s' " + Shell.quote(policy) + " > /tmp/pig-policy-" + b.name() + ".json\n"
                     + Shell.join(List.of("mcli", "--insecure", "admin", "policy", "create", alias, b.name(), "/tmp/pig-policy-" + b.name() + ".json"))
                     + "\nrm -f /tmp/pig-policy-" + b.name() + ".json\n";
-            out.add(CommandTask.unless("bucket " + b.name(), "test -d " + Shell.quote(n.v().str("minio_data") + "/" + b.name()), cmd, "minio_bucket")
-                    .withInput(creds + "\n"));
+            // MinIO keeps a bucket as a directory on each drive: the first one tells
+            String dir = S3Layout.drives(n.v().str("minio_data")).get(0) + "/" + b.name();
+            out.add(CommandTask.unless("bucket " + b.name(), "test -d " + Shell.quote(dir), cmd, "minio_bucket").withInput(creds + "\n"));
         }
         for (MinioCluster.User u : c.users()) {
+            // what was made is remembered as a hash of the user's entry, root's alone, so an entry
+            // changed in the inventory (a new secret) is made again and an unchanged one is left alone
+            String stamp = STAMPS + "/" + dev.pig.core.plan.Step.Hashes.sha256(u.accessKey().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    .substring(0, 16);
+            String want = dev.pig.core.plan.Step.Hashes.sha256((u.accessKey() + "\0" + u.secretKey().reveal() + "\0" + u.policy())
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "\n";
+            String wantSha = dev.pig.core.plan.Step.Hashes.sha256(want.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             // mcli asks for the keys on its stdin when they are not on its command line
-            String cmd = prelude + "IFS= read -r pig_secret\nprintf '%s\\n%s\\n' " + Shell.quote(u.accessKey()) + " \"$pig_secret\" | "
-                    + Shell.join(List.of("mcli", "--insecure", "admin", "user", "add", alias)) + " >/dev/null\n"
+            String cmd = prelude + "IFS= read -r pig_secret\nIFS= read -r pig_stamp\nprintf '%s\\n%s\\n' " + Shell.quote(u.accessKey())
+                    + " \"$pig_secret\" | " + Shell.join(List.of("mcli", "--insecure", "admin", "user", "add", alias)) + " >/dev/null\n"
                     + (u.policy().isEmpty() ? "" : Shell.join(List.of("mcli", "--insecure", "admin", "policy", "attach", alias, u.policy(),
-                    "--user=" + u.accessKey())) + " >/dev/null 2>&1 || true\n");
-            out.add(CommandTask.always("user " + u.accessKey(), cmd, "minio_user").withInput(creds + "\n" + u.secretKey().reveal() + "\n"));
+                    "--user=" + u.accessKey())) + " >/dev/null 2>&1 || true\n")
+                    + "mkdir -p -m 0700 " + STAMPS + " && (umask 077 && printf '%s\\n' \"$pig_stamp\" > " + Shell.quote(stamp) + ")\n";
+            String name = "user " + u.accessKey();
+            out.add(new dev.pig.core.task.Deferred("command " + name, "minio_user", b -> b.files(stamp), (facts, pctx) ->
+                    CommandTask.unlessFacts(name, b -> { }, f -> f.file(stamp).exists() && f.file(stamp).sha256().equals(wantSha),
+                            "user " + u.accessKey() + " was made with the same secret and policy", cmd, "minio_user")
+                            .withInput(creds + "\n" + u.secretKey().reveal() + "\n" + want)));
         }
         return out;
     }

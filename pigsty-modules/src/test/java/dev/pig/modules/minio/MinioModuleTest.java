@@ -46,8 +46,13 @@ class MinioModuleTest {
     }
 
     HostPlan plan(ModuleContext c, String candidates) throws IOException {
+        return plan(c, candidates, "");
+    }
+
+    HostPlan plan(ModuleContext c, String candidates, String fileLines) throws IOException {
         List<Task> tasks = new ArrayList<>(minio.tasks(c, c.model().node(NODE).orElseThrow()));
-        StringBuilder out = new StringBuilder(Files.readString(Golden.root().resolve("src-test-fixtures/node/facts/debian12-fresh.out")));
+        String fresh = Files.readString(Golden.root().resolve("src-test-fixtures/node/facts/debian12-fresh.out"));
+        StringBuilder out = new StringBuilder(fileLines.isEmpty() ? fresh : fresh.replace("@@pig:section files\n", "@@pig:section files\n" + fileLines));
         if (candidates != null) {
             out.append("@@pig:section ext:").append(PackageCandidates.NAME).append('\n')
                     .append(Files.readString(Golden.root().resolve("src-test-fixtures/minio/facts/" + candidates)));
@@ -120,6 +125,24 @@ class MinioModuleTest {
         Map<String, String> files = uploads(p);
         assertEquals(List.of("/etc/default/minio", "/etc/systemd/system/minio.service"), List.copyOf(files.keySet()));
         files.forEach((path, content) -> Golden.check("minio/golden/minio" + path.replace('/', '_'), content));
+    }
+
+    @Test
+    void a_minio_user_is_made_once_and_again_only_when_its_entry_changes() throws IOException {
+        ModuleContext ctx = new ModuleContext(load(List.of("minio_server=minio")), Templates.builtIn());
+        Change.Act first = assertInstanceOf(Change.Act.class, change(plan(ctx, "candidates-pigsty-repo.out"), "command user pgbackrest"));
+        Step.Exec add = (Step.Exec) first.steps().get(0);
+        assertFalse(add.command().contains("Sandbox.S3.Backup"), "the secret is on stdin only: " + add.command());
+        String stamp = add.input().lines().reduce((a, b) -> b).orElseThrow() + "\n";
+        String path = add.command().lines().filter(l -> l.contains("> /var/lib/pig/minio-users/")).findFirst().orElseThrow()
+                .replaceAll(".*> ", "").replace(")", "").strip();
+        String line = path + "\tfile\t600\troot\troot\t65\t" + Step.Hashes.sha256(stamp.getBytes(StandardCharsets.UTF_8)) + "\t\n";
+        Change again = change(plan(ctx, "candidates-pigsty-repo.out", line), "command user pgbackrest");
+        assertInstanceOf(Change.NoOp.class, again, "the same entry is not made twice: " + again);
+        ModuleContext changed = new ModuleContext(load(List.of("minio_server=minio",
+                "{\"minio_users\": [{\"access_key\": \"pgbackrest\", \"secret_key\": \"Another.S3.Secret\", \"policy\": \"pgsql\"}]}")),
+                Templates.builtIn());
+        assertInstanceOf(Change.Act.class, change(plan(changed, "candidates-pigsty-repo.out", line), "command user pgbackrest"));
     }
 
     @Test
