@@ -141,7 +141,8 @@ class MinioIT {
         Path away = variant("away", "s3_endpoint: sss.pigsty", "s3_endpoint: 10.10.10.99");
         Pig a = Pig.run("deploy", "-i", away.toString(), "-l", "pg-test", "-y");
         assertNotEquals(0, a.exit(), a.out() + a.err());
-        assertTrue(a.out().contains("the S3 endpoint 10.10.10.99:9000 of pgbackrest_repo.minio takes no connection from here"), a.out());
+        assertTrue((a.out() + a.err()).contains("the S3 endpoint 10.10.10.99:9000 of pgbackrest_repo.minio takes no connection from here"),
+                a.out() + a.err());
         for (Path f : List.of(bucket, pass, away)) {
             Files.delete(f);
         }

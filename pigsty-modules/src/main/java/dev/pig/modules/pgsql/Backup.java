@@ -9,6 +9,7 @@ import java.util.Map;
 import dev.pig.core.diag.PigException;
 import dev.pig.core.fact.FileState;
 import dev.pig.core.model.PgCluster;
+import dev.pig.core.ssh.Shell;
 import dev.pig.core.task.CommandTask;
 import dev.pig.core.task.Deferred;
 import dev.pig.core.task.DirectoryTask;
@@ -63,7 +64,13 @@ final class Backup {
      * leader; empty when pgBackRest is off.
      */
     static String replicaRestore(PgNode n) {
-        return n.v().bool("pgbackrest_enabled") ? "pgbackrest --stanza=" + n.cluster().name() + " --delta --type=standby restore" : "";
+        if (!n.v().bool("pgbackrest_enabled")) {
+            return "";
+        }
+        // Patroni splits the command like a shell and runs it without one; a reinit has removed the data
+        // directory, which pgbackrest restores into but does not make
+        return "sh -c 'mkdir -p -m 0700 \"$0\" && exec pgbackrest --stanza=" + n.cluster().name() + " --delta --type=standby restore' "
+                + Shell.quote(n.v().str("pg_data"));
     }
 
     /** The callback Patroni runs when this member's role changes, or empty when pgBackRest is off. */

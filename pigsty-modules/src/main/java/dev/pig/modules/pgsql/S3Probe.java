@@ -35,7 +35,8 @@ final class S3Probe extends ClusterSection<S3Probe.View> {
         }
         // the host and port reach bash as arguments, never as its code
         return new S3Probe(cluster, "if timeout 3 bash -c '</dev/tcp/$1/$2' sh " + Shell.quote(host) + " " + port + " 2>/dev/null; then echo open; "
-                + "elif getent hosts " + Shell.quote(host) + " >/dev/null 2>&1; then echo refused; else echo unresolved; fi\n");
+                + (dev.pig.core.model.Net.isIp(host) ? "else echo refused; fi\n"
+                : "elif getent hosts " + Shell.quote(host) + " >/dev/null 2>&1; then echo refused; else echo unresolved; fi\n"));
     }
 
     @Override
@@ -43,7 +44,7 @@ final class S3Probe extends ClusterSection<S3Probe.View> {
         String s = output.strip();
         return switch (s) {
             case "open", "none" -> new View(true, s);
-            case "refused" -> new View(false, "the name resolves, but no connection within 3 s");
+            case "refused" -> new View(false, "no connection within 3 s");
             case "unresolved" -> new View(false, "the name does not resolve here");
             default -> new View(false, "the probe printed nothing");
         };
