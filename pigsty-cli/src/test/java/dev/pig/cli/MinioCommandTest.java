@@ -51,6 +51,20 @@ class MinioCommandTest {
     }
 
     @Test
+    void a_repository_on_a_store_without_tls_or_with_another_secret_is_refused_before_any_host_is_asked() {
+        FakeHosts hosts = new FakeHosts();
+        PigRunner.Result http = PigRunner.runWith(hosts, "plan", "-i", INV, "-e", "minio_https=false");
+        assertEquals(ExitCodes.USAGE, http.code(), http.toString());
+        assertTrue(http.err().contains("serves plain http (minio_https: false): pgBackRest reaches S3 over https only"), http.err());
+        PigRunner.Result key = PigRunner.runWith(hosts, "plan", "-i", INV, "-e",
+                "{\"minio_users\": [{\"access_key\": \"pgbackrest\", \"secret_key\": \"Another.S3.Secret\", \"policy\": \"pgsql\"}]}");
+        assertEquals(ExitCodes.USAGE, key.code(), key.toString());
+        assertTrue(key.err().contains("has another s3_key_secret than the secret_key of user 'pgbackrest'"), key.err());
+        assertFalse(key.err().contains("Another.S3.Secret") || key.err().contains("Sandbox.S3.Backup"), key.err());
+        assertEquals(0, hosts.host("10.10.10.11").factRuns.get(), "no host is asked");
+    }
+
+    @Test
     void removal_is_refused_under_the_safeguard_before_any_host_is_asked() {
         FakeHosts hosts = new FakeHosts();
         PigRunner.Result r = PigRunner.runWith(hosts, "minio", "rm", "-i", INV, "minio", "-e", "minio_safeguard=true", "-y");

@@ -204,6 +204,11 @@ final class Backup {
         String endpoint = repo.getOrDefault("s3-endpoint", "");
         String caFile = repo.getOrDefault("storage-ca-file", "");
         java.util.Optional<S3Endpoint> store = S3Endpoint.of(n.ctx(), endpoint);
+        if (store.isPresent() && !store.get().https()) {
+            throw new PigException(PigException.Kind.USAGE, "pgbackrest_repo." + n.v().str("pgbackrest_method") + " of " + n.cluster().name()
+                    + " names " + endpoint + ", which serves plain http (minio_https: false): pgBackRest reaches S3 over https only."
+                    + " Set minio_https: true for " + store.get().cluster().name());
+        }
         store.ifPresent(st -> st.checkCredentials(repo.getOrDefault("s3-key", ""), repo.getOrDefault("s3-key-secret", ""),
                 "pgbackrest_repo." + n.v().str("pgbackrest_method") + " of " + n.cluster().name()));
         if (store.isPresent() && store.get().https() && !caFile.isEmpty()) {
