@@ -245,7 +245,7 @@ public final class MinioModule implements PigModule {
         return out;
     }
 
-    /** The name each template data map gives the files, for {@link S3ProxyConfig}. */
+    /** What every template of the module is given, under Pigsty's parameter names. */
     static Map<String, Object> base(MinioNode n) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("minio_cluster", n.cluster().name());
