@@ -162,13 +162,16 @@ public final class Operations {
             StringBuilder reset = new StringBuilder();
             for (String p : List.of("restore_command", "recovery_target", "recovery_target_lsn", "recovery_target_name",
                     "recovery_target_time", "recovery_target_xid", "recovery_target_inclusive", "recovery_target_action",
-                    "recovery_target_timeline")) {
+                    "recovery_target_timeline", "archive_mode")) {
                 reset.append("ALTER SYSTEM RESET ").append(p).append(";\n");
             }
             List<String> restoreArgs = new ArrayList<>(List.of("--stanza=" + from.name(), "--delta"));
             if (from != cluster) {
-                // the stanza of another cluster: its section is not in this cluster's pgbackrest.conf
+                // the stanza of another cluster: its section is not in this cluster's pgbackrest.conf; and the
+                // restored data, promoted here, must not archive its new timeline into the other cluster's stanza
+                // with the archive_command it came with
                 restoreArgs.add("--pg1-path=" + v.str("pg_data"));
+                restoreArgs.add("--archive-mode=off");
             }
             restoreArgs.addAll(target.options());
             restoreArgs.add("restore");
@@ -189,20 +192,27 @@ public final class Operations {
                     + pg.patronictl("remove", cluster.name()) + " >/dev/null";
             tasks.add(Stage.of(4, "pitr reset dcs", Leader.only(n, "command forget the cluster state in etcd", "pg_pitr", b -> { },
                     (facts, pctx) -> CommandTask.always("forget the etcd state of " + cluster.name(), forget, "pg_pitr"))));
+            if (from != cluster) {
+                // the data is from's, with its system identifier: the stanza made for the data it replaced no longer
+                // fits it. It goes while PostgreSQL is stopped (no archiver holds its lock), is made again once the
+                // restored data leads, with a first full backup (pg-backup init)
+                String name = cluster.name();
+                // a cluster that never made its stanza has none to drop; one that cannot be dropped shows when it is
+                // made again, with pgBackRest's reason
+                String drop = pg.pgbackrest("--stanza=" + name, "stop") + " || true; " + pg.pgbackrest("--stanza=" + name, "--force", "stanza-delete")
+                        + " || true; " + pg.pgbackrest("--stanza=" + name, "start");
+                tasks.add(Stage.of(4, "pitr reset dcs", Leader.only(n, "command drop the stanza of " + name, "pg_pitr", b -> { },
+                        (facts, pctx) -> CommandTask.always("drop the stanza " + name + ", made for the data replaced by " + from.name() + "'s",
+                                drop, "pg_pitr"))));
+            }
             String lead = "systemctl start patroni.service; for i in $(seq 300); do " + patroni.answers("127.0.0.1", "primary")
                     + " && exit 0; sleep 1; done; echo 'patroni did not lead on the restored data in 300 s' >&2; exit 1";
             tasks.add(Stage.of(5, "pitr start leader", Leader.only(n, "command start the leader", "pg_pitr", b -> { },
                     (facts, pctx) -> CommandTask.always("start " + me.name() + " on the restored data", lead, "pg_pitr"))));
             if (from != cluster) {
-                // the data is from's, with its system identifier: the stanza made for the data it replaced no longer
-                // fits it, and gets made again, then a first full backup of the new data (pg-backup init)
-                String name = cluster.name();
-                String anew = pg.pgbackrest("--stanza=" + name, "stop") + " || true; "
-                        + pg.pgbackrest("--stanza=" + name, "--force", "stanza-delete") + " || true; "
-                        + pg.pgbackrest("--stanza=" + name, "start") + " || true; " + pg.script(Backup.SCRIPT, "init", "--wait");
-                tasks.add(Stage.of(5, "pitr start leader", Leader.only(n, "command the stanza of " + name + " for its new data", "pg_pitr",
-                        b -> { }, (facts, pctx) -> CommandTask.always("stanza " + name + " made again for the data of " + from.name(), anew,
-                                "pg_pitr"))));
+                tasks.add(Stage.of(5, "pitr start leader", Leader.only(n, "command the stanza of " + cluster.name() + " for its new data", "pg_pitr",
+                        b -> { }, (facts, pctx) -> CommandTask.always("stanza " + cluster.name() + " and a first full backup of its new data",
+                                pg.script(Backup.SCRIPT, "init", "--wait"), "pg_pitr"))));
             }
             String streams = pg.streams();
             // the data goes only once the restored leader answers as the primary: a recovery that failed
