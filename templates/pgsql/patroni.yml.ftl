@@ -72,6 +72,18 @@ postgresql:
   pgpass: ${q(pgpass_file)}
   use_unix_socket: true
   use_unix_socket_repl: false
+  # how a new replica gets its data (patroni_replica_methods), in order
+  create_replica_methods:
+<#list patroni_replica_methods as m>
+    - ${q(m)}
+</#list>
+<#if patroni_replica_methods?seq_contains("pgbackrest")>
+  # from the backup repository, sparing the leader
+  pgbackrest:
+    command: ${q(pgbackrest_restore)}
+    keep_data: true
+    no_params: true
+</#if>
   # a new replica's base backup starts at once instead of waiting for the next checkpoint
   basebackup:
     - checkpoint: 'fast'

@@ -307,6 +307,9 @@ public final class PgsqlCommand implements Runnable {
         ConfirmOptions confirm;
         @ArgGroup(exclusive = true, multiplicity = "1")
         TargetOption target;
+        @Option(names = "--from", paramLabel = "CLUSTER", description = {"Restore another cluster's backups (Pigsty's clone from backup):",
+                "both clusters back up to the same repository, and CLUSTER's data is replaced by FROM's."})
+        String from;
 
         static final class TargetOption {
             @Option(names = "--time", paramLabel = "TIME", description = "A time like '2026-12-01 10:00:00+00' (UTC without an offset).")
@@ -342,9 +345,12 @@ public final class PgsqlCommand implements Runnable {
             Operations.Target t = target.toTarget();
             ModelLoader.Loaded loaded = inventory.load();
             PgCluster c = cluster.in(loaded.model());
-            Request req = Request.operation(whole(run), ctx -> Operation.of(Operations.pitr(ctx, c, t)))
-                    .withAfterApply("Restored " + c.name() + " to " + t + ". The new timeline has no backup yet: run 'pig pgsql backup "
-                            + c.name() + " full'.");
+            PgCluster source = from == null ? c : loaded.model().pgCluster(from).orElseThrow(() -> new PigException(PigException.Kind.USAGE,
+                    "--from " + from + ": the inventory has no PostgreSQL cluster of that name"));
+            String done = source == c ? "Restored " + c.name() + " to " + t + ". The new timeline has no backup yet: run 'pig pgsql backup "
+                    + c.name() + " full'." : "Restored " + c.name() + " from the backups of " + source.name() + " to " + t + "; its own stanza"
+                    + " was made again for the new data, with a first full backup.";
+            Request req = Request.operation(whole(run), ctx -> Operation.of(Operations.pitr(ctx, c, t, source))).withAfterApply(done);
             return workflow().apply(loaded, req, confirm.policy());
         }
     }

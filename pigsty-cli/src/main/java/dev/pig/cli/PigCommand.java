@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
                 NodeCommand.class,
                 InfraCommand.class,
                 EtcdCommand.class,
+                MinioCommand.class,
                 PgsqlCommand.class,
                 RedisCommand.class,
                 SandboxCommand.class,

@@ -56,10 +56,4 @@ record Request(Kind kind, Selection selection, Optional<Function<ModuleContext, 
     Request withAfterApply(String text) {
         return new Request(kind, selection, operation, savedPlan, Optional.of(text));
     }
-
-    /** Whether it covers every module of the inventory: no -t, no module command, no saved plan, no operation. */
-    boolean wholeInventory() {
-        return kind == Kind.DEPLOY && operation.isEmpty() && savedPlan.isEmpty()
-                && selection.modules().isEmpty() && selection.tags().isEmpty();
-    }
 }

@@ -148,12 +148,9 @@ final class Workflow {
         }
     }
 
-    /** The inventory's warnings, and the groups a run over the whole inventory skips. */
+    /** The inventory's warnings. */
     private void begin(ModelLoader.Loaded loaded, Request req) {
         planView.warnings(loaded);
-        if (req.wholeInventory()) {
-            Modules.skipped(loaded.model()).forEach(planView::warning);
-        }
     }
 
     /** The modules' work, or an operation's: asked what it must know first, then planned. */

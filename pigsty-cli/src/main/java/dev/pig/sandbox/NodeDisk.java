@@ -75,9 +75,44 @@ final class NodeDisk {
         Files.createDirectories(ssh);
         Files.setPosixFilePermissions(ssh, PosixFilePermissions.fromString("rwx------"));
         writeFile(ssh.resolve("authorized_keys"), Files.readString(SandboxKeys.pub(layout.key())), "rw-------");
+        trustLocalAuthorities(LOCAL_AUTHORITIES, root);
         writeFile(root.resolve("etc/apt/apt.conf.d/01pig-sandbox-proxy"),
                 "Acquire::http::Proxy \"" + net.proxyUrl() + "\";\n"
                         + "Acquire::https::Proxy \"" + net.proxyUrl() + "\";\n", "rw-r--r--");
+    }
+
+    /** Where this machine keeps the authorities it added to its own trust store. */
+    static final Path LOCAL_AUTHORITIES = Path.of("/usr/local/share/ca-certificates");
+
+    /**
+     * The node trusts the authorities this machine added to its own trust store: the nodes reach
+     * out through this machine, and where its egress inspects TLS, the certificates a node sees
+     * (Maven Central's, fetching S3Proxy) are signed by one of them. They go where
+     * update-ca-certificates finds them, and into the bundle it made, so they hold before and after
+     * it runs again.
+     */
+    static void trustLocalAuthorities(Path authorities, Path root) throws IOException {
+        if (!Files.isDirectory(authorities)) {
+            return;
+        }
+        Path bundle = root.resolve("etc/ssl/certs/ca-certificates.crt");
+        String have = Files.isRegularFile(bundle, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? Files.readString(bundle) : null;
+        StringBuilder add = new StringBuilder();
+        try (var files = Files.list(authorities)) {
+            for (Path ca : files.filter(f -> f.getFileName().toString().endsWith(".crt") && Files.isRegularFile(f)).sorted().toList()) {
+                String pem = Files.readString(ca);
+                if (!pem.contains("-----BEGIN CERTIFICATE-----")) {
+                    continue;
+                }
+                writeFile(root.resolve("usr/local/share/ca-certificates/pig-sandbox-" + ca.getFileName()), pem, "rw-r--r--");
+                if (have != null && !have.contains(pem.strip())) {
+                    add.append(pem.endsWith("\n") ? pem : pem + "\n");
+                }
+            }
+        }
+        if (add.length() > 0) {
+            writeFile(bundle, have + (have.endsWith("\n") ? "" : "\n") + add, "rw-r--r--");
+        }
     }
 
     private static void writeFile(Path p, String text, String perms) throws IOException {

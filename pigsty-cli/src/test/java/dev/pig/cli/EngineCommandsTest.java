@@ -88,16 +88,16 @@ class EngineCommandsTest {
     }
 
     @Test
-    void a_module_pig_does_not_deploy_is_refused_as_a_tag_and_its_groups_are_skipped_with_a_warning() {
-        PigRunner.Result tag = pig("plan", "-i", SKIPPED, "-t", "minio");
+    void a_module_pig_does_not_deploy_is_refused_as_a_tag_and_every_module_of_pigsty_s_layout_is_planned() {
+        PigRunner.Result tag = pig("plan", "-i", SKIPPED, "-t", "docker");
         assertEquals(ExitCodes.USAGE, tag.code(), tag.toString());
-        assertTrue(tag.err().startsWith("Error: -t minio: pig does not implement the MINIO module yet"), tag.err());
-        PigRunner.Result r = pig("deploy", "-i", SKIPPED, "-y");
+        assertTrue(tag.err().startsWith("Error: -t docker: pig does not deploy the DOCKER module"), tag.err());
+        PigRunner.Result r = pig("plan", "-i", SKIPPED);
         assertEquals(ExitCodes.OK, r.code(), r.toString());
-        List<String> warnings = r.err().lines().filter(l -> l.startsWith("Warning: group")).toList();
-        assertEquals(List.of(
-                "Warning: group 'minio' is skipped: pig does not deploy the MINIO module yet."), warnings);
-        assertTrue(PigRunner.run("deploy", "--help").out().contains("Groups of the minio module"));
+        assertTrue(r.err().lines().noneMatch(l -> l.contains("is skipped")), r.err());
+        for (String task : List.of("node", "infra", "etcd", "minio", "redis")) {
+            assertTrue(r.out().contains(task), task + "\n" + r.out());
+        }
     }
 
     @Test

@@ -275,6 +275,22 @@ public final class Deployment {
         }
         // the masters' passwords a sentinel cluster lists in redis_sentinel_monitor
         model.redis().forEach(c -> c.monitors().forEach(m -> m.password().ifPresent(s -> out.add(s.reveal()))));
+        model.minio().forEach(c -> c.users().forEach(u -> out.add(u.secretKey().reveal())));
+        // pgBackRest's passphrase and S3 secret key, of the repository each cluster uses
+        for (PgCluster c : model.pgClusters()) {
+            for (var i : c.instances()) {
+                ClusterModel.HostVars v = model.varsOf(i.ip());
+                if (v != null && v.value("pgbackrest_repo") instanceof Map<?, ?> repos
+                        && repos.get(String.valueOf(v.value("pgbackrest_method"))) instanceof Map<?, ?> opts) {
+                    opts.forEach((k, x) -> {
+                        String key = String.valueOf(k);
+                        if ((key.contains("pass") || key.contains("secret")) && x != null && !String.valueOf(x).isBlank()) {
+                            out.add(String.valueOf(x));
+                        }
+                    });
+                }
+            }
+        }
         // a password that is also a name of the inventory (user test, password test, in pg-test)
         // hides nothing, and masking it would garble every name it appears in
         Set<String> names = new LinkedHashSet<>();

@@ -67,10 +67,12 @@ public record Selection(List<String> limit, Set<String> tags, Set<String> module
             if (known.contains(t)) {
                 continue;
             }
-            if (Modules.NOT_IMPLEMENTED.contains(t)) {
-                throw new PigException(PigException.Kind.USAGE, "-t " + t + ": pig does not implement the "
-                        + t.toUpperCase(java.util.Locale.ROOT) + " module yet\n  pig deploys " + String.join(", ",
-                        modules.stream().map(PigModule::name).toList()) + ".");
+            java.util.Optional<dev.pig.core.param.Module> other = java.util.Arrays.stream(dev.pig.core.param.Module.values())
+                    .filter(m -> !m.deployed() && m.name().equalsIgnoreCase(t)).findFirst();
+            if (other.isPresent()) {
+                throw new PigException(PigException.Kind.USAGE, "-t " + t + ": pig does not deploy the " + other.get()
+                        + " module; its parameters are accepted so the inventory reads as it does for Pigsty\n  pig deploys "
+                        + String.join(", ", modules.stream().map(PigModule::name).toList()) + ".");
             }
             StringBuilder msg = new StringBuilder("-t " + t + " is neither a tag nor a module pig knows");
             closest(t, known).ifPresent(c -> msg.append("\n  Did you mean '").append(c).append("'?"));

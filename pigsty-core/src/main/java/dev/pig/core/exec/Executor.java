@@ -109,7 +109,7 @@ public final class Executor {
             List<Integer> positions = java.util.stream.IntStream.range(0, now.size()).boxed().toList();
             List<HostFailure> results = Parallel.map(positions, forks, k -> {
                 for (Change c : work.get(k)) {
-                    HostFailure f = runChange(now.get(k).host(), targets.get(now.get(k).host()), c);
+                    HostFailure f = runChange(now.get(k).host(), targets.get(now.get(k).host()), c, targets);
                     if (f != null) {
                         return f;
                     }
@@ -204,8 +204,25 @@ public final class Executor {
         }
     }
 
+    /** The content of a {@link Step.Copy}: each source read on its host, base64 on the way so no byte changes. */
+    private byte[] read(Step.Copy c, Map<String, SshTarget> targets) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (Step.Copy.Source s : c.sources()) {
+            SshTarget from = targets.get(s.host());
+            if (from == null) {
+                throw new PigException(PigException.Kind.FAILED, "cannot copy " + s + ": " + s.host() + " is not a host of the inventory");
+            }
+            CommandResult r = pool.get(from).run("base64 -w0 -- " + dev.pig.core.ssh.Shell.quote(s.path()), null, stepTimeout);
+            if (!r.ok()) {
+                throw new PigException(PigException.Kind.FAILED, "cannot read " + s + ": " + masker.mask(r.tail(2)));
+            }
+            out.writeBytes(java.util.Base64.getDecoder().decode(r.out().strip()));
+        }
+        return out.toByteArray();
+    }
+
     /** Runs one change on one host; null when it succeeded or had nothing to do. */
-    private HostFailure runChange(String host, SshTarget target, Change c) {
+    private HostFailure runChange(String host, SshTarget target, Change c, Map<String, SshTarget> targets) {
         if (!(c instanceof Change.Act a)) {
             return null;
         }
@@ -229,6 +246,8 @@ public final class Executor {
                     t.directory(d.path(), d.mode(), d.owner(), d.group(), stepTimeout);
                 } else if (s instanceof Step.Link l) {
                     t.symlink(l.path(), l.target(), stepTimeout);
+                } else if (s instanceof Step.Copy cp) {
+                    t.upload(read(cp, targets), cp.path(), cp.mode(), cp.owner(), cp.group(), stepTimeout);
                 }
             }
             return null;

@@ -89,6 +89,7 @@ final class PgClusters {
                     name + "-" + role.value(), upstream, cx.bool(h, "pg_offline_query"),
                     cx.integer(h, "pg_weight"), cx.integer(h, "pg_port"));
             instances.add(inst);
+            BackupRepo.checkReplicaMethods(cx, h);
             if (role == PgRole.PRIMARY) {
                 primaries.add(h);
             }
@@ -116,6 +117,7 @@ final class PgClusters {
         // cluster-level parameters are read on the first host, as Pigsty's templates read them
         String h = first;
         checkRto(h, g);
+        BackupRepo.check(cx, h, name, g.source());
         List<PgUser> users = PgUser.read(cx, h, "pg_users");
         List<PgDatabase> dbs = PgDatabase.read(cx, h);
         checkDefaultPrivileges(h);

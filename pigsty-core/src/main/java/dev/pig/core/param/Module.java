@@ -6,7 +6,7 @@ package dev.pig.core.param;
  * Pigsty inventory loads unchanged, with one warning per module saying so.
  */
 public enum Module {
-    INFRA(true), NODE(true), ETCD(true), MINIO(false), PGSQL(true), REDIS(true), DOCKER(false),
+    INFRA(true), NODE(true), ETCD(true), MINIO(true), PGSQL(true), REDIS(true), DOCKER(false),
     KAFKA(false), MYSQL(false), FERRET(false), JUICE(false), VIBE(false);
 
     private final boolean deployed;

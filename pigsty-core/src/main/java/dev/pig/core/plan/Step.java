@@ -10,7 +10,8 @@ import java.util.HexFormat;
 @JsonSubTypes({@JsonSubTypes.Type(value = Step.Exec.class, name = "exec"),
         @JsonSubTypes.Type(value = Step.Upload.class, name = "upload"),
         @JsonSubTypes.Type(value = Step.Dir.class, name = "dir"),
-        @JsonSubTypes.Type(value = Step.Link.class, name = "link")})
+        @JsonSubTypes.Type(value = Step.Link.class, name = "link"),
+        @JsonSubTypes.Type(value = Step.Copy.class, name = "copy")})
 public sealed interface Step {
 
     /** The step as shown to people and logs: secrets masked. */
@@ -96,6 +97,35 @@ public sealed interface Step {
         @Override
         public String toString() {
             return shown();
+        }
+    }
+
+    /**
+     * Writes a file with the content of files of other hosts of the inventory, read when the step
+     * runs, over pig's own connections to them, concatenated: what one host makes during the run
+     * that another needs, like the certificate an S3 server made for itself and that its clients
+     * trust. Only public content travels this way; it is written like {@link Upload}.
+     *
+     * @param sources the hosts and paths read, in order
+     */
+    record Copy(java.util.List<Source> sources, String path, String mode, String owner, String group) implements Step {
+
+        /** A file of another host. */
+        public record Source(String host, String path) {
+            @Override
+            public String toString() {
+                return host + ":" + path;
+            }
+        }
+
+        public Copy {
+            sources = java.util.List.copyOf(sources);
+        }
+
+        @Override
+        public String shown() {
+            return "copy " + String.join(" + ", sources.stream().map(Source::toString).toList()) + " to " + path + " (mode " + mode
+                    + ", " + owner + ":" + group + ")";
         }
     }
 

@@ -37,6 +37,7 @@ import freemarker.template.TemplateBooleanModel;
  * &lt;td&gt;${html(pg_cluster)}&lt;/td&gt;               HTML text or attribute value
  * server_name ${nginx(domain)};                an nginx word, double-quoted
  * admin_password = ${ini(password)}            a Grafana ini value, triple-quoted
+ * s3proxy.credential=${properties(secret)}     a value of a Java .properties file
  * </pre>
  */
 public final class Formats {
@@ -59,6 +60,7 @@ public final class Formats {
         c.setSharedVariable("html", (TemplateMethodModelEx) args -> html(text(args, "html")));
         c.setSharedVariable("nginx", (TemplateMethodModelEx) args -> nginx(text(args, "nginx")));
         c.setSharedVariable("ini", (TemplateMethodModelEx) args -> ini(text(args, "ini")));
+        c.setSharedVariable("properties", (TemplateMethodModelEx) args -> properties(text(args, "properties")));
     }
 
     private static String text(List<?> args, String fn) throws TemplateModelException {
@@ -133,6 +135,35 @@ public final class Formats {
             }
         }
         return b.append('"').toString();
+    }
+
+    /**
+     * A value of a Java {@code .properties} file as {@code Properties.load} reads it back: a
+     * backslash and line breaks escaped, leading blanks kept by escaping them, and every character
+     * outside printable ASCII written as a Unicode escape (backslash, u, four hex digits), since a stream is read as ISO-8859-1.
+     */
+    static String properties(String s) {
+        StringBuilder b = new StringBuilder();
+        boolean leading = true;
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                case '\f' -> b.append("\\f");
+                case ' ' -> b.append(leading ? "\\ " : " ");
+                default -> {
+                    if (c < 0x20 || c > 0x7e) {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+            leading = leading && c == ' ';
+        }
+        return b.toString();
     }
 
     /** A Python string literal: a JSON string, which Python reads the same. */

@@ -124,6 +124,21 @@ class ExecutorTest {
     }
 
     @Test
+    void a_copy_reads_its_source_over_the_source_host_s_own_connection_when_it_runs() {
+        Change.Act copy = new Change.Act("file /etc/pki/ca.crt", "tag", Action.CREATE, "copied", List.of(new Step.Copy(
+                List.of(new Step.Copy.Source("10.10.10.12", "/home/minio/.minio/certs/public.crt")), "/etc/pki/ca.crt", "0644", "root", "root")), "");
+        ApplyResult r = apply(planOf(null, List.of(copy), List.of()), false);
+        assertTrue(r.ok(), r.failures().toString());
+        assertEquals(List.of("base64 -w0 -- /home/minio/.minio/certs/public.crt"), hosts.get("10.10.10.12").ran);
+        assertEquals(List.of("upload /etc/pki/ca.crt"), hosts.get("10.10.10.11").ran);
+
+        Change.Act elsewhere = new Change.Act("file /x", "tag", Action.CREATE, "copied", List.of(new Step.Copy(
+                List.of(new Step.Copy.Source("10.10.10.99", "/x")), "/x", "0644", "root", "root")), "");
+        ApplyResult failed = apply(planOf(null, List.of(elsewhere), List.of()), false);
+        assertTrue(failed.failures().get(0).detail().contains("10.10.10.99 is not a host of the inventory"), failed.failures().toString());
+    }
+
+    @Test
     void says_when_a_step_starts_on_how_many_hosts_and_then_how_it_went() {
         ApplyResult r = apply(planOf(null, List.of(exec("command a", "true"), exec("command b", "true")),
                 List.of(exec("command a", "true"), new Change.NoOp("command b", "tag", "done already"))), false);

@@ -69,6 +69,17 @@ class PlanTest {
     }
 
     @Test
+    void a_copy_from_another_host_survives_a_json_round_trip() {
+        Step copy = new Step.Copy(List.of(new Step.Copy.Source("10.10.10.10", "/home/minio/.minio/certs/public.crt")), "/etc/pki/ca.crt",
+                "0644", "root", "root");
+        Change.Act act = new Change.Act("file /etc/pki/ca.crt", "pgbackrest_config", Action.CREATE, "file /etc/pki/ca.crt copied",
+                List.of(copy), "");
+        Plan p = Plan.of(List.of(new HostPlan("10.10.10.11", "cd34", FactRequest.empty(), List.of(act), null)));
+        assertEquals(p, PlanJson.read(PlanJson.write(p)));
+        assertEquals("copy 10.10.10.10:/home/minio/.minio/certs/public.crt to /etc/pki/ca.crt (mode 0644, root:root)", copy.shown());
+    }
+
+    @Test
     void secret_never_prints_its_value() {
         Secret s = new Secret("DBUser.Meta");
         assertEquals("***", s.toString());

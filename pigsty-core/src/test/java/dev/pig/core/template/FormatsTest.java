@@ -140,6 +140,17 @@ class FormatsTest {
     }
 
     @Test
+    void a_properties_value_reads_back_as_written_through_a_byte_stream() throws java.io.IOException {
+        for (String hostile : new String[]{"S3User.Backup", "  lead", "a\\b", "x\ns3proxy.identity=root", "#not a comment", "k=v:w",
+                "caf\u00e9 \u2603", "tab\tend", "trail "}) {
+            java.util.Properties p = new java.util.Properties();
+            String file = "s3proxy.credential=" + Formats.properties(hostile) + "\n";
+            p.load(new java.io.ByteArrayInputStream(file.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
+            assertEquals(Map.of("s3proxy.credential", hostile), Map.copyOf(p), hostile);
+        }
+    }
+
+    @Test
     void templates_can_call_the_formats() {
         String out = Templates.builtIn().renderString("t", "a: ${yaml(v)}\nb: ${sh(v)}\n", Map.of("v", "x'y"));
         assertEquals("a: 'x''y'\nb: 'x'\"'\"'y'\n", out);

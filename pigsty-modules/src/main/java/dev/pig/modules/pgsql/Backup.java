@@ -9,6 +9,7 @@ import java.util.Map;
 import dev.pig.core.diag.PigException;
 import dev.pig.core.fact.FileState;
 import dev.pig.core.model.PgCluster;
+import dev.pig.core.ssh.Shell;
 import dev.pig.core.task.CommandTask;
 import dev.pig.core.task.Deferred;
 import dev.pig.core.task.DirectoryTask;
@@ -17,7 +18,9 @@ import dev.pig.core.task.Skip;
 import dev.pig.core.task.SymlinkTask;
 import dev.pig.core.task.Task;
 import dev.pig.core.task.Absent;
+import dev.pig.core.task.CopiedFile;
 import dev.pig.modules.HostVars;
+import dev.pig.modules.minio.S3Endpoint;
 
 /**
  * Backups with pgBackRest ({@code pgbackrest_enabled}): the repository {@code pgbackrest_method}
@@ -41,6 +44,8 @@ import dev.pig.modules.HostVars;
 final class Backup {
     static final String CONF_DIR = "/etc/pgbackrest";
     static final String CONF = CONF_DIR + "/pgbackrest.conf";
+    /** Which repository pgbackrest.conf names, without its secrets: a change of it is a move to a new repository. */
+    static final String REPO_ID = CONF_DIR + "/repository";
     static final String SCRIPT = "/pg/bin/pg-backup";
     static final String ROLE_CHANGE = "/pg/bin/pg-role-change";
     static final String LOCAL_REPO_LINK = "/pg/backup";
@@ -51,6 +56,21 @@ final class Backup {
     /** The command PostgreSQL archives WAL with, or empty when pgBackRest is off. */
     static String archiveCommand(PgNode n) {
         return n.v().bool("pgbackrest_enabled") ? "pgbackrest --stanza=" + n.cluster().name() + " archive-push %p" : "";
+    }
+
+    /**
+     * The command Patroni's {@code pgbackrest} replica method runs: the newest backup restored into
+     * the empty data directory as a standby, which then replays the archive and streams from the
+     * leader; empty when pgBackRest is off.
+     */
+    static String replicaRestore(PgNode n) {
+        if (!n.v().bool("pgbackrest_enabled")) {
+            return "";
+        }
+        // Patroni splits the command like a shell and runs it without one; a reinit has removed the data
+        // directory, which pgbackrest restores into but does not make
+        return "sh -c 'mkdir -p -m 0700 \"$0\" && exec pgbackrest --stanza=" + n.cluster().name() + " --delta --type=standby restore' "
+                + Shell.quote(n.v().str("pg_data"));
     }
 
     /** The callback Patroni runs when this member's role changes, or empty when pgBackRest is off. */
@@ -94,6 +114,8 @@ final class Backup {
             out.add(new SymlinkTask(LOCAL_REPO_LINK, dir, "pgbackrest_config"));
         } else if (posix) {
             out.add(new DirectoryTask(path, "0750", dbsu, dbsu, "pgbackrest_config"));
+        } else if ("s3".equals(repo.get("type"))) {
+            out.addAll(s3(n, repo));
         }
         out.add(new DirectoryTask(v.str("pgbackrest_log_dir"), "0750", dbsu, dbsu, "pgbackrest_config"));
         out.add(new DirectoryTask(CONF_DIR, "0755", "root", "root", "pgbackrest_config"));
@@ -110,6 +132,7 @@ final class Backup {
         m.put("pg_localhost", v.str("pg_localhost"));
         m.put("pg_dbsu", dbsu);
         boolean secret = repo.keySet().stream().anyMatch(k -> k.contains("secret") || k.contains("pass") || k.endsWith("key"));
+        out.add(dev.pig.core.task.FileTask.of(REPO_ID, repositoryId(v.str("pgbackrest_method"), repo), "0644", "pgbackrest_config"));
         out.add(n.ctx().file(CONF, "pgsql/pgbackrest.conf.ftl", m, "0600", dbsu, dbsu, "pgbackrest_config", secret));
         out.add(n.ctx().file(SCRIPT, "pgsql/pg-backup.ftl", Map.of("pg_cluster", cluster.name(), "pg_localhost", v.str("pg_localhost"),
                 "pg_port", n.me().port(), "pg_dbsu", dbsu), "0755", dbsu, dbsu, "pgbackrest_config", false));
@@ -127,21 +150,85 @@ final class Backup {
         }
         BackrestInfo info = n.facts().backrest();
         Postgres pg = n.pg();
-        out.add(Leader.only(n, "command pgbackrest stanza " + cluster.name(), "pgbackrest_init", b -> b.sections(info.name()),
+        out.add(Leader.only(n, "command pgbackrest stanza " + cluster.name(), "pgbackrest_init", b -> b.sections(info.name()).files(REPO_ID),
                 (facts, pctx) -> {
                     BackrestInfo.View now = facts.extra(info);
-                    return CommandTask.unlessFacts("pgbackrest stanza " + cluster.name(), b -> { }, f -> now.stanzaExists(),
+                    // a repository that changes in this plan (local to minio) is a new one: what pgbackrest said
+                    // of the old one tells nothing of it
+                    boolean moved = moved(facts, pctx);
+                    return CommandTask.unlessFacts("pgbackrest stanza " + cluster.name(), b -> { }, f -> now.stanzaExists() && !moved,
                             "stanza " + cluster.name() + " exists (" + now.message() + ")", pg.script(SCRIPT, "stanza"), "pgbackrest_init");
                 }));
         if (initBackup) {
-            out.add(Leader.only(n, "command pgbackrest first backup", "pgbackrest_backup", b -> b.sections(info.name()),
+            out.add(Leader.only(n, "command pgbackrest first backup", "pgbackrest_backup", b -> b.sections(info.name()).files(REPO_ID),
                     (facts, pctx) -> {
                         BackrestInfo.View now = facts.extra(info);
                         String why = now.running() ? "a backup of " + cluster.name() + " runs"
                                 : "the repository holds " + now.backups().size() + " backup(s), the last " + now.last();
+                        boolean moved = moved(facts, pctx);
                         return CommandTask.unlessFacts("first full backup of " + cluster.name(), b -> { },
-                                f -> !now.backups().isEmpty() || now.running(), why, pg.script(SCRIPT, "init"), "pgbackrest_backup");
+                                f -> !moved && (!now.backups().isEmpty() || now.running()), why, pg.script(SCRIPT, "init"), "pgbackrest_backup");
                     }));
+        }
+        return out;
+    }
+
+    /** The repository's identity: its type and where it is, never a secret. */
+    static String repositoryId(String method, Map<String, String> repo) {
+        StringBuilder b = new StringBuilder("# the repository of pgbackrest.conf (pgbackrest_method: " + method + "): managed by pig\n");
+        for (String k : List.of("type", "path", "s3-endpoint", "s3-bucket", "storage-port", "cipher-type")) {
+            if (repo.containsKey(k)) {
+                b.append(k).append('=').append(repo.get(k).replaceAll("[\\r\\n]", " ")).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
+    /**
+     * Whether this plan moves the cluster to another repository ({@code local} to {@code minio}):
+     * what pgbackrest said of the old one tells nothing of the new one, which gets its stanza and a
+     * first full backup, while archiving follows pgbackrest.conf with no restart.
+     */
+    static boolean moved(dev.pig.core.fact.HostFacts facts, dev.pig.core.task.PlanContext pctx) {
+        return facts.file(REPO_ID).exists() && pctx.firstChanged(List.of(REPO_ID)) != null;
+    }
+
+    /**
+     * What an S3 repository needs on a member: when the endpoint is an object store of the
+     * inventory serving TLS, the certificate it is verified with, copied from the store's members to
+     * {@code storage_ca_file}; otherwise, that the endpoint takes connections from this member, or
+     * the plan stops here with the reason, before anything is changed.
+     */
+    static List<Task> s3(PgNode n, Map<String, String> repo) {
+        List<Task> out = new ArrayList<>();
+        String endpoint = repo.getOrDefault("s3-endpoint", "");
+        String caFile = repo.getOrDefault("storage-ca-file", "");
+        java.util.Optional<S3Endpoint> store = S3Endpoint.of(n.ctx(), endpoint);
+        if (store.isPresent() && !store.get().https()) {
+            throw new PigException(PigException.Kind.USAGE, "pgbackrest_repo." + n.v().str("pgbackrest_method") + " of " + n.cluster().name()
+                    + " names " + endpoint + ", which serves plain http (minio_https: false): pgBackRest reaches S3 over https only."
+                    + " Set minio_https: true for " + store.get().cluster().name());
+        }
+        store.ifPresent(st -> st.checkCredentials(repo.getOrDefault("s3-key", ""), repo.getOrDefault("s3-key-secret", ""),
+                "pgbackrest_repo." + n.v().str("pgbackrest_method") + " of " + n.cluster().name()));
+        if (store.isPresent() && store.get().https() && !caFile.isEmpty()) {
+            String dir = caFile.substring(0, Math.max(1, caFile.lastIndexOf('/')));
+            if (!dir.equals("/etc") && !dir.equals("/")) {
+                out.add(new DirectoryTask(dir, "0755", "root", "root", "pgbackrest_config"));
+            }
+            out.add(new CopiedFile(caFile, store.get().trust(), "0644", "root", "root", "pgbackrest_config"));
+        } else if (store.isEmpty()) {
+            S3Probe probe = n.facts().s3();
+            String port = repo.getOrDefault("storage-port", "443");
+            out.add(new Deferred("command reach " + endpoint + ":" + port, "pgbackrest_config", b -> b.sections(probe.name()), (facts, pctx) -> {
+                S3Probe.View v = facts.extra(probe);
+                if (!v.open()) {
+                    throw new PigException(PigException.Kind.FAILED, facts.host() + ": the S3 endpoint " + endpoint + ":" + port
+                            + " of pgbackrest_repo." + n.v().str("pgbackrest_method") + " takes no connection from here (" + v.detail()
+                            + "); nothing was changed. Check s3_endpoint and storage_port, the network, or deploy the object store first");
+                }
+                return new Skip("command reach " + endpoint + ":" + port, "pgbackrest_config", endpoint + ":" + port + " takes connections");
+            }));
         }
         return out;
     }

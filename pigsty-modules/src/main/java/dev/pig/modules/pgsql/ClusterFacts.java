@@ -11,11 +11,12 @@ import dev.pig.modules.ModuleContext;
 /**
  * The fact sections of one PostgreSQL cluster, gathered on each of its members: who leads and
  * who replicates ({@link PatroniCluster}), the DCS config ({@link PatroniLive}), what the local
- * PostgreSQL says ({@link PgCatalog}), the backup repository ({@link BackrestInfo}), and
- * what each member's Patroni says of its own PostgreSQL and walsenders ({@link PatroniStatus}). They are
+ * PostgreSQL says ({@link PgCatalog}), the backup repository ({@link BackrestInfo}), whether an
+ * S3 repository's endpoint takes connections ({@link S3Probe}) and what each member's Patroni
+ * says of its own PostgreSQL and walsenders ({@link PatroniStatus}). They are
  * built from the cluster's first member's parameters, so every member asks the same questions.
  */
-record ClusterFacts(PatroniCluster members, PatroniLive live, PgCatalog catalog, BackrestInfo backrest, PatroniStatus status) {
+record ClusterFacts(PatroniCluster members, PatroniLive live, PgCatalog catalog, BackrestInfo backrest, S3Probe s3, PatroniStatus status) {
 
     static ClusterFacts of(ModuleContext ctx, PgCluster cluster) {
         PgInstance first = cluster.instances().get(0);
@@ -24,10 +25,11 @@ record ClusterFacts(PatroniCluster members, PatroniLive live, PgCatalog catalog,
         List<String> ips = cluster.instances().stream().map(PgInstance::ip).toList();
         Postgres pg = Postgres.of(v, first);
         return new ClusterFacts(new PatroniCluster(cluster.name(), patroni, ips), new PatroniLive(cluster.name(), patroni, ips),
-                new PgCatalog(cluster.name(), pg), new BackrestInfo(cluster.name(), pg), new PatroniStatus(cluster.name(), patroni, ips));
+                new PgCatalog(cluster.name(), pg), new BackrestInfo(cluster.name(), pg), S3Probe.of(cluster.name(), v),
+                new PatroniStatus(cluster.name(), patroni, ips));
     }
 
     List<FactSection<?>> all() {
-        return List.of(members, live, catalog, backrest, status);
+        return List.of(members, live, catalog, backrest, s3, status);
     }
 }

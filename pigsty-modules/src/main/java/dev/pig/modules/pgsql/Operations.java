@@ -120,12 +120,25 @@ public final class Operations {
      * what bringing a cluster back in time means.
      */
     public static Map<Node, List<Task>> pitr(ModuleContext ctx, PgCluster cluster, Target target) {
+        return pitr(ctx, cluster, target, cluster);
+    }
+
+    /**
+     * A point-in-time recovery of {@code cluster} from the backups of {@code from}: another
+     * cluster's stanza in the same repository (Pigsty's clone from backup), read through the
+     * repository options of {@code cluster}'s own pgbackrest.conf. The restored data keeps
+     * {@code from}'s system identifier; {@code cluster}'s stanza is made on it afterwards.
+     */
+    public static Map<Node, List<Task>> pitr(ModuleContext ctx, PgCluster cluster, Target target, PgCluster from) {
+        if (from != cluster) {
+            sameRepository(ctx, cluster, from);
+        }
         Map<Node, List<Task>> out = new LinkedHashMap<>();
         for (PgInstance me : cluster.instances()) {
             PgNode n = PgNode.of(ctx, cluster, me);
             HostVars v = n.v();
             requireBackrest(v, cluster);
-            BackrestInfo info = n.facts().backrest();
+            BackrestInfo info = from == cluster ? n.facts().backrest() : new BackrestInfo(from.name(), n.pg());
             Postgres pg = n.pg();
             Patroni patroni = n.patroni();
             String pid = Shell.quote(v.str("pg_data") + "/postmaster.pid");
@@ -139,7 +152,7 @@ public final class Operations {
             tasks.add(Stage.of(1, "pitr stop replicas", onRole(n, false, "stop patroni on " + me.name(), lead -> stop)));
             tasks.add(Stage.of(2, "pitr stop leader", Leader.only(n, "command stop patroni on the leader", "pg_pitr",
                     b -> b.sections(info.name()), (facts, pctx) -> {
-                        checkRestorable(facts, facts.extra(info), target, cluster);
+                        checkRestorable(facts, facts.extra(info), target, from);
                         return CommandTask.always("stop patroni on " + me.name(), stop, "pg_pitr");
                     })));
 
@@ -149,10 +162,17 @@ public final class Operations {
             StringBuilder reset = new StringBuilder();
             for (String p : List.of("restore_command", "recovery_target", "recovery_target_lsn", "recovery_target_name",
                     "recovery_target_time", "recovery_target_xid", "recovery_target_inclusive", "recovery_target_action",
-                    "recovery_target_timeline")) {
+                    "recovery_target_timeline", "archive_mode")) {
                 reset.append("ALTER SYSTEM RESET ").append(p).append(";\n");
             }
-            List<String> restoreArgs = new ArrayList<>(List.of("--stanza=" + cluster.name(), "--delta"));
+            List<String> restoreArgs = new ArrayList<>(List.of("--stanza=" + from.name(), "--delta"));
+            if (from != cluster) {
+                // the stanza of another cluster: its section is not in this cluster's pgbackrest.conf; and the
+                // restored data, promoted here, must not archive its new timeline into the other cluster's stanza
+                // with the archive_command it came with
+                restoreArgs.add("--pg1-path=" + v.str("pg_data"));
+                restoreArgs.add("--archive-mode=off");
+            }
             restoreArgs.addAll(target.options());
             restoreArgs.add("restore");
             // stdin is the SQL for psql at the end: nothing before it reads it
@@ -172,10 +192,28 @@ public final class Operations {
                     + pg.patronictl("remove", cluster.name()) + " >/dev/null";
             tasks.add(Stage.of(4, "pitr reset dcs", Leader.only(n, "command forget the cluster state in etcd", "pg_pitr", b -> { },
                     (facts, pctx) -> CommandTask.always("forget the etcd state of " + cluster.name(), forget, "pg_pitr"))));
+            if (from != cluster) {
+                // the data is from's, with its system identifier: the stanza made for the data it replaced no longer
+                // fits it. It goes while PostgreSQL is stopped (no archiver holds its lock), is made again once the
+                // restored data leads, with a first full backup (pg-backup init)
+                String name = cluster.name();
+                // a cluster that never made its stanza has none to drop; one that cannot be dropped shows when it is
+                // made again, with pgBackRest's reason
+                String drop = pg.pgbackrest("--stanza=" + name, "stop") + " || true; " + pg.pgbackrest("--stanza=" + name, "--force", "stanza-delete")
+                        + " || true; " + pg.pgbackrest("--stanza=" + name, "start");
+                tasks.add(Stage.of(4, "pitr reset dcs", Leader.only(n, "command drop the stanza of " + name, "pg_pitr", b -> { },
+                        (facts, pctx) -> CommandTask.always("drop the stanza " + name + ", made for the data replaced by " + from.name() + "'s",
+                                drop, "pg_pitr"))));
+            }
             String lead = "systemctl start patroni.service; for i in $(seq 300); do " + patroni.answers("127.0.0.1", "primary")
                     + " && exit 0; sleep 1; done; echo 'patroni did not lead on the restored data in 300 s' >&2; exit 1";
             tasks.add(Stage.of(5, "pitr start leader", Leader.only(n, "command start the leader", "pg_pitr", b -> { },
                     (facts, pctx) -> CommandTask.always("start " + me.name() + " on the restored data", lead, "pg_pitr"))));
+            if (from != cluster) {
+                tasks.add(Stage.of(5, "pitr start leader", Leader.only(n, "command the stanza of " + cluster.name() + " for its new data", "pg_pitr",
+                        b -> { }, (facts, pctx) -> CommandTask.always("stanza " + cluster.name() + " and a first full backup of its new data",
+                                pg.script(Backup.SCRIPT, "init", "--wait"), "pg_pitr"))));
+            }
             String streams = pg.streams();
             // the data goes only once the restored leader answers as the primary: a recovery that failed
             // on the leader leaves every replica as it was
@@ -189,6 +227,27 @@ public final class Operations {
             out.put(ctx.model().node(me.ip()).orElseThrow(), tasks);
         }
         return out;
+    }
+
+    /** Refuses a restore from a cluster whose backups are in another repository than this cluster's. */
+    static void sameRepository(ModuleContext ctx, PgCluster cluster, PgCluster from) {
+        HostVars mine = ctx.vars(ctx.model().node(cluster.instances().get(0).ip()).orElseThrow());
+        HostVars theirs = ctx.vars(ctx.model().node(from.instances().get(0).ip()).orElseThrow());
+        requireBackrest(theirs, from);
+        Map<String, String> a = Backup.repo(mine);
+        Map<String, String> b = Backup.repo(theirs);
+        for (String k : List.of("type", "path", "s3-endpoint", "s3-bucket", "storage-port", "cipher-type", "cipher-pass")) {
+            if (!java.util.Objects.equals(a.get(k), b.get(k))) {
+                throw new PigException(PigException.Kind.USAGE, cluster.name() + " and " + from.name() + " back up to different repositories ("
+                        + k + " differs): " + cluster.name() + " can restore only backups of its own repository. Give both the same"
+                        + " pgbackrest_method and pgbackrest_repo entry.");
+            }
+        }
+        if (!"s3".equals(a.get("type"))) {
+            throw new PigException(PigException.Kind.USAGE, "the repository of " + from.name() + " is on its own members ("
+                    + mine.str("pgbackrest_method") + "): only a shared repository, like S3 (pgbackrest_method: minio), holds backups"
+                    + " another cluster can restore");
+        }
     }
 
     /** Refuses a target no backup of the leader's repository can reach. */

@@ -24,6 +24,8 @@ import dev.pig.modules.HostVars;
  * @param pg_rto           the {@code pg_rto_plan} row of {@code pg_rto}
  * @param pg_rpo           {@code pg_rpo}: Patroni's {@code maximum_lag_on_failover}
  * @param sync_mode        synchronous replication: {@code pg_rpo: 0} or a {@code crit} profile
+ * @param patroni_replica_methods Patroni's {@code create_replica_methods}
+ * @param pgbackrest_restore the command of the {@code pgbackrest} replica method
  * @param recovery_conf    {@code recovery_min_apply_delay} of a delayed replica, else empty
  * @param standby_cluster  {@code standby_cluster} of a standby cluster's members, else null
  * @param profile          the tuning profile of {@code pg_conf}; null until {@link #tuned}
@@ -39,7 +41,8 @@ public record PatroniYml(String pg_cluster, String pg_instance, String instance_
                          String pg_replication_username, String pg_replication_password, String pg_localhost,
                          String pg_pwd_enc, String pg_libs, String pg_log_dir, String archive_command, String role_change_callback,
                          List<String> pg_hba_rules, boolean nofailover, boolean noloadbalance, boolean clonefrom, boolean nosync,
-                         String replicatefrom, Map<String, Object> recovery_conf, Map<String, Object> standby_cluster,
+                         String replicatefrom, List<String> patroni_replica_methods, String pgbackrest_restore,
+                         Map<String, Object> recovery_conf, Map<String, Object> standby_cluster,
                          String profile, int node_cpu, long node_mem_mb, Map<String, Object> dcs,
                          Map<String, Object> instance_parameters) {
 
@@ -69,7 +72,7 @@ public record PatroniYml(String pg_cluster, String pg_instance, String instance_
                 offline || me.role() == PgRole.DELAYED, offline, me.role() != PgRole.OFFLINE, offline || me.offlineQuery(),
                 // pg_upstream on a replica: cascade from that member (Patroni names it, not its address)
                 me.role() == PgRole.PRIMARY ? "" : me.upstream().flatMap(n.cluster()::instance).map(PgInstance::name).orElse(""),
-                recovery, standbyCluster(n).orElse(null), null, 0, 0, null, null);
+                replicaMethods(v), Backup.replicaRestore(n), recovery, standbyCluster(n).orElse(null), null, 0, 0, null, null);
     }
 
     /** Tuned for the node its facts describe: its CPUs and memory. */
@@ -102,7 +105,7 @@ public record PatroniYml(String pg_cluster, String pg_instance, String instance_
                 pg_encoding, pg_locale, pg_lc_collate, pg_lc_ctype, pg_checksum, pg_listen, pg_port, pg_data, pg_bin_dir, pg_dbsu,
                 pgpass_file, pg_replication_username, pg_replication_password, pg_localhost, pg_pwd_enc, pg_libs, pg_log_dir,
                 archive_command, role_change_callback, pg_hba_rules, nofailover, noloadbalance, clonefrom, nosync, replicatefrom,
-                recovery_conf, standby_cluster, tune.profile(), cpus, memMb, dcs, local);
+                patroni_replica_methods, pgbackrest_restore, recovery_conf, standby_cluster, tune.profile(), cpus, memMb, dcs, local);
     }
 
     /**
@@ -112,6 +115,18 @@ public record PatroniYml(String pg_cluster, String pg_instance, String instance_
     static Set<String> bootstrapOnly(HostVars v) {
         return v.dict("pg_parameters").containsKey("max_worker_processes") ? Set.of()
                 : Set.of(DcsConfig.PARAMETERS + "max_worker_processes");
+    }
+
+    /** {@code patroni_replica_methods}, without pgbackrest where the cluster has no backups to restore from. */
+    static List<String> replicaMethods(HostVars v) {
+        List<String> out = new java.util.ArrayList<>(v.strings("patroni_replica_methods"));
+        if (!v.bool("pgbackrest_enabled")) {
+            out.remove("pgbackrest");
+        }
+        if (out.isEmpty()) {
+            out.add("basebackup");
+        }
+        return List.copyOf(out);
     }
 
     /**
@@ -129,7 +144,7 @@ public record PatroniYml(String pg_cluster, String pg_instance, String instance_
         s.put("host", primary.get().upstream().get());
         s.put("port", primary.get().port());
         Durations.pg(pv.raw("pg_delay")).ifPresent(d -> s.put("recovery_min_apply_delay", d));
-        s.put("create_replica_methods", List.of("basebackup"));
+        s.put("create_replica_methods", replicaMethods(pv));
         return Optional.of(s);
     }
 }

@@ -66,7 +66,7 @@ class PgsqlAccessTest {
                 }
             });
         }
-        assertEquals(2 * 18, out.size(), "each member renders 18 access files: " + out.stream().map(DynamicTest::getDisplayName).toList());
+        assertEquals(2 * 19, out.size(), "each member renders 19 access files: " + out.stream().map(DynamicTest::getDisplayName).toList());
         return out.stream();
     }
 
@@ -166,6 +166,35 @@ class PgsqlAccessTest {
         assertEquals(List.of("command stop patroni on pg-test-2", "command restore pg-test-2 to time 2030-01-01 00:00:00",
                 "command forget the etcd state of pg-test", "command start pg-test-2 on the restored data"), ran.get("10.10.10.12"));
         assertEquals(List.of("command stop patroni on pg-test-1", "command clone pg-test-1 again from the restored leader"), ran.get("10.10.10.11"));
+    }
+
+    @Test
+    void a_cluster_restores_another_cluster_s_backups_from_a_shared_repository_only() {
+        String repo = "{\"pgbackrest_method\": \"minio\", \"pgbackrest_repo\": {\"minio\": {\"type\": \"s3\", \"s3_endpoint\": \"sss.pigsty\","
+                + " \"s3_bucket\": \"pgsql\", \"s3_key\": \"pgbackrest\", \"s3_key_secret\": \"Sandbox.S3.Backup\", \"path\": \"/pgbackrest\","
+                + " \"storage_port\": 9000, \"storage_ca_file\": \"/etc/pki/ca.crt\", \"cipher_type\": \"aes-256-cbc\", \"cipher_pass\": \"x.y.z.w\"}}}";
+        PlanningFixture shared = PgsqlFixtures.sandbox(CRONTAB, repo);
+        var work = Operations.pitr(shared.ctx(), shared.model().pgCluster("pg-meta").orElseThrow(), new Operations.Target("latest", ""),
+                shared.model().pgCluster("pg-test").orElseThrow());
+        Map<String, List<Task>> byHost = new TreeMap<>();
+        work.forEach((n, tasks) -> byHost.put(n.id(), List.copyOf(tasks)));
+        HostPlan meta = shared.tasks((c, n) -> byHost.get(n.id()))
+                .hosts(byHost.keySet(), h -> PgsqlFixtures.fresh(h).extFixture(BackrestInfo.nameOf("pg-test"), "pgsql/pgbackrest-info.json")
+                        .ext(PatroniCluster.nameOf("pg-meta"), "{\"members\": [{\"name\": \"pg-meta-1\", \"role\": \"leader\", \"state\": \"running\","
+                                + " \"host\": \"10.10.10.10\", \"port\": 5432, \"timeline\": 1}]}"))
+                .planAll().get("10.10.10.10");
+        assertEquals(List.of("command stop patroni on pg-meta-1", "command restore pg-meta-1 to the end of the archived WAL",
+                "command forget the etcd state of pg-meta", "command drop the stanza pg-meta, made for the data replaced by pg-test's",
+                "command start pg-meta-1 on the restored data", "command stanza pg-meta and a first full backup of its new data"),
+                meta.actions().stream().map(Change.Act::task).toList());
+        String restore = ((Step.Exec) meta.actions().get(1).steps().get(0)).command();
+        assertTrue(restore.contains("--stanza=pg-test --delta --pg1-path=/pg/data --archive-mode=off --type=default restore"), restore);
+        meta.actions().forEach(a -> a.steps().forEach(st -> assertValidShell(((Step.Exec) st).command())));
+
+        PlanningFixture local = PgsqlFixtures.sandbox(CRONTAB);
+        PigException e = assertThrows(PigException.class, () -> Operations.pitr(local.ctx(), local.model().pgCluster("pg-meta").orElseThrow(),
+                new Operations.Target("latest", ""), local.model().pgCluster("pg-test").orElseThrow()));
+        assertTrue(e.getMessage().contains("back up to different repositories"), e.getMessage());
     }
 
     @Test

@@ -55,6 +55,17 @@ class PgsqlTemplatesGoldenTest {
     }
 
     @Test
+    void a_replica_can_be_built_from_the_backup_repository_with_basebackup_as_fallback() {
+        String yml = patroniYmlOf("pgsql/inventory/replication.yml", "10.10.10.12", "{patroni_replica_methods: [pgbackrest, basebackup]}");
+        Golden.check("pgsql/golden/patroni-replica-from-backup.yml", yml);
+        assertTrue(yml.contains("  create_replica_methods:\n    - 'pgbackrest'\n    - 'basebackup'\n"), yml);
+        assertTrue(yml.contains("    keep_data: true\n    no_params: true\n"), yml);
+        String off = patroniYmlOf("pgsql/inventory/replication.yml", "10.10.10.12",
+                "{patroni_replica_methods: [pgbackrest, basebackup], pgbackrest_enabled: false}");
+        assertFalse(off.contains("pgbackrest"), "no repository, no restore from it: " + off);
+    }
+
+    @Test
     void a_cascading_replica_names_its_upstream_member_and_a_delayed_one_waits() {
         assertTrue(patroniYmlOf("pgsql/inventory/replication.yml", "10.10.10.13").contains("  replicatefrom: 'pg-test-2'\n"));
         String delayed = patroniYmlOf("pgsql/inventory/replication.yml", "10.10.10.14");
