@@ -10,6 +10,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 import dev.pig.core.fact.OsInfo;
+import dev.pig.core.param.Param;
+import dev.pig.core.param.ParamCatalog;
 
 class OsReleasesTest {
     private final OsReleases releases = OsReleases.builtIn();
@@ -24,6 +26,13 @@ class OsReleasesTest {
         assertEquals(new OsRelease("bookworm", 12, 15), releases.find("bookworm").orElseThrow());
         assertEquals(new OsRelease("trixie", 13, 17), releases.find("trixie").orElseThrow());
         assertEquals("Debian 13 (trixie)", releases.find("trixie").orElseThrow().title());
+    }
+
+    @Test
+    void sandbox_release_offers_exactly_the_releases_pig_has_data_for() {
+        Param p = ParamCatalog.builtIn().find("sandbox_release").orElseThrow();
+        assertEquals(releases.codenames(), p.values());
+        assertTrue(releases.find(String.valueOf(p.defaultValue())).isPresent(), "default " + p.defaultValue());
     }
 
     @Test
