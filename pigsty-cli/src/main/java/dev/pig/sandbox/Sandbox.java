@@ -296,6 +296,34 @@ public final class Sandbox {
         return h.name() + " is off the network";
     }
 
+    /**
+     * Takes the nodes down and deletes everything that is theirs alone: disks and their copies,
+     * host keys, machine ids, console logs and their lines in pig's known_hosts. Other nodes' files
+     * and the cached images stay; the next {@link #up} of these hosts starts as on a new machine.
+     */
+    @SuppressWarnings("try") // the lock is held, not used
+    public List<String> forget(List<SandboxHost> hosts) {
+        List<String> done = new ArrayList<>(down(hosts, false));
+        try (SandboxLock lock = SandboxLock.acquire(layout.state())) {
+            List<String> mounts = HostFiles.mountPoints();
+            for (SandboxHost h : hosts) {
+                Path dir = layout.node(h);
+                if (mounts.stream().anyMatch(m -> m.startsWith(dir + "/"))) {
+                    throw new PigException(PigException.Kind.FAILED, "the disk of " + h.name() + " is still mounted; not deleting "
+                            + dir + ". See: grep " + dir + " /proc/mounts");
+                }
+                if (Files.exists(dir)) {
+                    HostFiles.removeTree(dir);
+                    done.add("deleted the files of " + h.name() + " in " + dir);
+                }
+            }
+            keys.forget(hosts, done);
+        } catch (IOException e) {
+            throw new PigException(PigException.Kind.FAILED, "sandbox forget failed: " + e.getMessage(), e);
+        }
+        return done;
+    }
+
     /** Deletes the copies of the nodes' disks kept under {@code name}. */
     public void dropSnapshot(List<SandboxHost> hosts, String name) {
         for (SandboxHost h : hosts) {
