@@ -26,9 +26,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.pig.core.diag.PigException;
-import dev.pig.core.ext.ExtensionCatalog;
 import dev.pig.core.model.ModelLoader;
 import dev.pig.core.model.Net;
+import dev.pig.core.os.OsRelease;
+import dev.pig.core.os.OsReleases;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -105,7 +106,7 @@ public final class ConfigureCommand implements Callable<Integer> {
             throw new PigException(PigException.Kind.USAGE, "'" + address + "' is not an IPv4 address");
         }
         PrintWriter out = spec.commandLine().getOut();
-        Optional<ExtensionCatalog.Release> release = osRelease(osRelease);
+        Optional<OsRelease> release = osRelease(osRelease);
         int version;
         String versionWhy;
         if (pgVersion != null) {
@@ -192,7 +193,7 @@ public final class ConfigureCommand implements Callable<Integer> {
     }
 
     /** The release named by an os-release file, when pig has package data for it. */
-    static Optional<ExtensionCatalog.Release> osRelease(Path file) {
+    static Optional<OsRelease> osRelease(Path file) {
         try {
             return parseOsRelease(Files.readString(file));
         } catch (IOException e) {
@@ -200,7 +201,7 @@ public final class ConfigureCommand implements Callable<Integer> {
         }
     }
 
-    static Optional<ExtensionCatalog.Release> parseOsRelease(String text) {
+    static Optional<OsRelease> parseOsRelease(String text) {
         Map<String, String> kv = new LinkedHashMap<>();
         for (String line : text.split("\n")) {
             int eq = line.indexOf('=');
@@ -211,7 +212,7 @@ public final class ConfigureCommand implements Callable<Integer> {
         if (!"debian".equals(kv.get("ID"))) {
             return Optional.empty();
         }
-        Map<String, ExtensionCatalog.Release> releases = ExtensionCatalog.builtIn().releases();
+        Map<String, OsRelease> releases = OsReleases.builtIn().all();
         String codename = kv.getOrDefault("VERSION_CODENAME", "");
         if (releases.containsKey(codename)) {
             return Optional.of(releases.get(codename));

@@ -64,7 +64,7 @@ public final class ExtCommand implements Runnable {
             int pw = catalog.all().stream().mapToInt(e -> e.pkg().orElse("-").length()).max().orElse(7);
             StringBuilder head = new StringBuilder(String.format("%-" + w + "s  %-" + pw + "s", "NAME", "PACKAGE"));
             for (String r : releases) {
-                ExtensionCatalog.Release rel = catalog.releases().get(r);
+                dev.pig.core.os.OsRelease rel = catalog.releases().get(r);
                 head.append(String.format("  %-12s", r + "/" + rel.pg()));
             }
             out.println(head.append("  PGDG  CREATE EXTENSION").toString().stripTrailing());

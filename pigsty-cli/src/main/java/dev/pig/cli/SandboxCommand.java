@@ -71,9 +71,9 @@ public final class SandboxCommand implements Callable<Integer> {
 
     static void printTable(java.io.PrintWriter out, List<NodeStatus> nodes) {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"NODE", "IP", "PID", "PROCESS", "SSH", "STATE"});
+        rows.add(new String[] {"NODE", "IP", "RELEASE", "PID", "PROCESS", "SSH", "STATE"});
         for (NodeStatus n : nodes) {
-            rows.add(new String[] {n.host().name(), n.host().ip(),
+            rows.add(new String[] {n.host().name(), n.host().ip(), n.host().release(),
                     n.pid().map(String::valueOf).orElse("-"),
                     n.running() ? "running" : "stopped",
                     n.sshOk() ? "ok" : "-",

@@ -13,34 +13,37 @@ import dev.pig.sandbox.system.HostFiles;
 import dev.pig.sandbox.system.Tools;
 
 /**
- * Each node's disk: an overlay over the base image ({@code upper}, {@code work}, mounted at
- * {@code merged}), and the files written into it that make it this node (hostname, hosts, machine
- * id, host key, login key, package proxy).
+ * Each node's disk: an overlay over the base image of its release ({@code upper}, {@code work},
+ * mounted at {@code merged}), and the files written into it that make it this node (hostname,
+ * hosts, machine id, host key, login key, package proxy). The key of the image a disk was made
+ * over is kept beside it ({@code image}), with any copy of it.
  */
 final class NodeDisk {
+    /** The file beside a disk naming the image it was made over. */
+    static final String IMAGE_FILE = "image";
+
     private final SandboxLayout layout;
-    private final BaseImage image;
     private final SandboxKeys keys;
 
-    NodeDisk(SandboxLayout layout, BaseImage image, SandboxKeys keys) {
+    NodeDisk(SandboxLayout layout, SandboxKeys keys) {
         this.layout = layout;
-        this.image = image;
         this.keys = keys;
     }
 
-    /** Mounts a node's disk over the image at {@code rootfs} and writes the node's own files into it. */
-    void prepare(SandboxHost h, SandboxNetwork net, Path rootfs, List<String> changes) throws IOException {
+    /** Mounts a node's disk over {@code image}, built, and writes the node's own files into it. */
+    void prepare(SandboxHost h, SandboxNetwork net, BaseImage image, List<String> changes) throws IOException {
+        Path rootfs = image.rootfs();
         Path dir = layout.node(h);
         Path upper = dir.resolve("upper");
         Path work = dir.resolve("work");
         Files.createDirectories(dir);
-        Path imageFile = dir.resolve("image");
-        if (Files.isDirectory(upper) && !(Files.isRegularFile(imageFile)
-                && Files.readString(imageFile).strip().equals(image.key()))) {
-            // the disk was made over another base image: its changes do not apply to this one
+        Path imageFile = dir.resolve(IMAGE_FILE);
+        if (Files.isDirectory(upper) && !madeOver(imageFile, image)) {
+            // the disk was made over another base image (a new package list, another release):
+            // its changes do not apply to this one
             HostFiles.removeTree(upper);
             HostFiles.removeTree(work);
-            changes.add("reset the disk of " + h.name() + " (new base image)");
+            changes.add("reset the disk of " + h.name() + " (new base image " + image.key() + ")");
         }
         // a disk that has run before keeps what the node made of itself: /etc/hosts and the
         // hostname are the NODE module's once it has run, and a rebooted VM keeps them too
@@ -115,6 +118,11 @@ final class NodeDisk {
         }
     }
 
+    /** Whether the disk beside {@code imageFile} was made over {@code image}. */
+    static boolean madeOver(Path imageFile, BaseImage image) throws IOException {
+        return Files.isRegularFile(imageFile) && Files.readString(imageFile).strip().equals(image.key());
+    }
+
     private static void writeFile(Path p, String text, String perms) throws IOException {
         Files.createDirectories(p.getParent());
         Files.deleteIfExists(p); // never write through a symlink the image might have there
@@ -135,6 +143,10 @@ final class NodeDisk {
         Tools.check(List.of("mkdir", "-p", tmp.toString()));
         // -a keeps owners, modes, devices (overlayfs whiteouts) and xattrs (opaque directories)
         Tools.check(List.of("cp", "-a", "--reflink=auto", layout.node(h).resolve("upper").toString(), tmp.resolve("upper").toString()));
+        Path imageFile = layout.node(h).resolve(IMAGE_FILE);
+        if (Files.isRegularFile(imageFile)) {
+            Tools.check(List.of("cp", "-a", imageFile.toString(), tmp.resolve(IMAGE_FILE).toString()));
+        }
         HostFiles.removeTree(snap);
         Tools.check(List.of("mv", "-T", tmp.toString(), snap.toString()));
     }
@@ -147,6 +159,11 @@ final class NodeDisk {
         }
         reset(h);
         Tools.check(List.of("cp", "-a", "--reflink=auto", snap.toString(), layout.node(h).resolve("upper").toString()));
+        // the copy is of a disk over this image: if the node's release changed since, up resets it
+        Path imageFile = snapshotDir(h, name).resolve(IMAGE_FILE);
+        if (Files.isRegularFile(imageFile)) {
+            Tools.check(List.of("cp", "-a", imageFile.toString(), layout.node(h).resolve(IMAGE_FILE).toString()));
+        }
         return true;
     }
 

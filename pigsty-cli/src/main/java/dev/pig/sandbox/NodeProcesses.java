@@ -49,7 +49,12 @@ final class NodeProcesses {
                 // (keepalived moves a VIP), which nspawn grants only with a network it made itself
                 "--capability=CAP_NET_ADMIN",
                 "--link-journal=no",
-                "--console=read-only")
+                "--console=read-only",
+                // words after the options are the node's kernel command line. systemd 256 and later
+                // (Debian 13) refuse to boot under cgroup v1, which nspawn gives a node on a host
+                // that runs v1 or hybrid; this lets them. Ignored by systemd before 256 and on a
+                // cgroup v2 host.
+                "SYSTEMD_CGROUP_ENABLE_LEGACY_FORCE=1")
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(layout.console(h).toFile())
                 .redirectErrorStream(true)

@@ -17,6 +17,7 @@ import dev.pig.core.diag.PigException;
 import dev.pig.core.exec.Parallel;
 import dev.pig.sandbox.image.AptSources;
 import dev.pig.sandbox.image.BaseImage;
+import dev.pig.sandbox.image.ImageCache;
 import dev.pig.sandbox.system.HostCheck;
 import dev.pig.sandbox.system.HostFiles;
 import dev.pig.sandbox.system.Procs;
@@ -55,7 +56,7 @@ public final class Sandbox {
     private final SandboxLayout layout;
     private final Consumer<String> progress;
     private final HostCheck host;
-    private final BaseImage image;
+    private final ImageCache images;
     private final SandboxKeys keys;
     private final NodeDisk disks;
     private final PackageProxy proxy;
@@ -72,9 +73,9 @@ public final class Sandbox {
         this.layout = layout;
         this.progress = progress;
         this.host = host;
-        this.image = new BaseImage(layout.cache(), AptSources.ofHost(Path.of("/etc/apt")));
+        this.images = new ImageCache(layout.cache(), AptSources.ofHost(Path.of("/etc/apt")));
         this.keys = new SandboxKeys(layout);
-        this.disks = new NodeDisk(layout, image, keys);
+        this.disks = new NodeDisk(layout, keys);
         this.proxy = new PackageProxy(layout.proxyDir());
         this.ssh = new NodeSsh(layout);
         this.processes = new NodeProcesses(layout, ssh, progress);
@@ -129,14 +130,20 @@ public final class Sandbox {
     public UpReport up(List<SandboxHost> hosts, Duration bootTimeout) {
         long t0 = System.nanoTime();
         SandboxNetwork net = SandboxNetwork.plan(hosts); // input problems first, host problems next
+        releases(hosts).forEach(images::image);
         host.require(UP_TOOLS);
         try (SandboxLock lock = SandboxLock.acquire(layout.state())) {
             List<String> changes = new ArrayList<>();
             keys.ensureLoginKey(changes);
-            boolean imageExisted = image.exists();
-            Path rootfs = image.ensure(progress);
-            if (!imageExisted) {
-                changes.add("built base image " + image.key());
+            Map<String, BaseImage> imageOf = new LinkedHashMap<>();
+            for (String release : releases(hosts)) {
+                BaseImage image = images.image(release);
+                boolean existed = image.exists();
+                image.ensure(progress);
+                if (!existed) {
+                    changes.add("built base image " + image.key());
+                }
+                imageOf.put(release, image);
             }
             NodeNetwork.ensureBridge(net, changes);
             proxy.ensure(net, changes);
@@ -175,7 +182,7 @@ public final class Sandbox {
                 progress.accept((why == null ? "starting " : "restarting ") + h.name() + " (" + h.ip() + ")"
                         + (why == null ? "" : ": " + why));
                 removeNode(h);
-                disks.prepare(h, net, rootfs, changes);
+                disks.prepare(h, net, imageOf.get(h.release()), changes);
                 NodeNetwork.create(h, net);
                 processes.boot(h);
                 changes.add((why == null ? "started " : "restarted ") + h.name() + " (" + h.ip() + ")"
@@ -194,6 +201,11 @@ public final class Sandbox {
         } catch (IOException e) {
             throw new PigException(PigException.Kind.FAILED, "sandbox up failed: " + e.getMessage(), e);
         }
+    }
+
+    /** The releases of the hosts, each once, in the order of the first host of each. */
+    static List<String> releases(List<SandboxHost> hosts) {
+        return hosts.stream().map(SandboxHost::release).distinct().toList();
     }
 
     /** Removes whatever is left of a node that is not running: process, mount, netns, veth. */
@@ -284,6 +296,34 @@ public final class Sandbox {
         return h.name() + " is off the network";
     }
 
+    /**
+     * Takes the nodes down and deletes everything that is theirs alone: disks and their copies,
+     * host keys, machine ids, console logs and their lines in pig's known_hosts. Other nodes' files
+     * and the cached images stay; the next {@link #up} of these hosts starts as on a new machine.
+     */
+    @SuppressWarnings("try") // the lock is held, not used
+    public List<String> forget(List<SandboxHost> hosts) {
+        List<String> done = new ArrayList<>(down(hosts, false));
+        try (SandboxLock lock = SandboxLock.acquire(layout.state())) {
+            List<String> mounts = HostFiles.mountPoints();
+            for (SandboxHost h : hosts) {
+                Path dir = layout.node(h);
+                if (mounts.stream().anyMatch(m -> m.startsWith(dir + "/"))) {
+                    throw new PigException(PigException.Kind.FAILED, "the disk of " + h.name() + " is still mounted; not deleting "
+                            + dir + ". See: grep " + dir + " /proc/mounts");
+                }
+                if (Files.exists(dir)) {
+                    HostFiles.removeTree(dir);
+                    done.add("deleted the files of " + h.name() + " in " + dir);
+                }
+            }
+            keys.forget(hosts, done);
+        } catch (IOException e) {
+            throw new PigException(PigException.Kind.FAILED, "sandbox forget failed: " + e.getMessage(), e);
+        }
+        return done;
+    }
+
     /** Deletes the copies of the nodes' disks kept under {@code name}. */
     public void dropSnapshot(List<SandboxHost> hosts, String name) {
         for (SandboxHost h : hosts) {
@@ -327,7 +367,7 @@ public final class Sandbox {
                         + " left without their systemd-nspawn");
             }
             // a killed up may have left debootstrap running, with /proc and /sys mounted in its target
-            if (image.stopBuilds()) {
+            if (images.stopBuilds()) {
                 done.add("stopped an unfinished base image build");
             }
             if (HostFiles.unmountUnder(layout.cache()) > 0) {
@@ -367,7 +407,7 @@ public final class Sandbox {
             HostFiles.removeTree(layout.proxyDir());
         }
         if (Files.exists(layout.cache())) {
-            image.purge();
+            images.purge();
             done.add("deleted cached images in " + layout.cache());
         }
         keys.forget(all, done);

@@ -29,12 +29,15 @@ public final class SandboxHosts {
      * A host's address is its {@code ansible_host} if set, else its key. Its hostname is its
      * {@code nodename} if set, else {@code <pg_cluster>-<pg_seq>} when it is in a group with a
      * {@code pg_cluster} (Pigsty's {@code node_id_from_pg}), else the address with dashes for dots.
+     * Its release is its {@code sandbox_release}, which may be set for all hosts, a group or one
+     * host: {@code all: { vars: { sandbox_release: trixie } } }.
      */
     public static List<SandboxHost> fromInventory(Path inventory) {
         ClusterModel model = ModelLoader.load(inventory, List.of()).model();
         List<SandboxHost> hosts = new ArrayList<>();
         for (Node n : model.nodes()) {
-            hosts.add(new SandboxHost(n.nodename().isEmpty() ? n.address().replace('.', '-') : n.nodename(), n.address()));
+            hosts.add(new SandboxHost(n.nodename().isEmpty() ? n.address().replace('.', '-') : n.nodename(), n.address(),
+                    String.valueOf(model.value(n.id(), "sandbox_release"))));
         }
         if (hosts.isEmpty()) {
             throw new PigException(PigException.Kind.INVALID_INPUT,

@@ -52,7 +52,7 @@ class PigCliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"sandbox.yml", "meta.yml", "trio.yml"})
+    @ValueSource(strings = {"sandbox.yml", "sandbox-trixie.yml", "meta.yml", "trio.yml"})
     void every_example_inventory_validates(String example) {
         PigRunner.Result r = PigRunner.run("inventory", "validate", "-i", PigRunner.path("inventory-examples/" + example));
         assertEquals(0, r.code(), r.toString());

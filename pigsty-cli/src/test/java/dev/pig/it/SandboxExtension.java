@@ -36,6 +36,11 @@ import dev.pig.sandbox.system.Tools;
  * }
  * </pre>
  *
+ * <p>A class marked {@link Inventory} gets the lab of that inventory instead (other nodes, other
+ * releases). One lab runs at a time: the labs share the bridge and the package proxy, and the
+ * machine's two cores. A class of another lab than the running one takes it down first (its
+ * disks and converged copy stay for a later class), and boots its own.
+ *
  * <p>{@link Lab#run} uses the system's ssh client; {@link Lab#target} is how pig itself reaches a
  * node, for tests that go through pig's own SSH transport.
  */
@@ -44,13 +49,12 @@ public final class SandboxExtension implements BeforeAllCallback, ParameterResol
     static final String CONVERGED = "converged";
 
     /** The four-node inventory the ITs run on. */
-    public static final Path INVENTORY = Path.of(System.getProperty("pig.root", ".."))
-            .resolve("inventory-examples/sandbox.yml").toAbsolutePath().normalize();
+    public static final Path INVENTORY = repo("inventory-examples/sandbox.yml");
 
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(SandboxExtension.class);
 
     /**
-     * A test class that starts from the sandbox with {@link #INVENTORY} deployed and converged,
+     * A test class that starts from the sandbox with its inventory deployed and converged,
      * rather than from fresh node disks: the first such class deploys it and keeps a copy of the
      * disks; each one after that gets the copy back in seconds instead of deploying again.
      */
@@ -59,12 +63,44 @@ public final class SandboxExtension implements BeforeAllCallback, ParameterResol
     public @interface Converged {
     }
 
+    /**
+     * A test class whose nodes are the hosts of another inventory than {@link #INVENTORY}, a path
+     * from the repository root; it starts from fresh node disks, as any class does.
+     *
+     * <pre>
+     * &#64;ExtendWith(SandboxExtension.class)
+     * &#64;SandboxExtension.Inventory("inventory-examples/sandbox-trixie.yml")
+     * class TrixieIT { ... }
+     * </pre>
+     */
+    @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+    @java.lang.annotation.Target(java.lang.annotation.ElementType.TYPE)
+    public @interface Inventory {
+        String value();
+    }
+
+    static Path repo(String path) {
+        return Path.of(System.getProperty("pig.root", "..")).resolve(path).toAbsolutePath().normalize();
+    }
+
+    /** The inventory of a test class's lab. */
+    static Path inventoryOf(Class<?> testClass) {
+        Inventory i = testClass.getAnnotation(Inventory.class);
+        return i == null ? INVENTORY : repo(i.value());
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) {
-        Store root = context.getRoot().getStore(NS);
-        boolean started = root.get(Lab.class) != null;
-        Lab lab = lab(context);
+        Labs labs = labs(context);
+        Path inventory = inventoryOf(context.getRequiredTestClass());
         long t0 = System.nanoTime();
+        labs.running().filter(l -> !l.inventory().equals(inventory)).ifPresent(other -> {
+            other.down();
+            System.out.printf("[sandbox] took the %d node(s) of %s down for %s%n", other.hosts().size(),
+                    other.inventory().getFileName(), context.getRequiredTestClass().getSimpleName());
+        });
+        boolean started = labs.has(inventory);
+        Lab lab = labs.lab(inventory);
         if (context.getRequiredTestClass().isAnnotationPresent(Converged.class)) {
             lab.converged();
         } else if (started) {
@@ -76,9 +112,9 @@ public final class SandboxExtension implements BeforeAllCallback, ParameterResol
                 (System.nanoTime() - t0) / 1e9);
     }
 
-    private static Lab lab(ExtensionContext context) {
-        // the root store outlives every test class; JUnit closes it, and so the lab, at the end
-        return context.getRoot().getStore(NS).getOrComputeIfAbsent(Lab.class, k -> Lab.start(), Lab.class);
+    private static Labs labs(ExtensionContext context) {
+        // the root store outlives every test class; JUnit closes it, and so every lab, at the end
+        return context.getRoot().getStore(NS).getOrComputeIfAbsent(Labs.class, k -> new Labs(), Labs.class);
     }
 
     @Override
@@ -88,26 +124,78 @@ public final class SandboxExtension implements BeforeAllCallback, ParameterResol
 
     @Override
     public Object resolveParameter(ParameterContext p, ExtensionContext c) {
-        return lab(c);
+        return labs(c).lab(inventoryOf(c.getRequiredTestClass()));
+    }
+
+    /** The labs this JVM has started, by inventory; the one last brought up is the running one. */
+    static final class Labs implements AutoCloseable {
+        private final java.util.Map<Path, Lab> byInventory = new java.util.LinkedHashMap<>();
+        private Lab running;
+
+        synchronized boolean has(Path inventory) {
+            return byInventory.containsKey(inventory);
+        }
+
+        /** The lab of an inventory, started now (from fresh disks) when this JVM has none yet. */
+        synchronized Lab lab(Path inventory) {
+            Lab lab = byInventory.get(inventory);
+            if (lab == null) {
+                lab = Lab.start(inventory, SandboxLayout.defaults());
+                byInventory.put(inventory, lab);
+            }
+            running = lab;
+            return lab;
+        }
+
+        synchronized java.util.Optional<Lab> running() {
+            return java.util.Optional.ofNullable(running);
+        }
+
+        @Override
+        public synchronized void close() {
+            RuntimeException first = null;
+            for (Lab lab : byInventory.values()) {
+                try {
+                    lab.close();
+                } catch (RuntimeException e) {
+                    if (first == null) {
+                        first = e;
+                    } else {
+                        first.addSuppressed(e);
+                    }
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+        }
     }
 
     /** The running sandbox, as tests see it. */
     public static final class Lab implements AutoCloseable {
+        private final Path inventory;
         private final Sandbox sandbox;
         private final ClusterModel model;
         private final List<SandboxHost> hosts;
+        /** Nodes that had no files on this machine before the lab: it deletes theirs when it closes. */
+        private final List<SandboxHost> made;
         private final Thread shutdownHook;
 
         private Lab(Path inventory, SandboxLayout layout) {
+            this.inventory = inventory;
             this.sandbox = new Sandbox(layout, line -> System.out.println("[sandbox] " + line));
             this.model = ModelLoader.load(inventory, List.of()).model();
             this.hosts = SandboxHosts.fromInventory(inventory);
-            this.shutdownHook = new Thread(() -> sandbox.down(hosts, false), "sandbox-down");
+            this.made = hosts.stream().filter(h -> !java.nio.file.Files.exists(layout.node(h))).toList();
+            this.shutdownHook = new Thread(this::takeDown, "sandbox-down");
         }
 
-        /** The lab of {@link #INVENTORY} in the standard places, as every IT class gets it. */
-        static Lab start() {
-            return start(INVENTORY, SandboxLayout.defaults());
+        /** Every node down; the nodes this lab made, forgotten, so the machine is left as the lab found it. */
+        private void takeDown() {
+            sandbox.down(hosts, false);
+            if (!made.isEmpty()) {
+                sandbox.forget(made).forEach(line -> System.out.println("[sandbox] " + line));
+            }
         }
 
         /**
@@ -137,6 +225,11 @@ public final class SandboxExtension implements BeforeAllCallback, ParameterResol
 
         public Sandbox sandbox() {
             return sandbox;
+        }
+
+        /** The inventory whose hosts are this lab's nodes. */
+        public Path inventory() {
+            return inventory;
         }
 
         public List<SandboxHost> hosts() {
@@ -188,7 +281,7 @@ public final class SandboxExtension implements BeforeAllCallback, ParameterResol
         }
 
         /**
-         * The sandbox with {@link #INVENTORY} deployed: the kept copy of a converged deployment
+         * The sandbox with its inventory deployed: the kept copy of a converged deployment
          * when there is one, else deployed now from fresh disks and then kept. Either way it
          * returns once every cluster leads from its inventory primary with its replicas
          * streaming, and a plan of the inventory is empty.
@@ -202,7 +295,7 @@ public final class SandboxExtension implements BeforeAllCallback, ParameterResol
             } else {
                 sandbox.resetDisks(hosts);
                 up();
-                Pig deploy = Pig.run("deploy", "-i", INVENTORY.toString(), "-y");
+                Pig deploy = Pig.run("deploy", "-i", inventory.toString(), "-y");
                 if (deploy.exit() != 0) {
                     throw new AssertionError("the sandbox did not deploy: " + deploy.out() + deploy.err());
                 }
@@ -211,7 +304,7 @@ public final class SandboxExtension implements BeforeAllCallback, ParameterResol
                 awaitConverged();
                 System.out.printf("[sandbox] converged sandbox deployed and kept in %.1f s%n", (System.nanoTime() - t0) / 1e9);
             }
-            Pig plan = Pig.run("plan", "-i", INVENTORY.toString(), "--detailed-exitcode");
+            Pig plan = Pig.run("plan", "-i", inventory.toString(), "--detailed-exitcode");
             if (plan.exit() != 0) {
                 throw new AssertionError("the converged sandbox plans changes after its nodes booted again: " + plan.out() + plan.err());
             }
@@ -256,7 +349,7 @@ public final class SandboxExtension implements BeforeAllCallback, ParameterResol
             } catch (IllegalStateException e) {
                 return; // the JVM is shutting down and the hook is running
             }
-            down();
+            takeDown();
         }
     }
 }

@@ -367,17 +367,18 @@ class SandboxIT {
         return out;
     }
 
-    /** {@code pig sandbox status}: a header, then one row per node whose columns after NODE and IP match. */
+    /** {@code pig sandbox status}: a header, then one row per node whose columns after NODE, IP and RELEASE match. */
     static void assertStatus(SandboxExtension.Lab lab, String rest) {
         Pig r = Pig.run("sandbox", "status", "-i", INV);
         assertEquals(0, r.exit(), r.err());
         List<String> lines = r.out().lines().toList();
         assertEquals(1 + lab.hosts().size(), lines.size(), r.out());
-        assertTrue(lines.get(0).matches("NODE\\s+IP\\s+PID\\s+PROCESS\\s+SSH\\s+STATE"), lines.get(0));
+        assertTrue(lines.get(0).matches("NODE\\s+IP\\s+RELEASE\\s+PID\\s+PROCESS\\s+SSH\\s+STATE"), lines.get(0));
         for (int i = 0; i < lab.hosts().size(); i++) {
             SandboxHost h = lab.hosts().get(i);
             String row = lines.get(i + 1);
-            assertTrue(row.matches(h.name().replace(".", "\\.") + "\\s+" + h.ip().replace(".", "\\.") + "\\s+" + rest), row);
+            assertTrue(row.matches(h.name().replace(".", "\\.") + "\\s+" + h.ip().replace(".", "\\.") + "\\s+" + h.release()
+                    + "\\s+" + rest), row);
         }
     }
 
@@ -386,7 +387,7 @@ class SandboxIT {
     }
 
     static Path standardImage() {
-        return SandboxLayout.defaults().cache().resolve(BaseImage.key(BaseImage.SUITE, BaseImage.PACKAGES));
+        return SandboxLayout.defaults().cache().resolve(BaseImage.key(SandboxHost.DEFAULT_RELEASE, BaseImage.PACKAGES));
     }
 
     /**

@@ -36,6 +36,56 @@ class SandboxHostsTest {
     }
 
     @Test
+    void the_trixie_example_boots_two_debian_13_nodes_beside_the_four_of_the_sandbox() {
+        assertEquals(List.of(
+                new SandboxHost("pg-trixie-1", "10.10.10.21", "trixie"),
+                new SandboxHost("pg-trixie-2", "10.10.10.22", "trixie")),
+                SandboxHosts.fromInventory(FIXTURES.resolve("../../inventory-examples/sandbox-trixie.yml").normalize()));
+    }
+
+    @Test
+    void a_node_runs_debian_12_unless_its_sandbox_release_says_otherwise() throws IOException {
+        assertEquals(List.of("bookworm", "bookworm", "bookworm", "bookworm"),
+                SandboxHosts.fromInventory(FIXTURES.resolve("../../inventory-examples/sandbox.yml").normalize()).stream()
+                        .map(SandboxHost::release).toList());
+        assertEquals("bookworm", new SandboxHost("a", "10.10.10.20").release());
+    }
+
+    @Test
+    void sandbox_release_is_read_for_all_a_group_or_one_host_the_narrowest_winning() throws IOException {
+        assertEquals(List.of(
+                new SandboxHost("10-10-10-20", "10.10.10.20", "trixie"),
+                new SandboxHost("pg-a-1", "10.10.10.21", "bookworm"),
+                new SandboxHost("pg-a-2", "10.10.10.22", "trixie"),
+                new SandboxHost("pg-b-1", "10.10.10.23", "trixie")), hostsOf("""
+                all:
+                  children:
+                    etcd: { hosts: { 10.10.10.20: { etcd_seq: 1 } }, vars: { etcd_cluster: etcd } }
+                    pg-a:
+                      hosts:
+                        10.10.10.21: { pg_seq: 1, pg_role: primary }
+                        10.10.10.22: { pg_seq: 2, pg_role: replica, sandbox_release: trixie }
+                      vars: { pg_cluster: pg-a, sandbox_release: bookworm, pg_version: 15 }
+                    pg-b:
+                      hosts: { 10.10.10.23: { pg_seq: 1, pg_role: primary } }
+                      vars: { pg_cluster: pg-b, pg_version: 17 }
+                  vars: { sandbox_release: trixie }
+                """));
+    }
+
+    @Test
+    void a_release_pig_has_no_image_for_is_refused_with_its_line() {
+        dev.pig.core.diag.InvalidInputException e = assertThrows(dev.pig.core.diag.InvalidInputException.class, () -> hostsOf("""
+                all:
+                  children:
+                    etcd: { hosts: { 10.10.10.20: { etcd_seq: 1, sandbox_release: bullseye } }, vars: { etcd_cluster: etcd } }
+                """));
+        String text = e.diagnostics().render();
+        org.junit.jupiter.api.Assertions.assertTrue(text.contains("sandbox_release") && text.contains("bullseye")
+                && text.contains("line 3"), text);
+    }
+
+    @Test
     void nodename_wins_over_the_pg_cluster_name() throws IOException {
         assertEquals(List.of(new SandboxHost("meta", "10.10.10.10")), hostsOf("""
                 all:

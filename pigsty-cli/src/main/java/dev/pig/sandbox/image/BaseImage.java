@@ -20,22 +20,34 @@ import dev.pig.sandbox.system.Procs;
 import dev.pig.sandbox.system.Tools;
 
 /**
- * The Debian root filesystem every node's overlay sits on, built once with debootstrap and cached.
+ * The Debian root filesystem of one release that the overlays of that release's nodes sit on,
+ * built once with debootstrap and cached beside the images of other releases ({@link ImageCache}).
  * The cache directory is named by a hash of the suite and package list, so changing either builds
  * a new image; an image is built in a temporary directory and renamed into place only when
  * complete, so a killed build never leaves a half image that looks usable.
  */
 public final class BaseImage {
-    public static final String SUITE = "bookworm";
+    /** What every node gets, whatever its release: these packages have the same names in each. */
     public static final List<String> PACKAGES = List.of("systemd", "systemd-sysv", "dbus", "openssh-server",
             "iproute2", "ca-certificates", "sudo", "python3", "procps", "curl", "gnupg", "less");
 
     private final Path cache;
     private final AptSources sources;
+    private final String suite;
 
-    public BaseImage(Path cache, AptSources sources) {
+    /**
+     * The image of {@code suite} (a codename of {@code os-releases.yml}) in {@code cache}, fetched
+     * from {@code sources}' mirror.
+     */
+    BaseImage(Path cache, AptSources sources, String suite) {
         this.cache = cache;
         this.sources = sources;
+        this.suite = suite;
+    }
+
+    /** The Debian suite, its release's codename. */
+    public String suite() {
+        return suite;
     }
 
     /** The cache key of an image of this suite and these packages. */
@@ -51,7 +63,7 @@ public final class BaseImage {
     }
 
     public String key() {
-        return key(SUITE, PACKAGES);
+        return key(suite, PACKAGES);
     }
 
     /** The image's root filesystem, whether or not it is built yet. */
@@ -75,27 +87,27 @@ public final class BaseImage {
                     java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
                             java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
             Path rootfs = tmp.resolve("rootfs");
-            progress.accept("building the " + SUITE + " base image from " + sources.mirror()
+            progress.accept("building the " + suite + " base image from " + sources.mirror()
                     + " (once; cached in " + cache + ")");
             long t0 = System.nanoTime();
             List<String> cmd = new ArrayList<>(List.of("debootstrap", "--variant=minbase",
-                    "--include=" + String.join(",", PACKAGES), SUITE, rootfs.toString(), sources.mirror()));
+                    "--include=" + String.join(",", PACKAGES), suite, rootfs.toString(), sources.mirror()));
             Tools.Result r = Tools.run(cmd, 1800);
             if (!r.ok()) {
                 Path log = rootfs.resolve("debootstrap/debootstrap.log");
                 String detail = Files.isRegularFile(log) ? HostParsers.tail(Files.readString(log), 15) : r.err().strip();
                 HostFiles.removeTree(tmp);
-                throw new PigException(PigException.Kind.FAILED, "debootstrap of " + SUITE + " from "
+                throw new PigException(PigException.Kind.FAILED, "debootstrap of " + suite + " from "
                         + sources.mirror() + " failed (exit " + r.exit() + "):\n" + detail);
             }
             configure(rootfs);
-            Files.writeString(tmp.resolve("image.properties"), "suite=" + SUITE + "\nmirror=" + sources.mirror()
+            Files.writeString(tmp.resolve("image.properties"), "suite=" + suite + "\nmirror=" + sources.mirror()
                     + "\npackages=" + String.join(",", PACKAGES) + "\n");
             Files.move(tmp, cache.resolve(key()), StandardCopyOption.ATOMIC_MOVE);
-            progress.accept(String.format("base image ready in %.0f s", (System.nanoTime() - t0) / 1e9));
+            progress.accept(String.format("%s base image ready in %.0f s", suite, (System.nanoTime() - t0) / 1e9));
             return rootfs();
         } catch (IOException e) {
-            throw new PigException(PigException.Kind.FAILED, "cannot build the base image in " + cache + ": " + e.getMessage(), e);
+            throw new PigException(PigException.Kind.FAILED, "cannot build the " + suite + " base image in " + cache + ": " + e.getMessage(), e);
         }
     }
 
@@ -109,7 +121,7 @@ public final class BaseImage {
         }
         Files.writeString(rootfs.resolve("etc/machine-id"), "");
         Files.deleteIfExists(rootfs.resolve("var/lib/dbus/machine-id"));
-        Files.writeString(rootfs.resolve("etc/apt/sources.list"), sources.sourcesList(SUITE));
+        Files.writeString(rootfs.resolve("etc/apt/sources.list"), sources.sourcesList(suite));
         // a node has no console login; waiting for one on /dev/console only slows the boot
         Path wants = rootfs.resolve("etc/systemd/system/getty.target.wants");
         if (Files.isDirectory(wants)) {
@@ -129,31 +141,6 @@ public final class BaseImage {
                 HostFiles.unmountUnder(p); // debootstrap mounts /proc and /sys in its target
                 HostFiles.removeTree(p);
             }
-        }
-    }
-
-    /**
-     * Stops a build that a killed {@code up} left running (debootstrap and its children); returns
-     * whether there was one. What it mounted in its target stays for the caller to unmount.
-     */
-    public boolean stopBuilds() {
-        List<Long> builds = Procs.find("debootstrap", cache.toString());
-        if (builds.isEmpty()) {
-            return false;
-        }
-        List<Long> tree = new ArrayList<>(builds);
-        for (long b : builds) {
-            ProcessHandle.of(b).ifPresent(ph -> ph.descendants().forEach(d -> tree.add(d.pid())));
-        }
-        Procs.kill(tree);
-        return true;
-    }
-
-    /** Removes the whole cache: every image and every partial build. */
-    public void purge() {
-        if (Files.exists(cache)) {
-            HostFiles.unmountUnder(cache);
-            HostFiles.removeTree(cache);
         }
     }
 }

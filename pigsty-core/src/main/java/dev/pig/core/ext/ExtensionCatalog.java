@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
 import dev.pig.core.diag.Diagnostics;
 import dev.pig.core.inventory.YNode;
 import dev.pig.core.inventory.YamlTree;
+import dev.pig.core.os.OsRelease;
+import dev.pig.core.os.OsReleases;
 import dev.pig.core.param.ParamCatalog;
 
 /**
@@ -38,17 +40,13 @@ public final class ExtensionCatalog {
     private static final String RESOURCE = "/dev/pig/core/param/extensions.yml";
     private static volatile ExtensionCatalog builtIn;
 
-    /** A release's Debian version and the PostgreSQL major version its archive carries. */
-    public record Release(String codename, int debian, int pg) {
-    }
-
-    private final Map<String, Release> releases;
+    private final Map<String, OsRelease> releases;
     private final List<Integer> pgdgVersions;
     private final List<Pattern> bundles;
     private final Map<String, Extension> byName = new LinkedHashMap<>();
     private final Map<String, Extension> byAlias = new LinkedHashMap<>();
 
-    ExtensionCatalog(Map<String, Release> releases, List<Integer> pgdgVersions, List<Pattern> bundles,
+    ExtensionCatalog(Map<String, OsRelease> releases, List<Integer> pgdgVersions, List<Pattern> bundles,
                      List<Extension> extensions) {
         this.releases = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(releases));
         this.pgdgVersions = List.copyOf(pgdgVersions);
@@ -80,7 +78,7 @@ public final class ExtensionCatalog {
                         if (in == null) {
                             throw new IllegalStateException(RESOURCE + " is missing from the build");
                         }
-                        c = parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                        c = parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), OsReleases.builtIn());
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
@@ -91,20 +89,17 @@ public final class ExtensionCatalog {
         return c;
     }
 
-    /** Parses the catalog; a malformed entry is a bug in pig, reported with its line. */
-    static ExtensionCatalog parse(String text) {
+    /**
+     * Parses the catalog for the releases pig knows ({@code os-releases.yml}); a malformed entry
+     * is a bug in pig, reported with its line.
+     */
+    static ExtensionCatalog parse(String text, OsReleases known) {
         Diagnostics d = new Diagnostics();
         YNode root = YamlTree.parse("extensions.yml", text, d).orElse(null);
         if (d.hasErrors() || !(root instanceof YNode.Map m)) {
             throw new IllegalStateException("extensions.yml is invalid:\n" + d.render());
         }
-        Map<String, Release> releases = new LinkedHashMap<>();
-        if (m.get("releases") instanceof YNode.Map rs) {
-            for (YNode.Entry e : rs.entries().values()) {
-                Map<String, Object> v = YNode.plainMap((YNode.Map) e.value());
-                releases.put(e.key(), new Release(e.key(), ((Long) v.get("debian")).intValue(), ((Long) v.get("pg")).intValue()));
-            }
-        }
+        Map<String, OsRelease> releases = known.all();
         List<Integer> pgdg = new ArrayList<>();
         if (m.get("pgdg_versions") instanceof YNode.Seq s) {
             s.items().forEach(i -> pgdg.add(((Long) i.plain()).intValue()));
@@ -160,7 +155,8 @@ public final class ExtensionCatalog {
         return List.copyOf(byName.values());
     }
 
-    public Map<String, Release> releases() {
+    /** The releases whose archives the catalog's {@code debian} lists speak of, by codename. */
+    public Map<String, OsRelease> releases() {
         return releases;
     }
 
@@ -212,7 +208,7 @@ public final class ExtensionCatalog {
      * missing, with the reason.
      */
     public Resolution resolve(Collection<String> names, String osRelease, int pgVersion) {
-        Release release = releases.get(key(osRelease));
+        OsRelease release = releases.get(key(osRelease));
         Map<String, Resolution.Package> packages = new LinkedHashMap<>();
         Set<String> builtInNames = new LinkedHashSet<>();
         List<Resolution.Missing> missing = new ArrayList<>();
@@ -251,8 +247,8 @@ public final class ExtensionCatalog {
         return new Resolution(osRelease, pgVersion, List.copyOf(packages.values()), List.copyOf(builtInNames), List.copyOf(missing));
     }
 
-    private Optional<String> whyMissing(Extension e, Release release, String osRelease, int pg) {
-        String where = release == null ? osRelease : "Debian " + release.debian() + " (" + release.codename() + ")";
+    private Optional<String> whyMissing(Extension e, OsRelease release, String osRelease, int pg) {
+        String where = release == null ? osRelease : release.title();
         if (release == null) {
             return Optional.of(e.name() + ": pig knows the packages of " + String.join(" and ", releases.keySet())
                     + ", not of '" + osRelease + "'");

@@ -10,6 +10,8 @@ import java.util.List;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
+import dev.pig.core.os.OsReleases;
+
 class ExtensionCatalogTest {
     private final ExtensionCatalog catalog = ExtensionCatalog.builtIn();
 
@@ -115,10 +117,10 @@ class ExtensionCatalogTest {
     @Test
     void a_malformed_entry_is_refused_with_its_line() {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> ExtensionCatalog.parse("""
-                releases: { bookworm: { debian: 12, pg: 15 } }
                 extensions:
+                  - { name: y, pkg: postgresql-$v-y, debian: [bookworm] }
                   - { name: x }
-                """));
+                """, OsReleases.builtIn()));
         assertTrue(e.getMessage().contains("line 3"), e.getMessage());
     }
 

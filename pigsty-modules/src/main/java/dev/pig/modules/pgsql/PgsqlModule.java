@@ -19,7 +19,6 @@ import dev.pig.core.task.CommandTask;
 import dev.pig.core.task.Deferred;
 import dev.pig.core.task.DirectoryTask;
 import dev.pig.core.task.GroupTask;
-import dev.pig.core.task.PackagesTask;
 import dev.pig.core.task.Skip;
 import dev.pig.core.task.Staged;
 import dev.pig.core.task.SymlinkTask;
@@ -156,7 +155,7 @@ public final class PgsqlModule implements Registered {
         out.add(Stage.of(1, "dbsu", new DirectoryTask("/etc/postgresql-common", "0755", "root", "root", "pg_install")));
         out.add(Stage.of(1, "dbsu", n.ctx().file(Paths.CREATECLUSTER, "pgsql/createcluster.conf.ftl", Map.of(), "0644",
                 "root", "root", "pg_install", false)));
-        out.add(Stage.of(2, "install", new PackagesTask("postgresql " + version, packages(n), "pg_install")));
+        out.add(Stage.of(2, "install", new ServerPackages(version, packages(n))));
         out.add(Stage.of(2, "install", new Extensions(v.strings("pg_extensions"), version)));
         String mainConf = "/etc/postgresql/" + version + "/main";
         out.add(Stage.of(2, "install", CommandTask.unless("drop the packaged cluster " + version + "/main", "! test -d " + mainConf,
