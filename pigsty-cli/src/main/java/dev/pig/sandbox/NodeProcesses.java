@@ -48,6 +48,10 @@ final class NodeProcesses {
                 // the namespace is the node's own, as a VM's network is: its root may add addresses
                 // (keepalived moves a VIP), which nspawn grants only with a network it made itself
                 "--capability=CAP_NET_ADMIN",
+                // a VM keeps its resolv.conf across boots: nspawn would otherwise copy the host's
+                // over it at each boot (a namespace given by path is no --private-network to it),
+                // undoing the resolvers NODE writes (node_dns)
+                "--resolv-conf=off",
                 "--link-journal=no",
                 "--console=read-only",
                 // words after the options are the node's kernel command line. systemd 256 and later
