@@ -38,6 +38,21 @@ while :; do
     wait=$((wait - 1))
     sleep 1
 done
+# a primary promoted a moment ago writes WAL on its new timeline before the checkpoint that puts
+# it in pg_control, which pgBackRest refuses ("WAL timeline N does not match pg_control
+# timeline M"): a checkpoint now, and the backup once pg_control has the timeline (30 s at most)
+tries=0
+while :; do
+    same=$(psql -h "$SOCKET" -p "$PORT" -d postgres -AtXq -c "SELECT lpad(upper(to_hex(timeline_id)), 8, '0') = substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8) FROM pg_control_checkpoint()" || true)
+    [ "$same" = t ] && break
+    if [ "$tries" -ge 30 ]; then
+        echo "pg-backup: pg_control still has an older timeline than the WAL after 30 s" >&2
+        break
+    fi
+    [ "$tries" -eq 0 ] && psql -h "$SOCKET" -p "$PORT" -d postgres -AtXq -c CHECKPOINT >/dev/null || true
+    tries=$((tries + 1))
+    sleep 1
+done
 if [ "$mode" = backup ]; then
     exec pgbackrest --stanza="$STANZA" $type backup
 fi
