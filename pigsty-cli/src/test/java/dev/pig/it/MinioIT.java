@@ -172,7 +172,8 @@ class MinioIT {
         sh(lab, "10.10.10.13", "for i in $(seq 180); do su -s /bin/sh postgres -c \"psql -AtXc 'SELECT status FROM pg_stat_wal_receiver'\" 2>/dev/null"
                 + " | grep -q streaming && exit 0; sleep 1; done; exit 1");
         assertNotEquals(before, psql(lab, "10.10.10.13", "SELECT pg_postmaster_start_time()"), "pg-test-3 was built again");
-        String log = sh(lab, "10.10.10.13", "cat /pg/log/pgbackrest/pg-test-restore.log");
+        String log = sh(lab, "10.10.10.13", "cat /pg/log/pgbackrest/pg-test-restore.log 2>&1 || { grep -A3 create_replica_methods"
+                + " /etc/patroni/patroni.yml; tail -n 40 /pg/log/patroni/patroni.log; } 2>&1; true");
         assertTrue(log.contains("restore command end: completed successfully"), "restored by pgBackRest: " + log);
         Files.delete(inv);
         Pig back = Pig.run("deploy", "-i", INV, "-l", "10.10.10.13", "-t", "pg_conf,pg_reload", "-y");
@@ -260,7 +261,10 @@ class MinioIT {
         Pig rm = Pig.run("pgsql", "rm", "-i", INV, "pg-test", "10.10.10.13", "--rm-data", "-y");
         assertEquals(0, rm.exit(), rm.out() + rm.err());
         String text = Files.readString(Path.of(INV));
-        String pgTest = text.substring(text.indexOf("    pg-test:\n"), text.indexOf("\n  vars:\n"));
+        // pg-test's group: up to the next group, its comment, or all.vars
+        int start = text.indexOf("    pg-test:\n");
+        java.util.regex.Matcher next = java.util.regex.Pattern.compile("\n(    [#a-z]|  vars:)").matcher(text);
+        String pgTest = text.substring(start, next.find(start + 1) ? next.start() : text.length());
         String copy = pgTest.replace("    pg-test:\n", "    pg-copy:\n")
                 .replaceAll("        10\\.10\\.10\\.11: .*\n", "").replaceAll("        10\\.10\\.10\\.12: .*\n", "")
                 .replace("10.10.10.13: { pg_seq: 3, pg_role: replica, pg_offline_query: true }", "10.10.10.13: { pg_seq: 1, pg_role: primary }")

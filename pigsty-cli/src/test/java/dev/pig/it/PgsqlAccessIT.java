@@ -129,7 +129,8 @@ class PgsqlAccessIT {
                     + " 'SELECT current_user'"), "pgbouncer on " + member);
         }
         assertEquals(before, startTimes(lab), "pgbouncer reloads its users; nothing restarts");
-        assertEquals(0, Pig.run("plan", "-i", inv.toString(), "--detailed-exitcode").exit());
+        Pig converged = Pig.run("plan", "-i", inv.toString(), "--detailed-exitcode");
+        assertEquals(0, converged.exit(), converged.out() + converged.err());
         Files.delete(inv);
         // the sandbox inventory has no such user: its pool forgets it again (the role stays, pig drops only state: absent)
         Pig back = Pig.run("deploy", "-i", INV, "-t", "pgbouncer_user,pgbouncer_launch", "-y");
@@ -184,6 +185,7 @@ class PgsqlAccessIT {
         }
         Pig full = Pig.run("pgsql", "backup", "-i", INV, "pg-test", "full");
         assertEquals(0, full.exit(), full.out() + full.err());
-        assertEquals(0, Pig.run("plan", "-i", INV, "--detailed-exitcode").exit(), "the restored cluster matches the inventory");
+        Pig plan = Pig.run("plan", "-i", INV, "--detailed-exitcode");
+        assertEquals(0, plan.exit(), "the restored cluster matches the inventory: " + plan.out() + plan.err());
     }
 }

@@ -202,6 +202,7 @@ class PgsqlIT {
             }
             // every database was read, the hostile ones included: their schemas are in the facts
             Pig facts = Pig.run("facts", "-i", INV, "-l", "10.10.10.11", "--json");
+            assertEquals(0, facts.exit(), facts.out() + facts.err());
             assertTrue(facts.out().contains("pipe|db"), facts.out().length() > 2000 ? facts.out().substring(0, 2000) : facts.out());
         } finally {
             sh(lab, "10.10.10.11", "printf '%s' " + dev.pig.core.ssh.Shell.quote(String.join("\n",

@@ -329,6 +329,15 @@ public final class SandboxExtension implements BeforeAllCallback, ParameterResol
                         + "[ $r = 3 ] && su -s /bin/sh postgres -c 'patronictl -c /etc/patroni/patroni.yml switchover --candidate "
                         + primary + " --force' >/dev/null 2>&1; sleep 1; done; curl -s http://127.0.0.1:8008/cluster >&2; exit 1";
                 sh(ip, wait);
+                // Patroni 3.0 calls a replica "running" as soon as PostgreSQL runs, and at boot a
+                // replica may still be fetching WAL from the repository (an S3 store that starts
+                // with it): the WAL receiver streams before the plan is asked
+                for (dev.pig.core.model.PgInstance i : c.instances()) {
+                    if (!i.ip().equals(ip)) {
+                        sh(i.ip(), "for i in $(seq 180); do su -s /bin/sh postgres -c \"psql -AtXqc 'SELECT status FROM pg_stat_wal_receiver'\""
+                                + " 2>/dev/null | grep -q streaming && exit 0; sleep 1; done; echo 'the replica does not stream after 180 s' >&2; exit 1");
+                    }
+                }
             }
         }
 
