@@ -13,10 +13,16 @@ import dev.pig.core.task.PlanContext;
 /**
  * Reloads Patroni when patroni.yml changed and Patroni runs: it applies HBA and reloadable
  * settings itself and marks the rest pending restart. A stopped Patroni is started later.
+ * Patroni reads the file again at the start of its next loop, not when signalled, so the step
+ * ends a loop ({@code loop_wait}) and a second later: what follows it (a rolling restart reading
+ * pending_restart, a reinit choosing its replica method) sees the new file.
  */
 final class PatroniReload extends BaseTask {
-    PatroniReload() {
+    private final int loopWait;
+
+    PatroniReload(int loopWait) {
         super("reload patroni", "pg_reload");
+        this.loopWait = loopWait;
     }
 
     @Override
@@ -33,6 +39,6 @@ final class PatroniReload extends BaseTask {
             return noop("patroni is not running; it reads the new file when it starts");
         }
         return act(Action.UPDATE, "reload patroni (" + Paths.PATRONI_CONF + " changed)",
-                List.of(Step.Exec.of("systemctl reload patroni.service", ctx.masker())), "");
+                List.of(Step.Exec.of("systemctl reload patroni.service && sleep " + (loopWait + 1), ctx.masker())), "");
     }
 }

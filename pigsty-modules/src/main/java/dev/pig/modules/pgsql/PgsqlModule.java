@@ -197,7 +197,7 @@ public final class PgsqlModule implements Registered {
         out.add(Stage.of(5, "config", new UnitFileReload(Paths.PATRONI_UNIT)));
 
         // ---------------------------------------------------------------- pg_reload
-        out.add(Stage.of(5, "config", new PatroniReload()));
+        out.add(Stage.of(5, "config", new PatroniReload(Patroni.of(v).loopWait())));
 
         // ---------------------------------------------------------------- pg_launch
         // the leader first (6), the replicas once it leads (7); a changed unit file never restarts
