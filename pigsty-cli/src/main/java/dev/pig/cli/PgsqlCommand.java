@@ -199,8 +199,12 @@ public final class PgsqlCommand implements Runnable {
         }
     }
 
-    /** {@code pig pgsql svc CLUSTER}: the HAProxy services of the cluster on the nodes that publish them. */
-    @Command(name = "svc", description = "Refresh the cluster's HAProxy services (pg_default_services, pg_services); HAProxy reloads.")
+    /**
+     * {@code pig pgsql svc CLUSTER}: the HAProxy services of the cluster on the nodes that publish
+     * them, and the infra nodes' probes of their ports ({@code pg_register}).
+     */
+    @Command(name = "svc", description = "Refresh the cluster's HAProxy services (pg_default_services, pg_services) and the infra"
+            + " nodes' probes of their ports; HAProxy reloads.")
     static final class Svc extends ClusterDeploy {
         @Override
         Selection selection(ClusterModel m, PgCluster c) {
@@ -208,7 +212,7 @@ public final class PgsqlCommand implements Runnable {
             run.refuseTags();
             Object provider = m.value(c.instances().get(0).ip(), "pg_service_provider");
             String hosts = provider == null || String.valueOf(provider).isBlank() ? c.name() : String.valueOf(provider);
-            return run.selection().withLimit(hosts).withTags(Set.of("pg_service")).withModules(PGSQL);
+            return run.selection().withLimit(hosts).withTags(Set.of("pg_service", "pg_register")).withModules(PGSQL);
         }
     }
 
