@@ -58,10 +58,13 @@ public final class Status {
             return members.stream().filter(m -> m.role().equals("leader") || m.role().equals("standby_leader")).findFirst();
         }
 
-        /** Every member runs, one leads, and nothing fires. */
+        /**
+         * Every member runs, one leads, and no critical alert fires: a warning (a failover in the
+         * last ten minutes, a restart pending) is shown, but a cluster that warns still serves.
+         */
         public boolean healthy() {
             return patroni && leader().isPresent() && members.stream().allMatch(m -> m.state().equals("running") || m.state().equals("streaming"))
-                    && alerts.isEmpty();
+                    && alerts.stream().noneMatch(a -> a.severity().equals("CRIT"));
         }
     }
 

@@ -91,6 +91,17 @@ class StatusTest {
     }
 
     @Test
+    void a_cluster_whose_only_alerts_are_warnings_is_healthy_and_one_with_a_critical_alert_is_not() {
+        Status.Cluster c = Status.of(f.ctx, pgTest, gathered("pgsql/patroni-cluster-converged.json", null));
+        Status.Alert failover = new Status.Alert("PatroniFailover", "WARN", "", "cluster pg-test changed its leader", "");
+        Status.Alert down = new Status.Alert("PgsqlDown", "CRIT", "pg-test-2", "PostgreSQL pg-test-2 is down", "");
+        Status.Cluster warned = new Status.Cluster(c.name(), c.patroni(), true, c.members(), c.services(), List.of(failover), c.paused());
+        assertTrue(warned.healthy(), "a recent failover is worth a warning, not an unhealthy cluster");
+        Status.Cluster critical = new Status.Cluster(c.name(), c.patroni(), true, c.members(), c.services(), List.of(failover, down), c.paused());
+        assertFalse(critical.healthy());
+    }
+
+    @Test
     void nothing_answering_is_unknown_not_healthy() {
         Status.Cluster c = Status.of(f.ctx, pgTest, new Gathered(Map.of(), Map.of()));
         assertFalse(c.patroni() || c.metrics() || c.healthy());
