@@ -154,7 +154,8 @@ class PgsqlAccessIT {
             assertEquals("10.10.10.12", remote(lab, member, 5435, "SELECT inet_server_addr()"), "5435 on " + member);
         }
         assertEquals(before, startTimes(lab), "a service reloads haproxy, it does not restart it");
-        assertEquals(0, Pig.run("plan", "-i", inv.toString(), "--detailed-exitcode").exit());
+        Pig published = Pig.run("plan", "-i", inv.toString(), "--detailed-exitcode");
+        assertEquals(0, published.exit(), published.out() + published.err());
         Files.delete(inv);
         // back to the sandbox inventory: the service goes away again
         Pig back = Pig.run("pgsql", "svc", "-i", INV, "pg-test", "-y");
