@@ -201,7 +201,8 @@ public final class PgsqlCommand implements Runnable {
 
     /**
      * {@code pig pgsql svc CLUSTER}: the HAProxy services of the cluster on the nodes that publish
-     * them, and the infra nodes' probes of their ports ({@code pg_register}).
+     * them, and on the infra nodes the probes of their ports ({@code pg_register}). The portal's
+     * page, which lists the services, is INFRA's: the next deploy writes it.
      */
     @Command(name = "svc", description = "Refresh the cluster's HAProxy services (pg_default_services, pg_services) and the infra"
             + " nodes' probes of their ports; HAProxy reloads.")
