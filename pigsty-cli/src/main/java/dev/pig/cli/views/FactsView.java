@@ -119,6 +119,20 @@ public final class FactsView extends View {
                 g.writeString(masker.mask(s));
             }
         });
+        // what modules parse from their sections holds Optionals (a Redis instance's replica_of):
+        // the value, or null
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        Class<java.util.Optional<?>> optional = (Class) java.util.Optional.class;
+        texts.addSerializer(optional, new JsonSerializer<java.util.Optional<?>>() {
+            @Override
+            public void serialize(java.util.Optional<?> o, JsonGenerator g, SerializerProvider p) throws IOException {
+                if (o.isPresent()) {
+                    p.defaultSerializeValue(o.get(), g);
+                } else {
+                    g.writeNull();
+                }
+            }
+        });
         // the checks are keyed by their command
         texts.addKeySerializer(String.class, new JsonSerializer<String>() {
             @Override

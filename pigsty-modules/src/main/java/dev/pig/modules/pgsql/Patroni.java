@@ -83,10 +83,15 @@ record Patroni(int port, String username, Secret password, int loopWait) {
                 + "fail() { echo \"$*\" >&2; exit 1; }\n";
     }
 
-    /** {@code PATCH /config} on the local Patroni with {@code body}. */
+    /**
+     * {@code PATCH /config} on the local Patroni with {@code body}. Patroni answers 409 when its
+     * write to the DCS fails (the config changed meanwhile, or its etcd session still carries a
+     * password the same run just changed): it is asked again, for 30 s at most.
+     */
     String patchConfig(Map<String, Object> body) {
-        return prelude() + "curl -fsS -m 30 -K \"$pig_auth\" -X PATCH -H 'Content-Type: application/json' -d "
-                + Shell.quote(json(body)) + " " + url("127.0.0.1", "config") + " >/dev/null\n";
+        return prelude() + "n=0; until curl -fsS -m 30 -K \"$pig_auth\" -X PATCH -H 'Content-Type: application/json' -d "
+                + Shell.quote(json(body)) + " " + url("127.0.0.1", "config") + " >/dev/null; do n=$((n+1)); [ $n -ge 15 ] && exit 1;"
+                + " sleep 2; done\n";
     }
 
     /**

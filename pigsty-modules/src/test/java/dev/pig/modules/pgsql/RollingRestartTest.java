@@ -97,7 +97,7 @@ class RollingRestartTest {
         assertEquals("patroni config of pg-test: max_connections 250 -> 600", patch.summary());
         String cmd = ((Step.Exec) patch.steps().get(0)).command();
         assertTrue(cmd.contains("-X PATCH") && cmd.contains("'{\"postgresql\":{\"parameters\":{\"max_connections\":600}}}'")
-                && cmd.endsWith("http://127.0.0.1:8008/config >/dev/null\n"), cmd);
+                && cmd.contains("http://127.0.0.1:8008/config >/dev/null; do") && cmd.endsWith("sleep 2; done\n"), cmd);
         // patroni_username/password reach curl in a config file of the step's, from its stdin
         assertTrue(cmd.contains("-K \"$pig_auth\" -X PATCH"), cmd);
         assertFalse(cmd.contains("Patroni.API"), "no password on the command line: " + cmd);
