@@ -53,12 +53,14 @@ while :; do
     tries=$((tries + 1))
     sleep 1
 done
+# one at a time: a deploy, Patroni's role-change callback, pg_crontab and a backup by hand may
+# all ask, and pgBackRest refuses a backup while a stanza-create holds its lock (the lock is held
+# by pgBackRest itself through fd 9 while it backs up)
+exec 9>>"/tmp/pg-backup-$STANZA.lock"
+flock 9
 if [ "$mode" = backup ]; then
     exec pgbackrest --stanza="$STANZA" $type backup
 fi
-# a deploy and Patroni's role-change callback may both ask: one at a time
-exec 9>>"/tmp/pg-backup-$STANZA.lock"
-flock 9
 pgbackrest --stanza="$STANZA" stanza-create
 [ "$mode" = init ] || exit 0
 info=$(pgbackrest --stanza="$STANZA" --output=json info)
