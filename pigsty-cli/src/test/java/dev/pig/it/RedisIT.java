@@ -251,6 +251,9 @@ class RedisIT {
         System.out.printf("redis: add of a node to redis-test: %.1f s%n", (System.nanoTime() - t0) / 1e9);
         assertEquals(0, add.exit(), add.out() + add.err());
         awaitCluster(lab, CLUSTER);
+        // each newcomer is a replica at once; the others learn it by gossip, within a few seconds
+        await(lab, "10.10.10.12", "[ \"$(REDISCLI_AUTH=redis.test redis-cli --no-auth-warning -h 10.10.10.12 -p 6379 CLUSTER NODES"
+                + " | awk '$3 ~ /slave/' | wc -l)\" = 3 ]", 30, "10.10.10.12:6379 does not see three replicas");
         String nodes = test(lab, "10.10.10.12:6379", "CLUSTER NODES");
         assertEquals(3, nodes.lines().filter(l -> l.split(" ")[2].contains("slave")).count(), nodes);
 
