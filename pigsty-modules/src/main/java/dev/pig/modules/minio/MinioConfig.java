@@ -76,9 +76,11 @@ final class MinioConfig {
             mb.add(alias + "/" + b.name());
             String policy = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:*\"],\"Resource\":["
                     + "\"arn:aws:s3:::" + b.name() + "\",\"arn:aws:s3:::" + b.name() + "/*\"]}]}";
-            String cmd = prelude + Shell.join(mb) + "\nprintf '%s' " + Shell.quote(policy) + " > /tmp/pig-policy-" + b.name() + ".json\n"
-                    + Shell.join(List.of("mcli", "--insecure", "admin", "policy", "create", alias, b.name(), "/tmp/pig-policy-" + b.name() + ".json"))
-                    + "\nrm -f /tmp/pig-policy-" + b.name() + ".json\n";
+            // the policy goes through a file of the step's own (mktemp: a fresh name, made 0600 without
+            // following anything), never a fixed name in /tmp that another user could have planted
+            String cmd = prelude + Shell.join(mb) + "\npig_policy=$(mktemp)\ntrap 'rm -f \"$pig_policy\"' EXIT\nprintf '%s' "
+                    + Shell.quote(policy) + " > \"$pig_policy\"\n"
+                    + Shell.join(List.of("mcli", "--insecure", "admin", "policy", "create", alias, b.name())) + " \"$pig_policy\"\n";
             // MinIO keeps a bucket as a directory on each drive: the first one tells
             String dir = S3Layout.drives(n.v().str("minio_data")).get(0) + "/" + b.name();
             out.add(CommandTask.unless("bucket " + b.name(), "test -d " + Shell.quote(dir), cmd, "minio_bucket").withInput(creds + "\n"));

@@ -128,6 +128,16 @@ class MinioModuleTest {
     }
 
     @Test
+    void a_bucket_s_policy_goes_through_a_file_of_its_own_never_a_fixed_name_in_tmp() throws IOException {
+        ModuleContext ctx = new ModuleContext(load(List.of("minio_server=minio")), Templates.builtIn());
+        Change.Act bucket = assertInstanceOf(Change.Act.class, change(plan(ctx, "candidates-pigsty-repo.out"), "command bucket pgsql"));
+        String cmd = ((Step.Exec) bucket.steps().get(0)).command();
+        assertTrue(cmd.contains("pig_policy=$(mktemp)") && cmd.contains("> \"$pig_policy\"")
+                && cmd.contains("mcli --insecure admin policy create pig pgsql \"$pig_policy\""), cmd);
+        assertFalse(cmd.contains("/tmp/"), cmd);
+    }
+
+    @Test
     void a_minio_user_is_made_once_and_again_only_when_its_entry_changes() throws IOException {
         ModuleContext ctx = new ModuleContext(load(List.of("minio_server=minio")), Templates.builtIn());
         Change.Act first = assertInstanceOf(Change.Act.class, change(plan(ctx, "candidates-pigsty-repo.out"), "command user pgbackrest"));
