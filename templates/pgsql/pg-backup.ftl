@@ -55,8 +55,9 @@ while :; do
 done
 # one at a time: a deploy, Patroni's role-change callback, pg_crontab and a backup by hand may
 # all ask, and pgBackRest refuses a backup while a stanza-create holds its lock (the lock is held
-# by pgBackRest itself through fd 9 while it backs up)
-exec 9>>"/tmp/pg-backup-$STANZA.lock"
+# by pgBackRest itself through fd 9 while it backs up); the lock file lives in the socket
+# directory, which only the dbsu and its group can write and which a reboot empties
+exec 9>>"$SOCKET/.pg-backup-$STANZA.lock"
 flock 9
 if [ "$mode" = backup ]; then
     exec pgbackrest --stanza="$STANZA" $type backup
