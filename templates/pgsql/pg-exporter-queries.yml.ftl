@@ -1,9 +1,11 @@
 # queries of prometheus-postgres-exporter on ${pg_instance}: managed by pig (pg_exporter), changes are overwritten
-# pig's additions to the exporter's built-in metrics, which its rules and dashboards read
+# pig's additions to the exporter's built-in metrics, which its rules and dashboards read; named
+# pig_* so that no exporter release's own collectors (0.17 has pg_replication_* and
+# pg_stat_user_tables_*) emit the same names, which fails the whole scrape
 <#noparse>
-# pg_replication_is_replica, pg_replication_lag: a replica's replay delay in seconds, 0 while it
+# pig_replication_is_replica, pig_replication_lag: a replica's replay delay in seconds, 0 while it
 # has replayed all it received (an idle primary sends nothing to catch up with)
-pg_replication:
+pig_replication:
   query: |
     SELECT pg_is_in_recovery()::int AS is_replica,
            CASE WHEN NOT pg_is_in_recovery() THEN 0
@@ -18,8 +20,8 @@ pg_replication:
         usage: GAUGE
         description: seconds the replica's replay is behind the WAL it received
 
-# pg_wal_lsn_bytes: the WAL position written (primary) or replayed (replica), for WAL rates
-pg_wal:
+# pig_wal_lsn_bytes: the WAL position written (primary) or replayed (replica), for WAL rates
+pig_wal:
   query: |
     SELECT (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END - '0/0'::pg_lsn)::float8 AS lsn_bytes
   master: true
@@ -28,8 +30,8 @@ pg_wal:
         usage: COUNTER
         description: WAL position in bytes
 
-# pg_postmaster_start_time_seconds
-pg_postmaster:
+# pig_postmaster_start_time_seconds
+pig_postmaster:
   query: SELECT EXTRACT(EPOCH FROM pg_postmaster_start_time()) AS start_time_seconds
   master: true
   metrics:
@@ -37,8 +39,8 @@ pg_postmaster:
         usage: GAUGE
         description: when PostgreSQL started, as a Unix time
 
-# pg_database_xid_age: transactions since each database was last frozen (wraparound at 2^31)
-pg_database_xid:
+# pig_database_xid_age: transactions since each database was last frozen (wraparound at 2^31)
+pig_database_xid:
   query: SELECT datname, age(datfrozenxid)::float8 AS age FROM pg_database WHERE datallowconn
   master: true
   metrics:
@@ -49,8 +51,8 @@ pg_database_xid:
         usage: GAUGE
         description: age of the database's oldest unfrozen transaction id
 
-# pg_stat_user_tables_*: activity of each user table, in every database the exporter discovers
-pg_stat_user_tables:
+# pig_stat_user_tables_*: activity of each user table, in every database the exporter discovers
+pig_stat_user_tables:
   query: |
     SELECT current_database() AS datname, schemaname, relname,
            seq_scan, COALESCE(idx_scan, 0) AS idx_scan, n_tup_ins, n_tup_upd, n_tup_del, n_tup_hot_upd,
