@@ -12,7 +12,6 @@ import dev.pig.core.model.RedisCluster;
 import dev.pig.core.plan.Action;
 import dev.pig.core.plan.Change;
 import dev.pig.core.plan.Step;
-import dev.pig.core.task.BaseTask;
 import dev.pig.core.task.PlanContext;
 
 /**
@@ -28,28 +27,25 @@ import dev.pig.core.task.PlanContext;
  *   settings of redis-ms-1-6380: runs the settings of its file; follows its live role: master (the inventory's replica_of is 10.10.10.10 6379)
  * </pre>
  */
-final class LiveSettings extends BaseTask {
+final class LiveSettings extends InstanceTask {
     static final String TAG = "redis_reload";
 
-    private final RedisHost h;
-    private final RedisCluster.Instance i;
     private final RedisConf want;
 
     LiveSettings(RedisHost h, RedisCluster.Instance i) {
-        super("settings of " + i.name(), TAG);
-        this.h = h;
-        this.i = i;
+        super("settings of " + i.name(), TAG, h, i);
         this.want = RedisConf.of(h, i);
     }
 
     @Override
     public void require(FactRequest.Builder b) {
-        b.sections(h.live().name()).fileWithContent(RedisModule.conf(i.name()));
+        super.require(b);
+        b.fileWithContent(RedisModule.conf(i.name()));
     }
 
     @Override
     public Change plan(HostFacts facts, PlanContext ctx) {
-        RedisLive.Instance s = h.state(facts, i);
+        RedisLive.Instance s = state(facts);
         if (!s.up()) {
             return noop(i.name() + " is not running: it starts with the settings of its file");
         }

@@ -3,14 +3,12 @@ package dev.pig.modules.redis;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.pig.core.fact.FactRequest;
 import dev.pig.core.fact.HostFacts;
 import dev.pig.core.model.RedisCluster;
 import dev.pig.core.plan.Action;
 import dev.pig.core.plan.Change;
 import dev.pig.core.plan.Step;
 import dev.pig.core.ssh.Shell;
-import dev.pig.core.task.BaseTask;
 import dev.pig.core.task.PlanContext;
 
 /**
@@ -34,24 +32,14 @@ final class Passwords {
     }
 
     /** The default user's passwords of one instance (or sentinel), rolled toward {@code redis_password}. */
-    static final class Roll extends BaseTask {
-        private final RedisHost h;
-        private final RedisCluster.Instance i;
-
+    static final class Roll extends InstanceTask {
         Roll(RedisHost h, RedisCluster.Instance i) {
-            super("password of " + i.name(), TAG);
-            this.h = h;
-            this.i = i;
-        }
-
-        @Override
-        public void require(FactRequest.Builder b) {
-            b.sections(h.live().name());
+            super("password of " + i.name(), TAG, h, i);
         }
 
         @Override
         public Change plan(HostFacts facts, PlanContext ctx) {
-            RedisLive.Instance s = h.state(facts, i);
+            RedisLive.Instance s = state(facts);
             if (!s.up() || s.auth().isEmpty()) {
                 return noop(i.name() + " is not running: it starts with the password of its file");
             }
@@ -105,24 +93,14 @@ final class Passwords {
     }
 
     /** A replica's {@code masterauth}: the password it gives its master, switched once every instance takes it. */
-    static final class Masterauth extends BaseTask {
-        private final RedisHost h;
-        private final RedisCluster.Instance i;
-
+    static final class Masterauth extends InstanceTask {
         Masterauth(RedisHost h, RedisCluster.Instance i) {
-            super("masterauth of " + i.name(), "redis_reload");
-            this.h = h;
-            this.i = i;
-        }
-
-        @Override
-        public void require(FactRequest.Builder b) {
-            b.sections(h.live().name());
+            super("masterauth of " + i.name(), "redis_reload", h, i);
         }
 
         @Override
         public Change plan(HostFacts facts, PlanContext ctx) {
-            RedisLive.Instance s = h.state(facts, i);
+            RedisLive.Instance s = state(facts);
             if (!s.up()) {
                 return noop(i.name() + " is not running: it starts with the masterauth of its file");
             }

@@ -286,24 +286,14 @@ public final class RedisModule implements PigModule {
     }
 
     /** An instance answers PING once its unit runs: waited for when the facts did not see it answer. */
-    static final class Answers extends BaseTask {
-        private final RedisHost h;
-        private final RedisCluster.Instance i;
-
+    static final class Answers extends InstanceTask {
         Answers(RedisHost h, RedisCluster.Instance i) {
-            super("command wait for " + i.name(), "redis_launch");
-            this.h = h;
-            this.i = i;
-        }
-
-        @Override
-        public void require(FactRequest.Builder b) {
-            b.sections(h.live().name());
+            super("command wait for " + i.name(), "redis_launch", h, i);
         }
 
         @Override
         public Change plan(HostFacts facts, PlanContext ctx) {
-            RedisLive.Instance s = h.state(facts, i);
+            RedisLive.Instance s = state(facts);
             if (s.up()) {
                 return noop(i.name() + " answers at " + h.cli(i).address() + (h.sentinel() ? "" : " as a " + (s.replica() ? "replica" : "master")));
             }

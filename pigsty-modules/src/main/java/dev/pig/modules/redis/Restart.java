@@ -12,7 +12,6 @@ import dev.pig.core.plan.Action;
 import dev.pig.core.plan.Change;
 import dev.pig.core.plan.Step;
 import dev.pig.core.ssh.Shell;
-import dev.pig.core.task.BaseTask;
 import dev.pig.core.task.PlanContext;
 
 /**
@@ -26,11 +25,9 @@ import dev.pig.core.task.PlanContext;
  * ~ restart redis-ms-1-6380 (a replica, before the masters): + rename-command FLUSHALL ""
  * </pre>
  */
-final class Restart extends BaseTask {
+final class Restart extends InstanceTask {
     static final String TAG = "redis_restart";
 
-    private final RedisHost h;
-    private final RedisCluster.Instance i;
     private final boolean masters;
     private final String content;
 
@@ -39,21 +36,20 @@ final class Restart extends BaseTask {
      * @param content the file the instance gets
      */
     Restart(RedisHost h, RedisCluster.Instance i, boolean masters, String content) {
-        super("restart " + i.name() + (masters ? " as a master" : " as a replica"), TAG);
-        this.h = h;
-        this.i = i;
+        super("restart " + i.name() + (masters ? " as a master" : " as a replica"), TAG, h, i);
         this.masters = masters;
         this.content = content;
     }
 
     @Override
     public void require(FactRequest.Builder b) {
-        b.sections(h.live().name()).fileWithContent(RedisModule.conf(i.name()));
+        super.require(b);
+        b.fileWithContent(RedisModule.conf(i.name()));
     }
 
     @Override
     public Change plan(HostFacts facts, PlanContext ctx) {
-        RedisLive.Instance s = h.state(facts, i);
+        RedisLive.Instance s = state(facts);
         if (!s.up()) {
             return noop(i.name() + " is not running: it starts with its new file");
         }

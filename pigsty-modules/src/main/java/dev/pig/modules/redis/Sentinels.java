@@ -4,13 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import dev.pig.core.fact.FactRequest;
 import dev.pig.core.fact.HostFacts;
 import dev.pig.core.model.RedisCluster;
 import dev.pig.core.plan.Action;
 import dev.pig.core.plan.Change;
 import dev.pig.core.plan.Step;
-import dev.pig.core.task.BaseTask;
 import dev.pig.core.task.FileTask;
 import dev.pig.core.task.PlanContext;
 import dev.pig.core.task.Skip;
@@ -43,25 +41,15 @@ final class Sentinels {
     }
 
     /** The masters one sentinel watches. */
-    static final class Monitors extends BaseTask {
-        private final RedisHost h;
-        private final RedisCluster.Instance i;
-
+    static final class Monitors extends InstanceTask {
         Monitors(RedisHost h, RedisCluster.Instance i) {
-            super("monitors of " + i.name(), TAG);
-            this.h = h;
-            this.i = i;
-        }
-
-        @Override
-        public void require(FactRequest.Builder b) {
-            b.sections(h.live().name());
+            super("monitors of " + i.name(), TAG, h, i);
         }
 
         @Override
         public Change plan(HostFacts facts, PlanContext ctx) {
             RedisLive.View view = facts.extra(h.live());
-            RedisLive.Instance s = h.state(facts, i);
+            RedisLive.Instance s = state(facts);
             RedisCli cli = h.cli(i);
             List<String> extra = new ArrayList<>();
             StringBuilder cmd = new StringBuilder(RedisCli.PRELUDE);
