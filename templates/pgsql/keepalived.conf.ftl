@@ -7,8 +7,9 @@ global_defs {
     router_id ${pg_instance}
     script_user root
     enable_script_security
-    # VRRPv3 takes adverts under a second: the new leader claims the address 1.8 s after its
-    # check passes instead of 3.6 s; only the leader's check passes, so no other member ever claims it
+    # VRRPv3 takes adverts under a second: with adverts every 0.2 s the new leader claims the
+    # address 0.7 s after its check passes (3.6 s with VRRPv2's 1 s); only the leader's check
+    # passes, so no other member ever claims it, however many adverts a busy master misses
     vrrp_version 3
 }
 
@@ -25,7 +26,7 @@ vrrp_instance ${pg_cluster} {
     interface ${pg_vip_interface}
     virtual_router_id ${router_id?c}
     priority 100
-    advert_int 0.5
+    advert_int 0.2
 <#if peers?has_content>
     unicast_src_ip ${instance_ip}
     unicast_peer {

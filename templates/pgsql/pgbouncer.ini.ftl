@@ -34,6 +34,9 @@ max_db_connections = 100
 max_user_connections = 100
 server_lifetime = 600
 server_round_robin = 0
+# a failed server login (PostgreSQL restarting after a crash) refuses new clients for this long:
+# 1 s instead of 15 s, so a postmaster back from crash recovery is reachable through the pool at once
+server_login_retry = 1
 log_connections = 0
 log_disconnections = 0
 ignore_startup_parameters = ${pgbouncer_ignore_param}

@@ -235,7 +235,7 @@ final class PgClusters {
             cx.diags.error("pg_rto_plan has no row of 10 values for mode '" + mode.get().key() + "' (pg_rto: " + rto + ")",
                     cx.sourceOf(h, "pg_rto_plan", g.source()),
                     "Give it a row [ttl, loop, retry, start, margin, inter, fastinter, downinter, rise, fall],"
-                            + " like norm: [ 24, 4, 10, 25, 5, '2s', '0.5s', '1s', 3, 3 ].");
+                            + " like norm: [ 24, 4, 10, 25, 5, '2s', '0.5s', '0.5s', 2, 3 ].");
             return;
         }
         if (cx.value(h, "pg_rto_plan") instanceof Map<?, ?> plan && plan.get(mode.get().key()) instanceof List<?> row) {

@@ -12,7 +12,7 @@ import dev.pig.modules.HostVars;
  * <pre>
  * pg_rto: norm              # fast | norm | safe | wide, or seconds (mapped to the nearest mode)
  * pg_rto_plan:              # [ttl, loop, retry, start, margin, inter, fastinter, downinter, rise, fall]
- *   norm: [ 24, 4, 10, 25, 5, '2s', '0.5s', '1s', 3, 3 ]
+ *   norm: [ 24, 4, 10, 25, 5, '2s', '0.5s', '0.5s', 2, 3 ]
  * </pre>
  *
  * A leader whose host is lost keeps its key until the lease ({@code ttl}) runs out, which is
@@ -67,12 +67,14 @@ public record RtoPlan(String mode, int ttl, int loopWait, int retryTimeout, int 
 
     /**
      * The longest write outage through HAProxy a lost leader should cause with this plan: its
-     * lease running out at worst {@code ttl} seconds after the loss, a second for a replica to
-     * take the key and promote, then the checks that put it in service (the first within
-     * {@code downinter}, {@code rise - 1} more {@code fastinter} apart). The drills measure it.
+     * lease running out at worst {@code ttl} seconds after the loss, three seconds for a replica
+     * to take the key and promote (Patroni first asks every member's REST API, the lost leader's
+     * too, which answers nothing for its 2 s timeout), then the checks that put it in service (the
+     * first within {@code downinter}, {@code rise - 1} more {@code fastinter} apart). The drills
+     * measure it.
      */
     public double worstCaseRecovery() {
-        return ttl + 1 + seconds(downinter) + (rise - 1) * seconds(fastinter);
+        return ttl + 3 + seconds(downinter) + (rise - 1) * seconds(fastinter);
     }
 
     /** Patroni's rule: a leader retries a failing DCS twice within its lease before it gives the lease up. */

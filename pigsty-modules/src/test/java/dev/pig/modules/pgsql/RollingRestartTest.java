@@ -136,7 +136,7 @@ class RollingRestartTest {
 
     @ParameterizedTest(name = "{0} changes the DCS config without a restart")
     @CsvSource(delimiter = '|', value = {
-            "pg_rto=fast | patroni config of pg-test: ttl 24 -> 10, loop_wait 4 -> 2, retry_timeout 10 -> 4, primary_start_timeout 25 -> 10",
+            "pg_rto=fast | patroni config of pg-test: ttl 24 -> 9, loop_wait 4 -> 1, retry_timeout 10 -> 4, primary_start_timeout 25 -> 10",
             "pg_rpo=0    | patroni config of pg-test: maximum_lag_on_failover 1048576 -> 0, synchronous_mode false -> true"})
     void pg_rto_and_pg_rpo_change_the_dcs_config_without_a_restart(String var, String summary) {
         HostPlan leader = converged(var).plan("10.10.10.11");
