@@ -13,7 +13,9 @@ import dev.pig.core.model.Secret;
  *
  * @param connectTimeout   how long to wait for TCP connect and the SSH handshake
  * @param commandTimeout   default limit for one remote command
- * @param keepAlive        interval of SSH keepalive messages; zero disables them
+ * @param keepAlive        interval of SSH keepalive messages; zero disables them. A host that
+ *                         answers none of {@link #KEEP_ALIVE_MISSES} in a row is lost: its
+ *                         commands fail instead of waiting on a dead TCP connection
  * @param hostKeyPolicy    what to do with unknown host keys
  * @param userKnownHosts   the user's OpenSSH file, read only ({@code ~/.ssh/known_hosts})
  * @param pigKnownHosts    pig's own file, where accepted new keys are recorded ({@code ~/.pig/known_hosts})
@@ -25,6 +27,9 @@ import dev.pig.core.model.Secret;
 public record ConnectOptions(Duration connectTimeout, Duration commandTimeout, Duration keepAlive,
                              HostKeyPolicy hostKeyPolicy, Path userKnownHosts, Path pigKnownHosts,
                              List<Path> defaultKeys, Secret keyPassphrase, Path agentSocket) {
+
+    /** Keepalive messages a host may leave unanswered in a row before its connection is given up. */
+    public static final int KEEP_ALIVE_MISSES = 4;
 
     public ConnectOptions {
         defaultKeys = List.copyOf(defaultKeys);
@@ -69,6 +74,11 @@ public record ConnectOptions(Duration connectTimeout, Duration commandTimeout, D
 
     public ConnectOptions withCommandTimeout(Duration d) {
         return new ConnectOptions(connectTimeout, d, keepAlive, hostKeyPolicy, userKnownHosts, pigKnownHosts, defaultKeys,
+                keyPassphrase, agentSocket);
+    }
+
+    public ConnectOptions withKeepAlive(Duration d) {
+        return new ConnectOptions(connectTimeout, commandTimeout, d, hostKeyPolicy, userKnownHosts, pigKnownHosts, defaultKeys,
                 keyPassphrase, agentSocket);
     }
 

@@ -1,7 +1,9 @@
 package dev.pig.core.ssh;
 
 import dev.pig.core.diag.PigException;
+import net.schmizz.keepalive.KeepAlive;
 import net.schmizz.keepalive.KeepAliveProvider;
+import net.schmizz.keepalive.KeepAliveRunner;
 import net.schmizz.sshj.DefaultConfig;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.connection.channel.direct.Session;
@@ -62,6 +64,14 @@ public final class SshjTransport extends AbstractTransport {
         int timeoutMs = (int) opts.connectTimeout().toMillis();
         c.setConnectTimeout(timeoutMs);
         c.getTransport().setTimeoutMs(timeoutMs);
+        // set before connect: sshj starts the keepalive thread at connect, and only when it has an interval
+        if (!opts.keepAlive().isZero()) {
+            KeepAlive ka = c.getConnection().getKeepAlive();
+            ka.setKeepAliveInterval((int) Math.max(1, opts.keepAlive().toSeconds()));
+            if (ka instanceof KeepAliveRunner runner) {
+                runner.setMaxAliveCount(ConnectOptions.KEEP_ALIVE_MISSES);
+            }
+        }
         try {
             c.connect(host, target.port());
         } catch (IOException e) {
@@ -70,9 +80,6 @@ public final class SshjTransport extends AbstractTransport {
                 throw new HostException(PigException.Kind.UNAVAILABLE, host, checker.refusal(), e);
             }
             throw new HostException(PigException.Kind.UNAVAILABLE, host, describe(e, target, opts), e);
-        }
-        if (!opts.keepAlive().isZero()) {
-            c.getConnection().getKeepAlive().setKeepAliveInterval((int) Math.max(1, opts.keepAlive().toSeconds()));
         }
         List<Path> keyFiles = opts.keysFor(target);
         for (Path k : keyFiles) {

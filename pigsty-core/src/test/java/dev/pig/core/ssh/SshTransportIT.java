@@ -69,6 +69,30 @@ class SshTransportIT {
     }
 
     @Test
+    void a_host_that_stops_answering_fails_its_running_command_after_the_missed_keepalives() throws Exception {
+        try (SshjTransport t = SshjTransport.connect(sshd.target(), sshd.options(HostKeyPolicy.ACCEPT_NEW).withKeepAlive(Duration.ofSeconds(1)))) {
+            // the sshd process that serves this connection: the parent of the command's shell
+            String server = t.run("echo $PPID", null, T).out().strip();
+            ExecutorService ex = Executors.newSingleThreadExecutor();
+            Future<CommandResult> sleeping = ex.submit(() -> t.run("sleep 120", null, Duration.ofSeconds(300)));
+            Thread.sleep(500);
+            // frozen, as a host that lost power: the TCP connection stays open and nothing answers
+            new ProcessBuilder("kill", "-STOP", server).inheritIO().start().waitFor();
+            long t0 = System.nanoTime();
+            try {
+                java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                        () -> sleeping.get(30, java.util.concurrent.TimeUnit.SECONDS));
+                double after = (System.nanoTime() - t0) / 1e9;
+                assertTrue(e.getCause() instanceof HostException, String.valueOf(e.getCause()));
+                assertTrue(after <= ConnectOptions.KEEP_ALIVE_MISSES + 3, "given up after " + after + " s");
+            } finally {
+                new ProcessBuilder("kill", "-KILL", server).inheritIO().start().waitFor();
+                ex.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     void uploads_atomically_over_ssh() throws Exception {
         Path f = dir.resolve("motd");
         try (Connections pool = new Connections(sshd.options(HostKeyPolicy.ACCEPT_NEW))) {
