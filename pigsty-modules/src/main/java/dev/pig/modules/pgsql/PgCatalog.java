@@ -56,7 +56,8 @@ public final class PgCatalog extends ClusterSection<PgCatalog.View> {
     }
 
     /**
-     * @param answered    the local PostgreSQL answered; without it the rest is empty
+     * @param answered    the local PostgreSQL answered the whole session in one role (its first
+     *                    and last rows agree); without it the rest is empty
      * @param primary     it answered and is not in recovery; the catalog is read only then
      * @param restartOnly settings PostgreSQL reads only when it starts
      * @param pending     settings changed in the config files that wait for a restart
@@ -145,6 +146,9 @@ public final class PgCatalog extends ClusterSection<PgCatalog.View> {
                         + " ORDER BY datname) d;",
                 "\\o",
                 "\\i :pig_dir/each.psql",
+                // the session's last row: without it, or with another role than the first row's, the
+                // session was cut short (PostgreSQL restarted, promoted or demoted while it read)
+                "SELECT json_build_array('end', pg_is_in_recovery())::text;",
                 "");
     }
 
@@ -182,6 +186,7 @@ public final class PgCatalog extends ClusterSection<PgCatalog.View> {
     public View parse(String output) {
         boolean answered = false;
         boolean inRecovery = false;
+        Boolean endedInRecovery = null;
         Set<String> restartOnly = new TreeSet<>();
         Set<String> pending = new TreeSet<>();
         Map<String, String> stored = new LinkedHashMap<>();
@@ -208,6 +213,7 @@ public final class PgCatalog extends ClusterSection<PgCatalog.View> {
                     answered = true;
                     inRecovery = f.path(1).asBoolean();
                 }
+                case "end" -> endedInRecovery = f.path(1).asBoolean();
                 case "setting" -> {
                     if (f.path(2).asText().equals("postmaster")) {
                         restartOnly.add(f.path(1).asText());
@@ -240,7 +246,8 @@ public final class PgCatalog extends ClusterSection<PgCatalog.View> {
                 default -> { }
             }
         }
-        if (!answered) {
+        if (!answered || endedInRecovery == null || endedInRecovery != inRecovery) {
+            // an empty catalog read as "nothing exists" would plan every role and database anew
             return View.none();
         }
         boolean primary = !inRecovery;

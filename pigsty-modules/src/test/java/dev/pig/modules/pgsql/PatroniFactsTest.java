@@ -45,7 +45,7 @@ class PatroniFactsTest {
         assertFalse(v.restartOnly().contains("work_mem"));
         assertEquals(Set.of(), v.pending());
         PgCatalog.View pending = TestPg.catalog().parse("[\"state\", true]\n[\"setting\", \"max_connections\", \"postmaster\", true]\n"
-                + "[\"setting\", \"work_mem\", \"user\", false]\n");
+                + "[\"setting\", \"work_mem\", \"user\", false]\n[\"end\", true]\n");
         assertTrue(pending.answered() && !pending.primary());
         assertEquals(Set.of("max_connections"), pending.pending());
     }

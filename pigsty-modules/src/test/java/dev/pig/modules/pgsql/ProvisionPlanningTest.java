@@ -65,7 +65,7 @@ class ProvisionPlanningTest {
         assertTrue(e.getMessage().startsWith("database meta: its baseline " + dir.resolve("files/cmdb.sql") + " cannot be read"), e.getMessage());
         // the database exists: its baseline is not needed, nor read
         String meta = "[\"state\", false]\n[\"db\", \"meta\", \"postgres\", \"UTF8\", \"C\", -1, \"pigsty meta database\"]\n"
-                + "[\"schema\", \"meta\", \"public\"]\n[\"schema\", \"meta\", \"pigsty\"]\n[\"schema\", \"meta\", \"monitor\"]\n";
+                + "[\"schema\", \"meta\", \"public\"]\n[\"schema\", \"meta\", \"pigsty\"]\n[\"schema\", \"meta\", \"monitor\"]\n[\"end\", false]\n";
         HostPlan p = planMeta(inv, meta);
         assertTrue(change(p, "database meta") instanceof Change.NoOp n && n.reason().startsWith("database meta exists"), p.changes().toString());
         // nor for a database to be dropped

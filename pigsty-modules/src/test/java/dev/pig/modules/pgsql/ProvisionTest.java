@@ -56,6 +56,19 @@ class ProvisionTest {
     }
 
     @Test
+    void a_catalog_session_cut_short_or_that_changed_role_is_not_an_answer_so_nothing_is_planned_as_missing() {
+        String whole = Fixtures.read("pgsql/catalog-converged.jsonl");
+        assertTrue(whole.strip().endsWith("[\"end\", false]"), "the recording ends with the session's last row");
+        String cut = whole.substring(0, whole.indexOf("[\"db\""));
+        PgCatalog.View v = TestPg.catalog().parse(cut);
+        assertFalse(v.answered(), "PostgreSQL restarted while the session read: its roles and databases are not known");
+        assertTrue(v.databases().isEmpty() && v.roles().isEmpty());
+        assertFalse(TestPg.catalog().parse(whole.replace("[\"end\", false]", "[\"end\", true]")).answered(),
+                "demoted while the session read");
+        assertTrue(TestPg.catalog().parse(whole).answered());
+    }
+
+    @Test
     void parses_the_recorded_catalog() {
         assertTrue(converged.primary());
         assertEquals(8, converged.roles().size());
@@ -282,7 +295,7 @@ class ProvisionTest {
     void a_baseline_runs_again_only_when_the_database_is_recreated() {
         Provision.Defaults defaults = new Provision.Defaults(List.of(), List.of(), List.of(), List.of());
         PgCatalog.View withMeta = parse("[\"state\", false]\n[\"db\", \"meta\", \"postgres\", \"UTF8\", \"C\", -1, \"\"]\n"
-                + "[\"schema\", \"meta\", \"public\"]\n[\"schema\", \"meta\", \"pigsty\"]\n");
+                + "[\"schema\", \"meta\", \"public\"]\n[\"schema\", \"meta\", \"pigsty\"]\n[\"end\", false]\n");
         Change.NoOp n = assertInstanceOf(Change.NoOp.class, p.database("database meta", "pg_db",
                 withBaseline("meta", PgDatabase.State.CREATE), defaults, Optional.of(CMDB), withMeta));
         assertEquals("database meta exists with the same owner, schemas and extensions", n.reason());
