@@ -19,8 +19,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * pg-meta-1 (not a member of pg-test), one INSERT every 200 ms on a fresh connection, through
  * each route it is given (a member's primary service 5433, the VIP), each into a table of its
  * own, logging every write as acknowledged or failed with its time. Stopped, it says per route
- * how long writes stopped (from the last acknowledged write before the fault to the first after
- * it) and which acknowledged rows the table no longer has.
+ * how long writes stopped (the longest wait between two acknowledged writes from the last one
+ * before the fault on: a write already under way when the fault is made may still be
+ * acknowledged right after it, before the outage it causes) and which acknowledged rows the
+ * table no longer has.
  *
  * <p>Node clocks are the host's: the nodes share its kernel, so the fault's time taken here and
  * the writes' times taken on pg-meta-1 compare.
@@ -43,8 +45,8 @@ final class Drill {
     /**
      * What one route saw.
      *
-     * @param gap     seconds from the last write acknowledged before the fault to the first after it;
-     *                infinite when none came after
+     * @param gap     the longest time in seconds between two acknowledged writes from the last one
+     *                before the fault on; infinite when none came after it
      * @param acked   the ids whose commit the client saw
      * @param refused the ids it saw fail (the outcome of one whose connection broke after the commit is unknown)
      * @param rows    the ids the table holds afterwards
@@ -120,11 +122,16 @@ final class Drill {
         return faultAt;
     }
 
-    /** Waits until every route has an acknowledged write after the fault, at most {@code seconds}. */
+    /**
+     * Waits until writes go through steadily again on every route: its last five writes
+     * acknowledged, all made more than two seconds after the fault (a write under way when the
+     * fault is made may be acknowledged before the outage begins); at most {@code seconds}.
+     */
     void awaitWrites(int seconds) {
         List<String> checks = new ArrayList<>();
         for (Route r : tables.keySet()) {
-            checks.add("awk -v t=" + String.format(java.util.Locale.ROOT, "%.3f", faultAt) + " '$2 == \"ok\" && $3 > t { f = 1 } END { exit !f }' " + log(r));
+            checks.add("tail -n 5 " + log(r) + " | awk -v t=" + String.format(java.util.Locale.ROOT, "%.3f", faultAt + 2)
+                    + " '$2 == \"ok\" && $3 > t { n++ } END { exit n < 5 }'");
         }
         lab.run(CLIENT, "sh", "-c", "for i in $(seq " + seconds * 5 + "); do " + String.join(" && ", checks) + " && exit 0; sleep 0.2; done; exit 1");
     }
@@ -135,8 +142,7 @@ final class Drill {
         Map<Route, Seen> out = new LinkedHashMap<>();
         for (Map.Entry<Route, String> e : tables.entrySet()) {
             Route r = e.getKey();
-            double lastBefore = Double.NaN;
-            double firstAfter = Double.POSITIVE_INFINITY;
+            List<Double> oks = new ArrayList<>();
             Set<Integer> acked = new TreeSet<>();
             Set<Integer> refused = new TreeSet<>();
             int last = 0;
@@ -150,16 +156,23 @@ final class Drill {
                 last = Math.max(last, id);
                 if (f[1].equals("ok")) {
                     acked.add(id);
-                    if (at <= faultAt) {
-                        lastBefore = at;
-                    } else {
-                        firstAfter = Math.min(firstAfter, at);
-                    }
+                    oks.add(at);
                 } else {
                     refused.add(id);
                 }
             }
-            out.put(r, new Seen(r, firstAfter - lastBefore, acked, refused, rows(lab, via, e.getValue()), last));
+            double gap = Double.POSITIVE_INFINITY;
+            if (oks.stream().anyMatch(t -> t > faultAt)) {
+                gap = 0;
+                double prev = Double.NaN;
+                for (double t : oks) {
+                    if (t > faultAt && !Double.isNaN(prev)) {
+                        gap = Math.max(gap, t - prev);
+                    }
+                    prev = t;
+                }
+            }
+            out.put(r, new Seen(r, gap, acked, refused, rows(lab, via, e.getValue()), last));
         }
         return out;
     }
@@ -258,6 +271,17 @@ final class Drill {
     static void awaitStreaming(SandboxExtension.Lab lab, String member, int seconds) {
         lab.sh(member, "for i in $(seq " + seconds + "); do su -s /bin/sh postgres -c \"psql -AtXc 'SELECT status FROM pg_stat_wal_receiver'\""
                 + " 2>/dev/null | grep -q streaming && exit 0; sleep 1; done; echo 'not streaming' >&2; exit 1");
+    }
+
+    /**
+     * Waits until a replica has streamed for three checks in a row, each as pig's own convergence
+     * check asks it (Patroni answers /health and the WAL receiver streams): a replica just booted
+     * may stream, then restart its receiver once Patroni rewrites its recovery settings.
+     */
+    static void awaitSteadyStreaming(SandboxExtension.Lab lab, String member, int seconds) {
+        lab.sh(member, "n=0; for i in $(seq " + seconds + "); do if curl -sf -m 2 -o /dev/null http://127.0.0.1:8008/health && su -s /bin/sh"
+                + " postgres -c \"psql -AtXc 'SELECT status FROM pg_stat_wal_receiver'\" 2>/dev/null | grep -q streaming; then n=$((n+1));"
+                + " [ $n -ge 3 ] && exit 0; else n=0; fi; sleep 1; done; echo 'not streaming steadily' >&2; exit 1");
     }
 
     /** Waits until pg-test has a synchronous standby (after {@code pg_rpo: 0} reached the DCS). */

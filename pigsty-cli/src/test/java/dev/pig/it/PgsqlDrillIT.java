@@ -83,7 +83,7 @@ class PgsqlDrillIT {
         String node = "10.10.10.13";
         System.out.println("[sandbox] " + lab.sandbox().stop(lab.node(node), false));
         lab.up();
-        Drill.awaitStreaming(lab, node, 120);
+        Drill.awaitSteadyStreaming(lab, node, 120);
         Pig plan = Pig.run("plan", "-i", INV, "--detailed-exitcode");
         assertEquals(0, plan.exit(), "a restarted node keeps what pig made of it: " + plan.out() + plan.err());
     }
