@@ -114,6 +114,9 @@ class PgsqlTopologyIT {
         assertEquals("20s", lab.psql(LOST, "postgres", "SHOW recovery_min_apply_delay"));
 
         psql(lab, "10.10.10.11", "CREATE TABLE topology_probe(id int PRIMARY KEY, at timestamptz DEFAULT clock_timestamp())");
+        // the delayed replica applies the table itself 20 s late: the row is timed once it has it
+        lab.sh(LOST, "for i in $(seq 60); do [ \"$(su -s /bin/sh postgres -c \"psql -d test -AtXc \\\"SELECT to_regclass('topology_probe')"
+                + " IS NOT NULL\\\"\" 2>/dev/null)\" = t ] && exit 0; sleep 1; done; echo 'no table after 60 s' >&2; exit 1");
         long t0 = System.nanoTime();
         psql(lab, "10.10.10.11", "INSERT INTO topology_probe(id) VALUES (1)");
         double cascade = waitFor(lab, "10.10.10.12", 30);
