@@ -4,9 +4,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import dev.pig.core.diag.PigException;
 import dev.pig.core.fact.FactsFile;
+import dev.pig.core.model.ModelLoader;
 import picocli.CommandLine;
 
 import picocli.CommandLine.Command;
@@ -39,9 +42,33 @@ public final class PlanCommand extends HostsCommand {
 
     @Override
     public Integer call() {
-        Optional<FactsFile> recorded = Optional.ofNullable(facts).map(f -> fresh(FactsFile.load(f), f));
-        return workflow().plan(inventory.load(), Request.deploy(run.selection()),
-                new Workflow.Show(json, verbose, out, inventory.inventory, detailedExitCode), recorded);
+        // the facts file is read while the inventory loads: neither needs the other. Its problems
+        // still come first, as when it was read before the inventory.
+        CompletableFuture<Optional<FactsFile>> recorded = CompletableFuture
+                .supplyAsync(() -> Optional.ofNullable(facts).map(f -> fresh(FactsFile.load(f), f)));
+        ModelLoader.Loaded loaded;
+        try {
+            loaded = inventory.load();
+        } catch (RuntimeException | Error e) {
+            join(recorded);
+            throw e;
+        }
+        return workflow().plan(loaded, Request.deploy(run.selection()),
+                new Workflow.Show(json, verbose, out, inventory.inventory, detailedExitCode), join(recorded));
+    }
+
+    private static <T> T join(CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
     }
 
     /** The recorded facts, refused when older than {@code --facts-max-age}. */

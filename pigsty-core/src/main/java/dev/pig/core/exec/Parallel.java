@@ -10,6 +10,12 @@ import java.util.function.Function;
 
 /** Runs one function per host on at most {@code forks} threads, keeping input order. */
 public final class Parallel {
+    /**
+     * Threads for work that only computes (planning, key generation): as many as this machine has
+     * cores, and at least 2, so an item that waits on nothing never waits on another.
+     */
+    public static final int CORES = Math.max(2, Runtime.getRuntime().availableProcessors());
+
     private Parallel() {
     }
 

@@ -94,11 +94,8 @@ public final class Planner {
         }));
     }
 
-    /**
-     * Hosts planned at once once their facts are in: planning only computes, so as many as this
-     * machine has cores (at least 2, so a host whose tasks wait on nothing never waits on another).
-     */
-    private static final int CORES = Math.max(2, Runtime.getRuntime().availableProcessors());
+    /** Hosts planned at once once their facts are in: planning only computes. */
+    private static final int CORES = Parallel.CORES;
 
     /** One host's plan, or the host failed with why its tasks could not plan. */
     private static HostPlan planHost(PlanContext.Run run, HostFacts facts, List<Task> tasks, Masker masker) {

@@ -55,8 +55,23 @@ public record FactsFile(Instant recorded, Map<String, Entry> hosts, Map<String, 
 
     /** The facts as gathered, each host's output parsed with the request it answered. */
     public Gathered parse(FactGatherer gatherer) {
+        // on all cores: each host's output parses alone, as it does when gathered over SSH; the
+        // first host in the file that fails to parse is the one named, as one by one
+        List<Map.Entry<String, Entry>> each = new ArrayList<>(hosts.entrySet());
+        List<Object> parsed = each.parallelStream().map(h -> {
+            try {
+                return (Object) gatherer.parse(h.getKey(), h.getValue().request(), h.getValue().output());
+            } catch (RuntimeException e) {
+                return e;
+            }
+        }).toList();
         Map<String, HostFacts> facts = new LinkedHashMap<>();
-        hosts.forEach((host, e) -> facts.put(host, gatherer.parse(host, e.request(), e.output())));
+        for (int i = 0; i < each.size(); i++) {
+            if (parsed.get(i) instanceof RuntimeException e) {
+                throw e;
+            }
+            facts.put(each.get(i).getKey(), (HostFacts) parsed.get(i));
+        }
         return new Gathered(facts, failures);
     }
 

@@ -46,7 +46,7 @@ public final class PlanContext {
     public static final class Run {
         private final Masker masker;
         private final Map<String, HostFacts> fleet;
-        private final java.util.concurrent.ConcurrentHashMap<Object, Object> memo = new java.util.concurrent.ConcurrentHashMap<>();
+        private final java.util.concurrent.ConcurrentHashMap<Object, java.util.concurrent.Future<Object>> memo = new java.util.concurrent.ConcurrentHashMap<>();
 
         public Run(Masker masker, Map<String, HostFacts> fleet) {
             this.masker = masker;
@@ -62,16 +62,30 @@ public final class PlanContext {
      */
     @SuppressWarnings("unchecked")
     public <T> T shared(Object key, java.util.function.Supplier<T> compute) {
-        Object v = run.memo.get(key);
-        if (v == null) {
-            // not computeIfAbsent: the computation may itself ask for shared values
-            v = compute.get();
-            Object before = run.memo.putIfAbsent(key, v);
-            if (before != null) {
-                v = before;
-            }
+        // not computeIfAbsent: the computation may itself ask for shared values. A host that asks
+        // while another computes waits for that value instead of computing it a second time; one
+        // whose computation failed computes it again itself, so each host fails with its own error.
+        java.util.concurrent.FutureTask<Object> mine = new java.util.concurrent.FutureTask<>(compute::get);
+        java.util.concurrent.Future<Object> had = run.memo.putIfAbsent(key, mine);
+        if (had == null) {
+            mine.run();
         }
-        return (T) v;
+        java.util.concurrent.Future<Object> v = had == null ? mine : had;
+        try {
+            return (T) v.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            run.memo.remove(key, v);
+            if (v == mine && e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (v == mine && e.getCause() instanceof Error err) {
+                throw err;
+            }
+            return compute.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     /** Facts of every reachable host of this run, by host. */

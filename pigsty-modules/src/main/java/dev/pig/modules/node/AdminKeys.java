@@ -41,6 +41,10 @@ final class AdminKeys {
     private final Function<String, SecureRandom> random;
     private final Map<String, SshKeys.Pair> made = new ConcurrentHashMap<>();
     private final java.nio.file.Path store;
+    private static final java.nio.file.attribute.FileAttribute<?> PRIVATE = java.nio.file.attribute.PosixFilePermissions
+            .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    /** Whether {@link #store} was made (or found) by this run: asked once, not once per pair. */
+    private volatile boolean storeMade;
 
     /** @param random the randomness of a new key pair, by the key's comment (tests make it repeatable) */
     AdminKeys(Function<String, SecureRandom> random) {
@@ -101,11 +105,21 @@ final class AdminKeys {
         }
         java.nio.file.Path f = storeFile(host, comment);
         try {
-            java.nio.file.Files.createDirectories(store, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
-            java.nio.file.Path tmp = java.nio.file.Files.createTempFile(store, ".key", ".tmp", java.nio.file.attribute.PosixFilePermissions
-                    .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-            java.nio.file.Files.write(tmp, pair.privateFile());
+            if (!storeMade) {
+                java.nio.file.Files.createDirectories(store, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+                storeMade = true;
+            }
+            // a name of its own, made new: not createTempFile, whose names come from one shared
+            // SecureRandom that the threads making a fleet's pairs would queue on
+            java.nio.file.Path tmp = store.resolve(".key" + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong()) + ".tmp");
+            try (java.nio.channels.SeekableByteChannel c = java.nio.file.Files.newByteChannel(tmp, java.util.EnumSet.of(
+                    java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE), PRIVATE)) {
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(pair.privateFile());
+                while (b.hasRemaining()) {
+                    c.write(b);
+                }
+            }
             java.nio.file.Files.writeString(pubOf(f), pair.publicLine() + "\n");
             java.nio.file.Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (java.io.IOException | UnsupportedOperationException e) {

@@ -10,9 +10,11 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
+import dev.pig.core.exec.Parallel;
 import dev.pig.core.fact.FactSection;
 import dev.pig.core.fact.FileState;
 import dev.pig.core.fact.HostFacts;
@@ -465,7 +467,7 @@ public final class NodeModule implements Registered {
      * keys, by {@code user@host}, as the line that authorizes it.
      */
     private Map<String, String> exchangeKeys(ModuleContext ctx, dev.pig.core.task.PlanContext pctx) {
-        Map<String, String> out = new LinkedHashMap<>();
+        List<Exchanging> members = new ArrayList<>();
         for (Node n : ctx.model().nodes()) {
             HostVars nv = ctx.vars(n);
             if (!nv.bool("node_admin_enabled") || !nv.bool("node_admin_ssh_exchange")) {
@@ -475,11 +477,22 @@ public final class NodeModule implements Registered {
             if (facts == null) {
                 continue; // not part of this run (-l), or unreachable
             }
-            String nu = nv.str("node_admin_username");
-            adminKeys.publicKey(n.address(), facts, nu, keyComment(nu, n))
-                    .ifPresent(k -> out.put(AdminKeys.label(nu, n.id()), AdminKeys.exchanged(k, nu, n.id())));
+            members.add(new Exchanging(n, nv.str("node_admin_username"), facts));
+        }
+        // on all cores: a host without a key pair costs a key generation and two files kept until
+        // the apply, and a first deploy of N hosts makes N pairs here
+        List<Optional<String>> keys = Parallel.map(members, Parallel.CORES,
+                m -> adminKeys.publicKey(m.node().address(), m.facts(), m.user(), keyComment(m.user(), m.node())));
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int i = 0; i < members.size(); i++) {
+            Exchanging m = members.get(i);
+            keys.get(i).ifPresent(k -> out.put(AdminKeys.label(m.user(), m.node().id()), AdminKeys.exchanged(k, m.user(), m.node().id())));
         }
         return out;
+    }
+
+    /** A host of the run whose admin key is exchanged: its node, admin user and facts. */
+    private record Exchanging(Node node, String user, HostFacts facts) {
     }
 
     private static String keyComment(String user, Node n) {
