@@ -393,6 +393,17 @@ class EngineCommandsTest {
     }
 
     @Test
+    void facts_recorded_by_a_pig_of_an_older_format_are_refused_with_how_to_record_them_again(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("facts.json");
+        assertEquals(ExitCodes.OK, pig("facts", with(EXPORTER, "-o", file.toString())).code());
+        Files.writeString(file, Files.readString(file).replaceFirst("\"formatVersion\":\\d+", "\"formatVersion\":1"));
+        PigRunner.Result r = pig("plan", with(EXPORTER, "--facts", file.toString()));
+        assertEquals(ExitCodes.INVALID_INVENTORY, r.code(), r.toString());
+        assertTrue(r.err().contains(file + " holds facts of format 1, this pig reads format " + dev.pig.core.fact.FactsFile.VERSION)
+                && r.err().contains("Record the facts with 'pig facts -o FILE'"), r.err());
+    }
+
+    @Test
     void a_file_that_is_not_recorded_facts_is_refused_by_name(@TempDir Path tmp) throws Exception {
         Path plan = tmp.resolve("plan.json");
         assertEquals(ExitCodes.OK, pig("plan", with(EXPORTER, "-o", plan.toString())).code());

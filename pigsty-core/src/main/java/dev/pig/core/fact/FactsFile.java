@@ -34,7 +34,12 @@ import dev.pig.core.diag.PigException;
 public record FactsFile(Instant recorded, Map<String, Entry> hosts, Map<String, String> failures) {
     /** What identifies the file; a plan file or anything else is refused by it. */
     public static final String FORMAT = "pig-facts";
-    public static final int VERSION = 1;
+    /**
+     * 2: a PostgreSQL member's catalog ends with a row of its own, without which it is no answer;
+     * a recording of format 1 lacks it, so it is refused and recorded again rather than read as a
+     * PostgreSQL that did not answer.
+     */
+    public static final int VERSION = 2;
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
