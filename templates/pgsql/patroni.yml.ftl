@@ -125,6 +125,7 @@ postgresql:
     ssl: 'on'
     ssl_cert_file: '/pg/cert/server.crt'
     ssl_key_file: '/pg/cert/server.key'
+    ssl_ca_file: '/pg/cert/ca.crt'
 <#list instance_parameters as k, v>
     ${yamlKey(k)}: ${q(v)}
 </#list>

@@ -174,7 +174,7 @@ final class EngineRun implements AutoCloseable {
      * @param checkFresh refuse the whole plan when a host changed since it was made (a saved plan)
      */
     ApplyResult apply(Plan plan, boolean checkFresh, ProgressListener progress) {
-        return new Executor(pool, gatherer, run.forks, STEP_TIMEOUT, deployment.masker(), progress)
+        return new Executor(pool, gatherer, run.forks, STEP_TIMEOUT, deployment.masker(), progress, context.caAsIs())
                 .apply(plan, deployment.targets(), checkFresh);
     }
 

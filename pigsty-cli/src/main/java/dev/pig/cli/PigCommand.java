@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
                 RedisCommand.class,
                 SandboxCommand.class,
                 ExtCommand.class,
+                CertCommand.class,
                 ConfigureCommand.class,
                 CompletionCommand.class,
                 CompleteCommand.class,

@@ -29,6 +29,32 @@ final class FakeHosts implements Connections.Opener {
     /** Commands running at once across all hosts, and the most seen, for --forks. */
     private final AtomicInteger running = new AtomicInteger();
     final AtomicInteger mostAtOnce = new AtomicInteger();
+    /** A certificate request made once with a new key by the openssl of the machine running the tests. */
+    private static final java.util.function.Supplier<String> REQUEST = new java.util.function.Supplier<>() {
+        private volatile String made;
+
+        @Override
+        public synchronized String get() {
+            if (made == null) {
+                try {
+                    java.nio.file.Path key = java.nio.file.Files.createTempFile("fake-host", ".key");
+                    new ProcessBuilder("openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out",
+                            key.toString()).start().waitFor();
+                    Process p = new ProcessBuilder("openssl", "req", "-new", "-key", key.toString(), "-subj", "/CN=fake").start();
+                    made = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                    p.waitFor();
+                    java.nio.file.Files.delete(key);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+            return made;
+        }
+    };
+
     /** How long each applied command takes, so commands of several hosts overlap when they may. */
     volatile long commandMillis = 0;
 
@@ -127,7 +153,8 @@ final class FakeHosts implements Connections.Opener {
                 if (h.fails.test(command)) {
                     return new CommandResult(1, new byte[0], h.failure.getBytes(StandardCharsets.UTF_8));
                 }
-                return ok("");
+                // a certificate request (a Step.Sign's) prints one, as openssl does on a real host
+                return ok(command.contains("openssl req -new") ? REQUEST.get() : "");
             }
 
             @Override

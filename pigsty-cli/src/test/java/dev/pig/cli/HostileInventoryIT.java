@@ -177,11 +177,9 @@ class HostileInventoryIT {
                         ran += jailed(work, SafeFs.directory(d.path(), d.mode(), d.owner(), d.group()), null);
                     } else if (s instanceof Step.Link l) {
                         ran += jailed(work, SafeFs.symlink(l.path(), l.target()), null);
-                    } else if (s instanceof Step.Copy cp) {
-                        for (Step.Copy.Source src : cp.sources()) {
-                            ran += jailed(work, "base64 -w0 -- " + dev.pig.core.ssh.Shell.quote(src.path()), null);
-                        }
-                        ran += jailed(work, SafeFs.upload(cp.path(), cp.mode(), cp.owner(), cp.group()), "");
+                    } else if (s instanceof Step.Sign sg) {
+                        ran += jailed(work, sg.request(), null);
+                        ran += jailed(work, SafeFs.upload(sg.path(), sg.mode(), sg.owner(), sg.group()), "");
                     }
                 }
             }

@@ -10,28 +10,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The sandbox's object store planned on bare Debian hosts: S3Proxy fetched and pinned, its
- * identities, its certificate copied to pg-test's members for pgBackRest; {@code pig minio}.
+ * identities, its certificate issued by the inventory's CA, which pg-test's members trust for
+ * pgBackRest; {@code pig minio}.
  */
 class MinioCommandTest {
     static final String INV = PigRunner.path("inventory-examples/sandbox.yml");
 
     @Test
-    void the_sandbox_plans_s3proxy_on_the_infra_node_and_its_certificate_on_each_pg_test_member() {
+    void the_sandbox_plans_s3proxy_on_the_infra_node_with_a_certificate_of_the_ca_every_member_trusts() {
         FakeHosts hosts = new FakeHosts();
         PigRunner.Result r = PigRunner.runWith(hosts, "plan", "-i", INV, "--detailed-exitcode");
         assertEquals(2, r.code(), r.toString());
         String infra = section(r.out(), "10.10.10.10");
         for (String want : List.of("+ install default-jre-headless curl ca-certificates openssl", "command fetch /opt/s3proxy/s3proxy-a4d025969aaf.jar",
                 "file /etc/s3proxy/root.properties", "file /etc/s3proxy/user-1.properties", "unit s3proxy.service",
-                "directory /data/minio/pgsql", "command certificate of minio-1")) {
+                "directory /data/minio/pgsql", "+ certificate /home/minio/.minio/certs/public.crt issued by CA pigsty-ca for"
+                        + " IP:10.10.10.10,DNS:minio-1.pigsty,DNS:sss.pigsty,DNS:localhost,IP:127.0.0.1", "command key store of minio-1")) {
             assertTrue(infra.contains(want), want + " in\n" + infra);
         }
-        for (String member : List.of("10.10.10.11", "10.10.10.12", "10.10.10.13")) {
-            assertTrue(section(r.out(), member).contains("file /etc/pki/ca.crt copied from 10.10.10.10:/home/minio/.minio/certs/public.crt"
-                    + ", which this run makes"), section(r.out(), member));
+        for (String member : List.of("10.10.10.10", "10.10.10.11", "10.10.10.12", "10.10.10.13")) {
+            assertTrue(section(r.out(), member).contains("+ file /etc/pki/ca.crt"), section(r.out(), member));
         }
-        // pg-meta keeps its backups on its own disk: no certificate there
-        assertFalse(infra.contains("/etc/pki/ca.crt"), infra);
         for (String secret : List.of("S3User.Backup", "pgBackRest.Sandbox", "S3User.MinIO")) {
             assertFalse(r.out().contains(secret), secret + " shown in the plan");
         }
@@ -40,12 +39,14 @@ class MinioCommandTest {
     }
 
     @Test
-    void the_certificate_is_copied_over_pig_s_own_connection_at_apply_time() {
+    void the_certificate_is_signed_at_apply_time_for_a_request_made_on_the_member() {
         FakeHosts hosts = new FakeHosts();
         PigRunner.Result r = PigRunner.runWith(hosts, "deploy", "-i", INV, "-l", "10.10.10.10,10.10.10.11", "-y");
         assertEquals(ExitCodes.OK, r.code(), r.toString());
-        assertTrue(hosts.host("10.10.10.10").applied().contains("base64 -w0 -- /home/minio/.minio/certs/public.crt"),
+        assertTrue(hosts.host("10.10.10.10").applied().stream().anyMatch(c -> c.contains("--reuid=minio") && c.contains("openssl req -new")),
                 hosts.host("10.10.10.10").applied().toString());
+        assertTrue(hosts.host("10.10.10.10").uploads.stream().anyMatch(u -> u.startsWith("/home/minio/.minio/certs/public.crt")),
+                hosts.host("10.10.10.10").uploads.toString());
         assertTrue(hosts.host("10.10.10.11").uploads.stream().anyMatch(u -> u.startsWith("/etc/pki/ca.crt")),
                 hosts.host("10.10.10.11").uploads.toString());
     }

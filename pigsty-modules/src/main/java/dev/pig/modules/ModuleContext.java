@@ -1,11 +1,13 @@
 package dev.pig.modules;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 
 import dev.pig.core.model.ClusterModel;
 import dev.pig.core.model.Node;
+import dev.pig.core.pki.CertificateAuthority;
 import dev.pig.core.task.FileTask;
 import dev.pig.core.task.Staged;
 import dev.pig.core.task.Task;
@@ -16,20 +18,49 @@ public final class ModuleContext {
     private final ClusterModel model;
     private final Templates templates;
     private final Set<String> removing;
+    private final CertificateAuthority ca;
 
+    /** A context whose CA is kept where {@link #caDir()} says. */
     public ModuleContext(ClusterModel model, Templates templates) {
-        this(model, templates, Set.of());
+        this(model, templates, CertificateAuthority.at(caDir()));
     }
 
-    private ModuleContext(ClusterModel model, Templates templates, Set<String> removing) {
+    public ModuleContext(ClusterModel model, Templates templates, CertificateAuthority ca) {
+        this(model, templates, Set.of(), ca);
+    }
+
+    private ModuleContext(ClusterModel model, Templates templates, Set<String> removing, CertificateAuthority ca) {
         this.model = model;
         this.templates = templates;
         this.removing = Set.copyOf(removing);
+        this.ca = ca;
+    }
+
+    /**
+     * Where the CA is kept: {@code PIG_CA_DIR} when set (Pigsty's {@code files/pki/ca}, to go on
+     * with the CA a Pigsty deployment made), else {@code ~/.pig/pki/ca}.
+     */
+    public static Path caDir() {
+        String env = System.getenv("PIG_CA_DIR");
+        return env == null || env.isBlank() ? CertificateAuthority.defaultDir() : Path.of(env);
     }
 
     /** The context of a removal run that removes the modules of these hosts (by id). */
     public ModuleContext removing(Set<String> hostIds) {
-        return new ModuleContext(model, templates, hostIds);
+        return new ModuleContext(model, templates, hostIds, ca);
+    }
+
+    /**
+     * The inventory's CA, made on first use when there is none and {@code ca_create} allows it
+     * ({@code ca_cn} names it); {@code v} is any host's parameters, both are global.
+     */
+    public CertificateAuthority ca(HostVars v) {
+        return ca.ensure(v.str("ca_cn"), v.bool("ca_create"));
+    }
+
+    /** The CA as it is now, without making one: for what only reads it. */
+    public CertificateAuthority caAsIs() {
+        return ca;
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.pig.core.plan.HostPlan;
 import dev.pig.core.plan.Masker;
 import dev.pig.core.plan.Plan;
 import dev.pig.core.plan.Step;
+import dev.pig.core.pki.CertificateAuthority;
 import dev.pig.core.ssh.CommandResult;
 import dev.pig.core.ssh.Connections;
 import dev.pig.core.ssh.SshTarget;
@@ -42,9 +43,17 @@ public final class Executor {
     private final Duration stepTimeout;
     private final Masker masker;
     private final ProgressListener listener;
+    private final CertificateAuthority ca;
 
     public Executor(Connections pool, FactGatherer gatherer, int forks, Duration stepTimeout, Masker masker,
                     ProgressListener listener) {
+        this(pool, gatherer, forks, stepTimeout, masker, listener, null);
+    }
+
+    /** @param ca the CA that signs the plan's certificates ({@link Step.Sign}), or null when it has none */
+    public Executor(Connections pool, FactGatherer gatherer, int forks, Duration stepTimeout, Masker masker,
+                    ProgressListener listener, CertificateAuthority ca) {
+        this.ca = ca;
         this.pool = pool;
         this.gatherer = gatherer;
         this.forks = forks;
@@ -204,21 +213,17 @@ public final class Executor {
         }
     }
 
-    /** The content of a {@link Step.Copy}: each source read on its host, base64 on the way so no byte changes. */
-    private byte[] read(Step.Copy c, Map<String, SshTarget> targets) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        for (Step.Copy.Source s : c.sources()) {
-            SshTarget from = targets.get(s.host());
-            if (from == null) {
-                throw new PigException(PigException.Kind.FAILED, "cannot copy " + s + ": " + s.host() + " is not a host of the inventory");
-            }
-            CommandResult r = pool.get(from).run("base64 -w0 -- " + dev.pig.core.ssh.Shell.quote(s.path()), null, stepTimeout);
-            if (!r.ok()) {
-                throw new PigException(PigException.Kind.FAILED, "cannot read " + s + ": " + masker.mask(r.tail(2)));
-            }
-            out.writeBytes(java.util.Base64.getDecoder().decode(r.out().strip()));
+    /** The certificate of a {@link Step.Sign}: the host's request, signed here by the CA. */
+    private byte[] sign(Transport t, Step.Sign s) {
+        if (ca == null) {
+            throw new PigException(PigException.Kind.FAILED, "cannot issue " + s.path() + ": this run has no CA");
         }
-        return out.toByteArray();
+        CommandResult r = t.run(s.request(), null, stepTimeout);
+        if (!r.ok() || !r.out().contains("-----BEGIN CERTIFICATE REQUEST-----")) {
+            throw new PigException(PigException.Kind.FAILED, "the certificate request for " + s.path() + " exited " + r.exitCode()
+                    + ": " + masker.mask(r.tail(3)));
+        }
+        return ca.sign(r.out().getBytes(java.nio.charset.StandardCharsets.UTF_8), s.names(), s.days());
     }
 
     /** Runs one change on one host; null when it succeeded or had nothing to do. */
@@ -246,8 +251,8 @@ public final class Executor {
                     t.directory(d.path(), d.mode(), d.owner(), d.group(), stepTimeout);
                 } else if (s instanceof Step.Link l) {
                     t.symlink(l.path(), l.target(), stepTimeout);
-                } else if (s instanceof Step.Copy cp) {
-                    t.upload(read(cp, targets), cp.path(), cp.mode(), cp.owner(), cp.group(), stepTimeout);
+                } else if (s instanceof Step.Sign sg) {
+                    t.upload(sign(t, sg), sg.path(), sg.mode(), sg.owner(), sg.group(), stepTimeout);
                 }
             }
             return null;

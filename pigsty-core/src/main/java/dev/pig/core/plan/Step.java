@@ -11,7 +11,7 @@ import java.util.HexFormat;
         @JsonSubTypes.Type(value = Step.Upload.class, name = "upload"),
         @JsonSubTypes.Type(value = Step.Dir.class, name = "dir"),
         @JsonSubTypes.Type(value = Step.Link.class, name = "link"),
-        @JsonSubTypes.Type(value = Step.Copy.class, name = "copy")})
+        @JsonSubTypes.Type(value = Step.Sign.class, name = "sign")})
 public sealed interface Step {
 
     /** The step as shown to people and logs: secrets masked. */
@@ -101,31 +101,25 @@ public sealed interface Step {
     }
 
     /**
-     * Writes a file with the content of files of other hosts of the inventory, read when the step
-     * runs, over pig's own connections to them, concatenated: what one host makes during the run
-     * that another needs, like the certificate an S3 server made for itself and that its clients
-     * trust. Only public content travels this way; it is written like {@link Upload}.
+     * A certificate for a key that stays on the host: {@code request} runs on the host and prints
+     * a certificate request made with the host's key (making the key first when there is none);
+     * the inventory's CA signs it where pig runs, with pig's names and lifetime, and the
+     * certificate is written like {@link Upload}. Only the request and the certificate travel.
      *
-     * @param sources the hosts and paths read, in order
+     * @param request the command printing the request, PEM (pig's own, from checked names)
+     * @param names   the certificate's subject alternative names, {@code DNS:...} or {@code IP:...}
+     * @param days    its lifetime
      */
-    record Copy(java.util.List<Source> sources, String path, String mode, String owner, String group) implements Step {
-
-        /** A file of another host. */
-        public record Source(String host, String path) {
-            @Override
-            public String toString() {
-                return host + ":" + path;
-            }
-        }
-
-        public Copy {
-            sources = java.util.List.copyOf(sources);
+    record Sign(String request, java.util.List<String> names, int days, String path, String mode, String owner, String group)
+            implements Step {
+        public Sign {
+            names = java.util.List.copyOf(names);
         }
 
         @Override
         public String shown() {
-            return "copy " + String.join(" + ", sources.stream().map(Source::toString).toList()) + " to " + path + " (mode " + mode
-                    + ", " + owner + ":" + group + ")";
+            return "certificate " + path + " for " + String.join(",", names) + ", " + days + " days (mode " + mode + ", " + owner + ":"
+                    + group + "), signed by the CA for the request this prints on the host:\n" + request;
         }
     }
 

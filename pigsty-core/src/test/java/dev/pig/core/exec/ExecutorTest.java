@@ -26,6 +26,8 @@ import dev.pig.core.plan.HostPlan;
 import dev.pig.core.plan.Masker;
 import dev.pig.core.plan.Plan;
 import dev.pig.core.plan.Step;
+import dev.pig.core.pki.Certificate;
+import dev.pig.core.pki.CertificateAuthority;
 import dev.pig.core.ssh.CommandResult;
 import dev.pig.core.ssh.Connections;
 import dev.pig.core.ssh.ConnectOptions;
@@ -42,6 +44,9 @@ class ExecutorTest {
         final SshTarget target;
         volatile String hostname = "node";
         final List<String> ran = Collections.synchronizedList(new ArrayList<>());
+        final Map<String, byte[]> uploaded = new java.util.concurrent.ConcurrentHashMap<>();
+        /** What a command named "request" prints: a certificate request. */
+        volatile byte[] request = new byte[0];
 
         Scripted(String host) {
             this.target = SshTarget.of(host);
@@ -66,6 +71,9 @@ class ExecutorTest {
                 }
                 return new CommandResult(0, j.toString().getBytes(StandardCharsets.UTF_8), new byte[0]);
             }
+            if (command.equals("request")) {
+                return new CommandResult(0, request, new byte[0]);
+            }
             if (command.contains("fail")) {
                 return new CommandResult(1, new byte[0],
                         "Job for etcd.service failed because the control process exited with error code.\nSee \"journalctl -xeu etcd.service\" for details.\n"
@@ -77,6 +85,7 @@ class ExecutorTest {
         @Override
         public void upload(byte[] content, String path, String mode, String owner, String group, Duration timeout) {
             ran.add("upload " + path);
+            uploaded.put(path, content);
         }
 
         @Override
@@ -124,18 +133,35 @@ class ExecutorTest {
     }
 
     @Test
-    void a_copy_reads_its_source_over_the_source_host_s_own_connection_when_it_runs() {
-        Change.Act copy = new Change.Act("file /etc/pki/ca.crt", "tag", Action.CREATE, "copied", List.of(new Step.Copy(
-                List.of(new Step.Copy.Source("10.10.10.12", "/home/minio/.minio/certs/public.crt")), "/etc/pki/ca.crt", "0644", "root", "root")), "");
-        ApplyResult r = apply(planOf(null, List.of(copy), List.of()), false);
+    void a_certificate_is_the_host_s_request_signed_by_the_ca_with_pig_s_names_and_written_back() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("pig-sign-test");
+        java.nio.file.Path key = dir.resolve("server.key");
+        assertEquals(0, new ProcessBuilder("openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out",
+                key.toString()).inheritIO().start().waitFor());
+        Process req = new ProcessBuilder("openssl", "req", "-new", "-key", key.toString(), "-subj", "/CN=pg-test-1",
+                "-addext", "subjectAltName=DNS:evil.example").start();
+        byte[] csr = req.getInputStream().readAllBytes();
+        assertEquals(0, req.waitFor());
+        hosts.computeIfAbsent("10.10.10.11", Scripted::new).request = csr;
+        CertificateAuthority ca = CertificateAuthority.at(java.nio.file.Path.of(System.getenv("PIG_CA_DIR"))).ensure("pigsty-ca", false);
+        Change.Act issue = new Change.Act("certificate /pg/cert/server.crt", "pg_cert", Action.CREATE, "issued", List.of(new Step.Sign(
+                "request", List.of("DNS:pg-test", "IP:10.10.10.11"), 30, "/pg/cert/server.crt", "0644", "postgres", "postgres")), "");
+        Map<String, SshTarget> targets = Map.of("10.10.10.11", SshTarget.of("10.10.10.11"), "10.10.10.12", SshTarget.of("10.10.10.12"));
+        ApplyResult r = new Executor(pool, new FactGatherer(), 4, T, MASKER, listener, ca).apply(planOf(null, List.of(issue), List.of()),
+                targets, false);
         assertTrue(r.ok(), r.failures().toString());
-        assertEquals(List.of("base64 -w0 -- /home/minio/.minio/certs/public.crt"), hosts.get("10.10.10.12").ran);
-        assertEquals(List.of("upload /etc/pki/ca.crt"), hosts.get("10.10.10.11").ran);
+        assertEquals(List.of("request", "upload /pg/cert/server.crt"), hosts.get("10.10.10.11").ran);
+        Certificate c = Certificate.parse(hosts.get("10.10.10.11").uploaded.get("/pg/cert/server.crt")).orElseThrow();
+        assertTrue(c.issuedBy(ca.certificate().x509()));
+        // the names are pig's: what the request asked for is not copied
+        assertEquals(List.of("DNS:pg-test", "IP:10.10.10.11"), c.names());
+        assertEquals("pg-test-1", c.subjectName());
+        assertEquals(-1, c.x509().getBasicConstraints(), "never a CA");
 
-        Change.Act elsewhere = new Change.Act("file /x", "tag", Action.CREATE, "copied", List.of(new Step.Copy(
-                List.of(new Step.Copy.Source("10.10.10.99", "/x")), "/x", "0644", "root", "root")), "");
-        ApplyResult failed = apply(planOf(null, List.of(elsewhere), List.of()), false);
-        assertTrue(failed.failures().get(0).detail().contains("10.10.10.99 is not a host of the inventory"), failed.failures().toString());
+        // without a CA the step fails and says so
+        ApplyResult none = new Executor(pool, new FactGatherer(), 4, T, MASKER, listener).apply(planOf(null, List.of(issue), List.of()),
+                targets, false);
+        assertTrue(none.failures().get(0).detail().contains("this run has no CA"), none.failures().toString());
     }
 
     @Test

@@ -69,14 +69,14 @@ class PlanTest {
     }
 
     @Test
-    void a_copy_from_another_host_survives_a_json_round_trip() {
-        Step copy = new Step.Copy(List.of(new Step.Copy.Source("10.10.10.10", "/home/minio/.minio/certs/public.crt")), "/etc/pki/ca.crt",
-                "0644", "root", "root");
-        Change.Act act = new Change.Act("file /etc/pki/ca.crt", "pgbackrest_config", Action.CREATE, "file /etc/pki/ca.crt copied",
-                List.of(copy), "");
+    void a_certificate_to_sign_at_apply_time_survives_a_json_round_trip_and_shows_its_request() {
+        Step sign = new Step.Sign("openssl req -new -key /pg/cert/server.key -subj /CN=pg-test-1", List.of("DNS:pg-test", "IP:10.10.10.11"),
+                7300, "/pg/cert/server.crt", "0644", "postgres", "postgres");
+        Change.Act act = new Change.Act("certificate /pg/cert/server.crt", "pg_cert", Action.CREATE, "issued", List.of(sign), "");
         Plan p = Plan.of(List.of(new HostPlan("10.10.10.11", "cd34", FactRequest.empty(), List.of(act), null)));
         assertEquals(p, PlanJson.read(PlanJson.write(p)));
-        assertEquals("copy 10.10.10.10:/home/minio/.minio/certs/public.crt to /etc/pki/ca.crt (mode 0644, root:root)", copy.shown());
+        assertEquals("certificate /pg/cert/server.crt for DNS:pg-test,IP:10.10.10.11, 7300 days (mode 0644, postgres:postgres), signed by"
+                + " the CA for the request this prints on the host:\nopenssl req -new -key /pg/cert/server.key -subj /CN=pg-test-1", sign.shown());
     }
 
     @Test

@@ -6,22 +6,20 @@ import java.util.Optional;
 
 import dev.pig.core.model.MinioCluster;
 import dev.pig.core.model.Node;
-import dev.pig.core.plan.Step;
 import dev.pig.modules.ModuleContext;
 
 /**
  * The object store of the inventory an S3 endpoint names, for its clients (pgBackRest's
  * repository): a member's IP, its {@code minio_node} name or the cluster's {@code minio_domain}.
- * Such an endpoint is deployed by pig, so a client trusts what its certificate source says
- * ({@link ServerCertificate#trust}); any other endpoint is the user's to provide and to trust.
+ * Such an endpoint is deployed by pig with certificates of the inventory's CA, which its clients
+ * trust; any other endpoint is the user's to provide and to trust.
  *
  * @param cluster the store
  * @param https   whether it serves TLS
- * @param trust   the files a client trusts, read from the members at apply time
  * @param rootKey the store's root user, {@code minio_access_key}
  * @param rootSecret its secret
  */
-public record S3Endpoint(MinioCluster cluster, boolean https, List<Step.Copy.Source> trust, String rootKey, String rootSecret) {
+public record S3Endpoint(MinioCluster cluster, boolean https, String rootKey, String rootSecret) {
 
     /**
      * Refuses, before anything is planned, a client whose key the store does not have: a
@@ -57,11 +55,7 @@ public record S3Endpoint(MinioCluster cluster, boolean https, List<Step.Copy.Sou
             }
             if (named && !members.isEmpty()) {
                 boolean https = members.get(0).v().bool("minio_https");
-                List<Step.Copy.Source> trust = new ArrayList<>();
-                if (https) {
-                    members.forEach(n -> trust.addAll(ServerCertificate.of(n).trust()));
-                }
-                return Optional.of(new S3Endpoint(c, https, List.copyOf(trust), members.get(0).v().str("minio_access_key"),
+                return Optional.of(new S3Endpoint(c, https, members.get(0).v().str("minio_access_key"),
                         members.get(0).v().secret("minio_secret_key").reveal()));
             }
         }

@@ -50,8 +50,8 @@ record S3ProxyConfig(Map<String, Map<String, Object>> files, Map<String, Object>
         m.put("identity", identity);
         m.put("credential", credential);
         m.put("buckets", buckets);
-        m.put("keystore_path", cert instanceof SelfSigned s ? s.keystore() : "");
-        m.put("keystore_password", SelfSigned.KEYSTORE_PASSWORD);
+        m.put("keystore_path", cert instanceof CaIssued c ? c.keystore() : "");
+        m.put("keystore_password", CaIssued.KEYSTORE_PASSWORD);
         return m;
     }
 

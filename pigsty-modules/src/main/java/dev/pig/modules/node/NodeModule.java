@@ -58,7 +58,7 @@ import dev.pig.modules.Registration;
  * Stages follow Pigsty's tags: {@code node_name}, {@code node_hosts}, {@code node_repo},
  * {@code node_pkg}, {@code node_tune}, {@code node_ulimit}, {@code node_admin},
  * {@code node_timezone}, {@code node_ntp}, {@code node_crontab}, {@code node_data},
- * {@code node_exporter}, {@code haproxy}. What differs between distributions is in
+ * {@code node_exporter}, {@code haproxy}, and pig's {@code node_ca} (the CA in every node's trust store). What differs between distributions is in
  * {@link NodeOs}, chosen from each host's facts at plan time.
  */
 public final class NodeModule implements Registered {
@@ -79,6 +79,13 @@ public final class NodeModule implements Registered {
     static final List<String> LIMITED_SUDO = List.of("/usr/bin/systemctl", "/usr/bin/journalctl", "/usr/bin/ss");
 
     static final String THP_TMPFILES = "/etc/tmpfiles.d/pig-thp.conf";
+    static final String PKI_DIR = "/etc/pki";
+    /** The CA's certificate on every node, where Pigsty puts it. */
+    static final String CA_CRT = dev.pig.core.pki.CertificateAuthority.ON_NODES;
+    static final String TRUST_ANCHOR = "/usr/local/share/ca-certificates/pigsty-ca.crt";
+    static final String TRUST_DIR = "/etc/ssl/certs";
+    /** The link update-ca-certificates makes for the anchor, once it is in the bundle. */
+    static final String TRUST_LINK = "pigsty-ca.pem";
 
     private final Function<Node, List<String>> currentKeys;
     private final AdminKeys adminKeys;
@@ -122,7 +129,7 @@ public final class NodeModule implements Registered {
     @Override
     public List<String> tags() {
         return List.of("node_name", "node_hosts", "node_dns", "node_repo", "node_pkg", "node_tune", "node_ulimit", "node_admin",
-                "node_timezone", "node_ntp", "node_crontab", "node_data", "node_exporter", "haproxy", "node_register");
+                "node_timezone", "node_ntp", "node_crontab", "node_data", "node_exporter", "haproxy", "node_ca", "node_register");
     }
 
     @Override
@@ -186,6 +193,7 @@ public final class NodeModule implements Registered {
         out.add(ModuleContext.stage(this, 9, "node_data", new DirectoryTask(v.str("node_data"), "0755", "root", "root", "node_data")));
         exporter(ctx, v).forEach(t -> out.add(ModuleContext.stage(this, 10, "node_exporter", t)));
         haproxy(ctx, v).forEach(t -> out.add(ModuleContext.stage(this, 11, "haproxy", t)));
+        ca(ctx, v).forEach(t -> out.add(ModuleContext.stage(this, 12, "node_ca", t)));
         return out;
     }
 
@@ -203,6 +211,26 @@ public final class NodeModule implements Registered {
         out.add(ModuleContext.stage(this, 2, "remove", new HaproxyConfigs.Removal("haproxy")));
         out.add(ModuleContext.stage(this, 2, "remove", new Absent(CRONTAB, "node_crontab")));
         return out;
+    }
+
+    // ---------------------------------------------------------------- node_ca
+
+    /**
+     * The inventory's CA on every node: {@code /etc/pki/ca.crt}, where Pigsty keeps it and
+     * services and clients name it ({@code sslrootcert}, {@code --cacert}), and in the system's
+     * trust store, so curl, Python and apt verify what the CA issued without being told.
+     */
+    private List<Task> ca(ModuleContext ctx, HostVars v) {
+        byte[] pem = ctx.ca(v).pem();
+        String bundled = TRUST_DIR + "/" + TRUST_LINK;
+        return List.of(
+                new DirectoryTask(PKI_DIR, "0755", "root", "root", "node_ca"),
+                new FileTask(CA_CRT, pem, "0644", "root", "root", "node_ca", false),
+                new FileTask(TRUST_ANCHOR, pem, "0644", "root", "root", "node_ca", false),
+                new Deferred("command update-ca-certificates", "node_ca", b -> b.files(bundled), (facts, pctx) ->
+                        pctx.firstChanged(List.of(TRUST_ANCHOR)) == null && facts.file(bundled).exists()
+                                ? skip("command update-ca-certificates", "the trust store holds the CA (" + bundled + ")", "node_ca")
+                                : CommandTask.always("update-ca-certificates", "update-ca-certificates >/dev/null", "node_ca")));
     }
 
     // ---------------------------------------------------------------- node_name

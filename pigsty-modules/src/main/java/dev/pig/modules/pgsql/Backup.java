@@ -9,6 +9,7 @@ import java.util.Map;
 import dev.pig.core.diag.PigException;
 import dev.pig.core.fact.FileState;
 import dev.pig.core.model.PgCluster;
+import dev.pig.core.pki.CertificateAuthority;
 import dev.pig.core.ssh.Shell;
 import dev.pig.core.task.CommandTask;
 import dev.pig.core.task.Deferred;
@@ -18,7 +19,6 @@ import dev.pig.core.task.Skip;
 import dev.pig.core.task.SymlinkTask;
 import dev.pig.core.task.Task;
 import dev.pig.core.task.Absent;
-import dev.pig.core.task.CopiedFile;
 import dev.pig.modules.HostVars;
 import dev.pig.modules.minio.S3Endpoint;
 
@@ -195,8 +195,8 @@ final class Backup {
 
     /**
      * What an S3 repository needs on a member: when the endpoint is an object store of the
-     * inventory serving TLS, the certificate it is verified with, copied from the store's members to
-     * {@code storage_ca_file}; otherwise, that the endpoint takes connections from this member, or
+     * inventory serving TLS, the CA that issued its certificates at {@code storage_ca_file}
+     * (NODE keeps it at Pigsty's {@code /etc/pki/ca.crt} already); otherwise, that the endpoint takes connections from this member, or
      * the plan stops here with the reason, before anything is changed.
      */
     static List<Task> s3(PgNode n, Map<String, String> repo) {
@@ -212,11 +212,13 @@ final class Backup {
         store.ifPresent(st -> st.checkCredentials(repo.getOrDefault("s3-key", ""), repo.getOrDefault("s3-key-secret", ""),
                 "pgbackrest_repo." + n.v().str("pgbackrest_method") + " of " + n.cluster().name()));
         if (store.isPresent() && store.get().https() && !caFile.isEmpty()) {
-            String dir = caFile.substring(0, Math.max(1, caFile.lastIndexOf('/')));
-            if (!dir.equals("/etc") && !dir.equals("/")) {
-                out.add(new DirectoryTask(dir, "0755", "root", "root", "pgbackrest_config"));
+            if (!caFile.equals(CertificateAuthority.ON_NODES)) {
+                String dir = caFile.substring(0, Math.max(1, caFile.lastIndexOf('/')));
+                if (!dir.equals("/etc") && !dir.equals("/")) {
+                    out.add(new DirectoryTask(dir, "0755", "root", "root", "pgbackrest_config"));
+                }
+                out.add(new FileTask(caFile, n.ctx().ca(n.v()).pem(), "0644", "root", "root", "pgbackrest_config", false));
             }
-            out.add(new CopiedFile(caFile, store.get().trust(), "0644", "root", "root", "pgbackrest_config"));
         } else if (store.isEmpty()) {
             S3Probe probe = n.facts().s3();
             String port = repo.getOrDefault("storage-port", "443");

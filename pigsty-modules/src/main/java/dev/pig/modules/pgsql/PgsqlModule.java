@@ -22,6 +22,7 @@ import dev.pig.core.task.GroupTask;
 import dev.pig.core.task.Skip;
 import dev.pig.core.task.Staged;
 import dev.pig.core.task.SymlinkTask;
+import dev.pig.core.task.FileTask;
 import dev.pig.core.task.Task;
 import dev.pig.core.task.UnitTask;
 import dev.pig.core.task.UserTask;
@@ -176,7 +177,9 @@ public final class PgsqlModule implements Registered {
         out.add(Stage.of(3, "dirs", new DirectoryTask(Paths.PATRONI_DIR, "0750", dbsu, dbsu, "pg_conf")));
 
         // ---------------------------------------------------------------- pg_cert
-        out.add(Stage.of(3, "dirs", serverCert(n, dir + "/cert")));
+        // the CA beside it, Pigsty's ssl_ca_file: what client certificates (HBA's cert) are checked against
+        out.add(Stage.of(3, "dirs", new FileTask(dir + "/cert/ca.crt", n.ctx().ca(v).pem(), "0644", dbsu, dbsu, "pg_cert", false)));
+        out.add(Stage.of(3, "dirs", ServerCert.task(n, dir + "/cert")));
 
         // ---------------------------------------------------------------- pg_etcd
         // the cluster's own etcd user, made once through etcd's root
@@ -326,24 +329,6 @@ public final class PgsqlModule implements Registered {
         }
         PgNode other = PgNode.of(n.ctx(), n.cluster(), inst.get());
         return Optional.of(n.ctx().render("pgsql/patroni.yml.ftl", PatroniYml.of(other).tuned(facts, other.v())));
-    }
-
-    /**
-     * The instance's own TLS certificate, so the {@code ssl} and {@code cert} HBA rules can match:
-     * self-signed, made on the host by the dbsu with openssl once (the key never leaves it, and
-     * root never writes into the dbsu's directory), with the instance name as CN and its IP as
-     * subject alternative name. patroni.yml points {@code ssl_cert_file} and {@code ssl_key_file}
-     * at it.
-     */
-    private static Task serverCert(PgNode n, String certDir) {
-        String crt = certDir + "/server.crt";
-        String key = certDir + "/server.key";
-        String made = "test -s " + Shell.quote(crt) + " -a -s " + Shell.quote(key);
-        String make = "command -v openssl >/dev/null || { echo 'openssl is missing: apt-get install openssl' >&2; exit 1; }\n"
-                + n.pg().asDbsu("sh", "-c", "umask 077 && openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 3650 -subj \"$1\""
-                + " -addext \"$2\" -keyout \"$3\" -out \"$4\" 2>/dev/null", "sh", "/CN=" + n.me().name(), "subjectAltName=IP:" + n.me().ip(),
-                key, crt) + "\n";
-        return CommandTask.unless("server certificate of " + n.me().name(), made, make, "pg_cert");
     }
 
     /** Pigsty's rule: 26 is the tape group on Debian, so a Debian dbsu asked for 26 gets 543. */

@@ -183,12 +183,11 @@ class MinioModuleTest {
     }
 
     @Test
-    void the_self_signed_certificate_names_the_member_the_store_and_loopback() {
+    void the_certificate_names_the_member_the_store_and_loopback() {
         ModuleContext ctx = new ModuleContext(load(List.of()), Templates.builtIn());
         MinioNode n = MinioNode.find(ctx, ctx.model().node(NODE).orElseThrow()).orElseThrow();
         assertEquals(List.of("IP:10.10.10.10", "DNS:minio-1.pigsty", "DNS:sss.pigsty", "DNS:localhost", "IP:127.0.0.1"),
-                new SelfSigned(n).names());
-        assertEquals(List.of(new Step.Copy.Source("10.10.10.10", "/home/minio/.minio/certs/public.crt")), ServerCertificate.of(n).trust());
+                new CaIssued(n).names());
     }
 
     @Test

@@ -74,6 +74,9 @@ final class ConvergedFacts {
                             String val = kv.group(1) != null ? kv.group(2) : kv.group(4);
                             kernel.put("sysctl\t" + k, "sysctl\t" + k + "\trw\t" + val);
                         }
+                    } else if (e.command().startsWith("update-ca-certificates")) {
+                        String link = NodeModule.TRUST_DIR + "/" + NodeModule.TRUST_LINK;
+                        files.put(link, link + "\tlink\t777\troot\troot\t0\t\t" + NodeModule.TRUST_ANCHOR + "\n");
                     } else if (e.command().startsWith("echo never > ")) {
                         kernel.put("thp\tenabled", "thp\tenabled\trw\talways madvise [never]");
                     } else if ((m = MOVE.matcher(e.command())).find()) {

@@ -1,0 +1,112 @@
+package dev.pig.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.pig.sandbox.system.Tools;
+
+/**
+ * The inventory's CA on the sandbox: every node trusts it, pg-test's members serve certificates
+ * it issued for keys that never left them, so a client verifies the server (verify-full)
+ * whichever way it comes in: a member, an HAProxy service, the VIP, a service name. A
+ * certificate issued with a short validity is renewed by the next deploy with a reload.
+ */
+@ExtendWith(SandboxExtension.class)
+@SandboxExtension.Converged
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PgsqlTlsIT {
+    static final String INV = SandboxExtension.INVENTORY.toString();
+    static final List<String> PG_TEST = PgsqlAccessIT.PG_TEST;
+    static final String CLIENT = PgsqlAccessIT.CLIENT;
+
+    /** A verify-full query from the client node to {@code host} (the name checked) at {@code addr}; the exit and output. */
+    static Tools.Result verified(SandboxExtension.Lab lab, String host, String addr, int port) {
+        String conn = "host=" + host + " hostaddr=" + addr + " port=" + port + " dbname=test user=test sslmode=verify-full"
+                + " sslrootcert=/etc/pki/ca.crt connect_timeout=3";
+        return lab.run(CLIENT, "sh", "-c", "PGPASSWORD=test psql '" + conn + "' -AtXc 'SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()'");
+    }
+
+    static void assertVerified(SandboxExtension.Lab lab, String host, String addr, int port) {
+        Tools.Result r = verified(lab, host, addr, port);
+        assertEquals(0, r.exit(), host + " at " + addr + ":" + port + ": " + r.out() + r.err());
+        assertEquals("t", r.out().strip(), host + " at " + addr + ":" + port + " speaks TLS");
+    }
+
+    @Test
+    @Order(1)
+    void every_member_service_and_the_vip_verify_against_the_ca_and_a_wrong_name_does_not(SandboxExtension.Lab lab) {
+        for (String member : PG_TEST) {
+            assertVerified(lab, member, member, 5432);
+            assertVerified(lab, member, member, 5433);
+            assertVerified(lab, member, member, 5434);
+            assertVerified(lab, "pg-test-primary", member, 5433);
+            assertVerified(lab, "pg-test-replica", member, 5434);
+        }
+        assertVerified(lab, "pg-test-1", "10.10.10.11", 5432);
+        assertVerified(lab, "10.10.10.3", "10.10.10.3", 5432);
+        assertVerified(lab, "10.10.10.3", "10.10.10.3", 5433);
+        assertVerified(lab, "pg-test", "10.10.10.3", 5432);
+        Tools.Result wrong = verified(lab, "wrong.pigsty", "10.10.10.11", 5432);
+        assertTrue(wrong.exit() != 0 && (wrong.out() + wrong.err()).contains("does not match host name"), wrong.out() + wrong.err());
+        // pg-meta's certificate does not name pg-test's members
+        Tools.Result other = verified(lab, "10.10.10.11", "10.10.10.10", 5432);
+        assertTrue(other.exit() != 0 && (other.out() + other.err()).contains("does not match host name"), other.out() + other.err());
+    }
+
+    @Test
+    @Order(2)
+    void each_certificate_is_the_ca_s_for_a_key_only_the_dbsu_reads_and_every_node_trusts_the_ca(SandboxExtension.Lab lab) {
+        for (String member : PG_TEST) {
+            assertEquals("/pg/cert/server.crt: OK", lab.sh(member, "openssl verify -CAfile /etc/pki/ca.crt /pg/cert/server.crt").strip());
+            assertEquals("600 postgres", lab.sh(member, "stat -L -c '%a %U' /pg/cert/server.key").strip());
+        }
+        for (String node : List.of("10.10.10.10", "10.10.10.11", "10.10.10.12", "10.10.10.13")) {
+            // the system's trust store holds it: curl verifies the S3 store's certificate without being told
+            assertEquals("", lab.sh(node, "curl -sS -o /dev/null https://sss.pigsty:9000/ --resolve sss.pigsty:9000:10.10.10.10 2>&1"
+                    + " | grep -i 'certificate' || true").strip(), node + " trusts the S3 store's certificate");
+        }
+    }
+
+    @Test
+    @Order(3)
+    void a_certificate_issued_with_a_short_validity_is_renewed_by_the_next_deploy_with_a_reload(SandboxExtension.Lab lab) {
+        Map<String, String> before = PgsqlAccessIT.startTimes(lab);
+        // pg-test-2's certificate is lost: issued again, for 30 days, from the key still on the host
+        String key = lab.sh("10.10.10.12", "sha256sum /pg/cert/server.key");
+        lab.sh("10.10.10.12", "rm -f /pg/cert/server.crt");
+        Pig issue = Pig.run("pgsql", "add", "-i", INV, "pg-test", "-e", "cert_validity=30d", "-y");
+        assertEquals(0, issue.exit(), issue.out() + issue.err());
+        assertTrue(issue.out().contains("cert/server.crt issued by CA pigsty-ca for") && issue.out().contains("(30 days)"), issue.out());
+        assertEquals(key, lab.sh("10.10.10.12", "sha256sum /pg/cert/server.key"), "the key stays");
+        String enddate = lab.sh("10.10.10.12", "openssl x509 -in /pg/cert/server.crt -noout -enddate").strip();
+
+        // with the inventory's 7300 days, 30 are less than a third: the next plan renews it, and only it
+        Pig plan = Pig.run("plan", "-i", INV, "--detailed-exitcode");
+        assertEquals(2, plan.exit(), plan.out() + plan.err());
+        assertTrue(plan.out().contains("cert/server.crt renew (expires "), plan.out());
+        long renewals = plan.out().lines().filter(l -> l.contains("renew (expires")).count();
+        assertEquals(1, renewals, plan.out());
+        Pig renew = Pig.run("deploy", "-i", INV, "-y");
+        assertEquals(0, renew.exit(), renew.out() + renew.err());
+        String renewed = lab.sh("10.10.10.12", "openssl x509 -in /pg/cert/server.crt -noout -enddate").strip();
+        assertTrue(!renewed.equals(enddate), enddate + " -> " + renewed);
+        // PostgreSQL serves the new certificate after a reload, and nothing restarted
+        String served = lab.sh(CLIENT, "echo | openssl s_client -starttls postgres -connect 10.10.10.12:5432 2>/dev/null"
+                + " | openssl x509 -noout -enddate").strip();
+        assertEquals(renewed, served);
+        assertEquals(before, PgsqlAccessIT.startTimes(lab));
+        assertVerified(lab, "10.10.10.12", "10.10.10.12", 5432);
+
+        Pig again = Pig.run("plan", "-i", INV, "--detailed-exitcode");
+        assertEquals(0, again.exit(), "a second plan is empty: " + again.out() + again.err());
+    }
+}
