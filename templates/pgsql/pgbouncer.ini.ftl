@@ -44,4 +44,5 @@ ignore_startup_parameters = ${pgbouncer_ignore_param}
 client_tls_sslmode = ${pgbouncer_sslmode}
 client_tls_cert_file = ${cert_dir}/server.crt
 client_tls_key_file = ${cert_dir}/server.key
+client_tls_ca_file = ${cert_dir}/ca.crt
 </#if>

@@ -30,9 +30,14 @@ class PgsqlTlsIT {
 
     /** A verify-full query from the client node to {@code host} (the name checked) at {@code addr}; the exit and output. */
     static Tools.Result verified(SandboxExtension.Lab lab, String host, String addr, int port) {
-        String conn = "host=" + host + " hostaddr=" + addr + " port=" + port + " dbname=test user=test sslmode=verify-full"
-                + " sslrootcert=/etc/pki/ca.crt connect_timeout=3";
-        return lab.run(CLIENT, "sh", "-c", "PGPASSWORD=test psql '" + conn + "' -AtXc 'SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()'");
+        return connect(lab, "host=" + host + " hostaddr=" + addr + " port=" + port + " sslmode=verify-full", "test",
+                "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()");
+    }
+
+    /** psql from the client node as user test to database test with {@code conn} and the CA, {@code password} in PGPASSWORD (or none). */
+    static Tools.Result connect(SandboxExtension.Lab lab, String conn, String password, String sql) {
+        String all = conn + " dbname=test user=test sslrootcert=/etc/pki/ca.crt connect_timeout=3";
+        return lab.run(CLIENT, "sh", "-c", (password == null ? "" : "PGPASSWORD=" + password + " ") + "psql '" + all + "' -AtXwc '" + sql + "'");
     }
 
     static void assertVerified(SandboxExtension.Lab lab, String host, String addr, int port) {
@@ -108,5 +113,49 @@ class PgsqlTlsIT {
 
         Pig again = Pig.run("plan", "-i", INV, "--detailed-exitcode");
         assertEquals(0, again.exit(), "a second plan is empty: " + again.out() + again.err());
+    }
+
+    @Test
+    @Order(4)
+    void pgbouncer_serves_tls_with_the_same_certificate_when_pgbouncer_sslmode_asks(SandboxExtension.Lab lab) {
+        Pig on = Pig.run("pgsql", "add", "-i", INV, "pg-test", "-e", "pgbouncer_sslmode=require", "-y");
+        assertEquals(0, on.exit(), on.out() + on.err());
+        for (String member : PG_TEST) {
+            Tools.Result r = connect(lab, "host=pg-test hostaddr=" + member + " port=6432 sslmode=verify-full", "test", "SELECT 1");
+            assertEquals(0, r.exit(), member + ": " + r.out() + r.err());
+            Tools.Result plain = connect(lab, "host=" + member + " port=6432 sslmode=disable", "test", "SELECT 1");
+            assertTrue(plain.exit() != 0, member + " takes a client without TLS: " + plain.out());
+        }
+        Pig off = Pig.run("pgsql", "add", "-i", INV, "pg-test", "-y");
+        assertEquals(0, off.exit(), off.out() + off.err());
+        assertEquals(0, connect(lab, "host=10.10.10.11 port=6432 sslmode=disable", "test", "SELECT 1").exit());
+    }
+
+    @Test
+    @Order(5)
+    void a_client_certificate_of_the_ca_logs_in_where_an_hba_rule_says_cert(SandboxExtension.Lab lab) throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("pig-tls-client");
+        Pig issue = Pig.run("cert", "issue", "-i", INV, "test", "--days", "1", "-o", dir.toString());
+        assertEquals(0, issue.exit(), issue.out() + issue.err());
+        String crt = java.nio.file.Files.readString(dir.resolve("test.crt"));
+        String key = java.nio.file.Files.readString(dir.resolve("test.key"));
+        lab.sh(CLIENT, "install -d -m 0700 /root/tls && umask 077 && printf '%s' '" + crt + "' > /root/tls/test.crt && printf '%s' '" + key
+                + "' > /root/tls/test.key");
+        String rule = "{\"pg_hba_rules\": [{\"user\": \"test\", \"db\": \"test\", \"addr\": \"10.10.10.10/32\", \"auth\": \"cert\","
+                + " \"title\": \"test from the client by its certificate\", \"order\": 590}]}";
+        Pig hba = Pig.run("pgsql", "hba", "-i", INV, "pg-test", "-e", rule, "-y");
+        assertEquals(0, hba.exit(), hba.out() + hba.err());
+        String conn = "host=pg-test-1 hostaddr=10.10.10.11 port=5432 sslmode=verify-full";
+        Tools.Result withCert = connect(lab, conn + " sslcert=/root/tls/test.crt sslkey=/root/tls/test.key", null, "SELECT current_user");
+        assertEquals(0, withCert.exit(), withCert.out() + withCert.err());
+        assertEquals("test", withCert.out().strip());
+        Tools.Result passwordOnly = connect(lab, conn, "test", "SELECT current_user");
+        assertTrue(passwordOnly.exit() != 0 && (passwordOnly.out() + passwordOnly.err()).contains("certificate"),
+                "a password is not enough where the rule says cert: " + passwordOnly.out() + passwordOnly.err());
+        Pig back = Pig.run("pgsql", "hba", "-i", INV, "pg-test", "-y");
+        assertEquals(0, back.exit(), back.out() + back.err());
+        assertEquals(0, connect(lab, conn, "test", "SELECT 1").exit(), "the password logs in again");
+        Pig plan = Pig.run("plan", "-i", INV, "--detailed-exitcode");
+        assertEquals(0, plan.exit(), "the sandbox is back as its inventory says: " + plan.out() + plan.err());
     }
 }
