@@ -7,5 +7,9 @@ global:
 scrape_configs:
   - job_name: pig
     metrics_path: ${yaml(exporter_metrics_path)}
+    # a target registered with __scheme__: https (Patroni with patroni_ssl_enabled) is verified
+    # with the inventory's CA: ca.crt beside this file
+    tls_config:
+      ca_file: ca.crt
     file_sd_configs:
       - files: [ ${yaml(targets)} ]

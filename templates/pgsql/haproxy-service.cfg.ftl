@@ -12,5 +12,5 @@ listen ${cluster}-${service}
     http-check expect status 200
     default-server ${options}
 <#list servers as s>
-    server ${s.name} ${s.ip}:${s.port?c} check port ${s.check_port?c} weight ${s.weight?c}<#if s.backup> backup</#if>
+    server ${s.name} ${s.ip}:${s.port?c} check port ${s.check_port?c}<#if s.check_ssl> check-ssl verify required ca-file /etc/pki/ca.crt verifyhost ${s.name}</#if> weight ${s.weight?c}<#if s.backup> backup</#if>
 </#list>

@@ -14,7 +14,11 @@ global_defs {
 }
 
 vrrp_script ${script} {
+<#if patroni_ssl_enabled>
+    script "/usr/bin/curl -sf -o /dev/null -m 1 --cacert /etc/pki/ca.crt https://127.0.0.1:${patroni_port?c}/primary"
+<#else>
     script "/usr/bin/curl -sf -o /dev/null -m 1 http://127.0.0.1:${patroni_port?c}/primary"
+</#if>
     interval 1
     timeout 2
     fall 2

@@ -33,9 +33,25 @@ log:
 restapi:
   listen: ${q("0.0.0.0:" + patroni_port?c)}
   connect_address: ${q(instance_ip + ":" + patroni_port?c)}
+<#if patroni_ssl_enabled>
+  # TLS with the instance's certificate of the CA; an unsafe call (restart, switchover, config)
+  # must also show a certificate of the CA, besides the password
+  certfile: '/pg/cert/server.crt'
+  keyfile: '/pg/cert/server.key'
+  cafile: '/pg/cert/ca.crt'
+  verify_client: optional
+</#if>
   authentication:
     username: ${q(patroni_username)}
     password: ${q(patroni_password)}
+<#if patroni_ssl_enabled>
+
+# patronictl verifies the REST API with the CA and shows the instance's certificate
+ctl:
+  cacert: '/pg/cert/ca.crt'
+  certfile: '/pg/cert/server.crt'
+  keyfile: '/pg/cert/server.key'
+</#if>
 
 # a watchdog resets a leader whose Patroni hangs, safety_margin seconds before its lease
 # (ttl) runs out, so no two nodes ever act as primary at once

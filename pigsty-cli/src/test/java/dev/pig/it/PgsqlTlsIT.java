@@ -158,4 +158,55 @@ class PgsqlTlsIT {
         Pig plan = Pig.run("plan", "-i", INV, "--detailed-exitcode");
         assertEquals(0, plan.exit(), "the sandbox is back as its inventory says: " + plan.out() + plan.err());
     }
+
+    @Test
+    @Order(6)
+    void patroni_s_rest_api_moves_to_tls_on_a_running_cluster_and_asks_a_certificate_of_unsafe_calls(SandboxExtension.Lab lab)
+            throws Exception {
+        Drill drill = Drill.start(lab, "patronitls", "10.10.10.11", List.of(Drill.Route.service("10.10.10.12"), Drill.Route.vip()));
+        drill.fault();
+        long t0 = System.nanoTime();
+        Pig on = Pig.run("pgsql", "add", "-i", INV, "pg-test", "-e", "patroni_ssl_enabled=true", "-y");
+        System.out.printf("tls: pg-test's REST API moved to https in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        assertEquals(0, on.exit(), on.out() + on.err());
+        drill.awaitWrites(60);
+        // the leader stays, no acknowledged write is lost; the services and the VIP are checked over
+        // the new scheme once their configurations reload, a few seconds after Patroni's
+        Drill.check("patroni-tls", drill.stop("10.10.10.11"), 15, true);
+        assertEquals("f", lab.psql("10.10.10.11", "postgres", "SELECT pg_is_in_recovery()").strip(), "pg-test-1 still leads");
+
+        for (String member : PG_TEST) {
+            assertEquals("200", lab.sh(CLIENT, "curl -s -o /dev/null -w '%{http_code}' --cacert /etc/pki/ca.crt https://" + member
+                    + ":8008/health").strip(), member + " answers over TLS, verified with the CA");
+            Tools.Result plain = lab.run(CLIENT, "sh", "-c", "curl -sf -m 3 -o /dev/null http://" + member + ":8008/health");
+            assertTrue(plain.exit() != 0, member + " still answers plain http");
+        }
+        // an unsafe call with the password but no certificate of the CA is refused
+        assertEquals("403", lab.sh(CLIENT, "curl -s -o /dev/null -w '%{http_code}' --cacert /etc/pki/ca.crt -u postgres:Patroni.API"
+                + " -X POST https://10.10.10.12:8008/reload").strip());
+        // pig's own calls show the instance's certificate
+        Pig reload = Pig.run("pgsql", "reload", "-i", INV, "pg-test", "-e", "patroni_ssl_enabled=true", "-y");
+        assertEquals(0, reload.exit(), reload.out() + reload.err());
+        // VictoriaMetrics scrapes Patroni over https, verifying it with the CA
+        Victoria vm = new Victoria("http://10.10.10.10:8428");
+        long until = System.currentTimeMillis() + 90_000;
+        List<String> seen = List.of();
+        while (System.currentTimeMillis() < until) {
+            seen = vm.targets().stream().filter(t -> t.path("labels").path("job").asText().equals("patroni")
+                            && t.path("labels").path("cls").asText().equals("pg-test"))
+                    .map(t -> t.path("scrapeUrl").asText() + " " + t.path("health").asText()).sorted().toList();
+            if (seen.size() == 3 && seen.stream().allMatch(x -> x.startsWith("https://") && x.endsWith(" up"))) {
+                break;
+            }
+            Thread.sleep(2000);
+        }
+        assertEquals(3, seen.stream().filter(x -> x.startsWith("https://") && x.endsWith(" up")).count(), seen.toString());
+        Pig plan = Pig.run("plan", "-i", INV, "-e", "patroni_ssl_enabled=true", "--detailed-exitcode");
+        assertEquals(0, plan.exit(), "a second plan over TLS is empty: " + plan.out() + plan.err());
+
+        Pig off = Pig.run("pgsql", "add", "-i", INV, "pg-test", "-y");
+        assertEquals(0, off.exit(), off.out() + off.err());
+        Pig back = Pig.run("plan", "-i", INV, "--detailed-exitcode");
+        assertEquals(0, back.exit(), "back on plain http, as the inventory says: " + back.out() + back.err());
+    }
 }

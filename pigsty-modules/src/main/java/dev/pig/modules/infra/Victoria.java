@@ -53,6 +53,8 @@ final class Victoria {
         out.add(new DirectoryTask(VMETRICS_DROPIN.substring(0, VMETRICS_DROPIN.lastIndexOf('/')), "0755", "root", "root", "vmetrics"));
         out.add(infra.ctx().file(VMETRICS_DROPIN, "infra/reload.conf.ftl", Map.of("what", "VictoriaMetrics re-reads -promscrape.config"),
                 "0644", "root", "root", "vmetrics", false));
+        // what https targets are verified with, read (relative to the scrape config) when the config is
+        out.add(new FileTask(infra.data() + "/ca.crt", infra.ctx().ca(v).pem(), "0644", "root", "root", "vmetrics", false));
         out.add(new ValidatedFile(infra.ctx().file(infra.scrapeConfig(), "infra/prometheus.yml.ftl", scrape, "0644", "root", "root",
                 "vmetrics", false), "victoria-metrics -loggerLevel=ERROR -promscrape.config.dryRun -promscrape.config"));
         out.add(new UnitTask(VMETRICS_UNIT, true, true, List.of(VMETRICS_DEFAULTS, VMETRICS_DROPIN), List.of(infra.scrapeConfig()), "vmetrics"));

@@ -159,7 +159,14 @@ final class Monitor {
         if (pgbouncer && v.bool("pgbouncer_exporter_enabled")) {
             out.add(Registration.Target.of("pgbouncer", ins, cls, ins, ip, v.integer("pgbouncer_exporter_port")));
         }
-        out.add(Registration.Target.of("patroni", ins, cls, ins, ip, v.integer("patroni_port")));
+        if (v.bool("patroni_ssl_enabled")) {
+            // scraped over TLS, verified with the CA (the scrape config's ca_file)
+            Map<String, String> labels = new java.util.LinkedHashMap<>(Registration.labelsOf(cls, ins, ip));
+            labels.put("__scheme__", "https");
+            out.add(new Registration.Target("patroni", ins, labels, ip + ":" + v.integer("patroni_port"), ""));
+        } else {
+            out.add(Registration.Target.of("patroni", ins, cls, ins, ip, v.integer("patroni_port")));
+        }
         if (v.bool("pgbackrest_enabled") && v.bool("pgbackrest_exporter_enabled")) {
             out.add(Registration.Target.of("pgbackrest", ins, cls, ins, ip, v.integer("pgbackrest_exporter_port")));
         }

@@ -21,23 +21,49 @@ import dev.pig.modules.HostVars;
  * when the step ends), written from the step's stdin: never on a command line, where every local
  * user could read them. JSON answers are read with python3, which Patroni needs anyway.
  *
+ * <p>With {@code patroni_ssl_enabled} the REST API speaks TLS with the instance's certificate of
+ * the inventory's CA: pig's curl verifies it with the CA and shows the instance's certificate as
+ * its own, which Patroni asks of every unsafe call ({@code verify_client: optional}).
+ *
  * @param loopWait Patroni's loop in seconds: a member notices a new config within one loop
+ * @param tls      whether the REST API speaks TLS ({@code patroni_ssl_enabled})
  */
-record Patroni(int port, String username, Secret password, int loopWait) {
+record Patroni(int port, String username, Secret password, int loopWait, boolean tls) {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The instance's certificate, its key and the CA, where the PGSQL module keeps them ({@code pg_cert}). */
+    static final String CERT = Paths.PG_LINK + "/cert/server.crt";
+    static final String KEY = Paths.PG_LINK + "/cert/server.key";
+    static final String CA = Paths.PG_LINK + "/cert/ca.crt";
 
     static Patroni of(HostVars v) {
-        return new Patroni(v.integer("patroni_port"), v.str("patroni_username"), v.secret("patroni_password"), RtoPlan.of(v).loopWait());
+        return new Patroni(v.integer("patroni_port"), v.str("patroni_username"), v.secret("patroni_password"), RtoPlan.of(v).loopWait(),
+                v.bool("patroni_ssl_enabled"));
     }
 
-    /** {@code http://HOST:PORT/PATH} of a member's REST API; {@code host} may be shell text ({@code $h}). */
+    /** {@code http(s)://HOST:PORT/PATH} of a member's REST API; {@code host} may be shell text ({@code $h}). */
     String url(String host, String path) {
-        return "http://" + host + ":" + port + "/" + path;
+        return (tls ? "https://" : "http://") + host + ":" + port + "/" + path;
+    }
+
+    /** curl as pig calls the REST API: over TLS, verifying the member and showing the instance's own certificate. */
+    String curl() {
+        return tls ? "curl --cacert " + CA + " --cert " + CERT + " --key " + KEY : "curl";
+    }
+
+    /**
+     * A read of a member's {@code path} for the facts, printing the answer: in the scheme the
+     * inventory says, else in the other one, so a cluster whose REST API moves to TLS (or back)
+     * in this run is still seen as it runs now. {@code host} may be shell text ({@code $h}).
+     */
+    String fetch(String host, String path) {
+        Patroni other = new Patroni(port, username, password, loopWait, !tls);
+        return "{ " + curl() + " -sf -m 2 \"" + url(host, path) + "\" 2>/dev/null || " + other.curl() + " -sf -m 2 \""
+                + other.url(host, path) + "\" 2>/dev/null; }";
     }
 
     /** A guard that exits 0 when the member's {@code path} answers 200: {@code leader}, {@code primary}, {@code health}. */
     String answers(String host, String path) {
-        return "curl -sf -m 5 -o /dev/null " + url(host, path);
+        return curl() + " -sf -m 5 -o /dev/null " + url(host, path);
     }
 
     /** How long a step waits for members to take a config change in. */
@@ -56,15 +82,15 @@ record Patroni(int port, String username, Secret password, int loopWait) {
                 + "pig_auth=$(mktemp) || exit 1\n"
                 + "trap 'rm -f \"$pig_auth\"' EXIT\n"
                 + "cat > \"$pig_auth\"\n"
-                + "get() { curl -sf -m 5 \"" + url("$1", "$2") + "\"; }\n"
+                + "get() { " + curl() + " -sf -m 5 \"" + url("$1", "$2") + "\"; }\n"
                 // a POST that fails the step with Patroni's answer unless it is 200
-                + "post() { r=$(curl -sS -m \"$3\" -K \"$pig_auth\" -X POST -H 'Content-Type: application/json' -d \"$4\" -w '\\n%{http_code}' \""
+                + "post() { r=$(" + curl() + " -sS -m \"$3\" -K \"$pig_auth\" -X POST -H 'Content-Type: application/json' -d \"$4\" -w '\\n%{http_code}' \""
                 + url("$1", "$2") + "\") || { echo \"POST /$2 on $1 failed: $r\" >&2; return 1; }; c=$(printf '%s' \"$r\" | tail -n 1);"
                 + " case \"$c\" in 200|202) ;; *) echo \"POST /$2 on $1 answered $c: $(printf '%s' \"$r\" | sed '$d')\" >&2; return 1;; esac; }\n"
                 + "upto() { n=$1; shift; i=0; until \"$@\" >/dev/null 2>&1; do i=$((i+1)); [ $i -ge $n ] && return 1; sleep 1; done; }\n"
                 + "pending() { get \"$1\" patroni | grep -q '\"pending_restart\": true'; }\n"
-                + "leads() { curl -sf -m 5 -o /dev/null \"" + url("$1", "leader") + "\"; }\n"
-                + "primary() { curl -sf -m 5 -o /dev/null \"" + url("$1", "primary") + "\"; }\n"
+                + "leads() { " + curl() + " -sf -m 5 -o /dev/null \"" + url("$1", "leader") + "\"; }\n"
+                + "primary() { " + curl() + " -sf -m 5 -o /dev/null \"" + url("$1", "primary") + "\"; }\n"
                 // the DCS shows the cluster paused ($2 true) or not ($2 false)
                 + "paused() { get \"$1\" cluster | python3 -c 'import json,sys; d=json.load(sys.stdin); "
                 + "sys.exit(0 if bool(d.get(\"pause\")) == (sys.argv[1] == \"true\") else 1)' \"$2\"; }\n"
@@ -89,7 +115,7 @@ record Patroni(int port, String username, Secret password, int loopWait) {
      * password the same run just changed): it is asked again, for 30 s at most.
      */
     String patchConfig(Map<String, Object> body) {
-        return prelude() + "n=0; until curl -fsS -m 30 -K \"$pig_auth\" -X PATCH -H 'Content-Type: application/json' -d "
+        return prelude() + "n=0; until " + curl() + " -fsS -m 30 -K \"$pig_auth\" -X PATCH -H 'Content-Type: application/json' -d "
                 + Shell.quote(json(body)) + " " + url("127.0.0.1", "config") + " >/dev/null; do n=$((n+1)); [ $n -ge 15 ] && exit 1;"
                 + " sleep 2; done\n";
     }
@@ -180,7 +206,7 @@ record Patroni(int port, String username, Secret password, int loopWait) {
 
     /** {@code PATCH /config} on the local Patroni, ending the script when it fails. */
     private String patch(Map<String, Object> body) {
-        return "curl -fsS -m 30 -K \"$pig_auth\" -X PATCH -H 'Content-Type: application/json' -d " + Shell.quote(json(body)) + " "
+        return curl() + " -fsS -m 30 -K \"$pig_auth\" -X PATCH -H 'Content-Type: application/json' -d " + Shell.quote(json(body)) + " "
                 + url("127.0.0.1", "config") + " >/dev/null || exit 1\n";
     }
 

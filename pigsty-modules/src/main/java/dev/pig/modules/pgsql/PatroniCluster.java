@@ -69,8 +69,7 @@ public final class PatroniCluster extends ClusterSection<PatroniCluster.View> {
     /** @param members the IPs of the cluster's instances, asked in turn when the local Patroni does not answer */
     public PatroniCluster(String cluster, Patroni patroni, List<String> members) {
         // a host joining the cluster has no Patroni yet: another member tells who leads
-        super(KIND, cluster, "for h in 127.0.0.1 " + Shell.join(members) + "; do curl -sf -m 2 \"" + patroni.url("$h", "cluster")
-                + "\" 2>/dev/null && exit 0; done; true\n");
+        super(KIND, cluster, "for h in 127.0.0.1 " + Shell.join(members) + "; do " + patroni.fetch("$h", "cluster") + " && exit 0; done; true\n");
     }
 
     /** The section of {@code cluster}, as its members are asked it when planning. */

@@ -32,8 +32,7 @@ public final class PatroniLive extends ClusterSection<PatroniLive.View> {
 
     /** @param members the IPs of the cluster's instances, asked in turn when the local Patroni does not answer */
     public PatroniLive(String cluster, Patroni patroni, List<String> members) {
-        super(KIND, cluster, "for h in 127.0.0.1 " + Shell.join(members) + "; do c=$(curl -sf -m 2 \"" + patroni.url("$h", "config")
-                + "\" 2>/dev/null) && { printf '@@config\\n%s\\n' \"$c\"; break; }; done; true\n");
+        super(KIND, cluster, "for h in 127.0.0.1 " + Shell.join(members) + "; do c=$(" + patroni.fetch("$h", "config") + ") && { printf '@@config\\n%s\\n' \"$c\"; break; }; done; true\n");
     }
 
     public static String nameOf(String cluster) {

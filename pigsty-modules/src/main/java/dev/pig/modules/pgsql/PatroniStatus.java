@@ -58,8 +58,7 @@ public final class PatroniStatus extends ClusterSection<PatroniStatus.View> {
 
     /** @param members the IPs of the cluster's instances */
     public PatroniStatus(String cluster, Patroni patroni, List<String> members) {
-        super(KIND, cluster, "for h in " + Shell.join(members) + "; do printf '" + MEMBER + "%s\\n' \"$h\"; curl -sf -m 2 \""
-                + patroni.url("$h", "patroni") + "\" 2>/dev/null; echo; done; true\n");
+        super(KIND, cluster, "for h in " + Shell.join(members) + "; do printf '" + MEMBER + "%s\\n' \"$h\"; " + patroni.fetch("$h", "patroni") + "; echo; done; true\n");
     }
 
     public static String nameOf(String cluster) {

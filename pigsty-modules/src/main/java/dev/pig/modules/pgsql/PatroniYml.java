@@ -22,6 +22,7 @@ import dev.pig.modules.HostVars;
  * @param pg_hba_rules     {@code pg_default_hba_rules} and {@code pg_hba_rules} of this instance, as pg_hba lines
  * @param pg_listen        {@code pg_listen} with its placeholders filled in
  * @param pg_rto           the {@code pg_rto_plan} row of {@code pg_rto}
+ * @param patroni_ssl_enabled the REST API over TLS with the instance's certificate
  * @param pg_rpo           {@code pg_rpo}: Patroni's {@code maximum_lag_on_failover}
  * @param sync_mode        synchronous replication: {@code pg_rpo: 0} or a {@code crit} profile
  * @param patroni_replica_methods Patroni's {@code create_replica_methods}
@@ -34,7 +35,7 @@ import dev.pig.modules.HostVars;
  */
 public record PatroniYml(String pg_cluster, String pg_instance, String instance_ip, String pg_namespace,
                          int patroni_port, String patroni_log_dir, String patroni_username, String patroni_password,
-                         String patroni_watchdog_mode, String etcd_endpoints, String etcd_username, String pg_etcd_password,
+                         boolean patroni_ssl_enabled, String patroni_watchdog_mode, String etcd_endpoints, String etcd_username, String pg_etcd_password,
                          RtoPlan pg_rto, long pg_rpo, boolean sync_mode,
                          String pg_encoding, String pg_locale, String pg_lc_collate, String pg_lc_ctype, boolean pg_checksum,
                          String pg_listen, int pg_port, String pg_data, String pg_bin_dir, String pg_dbsu, String pgpass_file,
@@ -59,7 +60,7 @@ public record PatroniYml(String pg_cluster, String pg_instance, String instance_
         String namespace = v.str("pg_namespace");
         return new PatroniYml(n.cluster().name(), me.name(), me.ip(), namespace.endsWith("/") ? namespace : namespace + "/",
                 v.integer("patroni_port"), v.str("patroni_log_dir"), v.str("patroni_username"), v.str("patroni_password"),
-                v.str("patroni_watchdog_mode"),
+                v.bool("patroni_ssl_enabled"), v.str("patroni_watchdog_mode"),
                 String.join(",", n.ctx().model().etcd().map(e -> e.members().stream().map(x -> x.ip() + ":" + x.port()).toList())
                         .orElse(List.of())),
                 DcsUser.name(n.cluster()), DcsUser.password(v, n.cluster()).reveal(),
@@ -101,7 +102,7 @@ public record PatroniYml(String pg_cluster, String pg_instance, String instance_
         });
         Map<String, Object> dcs = DcsConfig.desired(pg_rto, pg_rpo, sync_mode, global, Optional.ofNullable(standby_cluster));
         return new PatroniYml(pg_cluster, pg_instance, instance_ip, pg_namespace, patroni_port, patroni_log_dir, patroni_username,
-                patroni_password, patroni_watchdog_mode, etcd_endpoints, etcd_username, pg_etcd_password, pg_rto, pg_rpo, sync_mode,
+                patroni_password, patroni_ssl_enabled, patroni_watchdog_mode, etcd_endpoints, etcd_username, pg_etcd_password, pg_rto, pg_rpo, sync_mode,
                 pg_encoding, pg_locale, pg_lc_collate, pg_lc_ctype, pg_checksum, pg_listen, pg_port, pg_data, pg_bin_dir, pg_dbsu,
                 pgpass_file, pg_replication_username, pg_replication_password, pg_localhost, pg_pwd_enc, pg_libs, pg_log_dir,
                 archive_command, role_change_callback, pg_hba_rules, nofailover, noloadbalance, clonefrom, nosync, replicatefrom,

@@ -208,6 +208,8 @@ final class Services {
         m.put("ip", i.ip());
         m.put("port", destPort(s.dest(), v, i));
         m.put("check_port", v.integer("patroni_port"));
+        // over TLS the check verifies the member's certificate, by its instance name
+        m.put("check_ssl", v.bool("patroni_ssl_enabled"));
         m.put("weight", i.weight());
         m.put("backup", backup);
         return m;

@@ -55,6 +55,7 @@ final class Vip {
         m.put("vip_netmask", Integer.parseInt(vip.substring(vip.indexOf('/') + 1)));
         m.put("router_id", Integer.parseInt(address.substring(address.lastIndexOf('.') + 1)));
         m.put("patroni_port", v.integer("patroni_port"));
+        m.put("patroni_ssl_enabled", v.bool("patroni_ssl_enabled"));
         m.put("instance_ip", me.ip());
         m.put("peers", cluster.instances().stream().map(PgInstance::ip).filter(ip -> !ip.equals(me.ip())).toList());
         String iface = v.str("pg_vip_interface");

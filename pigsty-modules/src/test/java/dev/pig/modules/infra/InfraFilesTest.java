@@ -177,6 +177,7 @@ class InfraFilesTest {
         assertTrue(tool(List.of("amtool", "check-config", am.toString())).contains("2 receivers"));
         Path scrape = dir.resolve("prometheus.yml");
         Files.writeString(scrape, files.get("10.10.10.10/data_infra_prometheus.yml"));
+        Files.writeString(dir.resolve("ca.crt"), files.get("10.10.10.10/data_infra_ca.crt"));
         tool(List.of("victoria-metrics", "-loggerLevel=ERROR", "-promscrape.config.dryRun", "-promscrape.config=" + scrape));
         Path blackbox = dir.resolve("blackbox.yml");
         Files.writeString(blackbox, files.get("10.10.10.10/data_infra_conf_blackbox.yml"));

@@ -398,7 +398,8 @@ class ClusterControlTest {
     void the_status_section_reads_each_members_walsenders_by_address() {
         PatroniStatus section = new PatroniStatus("pg-test", TestPg.PATRONI, PgsqlFixtures.PG_TEST);
         assertTrue(section.script().startsWith("for h in 10.10.10.11 10.10.10.12 10.10.10.13; do printf '@@member %s\\n' \"$h\";"
-                + " curl -sf -m 2 \"http://$h:8008/patroni\""), section.script());
+                + " { curl -sf -m 2 \"http://$h:8008/patroni\" 2>/dev/null || curl --cacert /pg/cert/ca.crt --cert /pg/cert/server.crt"
+                + " --key /pg/cert/server.key -sf -m 2 \"https://$h:8008/patroni\" 2>/dev/null; }"), section.script());
         PatroniStatus.View v = section.parse("@@member 10.10.10.11\n" + dev.pig.modules.Fixtures.read("pgsql/" + LEADER).strip()
                 + "\n@@member 10.10.10.12\n\n");
         PatroniStatus.Status leader = v.of("10.10.10.11");

@@ -54,7 +54,10 @@ class PatroniFactsTest {
     void the_live_section_is_empty_when_nothing_answers() {
         PatroniLive s = new PatroniLive("pg-test", TestPg.PATRONI, List.of("10.10.10.11"));
         assertFalse(s.parse("").answered());
-        assertTrue(s.script().contains("for h in 127.0.0.1 10.10.10.11; do c=$(curl -sf -m 2 \"http://$h:8008/config\""), s.script());
+        assertTrue(s.script().contains("for h in 127.0.0.1 10.10.10.11; do c=$({ curl -sf -m 2 \"http://$h:8008/config\""), s.script());
+        // a REST API moving to TLS in this run is still read, in the other scheme
+        assertTrue(s.script().contains("|| curl --cacert /pg/cert/ca.crt --cert /pg/cert/server.crt --key /pg/cert/server.key -sf -m 2"
+                + " \"https://$h:8008/config\""), s.script());
         assertFalse(TestPg.catalog().parse("").answered());
     }
 

@@ -8,7 +8,7 @@ import dev.pig.modules.PlanningFixture;
 final class TestPg {
     static final Postgres PG = new Postgres("postgres", "/var/lib/pgsql", "/var/run/postgresql", 5432, "/usr/lib/postgresql/15/bin",
             "/pg/data");
-    static final Patroni PATRONI = new Patroni(8008, "postgres", new Secret("Patroni.API"), 5);
+    static final Patroni PATRONI = new Patroni(8008, "postgres", new Secret("Patroni.API"), 5, false);
 
     private TestPg() {
     }
