@@ -44,4 +44,20 @@ class NodeValidationTest {
         assertEquals(ExitCodes.INVALID_INVENTORY, r.code(), r.toString());
         assertTrue(r.err().contains("Error: repo_upstream entry 1 (base) has no baseurl.default"), r.err());
     }
+
+    @Test
+    void a_nodename_that_is_no_host_name_is_refused_with_its_line(@TempDir Path dir) throws Exception {
+        Path inv = dir.resolve("pigsty.yml");
+        Files.writeString(inv, """
+                all:
+                  hosts:
+                    10.10.10.11: { nodename: "db 1; reboot" }
+                  vars:
+                    admin_ip: 10.10.10.10
+                """);
+        PigRunner.Result r = PigRunner.run("inventory", "validate", "-i", inv.toString());
+        assertEquals(ExitCodes.INVALID_INVENTORY, r.code(), r.toString());
+        assertTrue(r.err().contains("Error: the nodename of 10.10.10.11 is not a host name"), r.err());
+        assertTrue(r.err().contains("line 3"), r.err());
+    }
 }

@@ -96,6 +96,12 @@ public final class ModelBuilder {
                         "Use the host's IP as the key, or set 'ansible_host' to its address.");
             }
         }
+        String nodename = cx.str(id, "nodename");
+        if (!nodename.isEmpty() && !nodename.contains("{{") && !Net.isHostname(nodename)) {
+            cx.diags.error("the nodename of " + id + " is not a host name", cx.sourceOf(id, "nodename", src),
+                    "It becomes the node's host name and a name in its certificates: write letters, digits and '-' in"
+                            + " dot-separated parts, like pg-test-1.");
+        }
         List<String> groups = cx.inv.groupsOf(id).stream().map(Group::name).toList();
         Object key = cx.value(id, "ansible_ssh_private_key_file");
         return new Node(id, address, cx.integer(id, "ansible_port"), cx.str(id, "ansible_user"),

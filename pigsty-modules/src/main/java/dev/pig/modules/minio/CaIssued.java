@@ -55,7 +55,8 @@ final class CaIssued implements ServerCertificate {
         Set<String> out = new LinkedHashSet<>();
         out.add("IP:" + n.me().ip());
         for (String dns : List.of(n.nodeName(), n.v().str("minio_domain"), "localhost")) {
-            if (!dns.isBlank()) {
+            // a name that is no host name (a value left to Ansible's templating) cannot be in a certificate
+            if (Net.isIp(dns) || Net.isHostname(dns)) {
                 out.add((Net.isIp(dns) ? "IP:" : "DNS:") + dns);
             }
         }

@@ -65,7 +65,8 @@ final class ServerCert {
         }
         n.cluster().vipAddress().map(a -> a.replaceFirst("/.*", "")).ifPresent(ips::add);
         List<String> out = new ArrayList<>();
-        dns.forEach(d -> out.add("DNS:" + d));
+        // a name that is no host name (a value left to Ansible's templating) cannot be in a certificate
+        dns.stream().filter(Net::isHostname).forEach(d -> out.add("DNS:" + d));
         ips.forEach(i -> out.add("IP:" + i));
         return out;
     }
