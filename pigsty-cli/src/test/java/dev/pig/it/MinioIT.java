@@ -99,11 +99,17 @@ class MinioIT {
         String head = sh(lab, STORE, "head -c 8 " + segment + " | od -An -tx1 | tr -d ' \\n'");
         assertEquals("53616c7465645f5f", head, "'Salted__' starts " + segment);
         assertNotEquals("10d1", head.substring(0, 4), "no PostgreSQL 15 page header");
-        // pgBackRest trusts the store's own certificate, copied by pig; the system's trust store does not know it
-        assertEquals(sh(lab, STORE, "sha256sum < /home/minio/.minio/certs/public.crt"), sh(lab, "10.10.10.12", "sha256sum < /etc/pki/ca.crt"));
+        // the store's certificate is the inventory CA's, which pgBackRest (storage_ca_file) and the system's trust store verify
+        assertEquals("stdin: OK", sh(lab, "10.10.10.12", "printf '%s\\n' '" + sh(lab, STORE, "cat /home/minio/.minio/certs/public.crt")
+                + "' | openssl verify -CAfile /etc/pki/ca.crt").strip());
         assertNotEquals("000", sh(lab, "10.10.10.12", "curl -s -o /dev/null -w '%{http_code}' --cacert /etc/pki/ca.crt https://sss.pigsty:9000/pgsql"),
-                "verified against the copied certificate");
-        assertTrue(lab.run("10.10.10.12", "curl", "-s", "-o", "/dev/null", "https://sss.pigsty:9000/").exit() != 0, "unverified without it");
+                "verified against the CA");
+        assertNotEquals("000", sh(lab, "10.10.10.12", "curl -s -o /dev/null -w '%{http_code}' https://sss.pigsty:9000/pgsql"),
+                "verified by the system's trust store, which holds the CA");
+        sh(lab, "10.10.10.12", "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=other -days 1"
+                + " -keyout /tmp/other-ca.key -out /tmp/other-ca.crt 2>/dev/null");
+        assertTrue(lab.run("10.10.10.12", "curl", "-s", "-o", "/dev/null", "--cacert", "/tmp/other-ca.crt", "https://sss.pigsty:9000/").exit() != 0,
+                "not verified with another CA");
         for (String n : PG_TEST) {
             assertEquals("600 postgres", sh(lab, n, "stat -c '%a %U' /etc/pgbackrest/pgbackrest.conf"), n);
         }

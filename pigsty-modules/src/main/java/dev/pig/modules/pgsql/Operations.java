@@ -145,10 +145,12 @@ public final class Operations {
             String inRecovery = pg.query("postgres", "SELECT pg_is_in_recovery()");
             List<Task> tasks = new ArrayList<>();
 
-            // a PostgreSQL running without Patroni (a recovery stopped half way) is stopped too
+            // a PostgreSQL running without Patroni (a recovery stopped half way) is stopped too; a
+            // postmaster.pid no process holds (left by a power loss, before Patroni started the server
+            // again) is removed, since pgBackRest refuses to restore beside one
             String stop = "systemctl stop patroni.service; if [ -f " + pid + " ]; then " + pg.pgctl("-w", "-t", "120", "stop", "-m", "fast")
-                    + " || true; fi; for i in $(seq 60); do [ -f " + pid + " ] || exit 0; sleep 1; done; "
-                    + "echo 'postgres did not stop in 60 s' >&2; exit 1";
+                    + " >/dev/null 2>&1 || true; fi; for i in $(seq 60); do if ! " + pg.pgctl("status") + " >/dev/null 2>&1; then rm -f "
+                    + pid + "; exit 0; fi; sleep 1; done; echo 'postgres did not stop in 60 s' >&2; exit 1";
             tasks.add(Stage.of(1, "pitr stop replicas", onRole(n, false, "stop patroni on " + me.name(), lead -> stop)));
             tasks.add(Stage.of(2, "pitr stop leader", Leader.only(n, "command stop patroni on the leader", "pg_pitr",
                     b -> b.sections(info.name()), (facts, pctx) -> {
