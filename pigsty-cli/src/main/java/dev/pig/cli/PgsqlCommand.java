@@ -205,7 +205,8 @@ public final class PgsqlCommand implements Runnable {
      * page, which lists the services, is INFRA's: the next deploy writes it.
      */
     @Command(name = "svc", description = "Refresh the cluster's HAProxy services (pg_default_services, pg_services) and the infra"
-            + " nodes' probes of their ports; HAProxy reloads.")
+            + " nodes' probes of their ports; HAProxy reloads. The members' certificates, which name the services, are issued again"
+            + " when those names change (PostgreSQL reloads).")
     static final class Svc extends ClusterDeploy {
         @Override
         Selection selection(ClusterModel m, PgCluster c) {
@@ -213,7 +214,7 @@ public final class PgsqlCommand implements Runnable {
             run.refuseTags();
             Object provider = m.value(c.instances().get(0).ip(), "pg_service_provider");
             String hosts = provider == null || String.valueOf(provider).isBlank() ? c.name() : String.valueOf(provider);
-            return run.selection().withLimit(hosts).withTags(Set.of("pg_service", "pg_register")).withModules(PGSQL);
+            return run.selection().withLimit(hosts).withTags(Set.of("pg_service", "pg_cert", "pg_register")).withModules(PGSQL);
         }
     }
 

@@ -150,6 +150,8 @@ class PgsqlAccessIT {
         Pig svc = Pig.run("pgsql", "svc", "-i", inv.toString(), "pg-test", "-y");
         assertEquals(0, svc.exit(), svc.out() + svc.err());
         assertTrue(svc.out().contains("reload haproxy"), svc.out());
+        // the members' certificates name the new service, so verify-full holds for it at once
+        assertTrue(svc.out().contains("cert/server.crt issued again: its names change (+DNS:pg-test-standby)"), svc.out());
         for (String member : PG_TEST) {
             assertEquals("10.10.10.12", remote(lab, member, 5435, "SELECT inet_server_addr()"), "5435 on " + member);
         }
