@@ -18,7 +18,7 @@ import dev.pig.core.plan.Step;
  * It is issued when missing, and issued again when the CA did not sign it, when its names are
  * not the ones wanted, when its key is gone, or when less than a third of its lifetime is left
  * ({@code ~ certificate ... renew (expires ...)}); otherwise it is not touched. A certificate
- * issued again is followed by {@code reload}: the steps that make its service read it.
+ * issued is followed by {@code reload}: the steps that make its service read it when it runs.
  *
  * <pre>{@code
  * new CertificateTask("/pg/cert/server.crt", "/pg/cert/server.key", request, List.of("DNS:pg-test", "IP:10.10.10.11"), 7300,
@@ -83,13 +83,14 @@ public final class CertificateTask extends BaseTask {
 
     @Override
     public Change plan(HostFacts facts, PlanContext ctx) {
-        Step sign = new Step.Sign(request, names, days, path, mode, owner, owner);
+        List<Step> steps = new ArrayList<>();
+        steps.add(new Step.Sign(request, names, days, path, mode, owner, owner));
+        steps.addAll(reload);
         FileState crt = facts.file(path);
         String by = " by " + caName();
         if (!crt.exists()) {
             ctx.changed(path);
-            return act(Action.CREATE, name() + " issued" + by + " for " + String.join(",", names) + " (" + days + " days)",
-                    List.of(sign), "");
+            return act(Action.CREATE, name() + " issued" + by + " for " + String.join(",", names) + " (" + days + " days)", steps, "");
         }
         String why = reason(facts, crt);
         if (why == null) {
@@ -97,9 +98,6 @@ public final class CertificateTask extends BaseTask {
             return noop(name() + " is issued" + by + " for the same names and expires " + c.expires());
         }
         ctx.changed(path);
-        List<Step> steps = new ArrayList<>();
-        steps.add(sign);
-        steps.addAll(reload);
         return act(Action.UPDATE, name() + " " + why, steps, "");
     }
 

@@ -69,11 +69,11 @@ class CertificateTaskTest {
     }
 
     @Test
-    void a_missing_certificate_is_issued_without_a_reload() {
+    void a_missing_certificate_is_issued_and_a_running_service_reloads() {
         Change.Act a = assertInstanceOf(Change.Act.class, plan(null, false, Clock.systemUTC()));
         assertEquals(Action.CREATE, a.action());
         assertEquals("certificate " + CRT + " issued by CA pigsty-ca for DNS:pg-test,IP:10.10.10.11 (90 days)", a.summary());
-        assertEquals(List.of(new Step.Sign("make-request", NAMES, 90, CRT, "0644", "postgres", "postgres")), a.steps());
+        assertEquals(List.of(new Step.Sign("make-request", NAMES, 90, CRT, "0644", "postgres", "postgres"), RELOAD.get(0)), a.steps());
     }
 
     @Test
