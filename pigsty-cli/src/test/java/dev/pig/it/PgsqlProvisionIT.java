@@ -110,9 +110,11 @@ class PgsqlProvisionIT {
     void the_admin_user_connects_over_tls_with_its_password(SandboxExtension.Lab lab) {
         assertEquals("subject=CN = pg-test-1", sh(lab, "10.10.10.11", "openssl x509 -in /pg/cert/server.crt -noout -subject"));
         assertTrue(sh(lab, "10.10.10.11", "openssl x509 -in /pg/cert/server.crt -noout -ext subjectAltName").contains("IP Address:10.10.10.11"));
-        assertEquals("600 postgres 600 postgres", sh(lab, "10.10.10.11",
+        // the certificate is public, the key only the dbsu's, both in the dbsu's 0700 directory
+        assertEquals("644 postgres 600 postgres", sh(lab, "10.10.10.11",
                 "stat -c '%a %U' /pg/cert/server.crt /pg/cert/server.key | tr '\\n' ' ' | sed 's/ $//'"));
-        Tools.Result tls = remote(lab, "10.10.10.12", "sslmode=require host=10.10.10.11 user=dbuser_dba dbname=postgres", "DBUser.DBA",
+        Tools.Result tls = remote(lab, "10.10.10.12", "sslmode=verify-full sslrootcert=/etc/pki/ca.crt host=10.10.10.11 user=dbuser_dba"
+                + " dbname=postgres", "DBUser.DBA",
                 "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()");
         assertEquals(0, tls.exit(), tls.out() + tls.err());
         assertEquals("t", tls.out().strip());

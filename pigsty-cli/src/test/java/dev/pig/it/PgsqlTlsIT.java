@@ -49,16 +49,18 @@ class PgsqlTlsIT {
     @Test
     @Order(1)
     void every_member_service_and_the_vip_verify_against_the_ca_and_a_wrong_name_does_not(SandboxExtension.Lab lab) {
+        // the services that lead to PostgreSQL itself (the sandbox's primary and replica services go
+        // through PgBouncer, which speaks TLS only with pgbouncer_sslmode: the next tests)
         for (String member : PG_TEST) {
             assertVerified(lab, member, member, 5432);
-            assertVerified(lab, member, member, 5433);
-            assertVerified(lab, member, member, 5434);
-            assertVerified(lab, "pg-test-primary", member, 5433);
-            assertVerified(lab, "pg-test-replica", member, 5434);
+            assertVerified(lab, member, member, 5436);
+            assertVerified(lab, member, member, 5438);
+            assertVerified(lab, "pg-test-default", member, 5436);
+            assertVerified(lab, "pg-test-offline", member, 5438);
         }
         assertVerified(lab, "pg-test-1", "10.10.10.11", 5432);
         assertVerified(lab, "10.10.10.3", "10.10.10.3", 5432);
-        assertVerified(lab, "10.10.10.3", "10.10.10.3", 5433);
+        assertVerified(lab, "10.10.10.3", "10.10.10.3", 5436);
         assertVerified(lab, "pg-test", "10.10.10.3", 5432);
         Tools.Result wrong = verified(lab, "wrong.pigsty", "10.10.10.11", 5432);
         assertTrue(wrong.exit() != 0 && (wrong.out() + wrong.err()).contains("does not match host name"), wrong.out() + wrong.err());
@@ -123,6 +125,11 @@ class PgsqlTlsIT {
         for (String member : PG_TEST) {
             Tools.Result r = connect(lab, "host=pg-test hostaddr=" + member + " port=6432 sslmode=verify-full", "test", "SELECT 1");
             assertEquals(0, r.exit(), member + ": " + r.out() + r.err());
+            // the primary and replica services of the sandbox lead to PgBouncer
+            for (String[] via : new String[][]{{"pg-test-primary", "5433"}, {"pg-test-replica", "5434"}, {member, "5433"}}) {
+                Tools.Result s = connect(lab, "host=" + via[0] + " hostaddr=" + member + " port=" + via[1] + " sslmode=verify-full", "test", "SELECT 1");
+                assertEquals(0, s.exit(), via[0] + " at " + member + ":" + via[1] + ": " + s.out() + s.err());
+            }
             Tools.Result plain = connect(lab, "host=" + member + " port=6432 sslmode=disable", "test", "SELECT 1");
             assertTrue(plain.exit() != 0, member + " takes a client without TLS: " + plain.out());
         }
