@@ -208,7 +208,8 @@ class PgsqlTlsIT {
             Thread.sleep(2000);
         }
         assertEquals(3, seen.stream().filter(x -> x.startsWith("https://") && x.endsWith(" up")).count(), seen.toString());
-        Pig plan = Pig.run("plan", "-i", INV, "-e", "patroni_ssl_enabled=true", "--detailed-exitcode");
+        // -e sets it for pg-meta too, which this run left alone: pg-test's plan
+        Pig plan = Pig.run("plan", "-i", INV, "-e", "patroni_ssl_enabled=true", "-l", "pg-test", "--detailed-exitcode");
         assertEquals(0, plan.exit(), "a second plan over TLS is empty: " + plan.out() + plan.err());
 
         Pig off = Pig.run("pgsql", "add", "-i", INV, "pg-test", "-y");
