@@ -59,6 +59,15 @@ class SandboxIT {
     /** Where the steps with a sandbox of their own keep it. */
     static final Path OWN = Path.of("/var/lib/pig/sandbox-it");
 
+    /** The node's systemd says running; when not, the message names the units that failed and the boot's errors. */
+    static void assertRunning(SandboxExtension.Lab lab, String node) {
+        assertEquals("running", lab.run(node, "systemctl", "is-system-running").out().strip(), () -> node + failed(lab, node));
+    }
+
+    static String failed(SandboxExtension.Lab lab, String node) {
+        return ": failed units: " + lab.run(node, "sh", "-c", "systemctl --failed --no-legend; journalctl -b -p err -n 20 --no-pager").out();
+    }
+
     @Test
     @Order(1)
     void every_node_answers_over_ssh_as_running_and_status_says_so(SandboxExtension.Lab lab) {
@@ -66,7 +75,7 @@ class SandboxIT {
         assertEquals(4, nodes.size());
         for (NodeStatus n : nodes) {
             assertTrue(n.running(), n.host() + " has no nspawn process");
-            assertEquals("running", n.state().orElse("no SSH answer"), n.host().toString());
+            assertEquals("running", n.state().orElse("no SSH answer"), () -> n.host() + failed(lab, n.host().name()));
             assertEquals(n.host().name(), lab.run(n.host().ip(), "hostname").out().strip());
         }
         assertStatus(lab, "\\d+\\s+running\\s+ok\\s+running");
@@ -137,7 +146,7 @@ class SandboxIT {
         }
         Sandbox.UpReport r = lab.up();
         assertEquals(List.of("started pg-test-3 (10.10.10.13)"), r.changes());
-        assertEquals("running", lab.run("pg-test-3", "systemctl", "is-system-running").out().strip());
+        assertRunning(lab, "pg-test-3");
         long containers = ProcessHandle.allProcesses()
                 .filter(p -> p.info().command().filter(c -> c.endsWith("/systemd")).isPresent())
                 .filter(p -> p.parent().flatMap(pp -> pp.info().command()).filter(c -> c.endsWith("/systemd-nspawn")).isEmpty())
@@ -164,7 +173,7 @@ class SandboxIT {
         before.remove("pg-test-2");
         after.remove("pg-test-2");
         assertEquals(before, after, "the other nodes were left as they were");
-        assertEquals("running", lab.run("pg-test-2", "systemctl", "is-system-running").out().strip());
+        assertRunning(lab, "pg-test-2");
     }
 
     @Test
@@ -180,7 +189,7 @@ class SandboxIT {
         for (SandboxHost h : lab.hosts()) {
             assertTrue(r.out().contains("  + attached " + SandboxNetwork.hostVeth(h) + " of " + h.name() + " (" + h.ip()
                     + ") to pig-br0 again"), r.out());
-            assertEquals("running", lab.run(h.name(), "systemctl", "is-system-running").out().strip(), h.name());
+            assertRunning(lab, h.name());
             // and through the bridge to the package proxy: any HTTP answer, even an error, is the proxy's
             assertNotEquals("000", lab.run(h.name(), "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
                     "-x", "http://10.10.10.1:8888", "http://127.0.0.1:1/").out().strip(), h.name());
@@ -206,7 +215,7 @@ class SandboxIT {
         assertTrue(r.out().contains("  + started package proxy on http://10.10.10.1:8888"), r.out());
         for (SandboxHost h : lab.hosts()) {
             assertTrue(r.out().contains("  + started " + h.name() + " (" + h.ip() + ")"), r.out());
-            assertEquals("running", lab.run(h.name(), "systemctl", "is-system-running").out().strip(), h.name());
+            assertRunning(lab, h.name());
         }
         assertStatus(lab, "\\d+\\s+running\\s+ok\\s+running");
     }
