@@ -118,7 +118,7 @@ public final class Executor {
             List<Integer> positions = java.util.stream.IntStream.range(0, now.size()).boxed().toList();
             List<HostFailure> results = Parallel.map(positions, forks, k -> {
                 for (Change c : work.get(k)) {
-                    HostFailure f = runChange(now.get(k).host(), targets.get(now.get(k).host()), c, targets);
+                    HostFailure f = runChange(now.get(k).host(), targets.get(now.get(k).host()), c);
                     if (f != null) {
                         return f;
                     }
@@ -227,7 +227,7 @@ public final class Executor {
     }
 
     /** Runs one change on one host; null when it succeeded or had nothing to do. */
-    private HostFailure runChange(String host, SshTarget target, Change c, Map<String, SshTarget> targets) {
+    private HostFailure runChange(String host, SshTarget target, Change c) {
         if (!(c instanceof Change.Act a)) {
             return null;
         }
