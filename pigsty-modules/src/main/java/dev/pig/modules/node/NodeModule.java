@@ -58,8 +58,9 @@ import dev.pig.modules.Registration;
  * Stages follow Pigsty's tags: {@code node_name}, {@code node_hosts}, {@code node_repo},
  * {@code node_pkg}, {@code node_tune}, {@code node_ulimit}, {@code node_admin},
  * {@code node_timezone}, {@code node_ntp}, {@code node_crontab}, {@code node_data},
- * {@code node_exporter}, {@code haproxy}, and pig's {@code node_ca} (the CA in every node's trust store). What differs between distributions is in
- * {@link NodeOs}, chosen from each host's facts at plan time.
+ * {@code node_exporter}, {@code haproxy}, and pig's {@code node_ca} (the CA in every node's
+ * trust store). What differs between distributions is in {@link NodeOs}, chosen from each
+ * host's facts at plan time.
  */
 public final class NodeModule implements Registered {
     static final String HOSTS = "/etc/hosts";

@@ -195,9 +195,10 @@ final class Backup {
 
     /**
      * What an S3 repository needs on a member: when the endpoint is an object store of the
-     * inventory serving TLS, the CA that issued its certificates at {@code storage_ca_file}
-     * (NODE keeps it at Pigsty's {@code /etc/pki/ca.crt} already); otherwise, that the endpoint takes connections from this member, or
-     * the plan stops here with the reason, before anything is changed.
+     * inventory serving TLS, the CA that issued its certificates at {@code storage_ca_file} (NODE
+     * keeps it at Pigsty's {@code /etc/pki/ca.crt} already); otherwise, that the endpoint takes
+     * connections from this member, or the plan stops here with the reason, before anything is
+     * changed.
      */
     static List<Task> s3(PgNode n, Map<String, String> repo) {
         List<Task> out = new ArrayList<>();
