@@ -256,8 +256,11 @@ class InfraIT {
         Pig r = Pig.run("deploy", "-i", inv.toString(), "-t", "alertmanager", "-y");
         assertEquals(0, r.exit(), r.out() + r.err());
         assertTrue(r.out().contains("reload"), r.out());
-        String now = VM.get("http://" + INFRA + ":9059/api/v2/status").path("config").path("original").asText();
-        assertTrue(now.contains("oncall") && !now.equals(hash), now);
+        // Alertmanager reloads on SIGHUP, after systemctl has returned: its status shows the new route within seconds
+        waitFor("the new route in Alertmanager's status", 20, () -> {
+            String now = VM.get("http://" + INFRA + ":9059/api/v2/status").path("config").path("original").asText();
+            return now.contains("oncall") && !now.equals(hash) ? "" : now;
+        });
         assertEquals(pid, lab.sh(INFRA, "systemctl show -p MainPID prometheus-alertmanager"), "reloaded, not restarted");
         Pig back = Pig.run("deploy", "-i", INV, "-t", "alertmanager", "-y");
         assertEquals(0, back.exit(), back.out() + back.err());
