@@ -22,11 +22,7 @@ public final class ModuleContext {
 
     /** A context whose CA is kept where {@link #caDir()} says. */
     public ModuleContext(ClusterModel model, Templates templates) {
-        this(model, templates, CertificateAuthority.at(caDir()));
-    }
-
-    public ModuleContext(ClusterModel model, Templates templates, CertificateAuthority ca) {
-        this(model, templates, Set.of(), ca);
+        this(model, templates, Set.of(), CertificateAuthority.at(caDir()));
     }
 
     private ModuleContext(ClusterModel model, Templates templates, Set<String> removing, CertificateAuthority ca) {
