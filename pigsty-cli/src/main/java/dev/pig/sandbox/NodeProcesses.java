@@ -2,15 +2,20 @@ package dev.pig.sandbox;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 import dev.pig.core.diag.PigException;
 import dev.pig.sandbox.system.HostFiles;
+import dev.pig.sandbox.system.HostParsers;
 import dev.pig.sandbox.system.Procs;
 import dev.pig.sandbox.system.Tools;
 
@@ -36,8 +41,18 @@ final class NodeProcesses {
 
     /** Boots a node whose disk is mounted and whose namespace is ready, and records its PID. */
     void boot(SandboxHost h) throws IOException {
-        // setsid: the node must not get the terminal's Ctrl-C, nor die with this process
-        Process p = new ProcessBuilder("setsid", "systemd-nspawn",
+        List<Path> cgroups = cgroups(h);
+        removeCgroups(h);
+        for (Path c : cgroups) {
+            Files.createDirectories(c);
+        }
+        // setsid: the node must not get the terminal's Ctrl-C, nor die with this process. sh moves
+        // itself into the node's own cgroups, then becomes nspawn: nspawn without a unit of its
+        // own places the node's systemd below the cgroup it runs in, and nodes that share one
+        // share (and remove) each other's unit cgroups
+        ProcessBuilder pb = new ProcessBuilder("setsid", "sh", "-c", "for d in $PIG_NODE_CGROUPS; do "
+                + "echo $$ > \"$d/cgroup.procs\" || echo \"pig: cannot move into $d: this node shares its cgroups\" >&2; "
+                + "done; exec \"$@\"", "sh", "systemd-nspawn",
                 "--quiet",
                 "--directory=" + layout.merged(h),
                 "--boot",
@@ -58,7 +73,9 @@ final class NodeProcesses {
                 // (Debian 13) refuse to boot under cgroup v1, which nspawn gives a node on a host
                 // that runs v1 or hybrid; this lets them. Ignored by systemd before 256 and on a
                 // cgroup v2 host.
-                "SYSTEMD_CGROUP_ENABLE_LEGACY_FORCE=1")
+                "SYSTEMD_CGROUP_ENABLE_LEGACY_FORCE=1");
+        pb.environment().put("PIG_NODE_CGROUPS", String.join(" ", cgroups.stream().map(Path::toString).toList()));
+        Process p = pb
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(layout.console(h).toFile())
                 .redirectErrorStream(true)
@@ -75,6 +92,55 @@ final class NodeProcesses {
         runningPid(h).ifPresent(pids::add);
         Procs.stop(pids);
         Procs.kill(Procs.containerProcesses(layout.node(h) + "/"));
+        removeCgroups(h);
+    }
+
+    /** The node's own cgroup in each hierarchy its systemd uses: {@code pig/NAME} below the mount. */
+    static List<Path> cgroups(SandboxHost h) {
+        try {
+            return HostParsers.systemdCgroupMounts(Files.readString(Path.of("/proc/mounts"))).stream()
+                    .map(m -> Path.of(m, "pig", h.name())).toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /**
+     * Removes the cgroups a node's systemd left below its own, deepest first, once its processes
+     * are gone. One that still holds a process stays (its rmdir fails) and is removed next time.
+     */
+    static void removeCgroups(SandboxHost h) {
+        for (Path c : cgroups(h)) {
+            removeCgroupTree(c);
+        }
+    }
+
+    /** Removes the cgroups of every node, the {@code pig} parent included, where no process holds them. */
+    static void removeAllCgroups() {
+        try {
+            for (String m : HostParsers.systemdCgroupMounts(Files.readString(Path.of("/proc/mounts")))) {
+                removeCgroupTree(Path.of(m, "pig"));
+            }
+        } catch (IOException e) {
+            // no mounts to read: nothing of ours either
+        }
+    }
+
+    private static void removeCgroupTree(Path c) {
+        if (!Files.isDirectory(c)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(c)) {
+            for (Path d : walk.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList()) {
+                try {
+                    Files.delete(d); // rmdir: a cgroup's own files go with it
+                } catch (IOException e) {
+                    // busy: a process is still in it
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // gone while walking
+        }
     }
 
     /**

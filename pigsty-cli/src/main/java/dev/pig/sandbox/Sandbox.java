@@ -366,6 +366,7 @@ public final class Sandbox {
                 done.add("killed " + orphans.size() + " container process" + (orphans.size() == 1 ? "" : "es")
                         + " left without their systemd-nspawn");
             }
+            NodeProcesses.removeAllCgroups();
             // a killed up may have left debootstrap running, with /proc and /sys mounted in its target
             if (images.stopBuilds()) {
                 done.add("stopped an unfinished base image build");

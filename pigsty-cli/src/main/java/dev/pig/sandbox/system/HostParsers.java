@@ -21,6 +21,26 @@ public final class HostParsers {
         return points;
     }
 
+    /**
+     * The cgroup hierarchies a booting systemd places its units in, from {@code /proc/mounts}:
+     * every cgroup2 mount, and the cgroup v1 mount named {@code systemd} of a v1 or hybrid host.
+     */
+    public static List<String> systemdCgroupMounts(String procMounts) {
+        List<String> points = new ArrayList<>();
+        for (String line : procMounts.split("\n")) {
+            String[] f = line.split(" ");
+            if (f.length < 4) {
+                continue;
+            }
+            boolean v2 = f[2].equals("cgroup2");
+            boolean named = f[2].equals("cgroup") && List.of(f[3].split(",")).contains("name=systemd");
+            if (v2 || named) {
+                points.add(unescapeOctal(f[1]));
+            }
+        }
+        return points;
+    }
+
     private static String unescapeOctal(String s) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < s.length(); i++) {

@@ -21,6 +21,20 @@ class HostParsersTest {
     }
 
     @Test
+    void the_cgroup_hierarchies_systemd_uses_are_the_v2_mounts_and_the_v1_one_named_systemd() {
+        String hybrid = """
+                tmpfs /sys/fs/cgroup tmpfs rw,relatime,mode=755 0 0
+                cgroup /sys/fs/cgroup/memory cgroup rw,relatime,memory 0 0
+                cgroup /sys/fs/cgroup/systemd cgroup rw,relatime,name=systemd 0 0
+                cgroup2 /sys/fs/cgroup/unified cgroup2 rw,relatime 0 0
+                """;
+        assertEquals(List.of("/sys/fs/cgroup/systemd", "/sys/fs/cgroup/unified"), HostParsers.systemdCgroupMounts(hybrid));
+        assertEquals(List.of("/sys/fs/cgroup"), HostParsers.systemdCgroupMounts(
+                "cgroup2 /sys/fs/cgroup cgroup2 rw,nosuid,nodev,noexec,relatime,nsdelegate 0 0\n"));
+        assertEquals(List.of(), HostParsers.systemdCgroupMounts("cgroup /sys/fs/cgroup/cpu cgroup rw,cpu 0 0\n"));
+    }
+
+    @Test
     void a_link_is_up_when_bit_zero_of_its_sysfs_flags_is_set() {
         assertEquals(true, HostParsers.linkUp("0x1003\n")); // UP, BROADCAST, MULTICAST
         assertEquals(false, HostParsers.linkUp("0x1002\n")); // BROADCAST, MULTICAST, down
