@@ -150,10 +150,26 @@ public final class FactParsers {
                 num(kv.get("ActiveEnterTimestampMonotonic")), num(kv.get("MainPID")));
     }
 
+    /**
+     * The {@code files} section: a line per path, then the contents asked for, either all in one
+     * tar archive ({@code @@tar BASE64}, what the facts script sends) or each after its path's line
+     * ({@code @@content BASE64}, as hand-written facts have them).
+     */
     public static Map<String, FileState> files(String s) {
         Map<String, FileState> out = new LinkedHashMap<>();
         FileState last = null;
         for (String line : lines(s)) {
+            if (line.startsWith("@@tar ")) {
+                TarContents.read(Base64.getDecoder().decode(line.substring(6).strip())).forEach((path, content) -> {
+                    FileState f = out.get(path);
+                    if (f != null && f.type() == FileState.Type.FILE) {
+                        out.put(path, new FileState(f.path(), f.type(), f.mode(), f.owner(), f.group(), f.size(), f.sha256(), f.link(),
+                                content));
+                    }
+                });
+                last = null;
+                continue;
+            }
             if (line.startsWith("@@content ")) {
                 if (last != null) {
                     byte[] content = Base64.getDecoder().decode(line.substring(10).strip());

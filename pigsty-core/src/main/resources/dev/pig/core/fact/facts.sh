@@ -97,9 +97,9 @@ if [ -n "$pig_units" ] && command -v systemctl >/dev/null 2>&1; then
       /^$/ { i++; if (i <= n) print "@@unit " u[i]; next } { print }'
 fi
 
-# one line per path: PATH<TAB>TYPE<TAB>MODE<TAB>OWNER<TAB>GROUP<TAB>SIZE<TAB>SHA256<TAB>LINK,
-# followed by "@@content BASE64" for small regular files whose content was asked for.
-# One stat and one sha256sum for all paths; only contents and link targets cost a fork each.
+# one line per path: PATH<TAB>TYPE<TAB>MODE<TAB>OWNER<TAB>GROUP<TAB>SIZE<TAB>SHA256<TAB>LINK, then
+# "@@tar BASE64": one tar archive of the small regular files whose content was asked for.
+# One stat, one sha256sum and one tar for all paths, however many; a link's target costs a fork.
 section files
 pig_paths=$(printf '%s\n' "$PIG_FILES" | grep -v '^$' | cut -c3-)
 pig_stat=""
@@ -108,7 +108,7 @@ if [ -n "$pig_paths" ]; then
   pig_stat=$(printf '%s\n' "$pig_paths" | tr '\n' '\0' | xargs -0 stat -c '%n	%F	%a	%U	%G	%s' -- 2>/dev/null)
   pig_sums=$(printf '%s\n' "$pig_stat" | awk -F'\t' '$2 ~ /^regular/ { printf "%s%c", $1, 0 }' | xargs -0 -r sha256sum -- 2>/dev/null)
 fi
-printf '%s\n' "$PIG_FILES" | awk -F'\t' -v st="$pig_stat" -v sums="$pig_sums" '
+pig_listing=$(printf '%s\n' "$PIG_FILES" | awk -F'\t' -v st="$pig_stat" -v sums="$pig_sums" '
   BEGIN {
     n = split(st, l, "\n"); for (i = 1; i <= n; i++) { split(l[i], f, "\t"); if (f[1] != "") s[f[1]] = l[i] }
     n = split(sums, l, "\n"); for (i = 1; i <= n; i++) { h = substr(l[i], 1, 64); p = substr(l[i], 67); if (p != "") sum[p] = h }
@@ -124,14 +124,19 @@ printf '%s\n' "$PIG_FILES" | awk -F'\t' -v st="$pig_stat" -v sums="$pig_sums" '
       if (want == "c" && f[6] + 0 <= 65536) print "@@want " p
     }
     else { printf "%s\tother\t%s\t0\t\t\n", p, meta }
-  }' | while IFS= read -r pig_line; do
+  }')
+printf '%s\n' "$pig_listing" | while IFS= read -r pig_line; do
   case "$pig_line" in
-    "@@want "*) printf '@@content %s\n' "$(base64 < "${pig_line#@@want }" | tr -d '\n')" ;;
+    "@@want "*|"") ;;
     "@@link "*) pig_l=${pig_line#@@link }; pig_p=${pig_l%%	*}
                 printf '%s\tlink\t%s\t0\t\t%s\n' "$pig_p" "${pig_l#*	}" "$(readlink -- "$pig_p")" ;;
     *) printf '%s\n' "$pig_line" ;;
   esac
 done
+case "$pig_listing" in *"@@want "*)
+  printf '@@tar %s\n' "$(printf '%s\n' "$pig_listing" | sed -n 's/^@@want //p' | tr '\n' '\0' |
+    tar -c -P -b 1 -f - --no-recursion --null -T - 2>/dev/null | base64 -w0)" ;;
+esac
 
 section users
 user_q() { getent passwd "$1"; }

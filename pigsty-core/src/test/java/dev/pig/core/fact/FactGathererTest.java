@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -107,14 +108,21 @@ class FactGathererTest {
         Path conf = dir.resolve("pig.conf");
         Files.writeString(conf, "listen_addresses = '*'\n");
         Files.createSymbolicLink(dir.resolve("current"), conf);
+        // contents come in one tar: a name longer than a tar header holds, an empty file, bytes that are no text
+        Path deep = Files.createDirectories(dir.resolve("d".repeat(60)).resolve("e".repeat(60))).resolve("f".repeat(40) + ".conf");
+        Files.write(deep, new byte[] {0, (byte) 0xff, '\n', 0x7f});
+        Path empty = Files.createFile(dir.resolve("empty"));
         LocalTransport local = new LocalTransport(SshTarget.local("local"));
-        FactRequest r = FactRequest.builder().fileWithContent(conf.toString())
+        FactRequest r = FactRequest.builder().fileWithContent(conf.toString()).fileWithContent(deep.toString())
+                .fileWithContent(empty.toString())
                 .files(dir.toString(), dir.resolve("current").toString(), dir.resolve("nope").toString())
                 .packages("no-such-package-pig").units("no-such.service").users("root").groups("root")
                 .sysctls("kernel.no_such_key").checks("test -d " + dir, "false").sections("pgsql.roles").build();
         HostFacts f = gatherer.gather(local, r, Duration.ofSeconds(30));
         assertEquals(1, local.commandCount());
         assertEquals("listen_addresses = '*'\n", new String(f.file(conf.toString()).content(), StandardCharsets.UTF_8));
+        assertArrayEquals(new byte[] {0, (byte) 0xff, '\n', 0x7f}, f.file(deep.toString()).content());
+        assertArrayEquals(new byte[0], f.file(empty.toString()).content());
         assertEquals(FileState.Type.DIRECTORY, f.file(dir.toString()).type());
         assertEquals(conf.toString(), f.file(dir.resolve("current").toString()).link());
         assertTrue(!f.file(dir.resolve("nope").toString()).exists());
