@@ -54,17 +54,17 @@ final class RedisLive extends ClusterSection<RedisLive.View> {
             b.append("command -v redis-cli >/dev/null 2>&1 || { echo '@nocli'; exit 0; }\n");
             b.append("pig_rec=$(cat ").append(Shell.quote(RedisModule.authRecord(c.name()))).append(" 2>/dev/null || true)\n");
             b.append(FUNCTIONS);
+            String ask = switch (c.mode()) {
+                case SENTINEL -> SENTINEL_ASKS;
+                case CLUSTER -> DATA_ASKS + CLUSTER_ASKS;
+                case STANDALONE -> DATA_ASKS;
+            };
             for (RedisCluster.Instance i : c.instances()) {
                 RedisCli cli = clis.get(i);
                 b.append("pig_h=").append(Shell.quote(cli.host())).append(" pig_o=").append(cli.port())
                         .append(" pig_a=").append(Shell.quote(password.reveal())).append('\n');
                 b.append("printf '@instance %s %s\\n' ").append(Shell.quote(i.ip())).append(' ').append(i.port()).append('\n');
-                b.append("if pig_ping; then ");
-                b.append(switch (c.mode()) {
-                    case SENTINEL -> "pig_sentinel";
-                    case CLUSTER -> "pig_data; pig_cluster";
-                    case STANDALONE -> "pig_data";
-                }).append("; fi\n");
+                b.append("pig_ask ").append(Shell.quote(ask)).append('\n');
                 String conf = RedisModule.conf(i.name());
                 if (c.mode() == RedisCluster.Mode.SENTINEL) {
                     b.append("if [ -f ").append(Shell.quote(conf)).append(" ]; then\n");
@@ -80,62 +80,75 @@ final class RedisLive extends ClusterSection<RedisLive.View> {
                         .append(Shell.quote(m.password().map(Secret::reveal).orElse(""))).append(" pig_rec=\n");
                 b.append("printf '@probe %s %s %s\\n' ").append(Shell.quote(m.name())).append(' ').append(Shell.quote(m.host()))
                         .append(' ').append(m.port()).append('\n');
-                b.append("if pig_ping; then pig_replication; fi\n");
+                b.append("pig_ask ").append(Shell.quote(REPLICATION_ASKS)).append('\n');
             }
             return b.toString();
         }
     }
 
+    /*
+     * What an instance is asked, in one redis-cli call: its commands after PING, each reply after
+     * a marker (ECHO @@pig-NAME; a sentinel, which has no ECHO, names the marker in its error).
+     */
+    static final String REPLICATION_ASKS = "ECHO @@pig-rep\nINFO replication\n";
+    static final String DATA_ASKS = REPLICATION_ASKS
+            + "ECHO @@pig-cfg\nCONFIG GET " + String.join(" ", LIVE_SETTINGS) + "\n"
+            + "ECHO @@pig-acl\nACL GETUSER default\n"
+            + "ECHO @@pig-ma\nCONFIG GET masterauth\n";
+    static final String CLUSTER_ASKS = "ECHO @@pig-ci\nCLUSTER INFO\nECHO @@pig-id\nCLUSTER MYID\nECHO @@pig-cn\nCLUSTER NODES\n";
+    static final String SENTINEL_ASKS = "ECHO @@pig-sm\nSENTINEL MASTERS\nECHO @@pig-acl\nACL GETUSER default\n";
+
     /**
      * The shell functions of the section. {@code pig_h}, {@code pig_o} and {@code pig_a} name the
-     * instance and the password to try; {@code pig_rec} is the recorded one to try next.
+     * instance and the password to try; {@code pig_rec} is the recorded one to try next. One
+     * instance costs one redis-cli and one awk: the replies are read in awk, the secrets compared
+     * there (from its environment), and only {@code current} or {@code other} comes back.
      */
     static final String FUNCTIONS = """
-            pig_cli() {
-              if [ -n "$pig_a" ]; then REDISCLI_AUTH="$pig_a" timeout 5 redis-cli --no-auth-warning --raw -h "$pig_h" -p "$pig_o" "$@"
-              else timeout 5 redis-cli --raw -h "$pig_h" -p "$pig_o" "$@"; fi 2>&1 | tr -d '\\r'
+            pig_run() {
+              if [ -n "$pig_a" ]; then printf 'PING\\n%s' "$1" | REDISCLI_AUTH="$pig_a" timeout 5 redis-cli --no-auth-warning --raw -h "$pig_h" -p "$pig_o"
+              else printf 'PING\\n%s' "$1" | timeout 5 redis-cli --raw -h "$pig_h" -p "$pig_o"; fi 2>&1
             }
-            pig_ping() {
-              pig_want=$pig_a
-              pig_r=$(pig_cli PING | head -n 1)
-              if [ "$pig_r" != PONG ] && [ -n "$pig_rec" ] && [ "$pig_rec" != "$pig_a" ]; then
-                case "$pig_r" in *NOAUTH*|*WRONGPASS*|*AUTH*) pig_a=$pig_rec; pig_r=$(pig_cli PING | head -n 1); [ "$pig_r" != PONG ] || echo 'with recorded';; esac
+            pig_ask() {
+              pig_want=$pig_a pig_with=""
+              pig_out=$(pig_run "$1")
+              case "$pig_out" in PONG*) ;; *)
+                if [ -n "$pig_rec" ] && [ "$pig_rec" != "$pig_a" ]; then
+                  case "$pig_out" in *NOAUTH*|*WRONGPASS*|*AUTH*)
+                    pig_a=$pig_rec; pig_out=$(pig_run "$1"); case "$pig_out" in PONG*) pig_with=1;; esac;;
+                  esac
+                fi;;
+              esac
+              [ -z "$pig_with" ] || echo 'with recorded'
+              # auth and masterauth say whether the instance takes the inventory's password
+              if [ "${pig_sum_of:-}" != "$pig_want" ] || [ -z "${pig_sum:-}" ]; then
+                pig_sum=$(printf '%s' "$pig_want" | sha256sum | cut -d' ' -f1); pig_sum_of=$pig_want
               fi
-              printf 'ping %s\\n' "$pig_r"
-              [ "$pig_r" = PONG ]
-            }
-            pig_replication() {
-              pig_cli INFO replication | sed -n -e 's/^role:/role /p' -e 's/^master_host:/master_host /p' \\
-                -e 's/^master_port:/master_port /p' -e 's/^master_link_status:/master_link_status /p'
-            }
-            pig_auth() {
-              pig_cli ACL GETUSER default | awk -v sum="$(printf '%s' "$pig_want" | sha256sum | cut -d' ' -f1)" '
-                /^(flags|passwords|commands|keys|channels|selectors)$/ { s = $0; next }
-                s == "flags" && $0 == "nopass" { nopass = 1 }
-                s == "passwords" { n++; if ($0 == sum) cur = 1 }
-                END { printf "auth %d %s %s\\n", n, cur ? "current" : "other", nopass ? "nopass" : "pass" }'
-            }
-            pig_data() {
-              pig_replication
-              pig_cli CONFIG GET maxmemory maxmemory-policy save appendonly bind | paste -d ' ' - - | sed 's/^/config /'
-              pig_auth
-              pig_m=$(pig_cli CONFIG GET masterauth | sed -n 2p)
-              if [ -z "$pig_m" ]; then echo 'masterauth none'; elif [ "$pig_m" = "$pig_want" ]; then echo 'masterauth current'
-              else echo 'masterauth other'; fi
-            }
-            pig_cluster() {
-              pig_cli CLUSTER INFO | sed -n -e 's/^cluster_state:/cluster state /p' -e 's/^cluster_slots_assigned:/cluster slots_assigned /p' \\
-                -e 's/^cluster_known_nodes:/cluster known_nodes /p'
-              printf 'cluster myid %s\\n' "$(pig_cli CLUSTER MYID)"
-              pig_cli CLUSTER NODES | awk 'NF >= 8 { printf "node %s %s %s %s", $1, $2, $3, $4; for (i = 9; i <= NF; i++) printf " %s", $i; printf "\\n" }'
-            }
-            pig_sentinel() {
-              pig_cli SENTINEL MASTERS | awk '
-                NR % 2 == 1 { k = $0; next }
-                k == "name" && line != "" { print line; line = "" }
-                k ~ /^(name|ip|port|quorum|down-after-milliseconds|flags|num-other-sentinels|num-slaves)$/ { line = line (line == "" ? "master " : " ") k "=" $0 }
-                END { if (line != "") print line }'
-              pig_auth
+              printf '%s\\n' "$pig_out" | pig_want="$pig_want" pig_sum="$pig_sum" awk '
+                { sub(/\\r$/, "") }
+                NR == 1 { printf "ping %s\\n", $0; if ($0 != "PONG") { down = 1; exit; }; next }
+                /@@pig-[a-z]+/ { match($0, /@@pig-[a-z]+/); seg = substr($0, RSTART + 6, RLENGTH - 6); k = ""; c = 0; err = ($0 !~ /^@@pig-/); next }
+                err { err = 0; if ($0 == "") next }
+                seg == "rep" && /^(role|master_host|master_port|master_link_status):/ { i = index($0, ":"); print substr($0, 1, i - 1) " " substr($0, i + 1) }
+                seg == "cfg" { if (c++ % 2 == 0) k = $0; else print "config " k " " $0 }
+                seg == "acl" { acl = 1 }
+                seg == "acl" && /^(flags|passwords|commands|keys|channels|selectors)$/ { s = $0; next }
+                seg == "acl" && s == "flags" && $0 == "nopass" { nopass = 1 }
+                seg == "acl" && s == "passwords" && $0 != "" { n++; if ($0 == ENVIRON["pig_sum"]) cur = 1 }
+                seg == "ma" { if (c++ == 1) ma = ($0 == "" ? "none" : $0 == ENVIRON["pig_want"] ? "current" : "other") }
+                seg == "ci" && /^cluster_(state|slots_assigned|known_nodes):/ { i = index($0, ":"); print "cluster " substr($0, 9, i - 9) " " substr($0, i + 1) }
+                seg == "id" && $0 != "" { print "cluster myid " $0 }
+                seg == "cn" && NF >= 8 { printf "node %s %s %s %s", $1, $2, $3, $4; for (j = 9; j <= NF; j++) printf " %s", $j; printf "\\n" }
+                seg == "sm" {
+                  if (c++ % 2 == 0) { k = $0; if (k == "name" && line != "") { print line; line = "" } }
+                  else if (k ~ /^(name|ip|port|quorum|down-after-milliseconds|flags|num-other-sentinels|num-slaves)$/) line = line (line == "" ? "master " : " ") k "=" $0
+                }
+                END {
+                  if (down) exit
+                  if (line != "") print line
+                  if (acl) printf "auth %d %s %s\\n", n, cur ? "current" : "other", nopass ? "nopass" : "pass"
+                  if (ma != "") print "masterauth " ma
+                }'
             }
             pig_authpass() {
               if ! grep -q "^sentinel auth-pass $2 " "$1"; then
