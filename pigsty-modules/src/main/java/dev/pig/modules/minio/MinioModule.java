@@ -195,7 +195,7 @@ public final class MinioModule implements PigModule {
         });
     }
 
-    /** S3Proxy's jar, fetched by the node and kept only when its sha256 is the pinned one. */
+    /** S3Proxy's jar, fetched by the node and kept only when its sha256 is the pinned one, under a name of that hash. */
     private static Task fetchS3Proxy(HostVars v) {
         String url = v.str("minio_s3proxy_url");
         String sha = v.str("minio_s3proxy_sha256").toLowerCase(java.util.Locale.ROOT);
@@ -213,8 +213,9 @@ public final class MinioModule implements PigModule {
                 + Shell.quote(part) + "; printf 'the file at %s has sha256 %s, not the pinned %s (minio_s3proxy_sha256): it is not installed\\n' "
                 + Shell.quote(url) + " \"$got\" " + Shell.quote(sha) + " >&2; exit 1; fi; chmod 0644 " + Shell.quote(part) + " && mv -f "
                 + Shell.quote(part) + " " + Shell.quote(jar);
-        return CommandTask.unlessFacts("fetch " + jar, b -> b.files(jar), f -> f.file(jar).exists() && f.file(jar).sha256().equals(sha),
-                jar + " has the pinned sha256 " + sha.substring(0, 12) + "…", cmd, "minio_install");
+        // the jar reaches its name (the pinned hash's first digits) only once its sha256 matched; it
+        // is not hashed again at every plan, which would cost a facts run ~0.2 s of CPU for 55 MB
+        return CommandTask.unless("fetch " + jar, "test -s " + Shell.quote(jar), cmd, "minio_install");
     }
 
     @Override
