@@ -4,6 +4,7 @@ import dev.pig.core.Fixtures;
 import dev.pig.core.ssh.CommandResult;
 import dev.pig.core.ssh.HostException;
 import dev.pig.core.ssh.LocalTransport;
+import dev.pig.core.ssh.Shell;
 import dev.pig.core.ssh.SshTarget;
 import dev.pig.core.ssh.Transport;
 import org.junit.jupiter.api.Test;
@@ -154,6 +155,23 @@ class FactGathererTest {
                 return output;
             }
         };
+    }
+
+    @Test
+    void marked_files_are_the_regular_files_whose_first_line_holds_the_mark(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("a.cfg"), "# managed by pig (x)\nbody\n");
+        Files.writeString(dir.resolve("b.cfg"), "# someone else's\n# managed by pig (x)\n");
+        Files.writeString(dir.resolve("c.cfg"), "");
+        Files.createSymbolicLink(dir.resolve("d.cfg"), dir.resolve("a.cfg"));
+        Files.createDirectories(dir.resolve("e.cfg"));
+        Files.writeString(dir.resolve("f.txt"), "# managed by pig (x)\n");
+        FactSection<String> marked = raw("marked", FactSection.markedFiles(Shell.quote(dir.toString()) + "/*.cfg", "managed by pig (x)"));
+        FactSection<String> none = raw("none", FactSection.markedFiles(Shell.quote(dir.toString()) + "/*.nothing", "managed by pig (x)"));
+        FactGatherer g = new FactGatherer(List.of(marked, none));
+        HostFacts f = g.gather(new LocalTransport(SshTarget.local("local")), FactRequest.builder().sections("marked", "none").build(),
+                Duration.ofSeconds(30));
+        assertEquals(dir.resolve("a.cfg") + "\n", f.extra(marked));
+        assertEquals("", f.extra(none));
     }
 
     @Test

@@ -188,8 +188,7 @@ final class Registry {
 
         @Override
         public String script() {
-            return "for f in " + dev.pig.core.ssh.Shell.quote(targets) + "/*/*.yml " + Infra.HOSTS_DIR + "/*; do"
-                    + " [ -f \"$f\" ] && [ ! -L \"$f\" ] && head -n 1 \"$f\" | grep -qF '" + MARK + "' && printf '%s\\n' \"$f\"; done; true\n";
+            return FactSection.markedFiles(dev.pig.core.ssh.Shell.quote(targets) + "/*/*.yml " + Infra.HOSTS_DIR + "/*", MARK);
         }
 
         @Override

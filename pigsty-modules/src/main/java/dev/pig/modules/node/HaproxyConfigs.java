@@ -32,7 +32,7 @@ public final class HaproxyConfigs implements FactSection<List<String>> {
 
     @Override
     public String script() {
-        return "for f in /etc/haproxy/*.cfg; do [ -f \"$f\" ] && head -n 1 \"$f\" | grep -q '" + MARK + "' && printf '%s\\n' \"$f\"; done; true\n";
+        return FactSection.markedFiles("/etc/haproxy/*.cfg", MARK);
     }
 
     @Override

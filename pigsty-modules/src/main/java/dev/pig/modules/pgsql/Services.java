@@ -276,7 +276,7 @@ final class Services {
 
         @Override
         public String script() {
-            return "for f in " + DIR + "/*.cfg; do [ -f \"$f\" ] && head -n 1 \"$f\" | grep -qF '" + MARK + "' && printf '%s\\n' \"$f\"; done; true\n";
+            return FactSection.markedFiles(DIR + "/*.cfg", MARK);
         }
 
         @Override
