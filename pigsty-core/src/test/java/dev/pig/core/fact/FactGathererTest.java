@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -117,8 +118,8 @@ class FactGathererTest {
         FactRequest r = FactRequest.builder().fileWithContent(conf.toString()).fileWithContent(deep.toString())
                 .fileWithContent(empty.toString())
                 .files(dir.toString(), dir.resolve("current").toString(), dir.resolve("nope").toString())
-                .packages("no-such-package-pig").units("no-such.service").users("root").groups("root")
-                .sysctls("kernel.no_such_key").checks("test -d " + dir, "false").sections("pgsql.roles").build();
+                .packages("no-such-package-pig").units("no-such.service").users("no-such-user-pig", "root").groups("root", "no-such-group-pig")
+                .sysctls("kernel.no_such_key", "kernel.ostype").checks("test -d " + dir, "false").sections("pgsql.roles").build();
         HostFacts f = gatherer.gather(local, r, Duration.ofSeconds(30));
         assertEquals(1, local.commandCount());
         assertEquals("listen_addresses = '*'\n", new String(f.file(conf.toString()).content(), StandardCharsets.UTF_8));
@@ -129,7 +130,11 @@ class FactGathererTest {
         assertTrue(!f.file(dir.resolve("nope").toString()).exists());
         assertTrue(!f.pkg("no-such-package-pig").installed());
         assertTrue(f.user("root").isPresent());
+        assertTrue(f.user("no-such-user-pig").isEmpty());
+        assertTrue(f.group("root").isPresent());
+        assertTrue(f.group("no-such-group-pig").isEmpty());
         assertTrue(f.sysctl("kernel.no_such_key").isEmpty());
+        assertEquals(Optional.of("Linux"), f.sysctl("kernel.ostype"));
         assertEquals(List.of("dbuser_meta"), f.extra(ROLES));
         assertTrue(f.check("test -d " + dir));
         assertTrue(!f.check("false"));
