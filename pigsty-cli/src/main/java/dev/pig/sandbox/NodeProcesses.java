@@ -97,9 +97,13 @@ final class NodeProcesses {
 
     /** The node's own cgroup in each hierarchy its systemd uses: {@code pig/NAME} below the mount. */
     static List<Path> cgroups(SandboxHost h) {
+        return pigCgroups().stream().map(p -> p.resolve(h.name())).toList();
+    }
+
+    /** {@code pig} below each hierarchy a node's systemd uses; none when the mounts cannot be read. */
+    private static List<Path> pigCgroups() {
         try {
-            return HostParsers.systemdCgroupMounts(Files.readString(Path.of("/proc/mounts"))).stream()
-                    .map(m -> Path.of(m, "pig", h.name())).toList();
+            return HostParsers.systemdCgroupMounts(Files.readString(Path.of("/proc/mounts"))).stream().map(m -> Path.of(m, "pig")).toList();
         } catch (IOException e) {
             return List.of();
         }
@@ -117,13 +121,7 @@ final class NodeProcesses {
 
     /** Removes the cgroups of every node, the {@code pig} parent included, where no process holds them. */
     static void removeAllCgroups() {
-        try {
-            for (String m : HostParsers.systemdCgroupMounts(Files.readString(Path.of("/proc/mounts")))) {
-                removeCgroupTree(Path.of(m, "pig"));
-            }
-        } catch (IOException e) {
-            // no mounts to read: nothing of ours either
-        }
+        pigCgroups().forEach(NodeProcesses::removeCgroupTree);
     }
 
     private static void removeCgroupTree(Path c) {
