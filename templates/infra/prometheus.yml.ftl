@@ -7,9 +7,14 @@ global:
 scrape_configs:
   - job_name: pig
     metrics_path: ${yaml(exporter_metrics_path)}
-    # a target registered with __scheme__: https (Patroni with patroni_ssl_enabled) is verified
-    # with the inventory's CA: ca.crt beside this file
+    # a target registered with __scheme__: https (Patroni with patroni_ssl_enabled, etcd with
+    # etcd_tls) is verified with the inventory's CA: ca.crt beside this file; VictoriaMetrics shows
+    # its own certificate of that CA to a target that asks for one (etcd)
     tls_config:
       ca_file: ca.crt
+<#if client_cert??>
+      cert_file: ${yaml(client_cert)}
+      key_file: ${yaml(client_key)}
+</#if>
     file_sd_configs:
       - files: [ ${yaml(targets)} ]

@@ -62,7 +62,16 @@ watchdog:
 
 etcd3:
   hosts: ${q(etcd_endpoints)}
+<#if etcd_tls>
+  # etcd_tls: the instance's own certificate (issued for clients too) is Patroni's; Patroni reads
+  # this block only when it starts
+  protocol: https
+  cacert: '/pg/cert/ca.crt'
+  cert: '/pg/cert/server.crt'
+  key: '/pg/cert/server.key'
+<#else>
   protocol: http
+</#if>
   username: ${q(etcd_username)}
   password: ${q(pg_etcd_password)}
 

@@ -30,7 +30,8 @@ class NodeEtcdIT {
     static final Path ROOT = Path.of(System.getProperty("pig.root", "..")).toAbsolutePath().normalize();
     static final String INV = ROOT.resolve("src-test-fixtures/it/etcd-trio.yml").toString();
     static final List<String> MEMBERS = List.of("10.10.10.10", "10.10.10.11", "10.10.10.12");
-    static final String CTL = "ETCDCTL_API=3 etcdctl --endpoints=127.0.0.1:2379 --user root:Etcd.Root ";
+    static final String TLS = "--cacert=/etc/etcd/pki/ca.crt --cert=/etc/etcd/pki/server.crt --key=/etc/etcd/pki/server.key";
+    static final String CTL = "ETCDCTL_API=3 etcdctl --endpoints=https://127.0.0.1:2379 " + TLS + " --user root:Etcd.Root ";
 
     static String sh(SandboxExtension.Lab lab, String node, String command) {
         return lab.sh(node, command);
@@ -117,8 +118,18 @@ class NodeEtcdIT {
     @Test
     @Order(5)
     void auth_is_enabled_with_the_root_password(SandboxExtension.Lab lab) {
-        Tools.Result anonymous = lab.run("10.10.10.11", "sh", "-c", "ETCDCTL_API=3 etcdctl --endpoints=127.0.0.1:2379 get /pig/it");
+        // a certificate alone (the member's own, whose name is no etcd user) reads nothing without a password
+        Tools.Result anonymous = lab.run("10.10.10.11", "sh", "-c", "ETCDCTL_API=3 etcdctl --endpoints=https://127.0.0.1:2379 " + TLS + " get /pig/it");
         assertFalse(anonymous.exit() == 0 && anonymous.out().contains("hello"), "anonymous read allowed: " + anonymous.out());
+        // etcd_tls: plain http is refused, and so is https without a client certificate, even with root's password
+        for (String refused : List.of("--endpoints=http://10.10.10.11:2379", "--endpoints=https://10.10.10.11:2379 --cacert=/etc/etcd/pki/ca.crt")) {
+            Tools.Result r = lab.run("10.10.10.12", "sh", "-c", "ETCDCTL_API=3 etcdctl " + refused + " --dial-timeout=2s --command-timeout=3s"
+                    + " --user root:Etcd.Root get /pig/it");
+            assertFalse(r.exit() == 0, refused + " answered: " + r.out());
+        }
+        Tools.Result withCert = lab.run("10.10.10.12", "sh", "-c", "ETCDCTL_API=3 etcdctl --endpoints=https://10.10.10.11:2379 " + TLS
+                + " --user root:Etcd.Root get /pig/it");
+        assertTrue(withCert.exit() == 0 && withCert.out().contains("hello"), withCert.out() + withCert.err());
     }
 
     @Test
@@ -278,7 +289,8 @@ class NodeEtcdIT {
         Files.delete(more);
     }
 
-    static final String ALL = "ETCDCTL_API=3 etcdctl --endpoints=10.10.10.10:2379,10.10.10.11:2379,10.10.10.12:2379 --user root:Etcd.Root ";
+    static final String ALL = "ETCDCTL_API=3 etcdctl --endpoints=https://10.10.10.10:2379,https://10.10.10.11:2379,https://10.10.10.12:2379 "
+            + TLS + " --user root:Etcd.Root ";
 
     static void healthyAgain(SandboxExtension.Lab lab, String member) {
         sh(lab, member, "for i in $(seq 60); do " + CTL + "endpoint health >/dev/null 2>&1 && exit 0; sleep 1; done; exit 1");
@@ -297,7 +309,7 @@ class NodeEtcdIT {
             assertEquals(64, rm.exit(), rm.out() + rm.err());
             assertTrue(rm.err().contains("would break etcd's quorum"), rm.err());
             assertTrue(rm.err().contains("1 of the 2 remaining member(s) would answer, and a majority of 2 is 2"), rm.err());
-            assertTrue(rm.err().contains("not answering: etcd-1 (http://10.10.10.10:2379)"), rm.err());
+            assertTrue(rm.err().contains("not answering: etcd-1 (https://10.10.10.10:2379)"), rm.err());
             assertEquals("active", sh(lab, "10.10.10.11", "systemctl is-active etcd"), "the refused removal stopped etcd");
             assertEquals("3", sh(lab, "10.10.10.12", CTL + "member list | wc -l"));
             for (String m : List.of("10.10.10.11", "10.10.10.12")) {
@@ -306,7 +318,7 @@ class NodeEtcdIT {
             sh(lab, "10.10.10.11", CTL + "put /pig/refused still-writable");
 
             Pig facts = Pig.run("facts", "-i", INV);
-            assertTrue(facts.out().contains("etcd.health: 2 of 3 members healthy; unhealthy: http://10.10.10.10:2379"), facts.out());
+            assertTrue(facts.out().contains("etcd.health: 2 of 3 members healthy; unhealthy: https://10.10.10.10:2379"), facts.out());
         } finally {
             sh(lab, "10.10.10.10", "systemctl start etcd.service");
         }
@@ -360,6 +372,57 @@ class NodeEtcdIT {
         assertEquals(0, Pig.run("deploy", "-i", INV, "-y").exit());
         assertEquals(0, Pig.run("plan", "-i", INV, "--detailed-exitcode").exit());
         Files.delete(slow);
+    }
+
+    /**
+     * A cluster deployed over plain http ({@code etcd_tls: false}) is moved to https by the next
+     * deploy: one restart per member, in etcd_seq order, each member's peer URL changed just
+     * before its own; a client writing through any member all along loses no write.
+     */
+    @Test
+    @Order(32)
+    void a_plain_http_cluster_moves_to_https_one_member_at_a_time_and_writes_go_on(SandboxExtension.Lab lab) throws Exception {
+        // a cluster made anew over plain http
+        for (String m : MEMBERS) {
+            sh(lab, m, "systemctl stop etcd && rm -rf /data/etcd /etc/etcd/etcd.conf /etc/etcd/pki");
+        }
+        Pig http = Pig.run("deploy", "-i", INV, "-e", "etcd_tls=false", "-y");
+        assertEquals(0, http.exit(), http.out() + http.err());
+        assertTrue(sh(lab, "10.10.10.11", "cat /etc/etcd/etcd.conf").contains("listen-peer-urls: http://10.10.10.11:2380"));
+        String plainAll = "ETCDCTL_API=3 etcdctl --endpoints=http://10.10.10.10:2379,http://10.10.10.11:2379,http://10.10.10.12:2379"
+                + " --user root:Etcd.Root ";
+        sh(lab, "10.10.10.10", plainAll + "put /pig/before-tls yes");
+        Pig planned = Pig.run("plan", "-i", INV);
+        assertTrue(planned.out().contains("moving it from plain http to https"), planned.out());
+
+        // a client writing every 100 ms through any member, over http or https, whichever answers
+        java.util.concurrent.CompletableFuture<String> writes = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                lab.run("10.10.10.10", "sh", "-c", "for i in $(seq 250); do ok=FAIL; for t in 1 2 3; do { "
+                        + plainAll + "--dial-timeout=1s --command-timeout=2s put /pig/tls $i || "
+                        + ALL + "--dial-timeout=1s --command-timeout=2s put /pig/tls $i; } >/dev/null 2>&1 && { ok=ok; break; }; sleep 0.2; done; "
+                        + "echo $ok; sleep 0.1; done").out());
+        Thread.sleep(1000);
+        Pig tls = Pig.run("deploy", "-i", INV, "-y");
+        String log = writes.get(5, java.util.concurrent.TimeUnit.MINUTES);
+        assertEquals(0, tls.exit(), tls.out() + tls.err());
+        assertFalse(log.contains("FAIL"), "writes failed while etcd moved to https:\n" + log);
+        assertEquals(250, log.lines().filter(l -> l.equals("ok")).count(), log);
+
+        String list = sh(lab, "10.10.10.12", CTL + "member list");
+        for (String m : MEMBERS) {
+            assertTrue(list.contains("https://" + m + ":2380, https://" + m + ":2379"), list);
+        }
+        assertEquals("/pig/before-tls\nyes", sh(lab, "10.10.10.12", ALL + "get /pig/before-tls"));
+        Tools.Result plain = lab.run("10.10.10.12", "sh", "-c", plainAll + "--dial-timeout=2s --command-timeout=3s get /pig/before-tls");
+        assertFalse(plain.exit() == 0, "plain http still answers: " + plain.out());
+        Map<String, String> before = startTimes(lab, MEMBERS);
+        Pig again = Pig.run("plan", "-i", INV, "--detailed-exitcode");
+        assertEquals(0, again.exit(), again.out() + again.err());
+        assertEquals(before, startTimes(lab, MEMBERS));
+        // and pig does not move it back
+        Pig back = Pig.run("plan", "-i", INV, "-e", "etcd_tls=false");
+        assertTrue(back.exit() != 0 && (back.out() + back.err()).contains("pig does not move a running etcd back to plain http"),
+                back.out() + back.err());
     }
 
     @Test

@@ -212,7 +212,8 @@ class PgsqlDrillIT {
         Path inv = etcdOn("10.10.10.10", "10.10.10.11", "10.10.10.12");
         converge(lab, inv.toString());
         for (String m : List.of("10.10.10.10", "10.10.10.11", "10.10.10.12")) {
-            assertTrue(lab.sh(Drill.CLIENT, "curl -sf -m 3 http://" + m + ":2379/health").contains("\"health\":\"true\""), m + "'s etcd");
+            assertTrue(lab.sh(Drill.CLIENT, "curl -sf -m 3 --cacert /etc/etcd/pki/ca.crt --cert /etc/etcd/pki/server.crt --key /etc/etcd/pki/server.key https://" + m
+                    + ":2379/health").contains("\"health\":\"true\""), m + "'s etcd");
         }
         String leader = Drill.leader(lab);
         Drill d = Drill.start(lab, "etcdone", other(leader), routes(leader));

@@ -207,7 +207,8 @@ class PgsqlProvisionIT {
     @Test
     @Order(9)
     void the_whole_cluster_goes_with_its_keys_in_etcd(SandboxExtension.Lab lab) {
-        String keys = "ETCDCTL_API=3 etcdctl --endpoints=10.10.10.10:2379 --user pg-test:pg-test get /pg/pg-test/ --prefix --keys-only";
+        String keys = "ETCDCTL_API=3 etcdctl --endpoints=https://10.10.10.10:2379 --cacert=/pg/cert/ca.crt --cert=/pg/cert/server.crt"
+                + " --key=/pg/cert/server.key --user pg-test:pg-test get /pg/pg-test/ --prefix --keys-only";
         assertTrue(sh(lab, "10.10.10.11", keys).contains("/pg/pg-test/leader"));
         Pig rm = Pig.run("pgsql", "rm", "-i", INV, "pg-test", "--rm-data", "-y");
         assertEquals(0, rm.exit(), rm.out() + rm.err());

@@ -34,9 +34,10 @@ public final class EtcdHealth implements FactSection<EtcdHealth.View> {
             endpoints = java.util.Collections.unmodifiableMap(new TreeMap<>(endpoints));
         }
 
-        /** Whether the member at {@code clientUrl} answered; false when it was not probed. */
+        /** Whether the member at {@code clientUrl} answered, over either scheme; false when it was not probed. */
         public boolean healthy(String clientUrl) {
-            return Boolean.TRUE.equals(endpoints.get(clientUrl));
+            String at = Etcdctl.hostPort(clientUrl);
+            return endpoints.entrySet().stream().anyMatch(e -> e.getValue() && Etcdctl.hostPort(e.getKey()).equals(at));
         }
 
         /** Whether the host could probe anything at all (it has etcdctl). */
@@ -57,24 +58,32 @@ public final class EtcdHealth implements FactSection<EtcdHealth.View> {
      * @param clientUrls     every member's client URL from the inventory, {@code http://IP:PORT}
      * @param localPort      the client port of the etcd on the probing host, for its member list
      * @param rootPassword   tried when an anonymous probe fails (some etcd versions need a user)
+     * @param tls            the probing member's files, when etcd serves https ({@code etcd_tls}); a
+     *                       member still on http is probed over http too, and counts under its inventory URL
      */
-    EtcdHealth(List<String> clientUrls, int localPort, Secret rootPassword) {
-        String probe = "ETCDCTL_API=3 timeout 5 etcdctl --endpoints=\"$1\" --dial-timeout=1s --command-timeout=2s";
+    EtcdHealth(List<String> clientUrls, int localPort, Secret rootPassword, Etcdctl.Tls tls) {
+        String certs = tls == null ? "" : " --cacert=" + Shell.quote(tls.ca()) + " --cert=" + Shell.quote(tls.cert())
+                + " --key=" + Shell.quote(tls.key());
+        String probe = "ETCDCTL_API=3 timeout 5 etcdctl --endpoints=\"$pig_url\"" + certs + " --dial-timeout=1s --command-timeout=2s";
+        String tryBoth = tls == null ? "for pig_url in \"$1\"; do" : "for pig_url in \"$1\" \"http://${1#*://}\"; do";
         this.script = "command -v etcdctl >/dev/null 2>&1 || exit 0\n"
                 + "pig_eps=" + Shell.quote(String.join("\n", clientUrls)) + "\n"
                 // members the cluster lists but the inventory does not (a host left out of it) count too
                 + "if systemctl is-active -q etcd.service; then\n"
-                + "  pig_eps=\"$pig_eps\n$(" + Etcdctl.local(localPort).inlinePrelude(rootPassword) + Etcdctl.FUNCTION
-                + " member list 2>/dev/null | awk -F', *' 'NF >= 6 && $5 ~ /^https?:/ { print $5 }')\"\n"
+                + "  pig_eps=\"$pig_eps\n$(" + Etcdctl.local(localPort, tls).inlinePrelude(rootPassword) + Etcdctl.FUNCTION
+                // under the inventory's scheme, so a member listed with the other one is probed once
+                + " member list 2>/dev/null | awk -F', *' 'NF >= 6 && $5 ~ /^https?:/ { sub(/^https?:/, \"" + Etcdctl.scheme(tls)
+                + ":\", $5); print $5 }')\"\n"
                 + "fi\n"
                 + "pig_probe() {\n"
+                + "  " + tryBoth + "\n"
                 // the script travels on stdin: root's password in the environment of the probe, not its arguments
-                + "  if " + probe + " endpoint health >/dev/null 2>&1 || ETCDCTL_USER=" + Shell.quote("root:" + rootPassword.reveal())
+                + "    if " + probe + " endpoint health >/dev/null 2>&1 || ETCDCTL_USER=" + Shell.quote("root:" + rootPassword.reveal())
                 + " " + probe + " endpoint health >/dev/null 2>&1; then\n"
-                + "    echo \"$1 healthy\"\n"
-                + "  else\n"
-                + "    echo \"$1 unhealthy\"\n"
-                + "  fi\n"
+                + "      echo \"$1 healthy\"; return\n"
+                + "    fi\n"
+                + "  done\n"
+                + "  echo \"$1 unhealthy\"\n"
                 + "}\n"
                 // every member at once: a dead one costs its timeout, not a timeout per member
                 + "{ for pig_ep in $(printf '%s\\n' \"$pig_eps\" | grep . | sort -u); do pig_probe \"$pig_ep\" & done; wait; } | sort\n";

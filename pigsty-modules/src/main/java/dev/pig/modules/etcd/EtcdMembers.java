@@ -22,8 +22,9 @@ public final class EtcdMembers implements FactSection<EtcdMembers.View> {
 
     /** What one host reports: whether its etcd answered, and the members it knows. */
     public record View(boolean answered, List<Member> members) {
+        /** Whether a member has this peer address, whatever the scheme (a cluster moving to https lists both). */
         public boolean has(String peerUrl) {
-            return members.stream().anyMatch(m -> m.peerUrl().equals(peerUrl));
+            return members.stream().anyMatch(m -> Etcdctl.hostPort(m.peerUrl()).equals(Etcdctl.hostPort(peerUrl)));
         }
     }
 

@@ -20,6 +20,7 @@ import dev.pig.core.model.Node;
 import dev.pig.core.model.Secret;
 import dev.pig.core.plan.Change;
 import dev.pig.core.ssh.Shell;
+import dev.pig.core.task.CertificateTask;
 import dev.pig.core.task.CommandTask;
 import dev.pig.core.task.Deferred;
 import dev.pig.core.task.DirectoryTask;
@@ -60,6 +61,8 @@ import dev.pig.modules.Registration;
 public final class EtcdModule implements Registered {
     static final String CONF = "/etc/etcd/etcd.conf";
     static final String UNIT = "/etc/systemd/system/etcd.service";
+    /** The member's CA, certificate and key ({@code etcd_tls}): etcd's own directory, its key made there by etcd. */
+    static final String PKI = "/etc/etcd/pki";
     /** Marks, within a host's plan, that settings etcd reads at every start have changed. */
     static final String RUNTIME_CHANGED = "etcd: runtime settings";
     static final List<String> PACKAGES = List.of("etcd-server", "etcd-client");
@@ -84,12 +87,21 @@ public final class EtcdModule implements Registered {
         return "etcd_register";
     }
 
-    /** A member's metrics on its client port (job {@code etcd}), under its name: {@code etcd-1}. */
+    /**
+     * A member's metrics on its client port (job {@code etcd}), under its name: {@code etcd-1};
+     * over https with {@code etcd_tls}.
+     */
     @Override
     public List<Registration> registrations(ModuleContext ctx, Node node) {
         EtcdCluster cluster = ctx.model().etcd().orElseThrow();
         EtcdCluster.Member me = member(cluster, node);
-        return List.of(Registration.Target.of("etcd", me.name(), cluster.name(), me.name(), me.ip(), me.port()));
+        if (tls(ctx) == null) {
+            return List.of(Registration.Target.of("etcd", me.name(), cluster.name(), me.name(), me.ip(), me.port()));
+        }
+        // over https, where VictoriaMetrics shows its own client certificate (the scrape config's cert_file)
+        Map<String, String> labels = new LinkedHashMap<>(Registration.labelsOf(cluster.name(), me.name(), me.ip()));
+        labels.put("__scheme__", "https");
+        return List.of(new Registration.Target("etcd", me.name(), labels, me.ip() + ":" + me.port(), ""));
     }
 
     @Override
@@ -105,12 +117,13 @@ public final class EtcdModule implements Registered {
 
     private static EtcdMembers members(ModuleContext ctx) {
         EtcdCluster e = ctx.model().etcd().orElseThrow();
-        return new EtcdMembers(Etcdctl.local(e.members().get(0).port()).inlinePrelude(rootPassword(ctx)) + Etcdctl.FUNCTION);
+        return new EtcdMembers(Etcdctl.local(e.members().get(0).port(), tls(ctx)).inlinePrelude(rootPassword(ctx)) + Etcdctl.FUNCTION);
     }
 
     private static EtcdHealth health(ModuleContext ctx) {
         EtcdCluster e = ctx.model().etcd().orElseThrow();
-        return new EtcdHealth(e.members().stream().map(EtcdModule::clientUrl).toList(), e.members().get(0).port(), rootPassword(ctx));
+        return new EtcdHealth(e.members().stream().map(m -> clientUrl(m, tls(ctx))).toList(), e.members().get(0).port(), rootPassword(ctx),
+                tls(ctx));
     }
 
     /** etcd's root password: a global parameter, so any member's value. */
@@ -119,12 +132,36 @@ public final class EtcdModule implements Registered {
         return ctx.vars(ctx.model().node(e.members().get(0).ip()).orElseThrow()).secret("etcd_root_password");
     }
 
-    static String clientUrl(EtcdCluster.Member m) {
-        return "http://" + m.ip() + ":" + m.port();
+    /**
+     * How pig's etcdctl on a member reaches etcd: over https with the member's own certificate
+     * when {@code etcd_tls} (a global parameter, so any member's value), else null (plain http).
+     */
+    static Etcdctl.Tls tls(ModuleContext ctx) {
+        EtcdCluster e = ctx.model().etcd().orElseThrow();
+        return ctx.vars(ctx.model().node(e.members().get(0).ip()).orElseThrow()).bool("etcd_tls") ? Etcdctl.MEMBER : null;
     }
 
-    static String peerUrl(EtcdCluster.Member m) {
-        return "http://" + m.ip() + ":" + m.peerPort();
+    static String clientUrl(EtcdCluster.Member m, Etcdctl.Tls tls) {
+        return Etcdctl.scheme(tls) + "://" + m.ip() + ":" + m.port();
+    }
+
+    static String peerUrl(EtcdCluster.Member m, Etcdctl.Tls tls) {
+        return Etcdctl.scheme(tls) + "://" + m.ip() + ":" + m.peerPort();
+    }
+
+    /**
+     * Whether this run moves the etcd cluster from plain http to https: {@code etcd_tls} is on,
+     * every member is in the run with its config file read, and so is every PostgreSQL instance
+     * ({@link Scheme#blocker}). PGSQL then moves Patroni along, paused around the move.
+     */
+    public static boolean movesToHttps(ModuleContext ctx, PlanContext pctx) {
+        EtcdCluster e = ctx.model().etcd().orElse(null);
+        if (e == null || tls(ctx) == null) {
+            return false;
+        }
+        boolean all = e.members().stream().map(m -> ctx.model().node(m.ip()).map(n -> pctx.fleet().get(Deployment.target(n).host())))
+                .allMatch(f -> f.isPresent() && f.get().request().fileContents().contains(CONF));
+        return all && new Scheme(ctx, true, "").blocker(pctx).isEmpty();
     }
 
     /** The first line of a step's stdin that runs {@link Etcdctl#FUNCTION} as root. */
@@ -136,8 +173,8 @@ public final class EtcdModule implements Registered {
      * Where a member listens for clients: its own address, and 127.0.0.1 for pig's and Patroni's
      * local checks; once when the member's address is 127.0.0.1 (etcd refuses a URL given twice).
      */
-    static List<String> clientUrls(String ip, int port) {
-        return List.copyOf(new java.util.LinkedHashSet<>(List.of("http://" + ip + ":" + port, "http://127.0.0.1:" + port)));
+    static List<String> clientUrls(String ip, int port, String scheme) {
+        return List.copyOf(new java.util.LinkedHashSet<>(List.of(scheme + "://" + ip + ":" + port, scheme + "://127.0.0.1:" + port)));
     }
 
     @Override
@@ -146,15 +183,22 @@ public final class EtcdModule implements Registered {
         EtcdCluster.Member me = member(cluster, node);
         HostVars v = ctx.vars(node);
         String data = v.str("etcd_data");
-        String peerUrl = peerUrl(me);
-        Etcdctl local = Etcdctl.local(me.port());
+        Etcdctl.Tls tls = tls(ctx);
+        String peerUrl = peerUrl(me, tls);
+        Etcdctl local = Etcdctl.local(me.port(), tls);
         EtcdMembers section = members(ctx);
         EtcdHealth health = health(ctx);
+        Scheme scheme = new Scheme(ctx, tls != null, data + "/member");
         List<Staged> out = new ArrayList<>();
 
         out.add(ModuleContext.stage(this, 1, "install", new PackagesTask("etcd", PACKAGES, "etcd_install")));
         out.add(ModuleContext.stage(this, 2, "dirs", new DirectoryTask(data, "0700", "etcd", "etcd", "etcd_dir")));
         out.add(ModuleContext.stage(this, 2, "dirs", new DirectoryTask("/etc/etcd", "0755", "root", "root", "etcd_dir")));
+        if (tls != null) {
+            out.add(ModuleContext.stage(this, 2, "dirs", new DirectoryTask(PKI, "0700", "etcd", "etcd", "etcd_dir")));
+            out.add(ModuleContext.stage(this, 3, "config", new FileTask(tls.ca(), ctx.ca(v).pem(), "0644", "etcd", "etcd", "etcd_config", false)));
+            out.add(ModuleContext.stage(this, 3, "config", certificate(ctx, v, me, tls)));
+        }
 
         Map<String, Object> model = new LinkedHashMap<>();
         // under Pigsty's parameter names; derived values under names of their own
@@ -163,10 +207,10 @@ public final class EtcdModule implements Registered {
         model.put("instance_ip", me.ip());
         model.put("etcd_port", me.port());
         model.put("etcd_peer_port", me.peerPort());
-        model.put("client_urls", clientUrls(me.ip(), me.port()));
         model.put("etcd_data", data);
         model.put("etcd_election_timeout", v.integer("etcd_election_timeout"));
         model.put("etcd_heartbeat_interval", v.integer("etcd_heartbeat_interval"));
+        model.put("pki", PKI);
         List<Map<String, Object>> ms = new ArrayList<>();
         for (EtcdCluster.Member m : cluster.members()) {
             ms.add(Map.of("name", m.name(), "ip", m.ip(), "peer_port", m.peerPort()));
@@ -174,9 +218,13 @@ public final class EtcdModule implements Registered {
         model.put("etcd_members", ms);
         String memberDir = data + "/member";
         out.add(ModuleContext.stage(this, 3, "config", new Deferred("file " + CONF, "etcd_config",
-                b -> b.fileWithContent(CONF).files(memberDir).sections(EtcdMembers.NAME),
+                b -> scheme.require(b.fileWithContent(CONF).files(memberDir).sections(EtcdMembers.NAME)),
                 (facts, pctx) -> {
+                    boolean https = scheme.https(facts, pctx);
                     Map<String, Object> m = new LinkedHashMap<>(model);
+                    m.put("etcd_tls", https);
+                    m.put("scheme", https ? "https" : "http");
+                    m.put("client_urls", clientUrls(me.ip(), me.port(), https ? "https" : "http"));
                     m.put("etcd_init", initialState(facts, pctx, section, v.str("etcd_init"), memberDir, peerUrl));
                     return new EtcdConfig(ctx.file(CONF, "etcd/etcd.conf.ftl", m, "0644", "root", "root", "etcd_config", false));
                 })));
@@ -185,46 +233,78 @@ public final class EtcdModule implements Registered {
         // joining a running cluster: announce the member first, from the member itself
         out.add(ModuleContext.stage(this, 4, "member", new Deferred("command etcd member add " + me.name(), "etcd_member",
                 b -> b.files(memberDir).sections(EtcdMembers.NAME, EtcdHealth.NAME),
-                (facts, pctx) -> join(facts, pctx, section, health, v, me, memberDir, peerUrl))));
+                (facts, pctx) -> join(facts, pctx, section, health, v, me, memberDir, peerUrl, tls))));
 
         // stopped members start together (a new cluster's members wait for each other); running
         // ones restart one at a time, in etcd_seq order, each in a stage of its own
         out.add(ModuleContext.stage(this, 5, "launch", new EtcdService.Launch(me.name())));
-        List<String> others = cluster.members().stream().filter(m -> m != me).map(EtcdModule::clientUrl).toList();
+        List<String> others = cluster.members().stream().filter(m -> m != me).map(m -> m.ip() + ":" + m.port()).toList();
         out.add(ModuleContext.stage(this, 6, String.format("restart %04d", me.seq()),
-                new EtcdService.Restart(me.name(), local, others, v.secret("etcd_root_password"))));
+                new EtcdService.Restart(me.name(), local, others, v.secret("etcd_root_password"), scheme, peerUrl, section)));
 
         out.add(ModuleContext.stage(this, 7, "health", new Deferred("command etcd health " + me.name(), "etcd_launch",
-                b -> b.sections(EtcdHealth.NAME),
+                b -> scheme.require(b.sections(EtcdHealth.NAME).fileWithContent(CONF).files(memberDir)),
                 (facts, pctx) -> {
                     EtcdHealth.View h = facts.extra(health);
-                    String url = clientUrl(me);
+                    String url = clientUrl(me, tls);
+                    // a member kept on http this run is asked over http
+                    Etcdctl now = scheme.https(facts, pctx) ? local : local.plainHttp();
                     if (h.healthy(url)) {
                         return CommandTask.unlessFacts("etcd health " + me.name(), b -> { }, f -> true,
                                 me.name() + " answers at " + url + "; " + health.summary(h), "true", "etcd_launch");
                     }
-                    return CommandTask.always("etcd health " + me.name(), local.stepPrelude()
+                    return CommandTask.always("etcd health " + me.name(), now.stepPrelude()
                             + "for i in $(seq 60); do etcdctl_ endpoint health >/dev/null 2>&1 && exit 0; sleep 1; done; "
                             + "etcdctl_ endpoint health", "etcd_launch").withInput(rootCredentials(v));
                 })));
 
         EtcdCluster.Member firstMember = cluster.members().stream().min(Comparator.comparingInt(EtcdCluster.Member::seq)).orElseThrow();
         if (firstMember == me) {
-            Etcdctl ctl = Etcdctl.local(me.port());
             Secret root = v.secret("etcd_root_password");
-            // auth is on when an anonymous request is refused and root can log in
-            String on = "! " + ctl.plain("user", "list") + " >/dev/null 2>&1 && " + ctl.withUser("root", root, "user", "get", "root")
-                    + " >/dev/null 2>&1";
-            // the new user's password reaches etcdctl on its stdin (--interactive=false): never on its command line
-            String enable = "set -e\nIFS= read -r pig_pw\n"
-                    + ctl.plain("user", "get", "root") + " >/dev/null 2>&1 || printf '%s\\n' \"$pig_pw\" | "
-                    + ctl.plain("user", "add", "root", "--interactive=false") + "\n"
-                    + ctl.plain("user", "grant-role", "root", "root") + "\n"
-                    + ctl.plain("auth", "enable") + "\n";
-            out.add(ModuleContext.stage(this, 8, "auth", CommandTask.unless("etcd auth enable", on, enable, "etcd_auth")
-                    .withInput(root.reveal() + "\n")));
+            // asked the way the member serves now: over https once its file says so
+            String on = tls == null ? authOn(local, root) : "if grep -qs '^client-transport-security:' " + CONF + "; then "
+                    + authOn(local, root) + "; else " + authOn(local.plainHttp(), root) + "; fi";
+            out.add(ModuleContext.stage(this, 8, "auth", new Deferred("command etcd auth enable", "etcd_auth",
+                    b -> scheme.require(b.fileWithContent(CONF).files(memberDir).checks(on)),
+                    (facts, pctx) -> {
+                        Etcdctl ctl = scheme.https(facts, pctx) ? local : local.plainHttp();
+                        // the new user's password reaches etcdctl on its stdin (--interactive=false): never on its command line
+                        String enable = "set -e\nIFS= read -r pig_pw\n"
+                                + ctl.plain("user", "get", "root") + " >/dev/null 2>&1 || printf '%s\\n' \"$pig_pw\" | "
+                                + ctl.plain("user", "add", "root", "--interactive=false") + "\n"
+                                + ctl.plain("user", "grant-role", "root", "root") + "\n"
+                                + ctl.plain("auth", "enable") + "\n";
+                        return CommandTask.unless("etcd auth enable", on, enable, "etcd_auth").withInput(root.reveal() + "\n");
+                    })));
         }
         return out;
+    }
+
+    /** Auth is on when an anonymous request is refused and root can log in. */
+    private static String authOn(Etcdctl ctl, Secret root) {
+        return "! " + ctl.plain("user", "list") + " >/dev/null 2>&1 && " + ctl.withUser("root", root, "user", "get", "root") + " >/dev/null 2>&1";
+    }
+
+    /**
+     * The member's certificate, for its clients and its peers alike (it names the member's
+     * address, its node's name and the loopback address); its key made by etcd in {@link #PKI}.
+     * etcd reads both files again for each new connection, so a certificate issued again needs
+     * no restart.
+     */
+    private static CertificateTask certificate(ModuleContext ctx, HostVars v, EtcdCluster.Member me, Etcdctl.Tls tls) {
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        names.add("IP:" + me.ip());
+        names.add("IP:127.0.0.1");
+        names.add("DNS:localhost");
+        ctx.model().node(me.ip()).map(Node::nodename).filter(dev.pig.core.model.Net::isHostname).ifPresent(h -> names.add("DNS:" + h));
+        String request = CertificateTask.request(argv -> {
+            List<String> words = new ArrayList<>(List.of("setpriv", "--reuid=etcd", "--regid=etcd", "--init-groups", "--"));
+            words.addAll(List.of(argv));
+            return "(cd / && exec " + Shell.join(words) + ")";
+        }, tls.key(), me.name());
+        return new CertificateTask(tls.cert(), tls.key(), request, List.copyOf(names),
+                dev.pig.core.pki.CertificateAuthority.days(v.raw("cert_validity")), ctx.ca(v).certificate(), "0644", "etcd", List.of(),
+                "etcd_config");
     }
 
     private static EtcdCluster.Member member(EtcdCluster cluster, Node node) {
@@ -252,7 +332,7 @@ public final class EtcdModule implements Registered {
                 .filter(n -> {
                     HostFacts f = fleet.get(Deployment.target(n).host());
                     return f != null && f.extra(members(ctx)).answered()
-                            && f.extra(health(ctx)).healthy(clientUrl(member(cluster, n)));
+                            && f.extra(health(ctx)).healthy(clientUrl(member(cluster, n), tls(ctx)));
                 })
                 .findFirst();
     }
@@ -266,7 +346,7 @@ public final class EtcdModule implements Registered {
     public static EtcdQuorum.Removal removalCheck(ModuleContext ctx, HostFacts survivorFacts, List<Node> removed) {
         EtcdCluster cluster = ctx.model().etcd().orElseThrow();
         return EtcdQuorum.removal(survivorFacts.extra(members(ctx)), survivorFacts.extra(health(ctx)),
-                removed.stream().map(n -> peerUrl(member(cluster, n))).toList());
+                removed.stream().map(n -> peerUrl(member(cluster, n), tls(ctx))).toList());
     }
 
     /**
@@ -277,10 +357,10 @@ public final class EtcdModule implements Registered {
     public Staged memberRemove(ModuleContext ctx, Node survivor, List<Node> removed) {
         EtcdCluster cluster = ctx.model().etcd().orElseThrow();
         String names = String.join(", ", removed.stream().map(n -> member(cluster, n).name()).toList());
-        Etcdctl local = Etcdctl.local(member(cluster, survivor).port());
+        Etcdctl local = Etcdctl.local(member(cluster, survivor).port(), tls(ctx));
         String credentials = rootCredentials(ctx.vars(survivor));
         return ModuleContext.stage(this, 1, "member remove", new Deferred("command etcd member remove " + names, "etcd_member",
-                b -> b.sections(EtcdMembers.NAME, EtcdHealth.NAME),
+                b -> b.sections(EtcdMembers.NAME, EtcdHealth.NAME).fileWithContent(CONF),
                 (facts, pctx) -> {
                     if (!facts.extra(members(ctx)).answered()) {
                         throw new PigException(PigException.Kind.FAILED,
@@ -291,7 +371,8 @@ public final class EtcdModule implements Registered {
                         return CommandTask.unlessFacts("etcd member remove " + names, b -> { }, f -> true,
                                 "the cluster does not list " + String.join(", ", r.notListed()), "true", "etcd_member");
                     }
-                    String cmd = local.stepPrelude() + String.join(" && ", r.order().stream()
+                    Etcdctl ctl = Scheme.servesHttps(facts) ? local : local.plainHttp();
+                    String cmd = ctl.stepPrelude() + String.join(" && ", r.order().stream()
                             .map(m -> Etcdctl.FUNCTION + " member remove " + Shell.quote(m.id())).toList());
                     return CommandTask.always("etcd member remove " + names, cmd, "etcd_member").withInput(credentials);
                 }));
@@ -406,10 +487,10 @@ public final class EtcdModule implements Registered {
     }
 
     private Task join(HostFacts facts, PlanContext ctx, EtcdMembers section, EtcdHealth health, HostVars v,
-                      EtcdCluster.Member me, String memberDir, String peerUrl) {
+                      EtcdCluster.Member me, String memberDir, String peerUrl, Etcdctl.Tls tls) {
         String name = "etcd member add " + me.name();
         EtcdHealth.View mine = facts.extra(health);
-        String state = mine.probed() ? " (" + (mine.healthy(clientUrl(me)) ? "answering" : "not answering")
+        String state = mine.probed() ? " (" + (mine.healthy(clientUrl(me, tls)) ? "answering" : "not answering")
                 + "; " + health.summary(mine) + ")" : "";
         if (facts.file(memberDir).exists()) {
             return CommandTask.unlessFacts(name, b -> { }, f -> true,
@@ -434,7 +515,9 @@ public final class EtcdModule implements Registered {
                     + (seen == null ? "none lists a client URL" : health.summary(seen) + ", as " + running.get().host() + " sees it")
                     + "), so " + me.name() + " cannot join it; bring the members back first");
         }
-        return CommandTask.always(name, Etcdctl.of(endpoints).stepPrelude() + Etcdctl.FUNCTION + " member add " + Shell.quote(me.name())
+        // the cluster's own scheme, as its members list their client URLs; its new member's files are made by then (stage 3)
+        boolean https = endpoints.get(0).startsWith("https:");
+        return CommandTask.always(name, Etcdctl.of(endpoints, https ? tls : null).stepPrelude() + Etcdctl.FUNCTION + " member add " + Shell.quote(me.name())
                 + " --peer-urls=" + Shell.quote(peerUrl), "etcd_member").withInput(rootCredentials(v));
     }
 

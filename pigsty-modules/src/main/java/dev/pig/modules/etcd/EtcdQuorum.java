@@ -54,7 +54,7 @@ public final class EtcdQuorum {
         List<EtcdMembers.Member> order = new ArrayList<>();
         List<String> notListed = new ArrayList<>();
         for (String url : gonePeerUrls) {
-            current.stream().filter(m -> m.peerUrl().equals(url)).findFirst().ifPresentOrElse(order::add, () -> notListed.add(url));
+            current.stream().filter(m -> Etcdctl.hostPort(m.peerUrl()).equals(Etcdctl.hostPort(url))).findFirst().ifPresentOrElse(order::add, () -> notListed.add(url));
         }
         order.sort(Comparator.comparing(m -> healthy(m, health)));
         int listed = current.size();

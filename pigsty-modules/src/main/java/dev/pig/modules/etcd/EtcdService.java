@@ -3,6 +3,7 @@ package dev.pig.modules.etcd;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.pig.core.diag.PigException;
 import dev.pig.core.fact.FactRequest;
 import dev.pig.core.fact.HostFacts;
 import dev.pig.core.fact.UnitState;
@@ -94,18 +95,27 @@ final class EtcdService {
         private final Secret rootPassword;
         private final List<String> others;
         private final int size;
+        private final Scheme scheme;
+        private final String peerUrl;
+        private final EtcdMembers members;
 
         /**
-         * @param local        etcdctl against this member
-         * @param others       the client URLs of the other members
+         * @param local        etcdctl against this member, as it serves once the run is done
+         * @param others       the other members' client addresses, {@code host:port}
          * @param rootPassword for probes that need a user
+         * @param scheme       whether this run moves the member from http to https
+         * @param peerUrl      the member's peer URL once the run is done
+         * @param members      the member list, for the member's id when its peer URL changes
          */
-        Restart(String member, Etcdctl local, List<String> others, Secret rootPassword) {
+        Restart(String member, Etcdctl local, List<String> others, Secret rootPassword, Scheme scheme, String peerUrl, EtcdMembers members) {
             this.member = member;
             this.local = local;
             this.others = List.copyOf(others);
             this.rootPassword = rootPassword;
             this.size = others.size() + 1;
+            this.scheme = scheme;
+            this.peerUrl = peerUrl;
+            this.members = members;
         }
 
         @Override
@@ -120,7 +130,7 @@ final class EtcdService {
 
         @Override
         public void require(FactRequest.Builder facts) {
-            facts.units(UNIT);
+            scheme.require(facts.units(UNIT).sections(EtcdMembers.NAME));
         }
 
         /**
@@ -140,8 +150,10 @@ final class EtcdService {
                 return new Change.NoOp(name(), tag(), member + " is not running: it starts with the new settings in the launch stage");
             }
             if (cause == null) {
-                return new Change.NoOp(name(), tag(), member + " runs; neither its unit file nor the settings etcd reads at start changed");
+                return new Change.NoOp(name(), tag(), member + " runs; neither its unit file nor the settings etcd reads at start changed"
+                        + scheme.waiting(facts, ctx).map(w -> "; " + w).orElse(""));
             }
+            boolean moving = scheme.moving(facts, ctx);
             List<Step> steps = new ArrayList<>();
             if (ctx.firstChanged(List.of(EtcdModule.UNIT)) != null) {
                 steps.add(Step.Exec.of("systemctl daemon-reload", ctx.masker()));
@@ -150,20 +162,38 @@ final class EtcdService {
             if (needed() > 0) {
                 steps.add(Step.Exec.withInput(quorumCheck(), credentials, ctx.masker()));
             }
+            String how = "";
+            if (moving) {
+                // its peers reach it at its https URL from now on: announced just before it listens there
+                EtcdMembers.Member listed = facts.extra(members).members().stream().filter(m -> m.name().equals(member)).findFirst()
+                        .orElseThrow(() -> new PigException(PigException.Kind.FAILED, facts.host() + ": etcd does not list " + member
+                                + " by name, so its peer URL cannot be moved to https; check 'etcdctl member list' on it"));
+                if (!listed.peerUrl().equals(peerUrl)) {
+                    steps.add(Step.Exec.withInput(local.plainHttp().stepPrelude() + Etcdctl.FUNCTION + " member update " + Shell.quote(listed.id())
+                            + " --peer-urls=" + Shell.quote(peerUrl), credentials, ctx.masker()));
+                }
+                how = ", moving it from plain http to https (its peer URL to " + peerUrl + ")";
+            }
+            Etcdctl after = scheme.https(facts, ctx) ? local : local.plainHttp();
             steps.add(Step.Exec.of("systemctl restart " + UNIT, ctx.masker()));
-            steps.add(Step.Exec.withInput(local.stepPrelude() + "for i in $(seq 60); do etcdctl_ endpoint health >/dev/null 2>&1 && exit 0;"
+            steps.add(Step.Exec.withInput(after.stepPrelude() + "for i in $(seq 60); do etcdctl_ endpoint health >/dev/null 2>&1 && exit 0;"
                     + " sleep 1; done; etcdctl_ endpoint health", credentials, ctx.masker()));
             return new Change.Act(name(), tag(), Action.UPDATE, "restart " + UNIT + " on " + member
-                    + " (" + cause + " changed), once " + needed() + " of the other " + others.size()
+                    + " (" + cause + " changed)" + how + ", once " + needed() + " of the other " + others.size()
                     + " members answer, then wait until it is healthy", steps, "");
         }
 
         private String quorumCheck() {
-            String probe = "ETCDCTL_API=3 timeout 5 etcdctl --endpoints=\"$ep\" --dial-timeout=1s --command-timeout=2s";
+            Etcdctl.Tls tls = local.tls();
+            String certs = tls == null ? "" : " --cacert=" + Shell.quote(tls.ca()) + " --cert=" + Shell.quote(tls.cert())
+                    + " --key=" + Shell.quote(tls.key());
+            String probe = "ETCDCTL_API=3 timeout 5 etcdctl --endpoints=\"$url\"" + certs + " --dial-timeout=1s --command-timeout=2s";
+            // each member over https and, while a cluster moves to it, over http too
+            String urls = tls == null ? "http://$ep" : "https://$ep http://$ep";
             // root's credentials arrive on stdin and reach etcdctl in its environment
-            return "IFS= read -r pig_etcd_user || exit 1; ok=0; for ep in " + Shell.join(others) + "; do "
+            return "IFS= read -r pig_etcd_user || exit 1; ok=0; for ep in " + Shell.join(others) + "; do for url in " + urls + "; do "
                     + "{ " + probe + " endpoint health || ETCDCTL_USER=\"$pig_etcd_user\" " + probe
-                    + " endpoint health; } >/dev/null 2>&1 && ok=$((ok+1)); done; "
+                    + " endpoint health; } >/dev/null 2>&1 && { ok=$((ok+1)); break; }; done; done; "
                     + "[ $ok -ge " + needed() + " ] || { echo \"only $ok of the other " + others.size() + " members answer, "
                     + needed() + " must while " + member + " restarts: not restarting it; bring the others back first\" >&2; exit 1; }";
         }

@@ -17,32 +17,67 @@ import dev.pig.core.ssh.Shell;
  * ({@link #stepPrelude}, fed with {@link #credentials}).
  *
  * <pre>{@code
- * Etcdctl ctl = Etcdctl.local(2379);
+ * Etcdctl ctl = Etcdctl.local(2379, Etcdctl.MEMBER);
  * Step.Exec s = Step.Exec.withInput(ctl.stepPrelude() + "etcdctl_ member list", Etcdctl.credentials("root", pw), masker);
  * }</pre>
  *
- * @param endpoints comma-separated {@code host:port} or URLs
+ * <p>With {@link Tls} it speaks https and presents a client certificate ({@code etcd_tls}).
  */
-public record Etcdctl(String endpoints) {
+public record Etcdctl(String endpoints, Tls tls) {
     /** The function steps and scripts call: anonymous first (auth not enabled yet), then as root. */
     public static final String FUNCTION = "etcdctl_";
 
-    public static Etcdctl local(int port) {
-        return new Etcdctl("127.0.0.1:" + port);
+    /**
+     * The files etcdctl proves itself with over https ({@code etcd_tls}): the CA that signed the
+     * servers' certificates, and a certificate of the same CA with its key as the client's.
+     */
+    public record Tls(String ca, String cert, String key) {
+    }
+
+    /** An etcd member's own files, which root on the member uses as its client certificate too. */
+    public static final Tls MEMBER = new Tls(EtcdModule.PKI + "/ca.crt", EtcdModule.PKI + "/server.crt", EtcdModule.PKI + "/server.key");
+
+    /** @param endpoints comma-separated {@code host:port}, or URLs whose scheme {@code tls} decides */
+    public Etcdctl {
+        endpoints = String.join(",", java.util.Arrays.stream(endpoints.split(",")).map(Etcdctl::hostPort).toList());
+    }
+
+    /** This host's member, on its loopback address; {@code tls} null for plain http. */
+    public static Etcdctl local(int port, Tls tls) {
+        return new Etcdctl("127.0.0.1:" + port, tls);
     }
 
     /** Every member of {@code cluster}, by address and client port. */
-    public static Etcdctl of(EtcdCluster cluster) {
-        return new Etcdctl(String.join(",", cluster.members().stream().map(m -> m.ip() + ":" + m.port()).toList()));
+    public static Etcdctl of(EtcdCluster cluster, Tls tls) {
+        return new Etcdctl(String.join(",", cluster.members().stream().map(m -> m.ip() + ":" + m.port()).toList()), tls);
     }
 
-    public static Etcdctl of(List<String> endpoints) {
-        return new Etcdctl(String.join(",", endpoints));
+    public static Etcdctl of(List<String> endpoints, Tls tls) {
+        return new Etcdctl(String.join(",", endpoints), tls);
+    }
+
+    /** The same endpoints over plain http: for a member not moved to https yet. */
+    public Etcdctl plainHttp() {
+        return new Etcdctl(endpoints, null);
+    }
+
+    /** {@code host:port} of a URL or of {@code host:port} itself. */
+    public static String hostPort(String urlOrHostPort) {
+        int i = urlOrHostPort.indexOf("://");
+        return i < 0 ? urlOrHostPort.strip() : urlOrHostPort.substring(i + 3).strip();
+    }
+
+    /** The URL scheme etcd is reached with: {@code https} with {@code tls}, else {@code http}. */
+    public static String scheme(Tls tls) {
+        return tls == null ? "http" : "https";
     }
 
     /** The command without credentials. */
     public String plain(String... args) {
-        return "ETCDCTL_API=3 etcdctl --endpoints=" + Shell.quote(endpoints) + " --command-timeout=5s"
+        String eps = String.join(",", java.util.Arrays.stream(endpoints.split(",")).map(e -> scheme(tls) + "://" + e).toList());
+        String certs = tls == null ? "" : " --cacert=" + Shell.quote(tls.ca()) + " --cert=" + Shell.quote(tls.cert())
+                + " --key=" + Shell.quote(tls.key());
+        return "ETCDCTL_API=3 etcdctl --endpoints=" + Shell.quote(eps) + certs + " --command-timeout=5s"
                 + (args.length == 0 ? "" : " " + Shell.join(List.of(args)));
     }
 
@@ -54,10 +89,18 @@ public record Etcdctl(String endpoints) {
         return "ETCDCTL_USER=" + Shell.quote(user + ":" + password.reveal()) + " " + plain(args);
     }
 
-    /** Defines {@link #FUNCTION} with root's password in the text: for facts sections and checks. */
+    /**
+     * Defines {@link #FUNCTION} with root's password in the text: for facts sections and checks.
+     * Over https it falls back to plain http, so a plan still reads a member not moved to https yet.
+     */
     public String inlinePrelude(Secret rootPassword) {
-        return FUNCTION + "() { env -u ETCDCTL_USER " + plain() + " \"$@\" 2>/dev/null || ETCDCTL_USER="
-                + Shell.quote("root:" + rootPassword.reveal()) + " " + plain() + " \"$@\"; }; ";
+        String root = Shell.quote("root:" + rootPassword.reveal());
+        String body = tls == null ? attempts(this, root, "") : attempts(this, root, " 2>/dev/null") + " || " + attempts(plainHttp(), root, "");
+        return FUNCTION + "() { " + body + "; }; ";
+    }
+
+    private static String attempts(Etcdctl ctl, String user, String lastErrors) {
+        return "env -u ETCDCTL_USER " + ctl.plain() + " \"$@\" 2>/dev/null || ETCDCTL_USER=" + user + " " + ctl.plain() + " \"$@\"" + lastErrors;
     }
 
     /**

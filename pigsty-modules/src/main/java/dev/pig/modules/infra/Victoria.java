@@ -6,6 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.pig.core.pki.CertificateAuthority;
+import dev.pig.core.ssh.Shell;
+import dev.pig.core.task.CertificateTask;
 import dev.pig.core.task.DirectoryTask;
 import dev.pig.core.task.FileTask;
 import dev.pig.core.task.Task;
@@ -23,6 +26,8 @@ import dev.pig.modules.HostVars;
  */
 final class Victoria {
     static final String VMETRICS_UNIT = "victoria-metrics.service";
+    /** The user Debian's package runs VictoriaMetrics as. */
+    static final String VMETRICS_USER = "_victoria-metrics";
     static final String VMETRICS_DEFAULTS = "/etc/default/victoria-metrics";
     /** Debian's unit has no reload; VictoriaMetrics re-reads its scrape config on SIGHUP. */
     static final String VMETRICS_DROPIN = "/etc/systemd/system/victoria-metrics.service.d/pig.conf";
@@ -55,9 +60,32 @@ final class Victoria {
                 "0644", "root", "root", "vmetrics", false));
         // what https targets are verified with, read (relative to the scrape config) when the config is
         out.add(new FileTask(infra.data() + "/ca.crt", infra.ctx().ca(v).pem(), "0644", "root", "root", "vmetrics", false));
+        // and the certificate VictoriaMetrics shows where a target asks for one (etcd with etcd_tls), its key made by its own user
+        if (infra.ctx().model().etcd().isPresent() && v.bool("etcd_tls")) {
+            out.addAll(clientCertificate(infra, scrape));
+        }
         out.add(new ValidatedFile(infra.ctx().file(infra.scrapeConfig(), "infra/prometheus.yml.ftl", scrape, "0644", "root", "root",
                 "vmetrics", false), "victoria-metrics -loggerLevel=ERROR -promscrape.config.dryRun -promscrape.config"));
         out.add(new UnitTask(VMETRICS_UNIT, true, true, List.of(VMETRICS_DEFAULTS, VMETRICS_DROPIN), List.of(infra.scrapeConfig()), "vmetrics"));
+        return out;
+    }
+
+    /** VictoriaMetrics' own certificate of the CA, for targets that ask for one: etcd with etcd_tls. */
+    private static List<Task> clientCertificate(Infra infra, Map<String, Object> scrape) {
+        HostVars v = infra.v();
+        List<Task> out = new ArrayList<>();
+        String pki = infra.data() + "/vmetrics-pki";
+        out.add(new DirectoryTask(pki, "0700", VMETRICS_USER, VMETRICS_USER, "vmetrics"));
+        String request = CertificateTask.request(argv -> {
+            List<String> words = new ArrayList<>(List.of("setpriv", "--reuid=" + VMETRICS_USER, "--regid=" + VMETRICS_USER, "--init-groups", "--"));
+            words.addAll(List.of(argv));
+            return "(cd / && exec " + Shell.join(words) + ")";
+        }, pki + "/client.key", "victoria-metrics-" + infra.name());
+        // VictoriaMetrics reads both files again for each new connection: nothing to reload
+        out.add(new CertificateTask(pki + "/client.crt", pki + "/client.key", request, List.of("DNS:victoria-metrics-" + infra.name()),
+                CertificateAuthority.days(v.raw("cert_validity")), infra.ctx().ca(v).certificate(), "0644", VMETRICS_USER, List.of(), "vmetrics"));
+        scrape.put("client_cert", pki + "/client.crt");
+        scrape.put("client_key", pki + "/client.key");
         return out;
     }
 

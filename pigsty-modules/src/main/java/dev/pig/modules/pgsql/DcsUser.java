@@ -26,6 +26,16 @@ final class DcsUser {
         return new Secret(pw.isBlank() ? cluster.name() : pw);
     }
 
+    /**
+     * What etcdctl on an instance's host proves itself with when etcd serves https
+     * ({@code etcd_tls}): the instance's own certificate, which the CA issues for clients too;
+     * null for plain http.
+     */
+    static Etcdctl.Tls tls(HostVars v) {
+        String dir = Paths.PG_LINK + "/cert";
+        return v.bool("etcd_tls") ? new Etcdctl.Tls(dir + "/ca.crt", dir + "/server.crt", dir + "/server.key") : null;
+    }
+
     /** Where the cluster's keys live: {@code /pg/pg-test/}. */
     static String prefix(HostVars v, PgCluster cluster) {
         return v.str("pg_namespace") + "/" + cluster.name() + "/";
@@ -39,7 +49,7 @@ final class DcsUser {
     static Task task(EtcdCluster etcd, PgCluster cluster, HostVars v) {
         String user = name(cluster);
         String prefix = prefix(v, cluster);
-        Etcdctl ctl = Etcdctl.of(etcd);
+        Etcdctl ctl = Etcdctl.of(etcd, tls(v));
         String check = ctl.withUser(user, password(v, cluster), "get", prefix, "--prefix", "--keys-only", "--limit=1")
                 + " >/dev/null 2>&1";
         String root = "ETCDCTL_USER=\"$pig_root\" ";

@@ -23,6 +23,7 @@ import dev.pig.modules.HostVars;
  * @param pg_listen        {@code pg_listen} with its placeholders filled in
  * @param pg_rto           the {@code pg_rto_plan} row of {@code pg_rto}
  * @param patroni_ssl_enabled the REST API over TLS with the instance's certificate
+ * @param etcd_tls         etcd over https, Patroni presenting the instance's certificate
  * @param pg_rpo           {@code pg_rpo}: Patroni's {@code maximum_lag_on_failover}
  * @param sync_mode        synchronous replication: {@code pg_rpo: 0} or a {@code crit} profile
  * @param patroni_replica_methods Patroni's {@code create_replica_methods}
@@ -35,7 +36,7 @@ import dev.pig.modules.HostVars;
  */
 public record PatroniYml(String pg_cluster, String pg_instance, String instance_ip, String pg_namespace,
                          int patroni_port, String patroni_log_dir, String patroni_username, String patroni_password,
-                         boolean patroni_ssl_enabled, String patroni_watchdog_mode, String etcd_endpoints, String etcd_username, String pg_etcd_password,
+                         boolean patroni_ssl_enabled, String patroni_watchdog_mode, String etcd_endpoints, boolean etcd_tls, String etcd_username, String pg_etcd_password,
                          RtoPlan pg_rto, long pg_rpo, boolean sync_mode,
                          String pg_encoding, String pg_locale, String pg_lc_collate, String pg_lc_ctype, boolean pg_checksum,
                          String pg_listen, int pg_port, String pg_data, String pg_bin_dir, String pg_dbsu, String pgpass_file,
@@ -62,7 +63,7 @@ public record PatroniYml(String pg_cluster, String pg_instance, String instance_
                 v.integer("patroni_port"), v.str("patroni_log_dir"), v.str("patroni_username"), v.str("patroni_password"),
                 v.bool("patroni_ssl_enabled"), v.str("patroni_watchdog_mode"),
                 String.join(",", n.ctx().model().etcd().map(e -> e.members().stream().map(x -> x.ip() + ":" + x.port()).toList())
-                        .orElse(List.of())),
+                        .orElse(List.of())), v.bool("etcd_tls"),
                 DcsUser.name(n.cluster()), DcsUser.password(v, n.cluster()).reveal(),
                 RtoPlan.of(v), rpo, rpo == 0 || v.str("pg_conf").startsWith("crit"),
                 v.str("pg_encoding"), v.str("pg_locale"), v.str("pg_lc_collate"), v.str("pg_lc_ctype"), v.bool("pg_checksum"),
@@ -74,6 +75,11 @@ public record PatroniYml(String pg_cluster, String pg_instance, String instance_
                 // pg_upstream on a replica: cascade from that member (Patroni names it, not its address)
                 me.role() == PgRole.PRIMARY ? "" : me.upstream().flatMap(n.cluster()::instance).map(PgInstance::name).orElse(""),
                 replicaMethods(v), Backup.replicaRestore(n), recovery, standbyCluster(n).orElse(null), null, 0, 0, null, null);
+    }
+
+    /** The same file with Patroni on etcd over https or plain http, as the run leaves etcd. */
+    PatroniYml withEtcdTls(boolean tls) {
+        return new PatroniYml(pg_cluster, pg_instance, instance_ip, pg_namespace, patroni_port, patroni_log_dir, patroni_username, patroni_password, patroni_ssl_enabled, patroni_watchdog_mode, etcd_endpoints, tls, etcd_username, pg_etcd_password, pg_rto, pg_rpo, sync_mode, pg_encoding, pg_locale, pg_lc_collate, pg_lc_ctype, pg_checksum, pg_listen, pg_port, pg_data, pg_bin_dir, pg_dbsu, pgpass_file, pg_replication_username, pg_replication_password, pg_localhost, pg_pwd_enc, pg_libs, pg_log_dir, archive_command, role_change_callback, pg_hba_rules, nofailover, noloadbalance, clonefrom, nosync, replicatefrom, patroni_replica_methods, pgbackrest_restore, recovery_conf, standby_cluster, profile, node_cpu, node_mem_mb, dcs, instance_parameters);
     }
 
     /** Tuned for the node its facts describe: its CPUs and memory. */
@@ -102,7 +108,7 @@ public record PatroniYml(String pg_cluster, String pg_instance, String instance_
         });
         Map<String, Object> dcs = DcsConfig.desired(pg_rto, pg_rpo, sync_mode, global, Optional.ofNullable(standby_cluster));
         return new PatroniYml(pg_cluster, pg_instance, instance_ip, pg_namespace, patroni_port, patroni_log_dir, patroni_username,
-                patroni_password, patroni_ssl_enabled, patroni_watchdog_mode, etcd_endpoints, etcd_username, pg_etcd_password, pg_rto, pg_rpo, sync_mode,
+                patroni_password, patroni_ssl_enabled, patroni_watchdog_mode, etcd_endpoints, etcd_tls, etcd_username, pg_etcd_password, pg_rto, pg_rpo, sync_mode,
                 pg_encoding, pg_locale, pg_lc_collate, pg_lc_ctype, pg_checksum, pg_listen, pg_port, pg_data, pg_bin_dir, pg_dbsu,
                 pgpass_file, pg_replication_username, pg_replication_password, pg_localhost, pg_pwd_enc, pg_libs, pg_log_dir,
                 archive_command, role_change_callback, pg_hba_rules, nofailover, noloadbalance, clonefrom, nosync, replicatefrom,

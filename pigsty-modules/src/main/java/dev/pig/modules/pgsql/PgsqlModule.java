@@ -58,6 +58,8 @@ import dev.pig.modules.Registration;
  * databases are compared with the leader's catalog and changed there.
  */
 public final class PgsqlModule implements Registered {
+    /** Patroni's file on every instance: ETCD asks whether a run plans it before moving etcd to https. */
+    public static final String PATRONI_CONF = Paths.PATRONI_CONF;
     /** What {@code pg_dbsu_sudo: limit} allows: driving its own services. */
     static final List<String> LIMITED_SUDO = List.of("/bin/systemctl stop patroni", "/bin/systemctl start patroni",
             "/bin/systemctl reload patroni", "/bin/systemctl restart patroni", "/bin/systemctl status patroni",
@@ -190,9 +192,10 @@ public final class PgsqlModule implements Registered {
         // ---------------------------------------------------------------- pg_conf
         // patroni.yml, tuned at plan time from the node's CPUs and memory
         PatroniYml yml = PatroniYml.of(n);
-        out.add(Stage.of(5, "config", new Deferred("file " + Paths.PATRONI_CONF, "pg_conf", b -> b.fileWithContent(Paths.PATRONI_CONF),
-                (facts, pctx) -> n.ctx().file(Paths.PATRONI_CONF, "pgsql/patroni.yml.ftl", yml.tuned(facts, v), "0600", dbsu, dbsu,
-                        "pg_conf", false))));
+        // Patroni on etcd over https once etcd serves it, or once this run moves it there
+        PatroniDcs dcs = new PatroniDcs(n, yml);
+        out.add(dcs.pause());
+        out.add(Stage.of(5, "config", new Deferred("file " + Paths.PATRONI_CONF, "pg_conf", dcs::require, dcs::file)));
         out.add(Stage.of(5, "config", n.ctx().file(Paths.PATRONI_UNIT, "pgsql/patroni.service.ftl",
                 Map.of("pg_instance", me.name(), "pg_cluster", n.cluster().name(), "pg_dbsu", dbsu,
                         "patroni_watchdog_mode", v.str("patroni_watchdog_mode")),
@@ -201,6 +204,8 @@ public final class PgsqlModule implements Registered {
 
         // ---------------------------------------------------------------- pg_reload
         out.add(Stage.of(5, "config", new PatroniReload(Patroni.of(v).loopWait())));
+        out.add(Stage.of(5, "config", dcs.restart()));
+        out.add(Stage.of(5, "dcs resume", dcs.resume()));
 
         // ---------------------------------------------------------------- pg_launch
         // the leader first (6), the replicas once it leads (7); a changed unit file never restarts

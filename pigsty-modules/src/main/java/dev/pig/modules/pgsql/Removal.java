@@ -77,7 +77,7 @@ final class Removal {
     private static Task clearKeys(PgNode n, EtcdCluster etcd) {
         PgCluster cluster = n.cluster();
         String prefix = DcsUser.prefix(n.v(), cluster);
-        Etcdctl ctl = Etcdctl.of(etcd);
+        Etcdctl ctl = Etcdctl.of(etcd, DcsUser.tls(n.v()));
         String user = DcsUser.name(cluster);
         // a failed read is not "no keys": the command then runs and says what is wrong
         String cleared = "command -v etcdctl >/dev/null && keys=$(" + ctl.withUser(user, DcsUser.password(n.v(), cluster), "get", prefix,

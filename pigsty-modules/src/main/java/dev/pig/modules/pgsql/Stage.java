@@ -15,6 +15,14 @@ final class Stage {
     private Stage() {
     }
 
+    /**
+     * A PGSQL task that must run before ETCD's stages ({@code 29.90 pgsql <name>}): the pause
+     * that keeps a cluster's leader while etcd moves to https ({@link PatroniDcs}).
+     */
+    static Staged ahead(String name, Task task) {
+        return Staged.of(String.format("%02d.90 %s %s", 29, MODULE, name), task);
+    }
+
     static Staged of(int n, String name, Task task) {
         if (n < 0 || n > 99) {
             // stages sort as text: 100 would come before 99

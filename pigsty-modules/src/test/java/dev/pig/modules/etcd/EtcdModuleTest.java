@@ -42,19 +42,29 @@ class EtcdModuleTest {
 
     @Test
     void the_config_matches_its_golden_copy() {
-        Golden.check("etcd/golden/etcd.conf", ctx.render("etcd/etcd.conf.ftl", config("etcd-2", "10.10.10.11")));
+        Golden.check("etcd/golden/etcd.conf", ctx.render("etcd/etcd.conf.ftl", config("etcd-2", "10.10.10.11", false)));
+    }
+
+    @Test
+    void over_https_the_config_asks_clients_and_peers_for_certificates_of_the_ca() {
+        String conf = ctx.render("etcd/etcd.conf.ftl", config("etcd-2", "10.10.10.11", true));
+        assertTrue(conf.contains("\nlisten-client-urls: https://10.10.10.11:2379,https://127.0.0.1:2379\n"), conf);
+        assertTrue(conf.contains("\nlisten-peer-urls: https://10.10.10.11:2380\n"), conf);
+        assertFalse(conf.contains("http://"), conf);
+        assertEquals(2, conf.split("client-cert-auth: true", -1).length - 1, conf);
+        Golden.check("etcd/golden/etcd-tls.conf", conf);
     }
 
     @Test
     void a_member_on_127_0_0_1_listens_for_clients_once() {
-        assertEquals(List.of("http://10.10.10.11:2379", "http://127.0.0.1:2379"), EtcdModule.clientUrls("10.10.10.11", 2379));
-        assertEquals(List.of("http://127.0.0.1:2379"), EtcdModule.clientUrls("127.0.0.1", 2379));
-        String conf = ctx.render("etcd/etcd.conf.ftl", config("etcd-1", "127.0.0.1"));
+        assertEquals(List.of("http://10.10.10.11:2379", "http://127.0.0.1:2379"), EtcdModule.clientUrls("10.10.10.11", 2379, "http"));
+        assertEquals(List.of("https://127.0.0.1:2379"), EtcdModule.clientUrls("127.0.0.1", 2379, "https"));
+        String conf = ctx.render("etcd/etcd.conf.ftl", config("etcd-1", "127.0.0.1", false));
         assertTrue(conf.contains("\nlisten-client-urls: http://127.0.0.1:2379\n"), conf);
         Golden.check("etcd/golden/etcd-local.conf", conf);
     }
 
-    private java.util.Map<String, Object> config(String name, String ip) {
+    private java.util.Map<String, Object> config(String name, String ip, boolean tls) {
         Node n = trio.node("10.10.10.11").orElseThrow();
         java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
         m.put("etcd_instance", name);
@@ -62,7 +72,10 @@ class EtcdModuleTest {
         m.put("instance_ip", ip);
         m.put("etcd_port", 2379);
         m.put("etcd_peer_port", 2380);
-        m.put("client_urls", EtcdModule.clientUrls(ip, 2379));
+        m.put("client_urls", EtcdModule.clientUrls(ip, 2379, tls ? "https" : "http"));
+        m.put("etcd_tls", tls);
+        m.put("scheme", tls ? "https" : "http");
+        m.put("pki", EtcdModule.PKI);
         m.put("etcd_data", ctx.vars(n).str("etcd_data"));
         m.put("etcd_election_timeout", 1000);
         m.put("etcd_heartbeat_interval", 100);
@@ -95,11 +108,11 @@ class EtcdModuleTest {
 
     @Test
     void a_restart_needs_a_majority_of_the_cluster_among_the_others_or_all_of_them_when_there_is_none() {
-        assertEquals(0, new EtcdService.Restart("etcd-1", Etcdctl.local(2379), List.of(), new Secret("pw")).needed());
-        assertEquals(1, new EtcdService.Restart("etcd-1", Etcdctl.local(2379), List.of("a"), new Secret("pw")).needed());
-        assertEquals(2, new EtcdService.Restart("etcd-1", Etcdctl.local(2379), List.of("a", "b"), new Secret("pw")).needed());
-        assertEquals(3, new EtcdService.Restart("etcd-1", Etcdctl.local(2379), List.of("a", "b", "c"), new Secret("pw")).needed());
-        assertEquals(3, new EtcdService.Restart("etcd-1", Etcdctl.local(2379), List.of("a", "b", "c", "d"), new Secret("pw")).needed());
+        assertEquals(0, new EtcdService.Restart("etcd-1", Etcdctl.local(2379, null), List.of(), new Secret("pw"), null, "", null).needed());
+        assertEquals(1, new EtcdService.Restart("etcd-1", Etcdctl.local(2379, null), List.of("a"), new Secret("pw"), null, "", null).needed());
+        assertEquals(2, new EtcdService.Restart("etcd-1", Etcdctl.local(2379, null), List.of("a", "b"), new Secret("pw"), null, "", null).needed());
+        assertEquals(3, new EtcdService.Restart("etcd-1", Etcdctl.local(2379, null), List.of("a", "b", "c"), new Secret("pw"), null, "", null).needed());
+        assertEquals(3, new EtcdService.Restart("etcd-1", Etcdctl.local(2379, null), List.of("a", "b", "c", "d"), new Secret("pw"), null, "", null).needed());
     }
 
     @Test

@@ -47,18 +47,18 @@ class EtcdPlanningTest {
     void the_recorded_health_and_member_list_parse() {
         Map<String, HostFacts> fleet = EtcdFixtures.in(EtcdFixtures.fixture("trio.yml"), "one-down", TRIO).fleet();
         HostFacts one = fleet.get("10.10.10.11");
-        EtcdHealth.View h = one.extra(new EtcdHealth(List.of(), 2379, new Secret("")));
+        EtcdHealth.View h = one.extra(new EtcdHealth(List.of(), 2379, new Secret(""), null));
         assertEquals(Map.of("http://10.10.10.10:2379", true, "http://10.10.10.11:2379", true, "http://10.10.10.12:2379", false),
                 h.endpoints());
         EtcdMembers.View m = one.extra(new EtcdMembers("etcdctl"));
         assertTrue(m.answered());
         assertEquals(List.of("etcd-1", "etcd-2", "etcd-3"), m.members().stream().map(EtcdMembers.Member::name).toList());
         assertTrue(m.members().stream().allMatch(EtcdMembers.Member::started), "a stopped member is still 'started' in the list");
-        assertEquals("2 of 3 members healthy; unhealthy: http://10.10.10.12:2379", new EtcdHealth(List.of(), 2379, new Secret("")).summary(h));
+        assertEquals("2 of 3 members healthy; unhealthy: http://10.10.10.12:2379", new EtcdHealth(List.of(), 2379, new Secret(""), null).summary(h));
         // on the stopped member: no member list, but it still probes the others
         HostFacts down = fleet.get("10.10.10.12");
         assertFalse(down.extra(new EtcdMembers("etcdctl")).answered());
-        assertEquals(2, down.extra(new EtcdHealth(List.of(), 2379, new Secret(""))).healthyCount());
+        assertEquals(2, down.extra(new EtcdHealth(List.of(), 2379, new Secret(""), null)).healthyCount());
     }
 
     // ------------------------------------------------------------------ a member leaves

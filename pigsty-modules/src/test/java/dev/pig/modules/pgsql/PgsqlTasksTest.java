@@ -29,10 +29,13 @@ class PgsqlTasksTest {
     void the_primary_makes_the_cluster_s_etcd_user_with_access_to_its_prefix_only() {
         Step.Exec e = (Step.Exec) act(plan("10.10.10.11"), "command etcd user pg-test").steps().get(0);
         String cmd = e.command();
-        assertTrue(cmd.contains("--endpoints=10.10.10.10:2379"), cmd);
+        // over https (etcd_tls), the instance's own certificate as etcdctl's
+        assertTrue(cmd.contains("--endpoints=https://10.10.10.10:2379 --cacert=/pg/cert/ca.crt --cert=/pg/cert/server.crt"
+                + " --key=/pg/cert/server.key"), cmd);
         // both passwords reach etcdctl on the step's stdin: root's through ETCDCTL_USER, the new one on etcdctl's stdin
         assertTrue(cmd.contains("ETCDCTL_USER=\"$pig_root\" ") && cmd.contains("| ETCDCTL_USER=\"$pig_root\" ETCDCTL_API=3 etcdctl"
-                + " --endpoints=10.10.10.10:2379 --command-timeout=5s user add pg-test --interactive=false"), cmd);
+                + " --endpoints=https://10.10.10.10:2379 --cacert=/pg/cert/ca.crt --cert=/pg/cert/server.crt --key=/pg/cert/server.key"
+                + " --command-timeout=5s user add pg-test --interactive=false"), cmd);
         assertFalse(cmd.contains("Etcd.Root") || cmd.contains("--new-user-password"), cmd);
         assertEquals("root:Etcd.Root\npg-test\n", e.input());
         assertTrue(cmd.contains(" role grant-permission pg-test readwrite /pg/pg-test/ --prefix=true"), cmd);
