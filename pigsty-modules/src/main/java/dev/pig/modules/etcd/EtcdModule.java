@@ -150,18 +150,25 @@ public final class EtcdModule implements Registered {
     }
 
     /**
-     * Whether this run moves the etcd cluster from plain http to https: {@code etcd_tls} is on,
-     * every member is in the run with its config file read, and so is every PostgreSQL instance
-     * ({@link Scheme#blocker}). PGSQL then moves Patroni along, paused around the move.
+     * Whether etcd serves https once this run is done, as the run plans each member
+     * ({@link Scheme}): empty when some member is not part of the run, so the run cannot say.
+     * PGSQL moves Patroni to https along with it, paused around the move.
      */
-    public static boolean movesToHttps(ModuleContext ctx, PlanContext pctx) {
+    public static Optional<Boolean> httpsAfterRun(ModuleContext ctx, PlanContext pctx) {
         EtcdCluster e = ctx.model().etcd().orElse(null);
-        if (e == null || tls(ctx) == null) {
-            return false;
+        if (e == null) {
+            return Optional.empty();
         }
-        boolean all = e.members().stream().map(m -> ctx.model().node(m.ip()).map(n -> pctx.fleet().get(Deployment.target(n).host())))
-                .allMatch(f -> f.isPresent() && f.get().request().fileContents().contains(CONF));
-        return all && new Scheme(ctx, true, "").blocker(pctx).isEmpty();
+        boolean https = true;
+        for (EtcdCluster.Member m : e.members()) {
+            HostFacts f = ctx.model().node(m.ip()).map(n -> pctx.fleet().get(Deployment.target(n).host())).orElse(null);
+            if (f == null || !f.request().fileContents().contains(CONF)) {
+                return Optional.empty();
+            }
+            Node n = ctx.model().node(m.ip()).orElseThrow();
+            https &= new Scheme(ctx, tls(ctx) != null, ctx.vars(n).str("etcd_data") + "/member").https(f, pctx);
+        }
+        return Optional.of(https);
     }
 
     /** The first line of a step's stdin that runs {@link Etcdctl#FUNCTION} as root. */

@@ -35,9 +35,10 @@ import dev.pig.modules.etcd.EtcdModule;
  *       lifted, unless the cluster was paused before the run.</li>
  * </ol>
  *
- * Whether Patroni speaks https after the run ({@link #https}) follows etcd: https when etcd
- * answers over it from this host already, or when this run moves etcd there
- * ({@link EtcdModule#movesToHttps}); otherwise Patroni stays on http.
+ * Whether Patroni speaks https after the run ({@link #https}) follows etcd: as the run leaves
+ * etcd when it carries every member ({@link EtcdModule#httpsAfterRun}); otherwise https when
+ * etcd answers over it from this host already, or for a new instance, and http for a running
+ * Patroni whose etcd still serves plain http.
  */
 final class PatroniDcs {
     static final String TAG = "pg_conf";
@@ -71,10 +72,14 @@ final class PatroniDcs {
         if (!n.v().bool("etcd_tls") || n.ctx().model().etcd().isEmpty()) {
             return false;
         }
+        Optional<byte[]> now = facts.file(Paths.PATRONI_CONF).knownContent();
         // etcd never goes back to http: a Patroni on https stays there
-        boolean already = facts.file(Paths.PATRONI_CONF).knownContent()
-                .map(b -> block(new String(b, StandardCharsets.UTF_8)).contains("protocol: https")).orElse(false);
-        return already || facts.check(checkCommand()) || EtcdModule.movesToHttps(n.ctx(), pctx);
+        if (now.isPresent() && block(new String(now.get(), StandardCharsets.UTF_8)).contains("protocol: https")) {
+            return true;
+        }
+        // as the run leaves etcd when it carries every member; else as etcd answers now, and a new
+        // instance as the inventory says
+        return EtcdModule.httpsAfterRun(n.ctx(), pctx).orElseGet(() -> facts.check(checkCommand()) || now.isEmpty());
     }
 
     /** The facts check behind {@link #https}: run as a subshell, so its {@code exit} ends only the check. */
