@@ -179,7 +179,7 @@ class NodeEtcdIT {
         assertTrue(sh(lab, "10.10.10.13", CTL + "get /pig/it").contains("hello"));
         assertEquals(before, startTimes(lab, MEMBERS), "the old members were restarted");
         for (String m : MEMBERS) {
-            assertTrue(sh(lab, m, "cat /etc/etcd/etcd.conf").contains(",etcd-4=http://10.10.10.13:2380\n"), "config not refreshed on " + m);
+            assertTrue(sh(lab, m, "cat /etc/etcd/etcd.conf").contains(",etcd-4=https://10.10.10.13:2380\n"), "config not refreshed on " + m);
         }
         assertEquals(0, Pig.run("plan", "-i", four.toString(), "--detailed-exitcode").exit());
 
