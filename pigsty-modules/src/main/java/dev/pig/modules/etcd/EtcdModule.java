@@ -289,7 +289,10 @@ public final class EtcdModule implements Registered {
 
     /** Auth is on when an anonymous request is refused and root can log in. */
     private static String authOn(Etcdctl ctl, Secret root) {
-        return "! " + ctl.plain("user", "list") + " >/dev/null 2>&1 && " + ctl.withUser("root", root, "user", "get", "root") + " >/dev/null 2>&1";
+        // bounded: etcdctl logging in to a member that does not answer retries without end
+        String check = "! " + ctl.plain("user", "list") + " >/dev/null 2>&1 && " + ctl.withUser("root", root, "user", "get", "root")
+                + " >/dev/null 2>&1";
+        return check.replace("ETCDCTL_API=3 etcdctl ", "ETCDCTL_API=3 timeout 10 etcdctl ");
     }
 
     /**
