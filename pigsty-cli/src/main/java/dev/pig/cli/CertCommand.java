@@ -105,6 +105,17 @@ public final class CertCommand implements Runnable {
         @Override
         public Integer call() {
             ClusterModel model = inventory.load().model();
+            // etcd (client-cert-auth) takes a certificate's common name as the user of a request without a password
+            java.util.Set<String> etcdUsers = new java.util.TreeSet<>();
+            model.etcd().ifPresent(e -> {
+                etcdUsers.add("root");
+                model.pgClusters().forEach(c -> etcdUsers.add(c.name()));
+            });
+            if (etcdUsers.contains(name)) {
+                throw new PigException(PigException.Kind.USAGE, name + " is the name of an etcd user of this inventory: etcd takes a"
+                        + " certificate's name as the user of a request without a password, so this certificate would act as " + name
+                        + " in etcd; issue it under another NAME and give the host names with --san");
+            }
             CertificateAuthority ca = ca(model);
             List<String> names = new ArrayList<>();
             for (String s : sans.isEmpty() ? List.of(name) : sans) {

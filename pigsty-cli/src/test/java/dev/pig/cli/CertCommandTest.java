@@ -49,4 +49,14 @@ class CertCommandTest {
         assertTrue(r.err().contains("a certificate name is DNS:NAME"), r.err());
         assertFalse(Files.exists(dir.resolve("app.crt")));
     }
+
+    @Test
+    void a_name_etcd_would_take_for_one_of_its_users_is_refused(@TempDir Path dir) {
+        for (String user : List.of("root", "pg-test")) {
+            PigRunner.Result r = PigRunner.run("cert", "issue", "-i", INV, user, "--san", "a.pigsty", "-o", dir.toString());
+            assertEquals(ExitCodes.USAGE, r.code(), r.toString());
+            assertTrue(r.err().contains(user + " is the name of an etcd user of this inventory"), r.err());
+            assertFalse(Files.exists(dir.resolve(user + ".crt")));
+        }
+    }
 }

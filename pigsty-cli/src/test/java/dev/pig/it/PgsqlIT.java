@@ -1,6 +1,7 @@
 package dev.pig.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import dev.pig.sandbox.system.Tools;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -52,7 +54,8 @@ class PgsqlIT {
     @Order(1)
     void a_first_deploy_brings_up_a_leader_and_two_streaming_replicas(SandboxExtension.Lab lab) throws IOException {
         long t0 = System.nanoTime();
-        Pig r = Pig.run("deploy", "-i", INV, "-y");
+        // etcd over plain http first: the next test moves the running clusters to https
+        Pig r = Pig.run("deploy", "-i", INV, "-e", "etcd_tls=false", "-y");
         System.out.printf("pgsql: first deploy of the sandbox: %.1f s%n", (System.nanoTime() - t0) / 1e9);
         assertEquals(0, r.exit(), r.out() + r.err());
         assertTrue(r.out().contains("+ database meta with baseline cmdb.sql"), r.out());
@@ -81,7 +84,7 @@ class PgsqlIT {
     }
 
     @Test
-    @Order(2)
+    @Order(3)
     void the_business_user_reaches_its_database_from_another_node(SandboxExtension.Lab lab) {
         assertEquals("test|test", sh(lab, "10.10.10.10",
                 "PGPASSWORD=test psql -h 10.10.10.11 -U test -d test -AtXc 'SELECT current_user, current_database()'"));
@@ -92,8 +95,50 @@ class PgsqlIT {
                         + " JOIN pg_roles b ON b.oid = m.roleid WHERE a.rolname = 'test'"));
     }
 
+    /**
+     * etcd deployed over plain http moves to https with the next deploy, and each Patroni with it:
+     * the clusters paused meanwhile, so the leader stays, and PostgreSQL, which never stops, takes
+     * every write.
+     */
     @Test
-    @Order(3)
+    @Order(2)
+    void a_cluster_on_etcd_over_http_moves_to_https_keeping_its_leader_and_every_write(SandboxExtension.Lab lab) throws Exception {
+        assertTrue(sh(lab, "10.10.10.11", "cat /etc/patroni/patroni.yml").contains("  protocol: http\n"));
+        psql(lab, "10.10.10.11", "CREATE TABLE pig_tls(i int)");
+        String insert = "runuser -u postgres -- psql -h /var/run/postgresql -p 5432 -d postgres -AtqXc \"INSERT INTO pig_tls VALUES ($i)\"";
+        java.util.concurrent.CompletableFuture<String> writes = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                lab.run("10.10.10.11", "sh", "-c", "for i in $(seq 400); do if " + insert + " >/dev/null 2>&1; then echo ok; else echo FAIL $i; fi;"
+                        + " sleep 0.1; done").out());
+        Thread.sleep(1000);
+        long t0 = System.nanoTime();
+        Pig tls = Pig.run("deploy", "-i", INV, "-y");
+        System.out.printf("pgsql: etcd and Patroni moved to https: %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        String log = writes.get(5, java.util.concurrent.TimeUnit.MINUTES);
+        assertEquals(0, tls.exit(), tls.out() + tls.err());
+        for (String line : List.of("pause pg-test (maintenance mode)", "moving it from plain http to https",
+                "restart patroni on pg-test-1", "restart patroni on pg-test-3", "resume pg-test")) {
+            assertTrue(tls.out().contains(line), line + "\n" + tls.out());
+        }
+        assertFalse(log.contains("FAIL"), "writes failed while etcd moved to https:\n" + log);
+        assertEquals(400, log.lines().filter(l -> l.equals("ok")).count(), log);
+        assertEquals("400", psql(lab, "10.10.10.11", "SELECT count(*) FROM pig_tls"), "every acknowledged write is there");
+
+        JsonNode cluster = JSON.readTree(sh(lab, "10.10.10.11", "curl -sf http://127.0.0.1:8008/cluster"));
+        assertFalse(cluster.path("pause").asBoolean(false), "still paused: " + cluster);
+        for (JsonNode m : cluster.path("members")) {
+            assertEquals(m.path("name").asText().equals("pg-test-1") ? "leader" : "replica", m.path("role").asText(), cluster.toString());
+            assertTrue(List.of("running", "streaming").contains(m.path("state").asText()), cluster.toString());
+        }
+        for (String n : PG_TEST) {
+            assertTrue(sh(lab, n, "cat /etc/patroni/patroni.yml").contains("  protocol: https\n"), n);
+        }
+        Tools.Result plain = lab.run("10.10.10.11", "sh", "-c", "curl -s -m 3 http://10.10.10.10:2379/health");
+        assertFalse(plain.exit() == 0 && plain.out().contains("health"), "etcd still answers plain http: " + plain.out());
+        psql(lab, "10.10.10.11", "DROP TABLE pig_tls");
+    }
+
+    @Test
+    @Order(4)
     void a_second_deploy_plans_nothing_and_restarts_nothing(SandboxExtension.Lab lab) {
         Map<String, String> before = startTimes(lab);
         long t0 = System.nanoTime();
@@ -107,7 +152,7 @@ class PgsqlIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void a_user_added_to_the_inventory_is_created_by_pgsql_user(SandboxExtension.Lab lab) throws IOException {
         Path inv = Files.createTempFile("pgsql-user", ".yml");
         Files.writeString(inv, Files.readString(Path.of(INV)).replace(
@@ -132,7 +177,7 @@ class PgsqlIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void an_hba_rule_reloads_patroni_without_a_restart(SandboxExtension.Lab lab) throws IOException {
         Map<String, String> before = startTimes(lab);
         Path inv = Files.createTempFile("pgsql-hba", ".yml");
@@ -155,7 +200,7 @@ class PgsqlIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void a_replica_removed_with_its_data_kept_comes_back_with_pgsql_add(SandboxExtension.Lab lab) {
         Pig refused = Pig.run("pgsql", "rm", "-i", INV, "pg-test", "10.10.10.13", "-e", "pg_safeguard=true", "-y");
         assertEquals(64, refused.exit(), refused.out() + refused.err());
@@ -180,7 +225,7 @@ class PgsqlIT {
      * them without terminal control characters, and a deploy changes nothing.
      */
     @Test
-    @Order(7)
+    @Order(8)
     void hostile_names_made_in_postgres_are_read_as_names_and_run_nothing(SandboxExtension.Lab lab) {
         String sql = String.join("\n",
                 "CREATE DATABASE \"x'$(touch /tmp/pwned-db)'\";",
@@ -219,7 +264,7 @@ class PgsqlIT {
      * password, the cluster's etcd password and Patroni's REST password, never show one.
      */
     @Test
-    @Order(8)
+    @Order(9)
     void no_password_shows_in_a_process_list_during_etcd_and_patroni_steps(SandboxExtension.Lab lab) throws IOException {
         Path inv = Files.createTempFile("pgsql-secrets", ".yml");
         // a new etcd password for the cluster (its etcd user is changed through etcd's root) and a
