@@ -63,12 +63,11 @@ watchdog:
 etcd3:
   hosts: ${q(etcd_endpoints)}
 <#if etcd_tls>
-  # etcd_tls: the instance's own certificate (issued for clients too) is Patroni's; Patroni reads
-  # this block only when it starts
+  # etcd_tls: the instance's etcd client certificate; Patroni reads this block only when it starts
   protocol: https
   cacert: '/pg/cert/ca.crt'
-  cert: '/pg/cert/server.crt'
-  key: '/pg/cert/server.key'
+  cert: '/pg/cert/etcd.crt'
+  key: '/pg/cert/etcd.key'
 <#else>
   protocol: http
 </#if>

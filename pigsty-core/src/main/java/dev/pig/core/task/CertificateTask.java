@@ -70,9 +70,14 @@ public final class CertificateTask extends BaseTask {
      * words into what runs them as that user, so root never writes into that user's directory.
      */
     public static String request(java.util.function.Function<String[], String> runAs, String key, String cn) {
+        return requestFor(runAs, key, "/CN=" + cn);
+    }
+
+    /** {@link #request} with a whole subject ({@code /O=pig/OU=pg-test-1}): one without a common name. */
+    public static String requestFor(java.util.function.Function<String[], String> runAs, String key, String subject) {
         return "command -v openssl >/dev/null || { echo 'openssl is missing: apt-get install openssl' >&2; exit 1; }\n"
                 + runAs.apply(new String[]{"sh", "-c", "umask 077 && { test -s \"$1\" || openssl genpkey -algorithm EC -pkeyopt"
-                + " ec_paramgen_curve:P-256 -out \"$1\"; } && openssl req -new -key \"$1\" -subj \"$2\"", "sh", key, "/CN=" + cn});
+                + " ec_paramgen_curve:P-256 -out \"$1\"; } && openssl req -new -key \"$1\" -subj \"$2\"", "sh", key, subject});
     }
 
     @Override

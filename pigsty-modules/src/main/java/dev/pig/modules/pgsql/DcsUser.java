@@ -3,6 +3,7 @@ package dev.pig.modules.pgsql;
 import dev.pig.core.model.EtcdCluster;
 import dev.pig.core.model.PgCluster;
 import dev.pig.core.model.Secret;
+import dev.pig.core.task.CertificateTask;
 import dev.pig.core.task.CommandTask;
 import dev.pig.core.task.Task;
 import dev.pig.modules.HostVars;
@@ -26,14 +27,29 @@ final class DcsUser {
         return new Secret(pw.isBlank() ? cluster.name() : pw);
     }
 
+    /** The instance's client certificate for etcd, and its key (the dbsu's): see {@link #certificate}. */
+    static final String CERT = Paths.PG_LINK + "/cert/etcd.crt";
+    static final String KEY = Paths.PG_LINK + "/cert/etcd.key";
+
     /**
-     * What etcdctl on an instance's host proves itself with when etcd serves https
-     * ({@code etcd_tls}): the instance's own certificate, which the CA issues for clients too;
-     * null for plain http.
+     * What Patroni and etcdctl on an instance's host prove themselves with when etcd serves https
+     * ({@code etcd_tls}): the instance's etcd client certificate; null for plain http.
      */
     static Etcdctl.Tls tls(HostVars v) {
-        String dir = Paths.PG_LINK + "/cert";
-        return v.bool("etcd_tls") ? new Etcdctl.Tls(dir + "/ca.crt", dir + "/server.crt", dir + "/server.key") : null;
+        return v.bool("etcd_tls") ? new Etcdctl.Tls(Paths.PG_LINK + "/cert/ca.crt", CERT, KEY) : null;
+    }
+
+    /**
+     * The instance's client certificate for etcd, its key made by the dbsu beside the server's.
+     * Its subject has no common name ({@code /O=pig/OU=pg-test-1}): etcd refuses a request through
+     * its HTTP gateway, which Patroni speaks, from a certificate with one when it checks client
+     * certificates, and a common name would name an etcd user besides.
+     */
+    static Task certificate(PgNode n) {
+        String request = CertificateTask.requestFor(n.pg()::asDbsu, KEY, "/O=pig/OU=" + n.me().name());
+        return new CertificateTask(CERT, KEY, request, java.util.List.of("IP:" + n.me().ip()),
+                dev.pig.core.pki.CertificateAuthority.days(n.v().raw("cert_validity")), n.ctx().ca(n.v()).certificate(), "0644", n.dbsu(),
+                java.util.List.of(), "pg_cert");
     }
 
     /** Where the cluster's keys live: {@code /pg/pg-test/}. */

@@ -16,6 +16,8 @@ import dev.pig.core.task.PlanContext;
 import dev.pig.core.task.Skip;
 import dev.pig.core.task.Staged;
 import dev.pig.core.task.Task;
+import dev.pig.core.model.PgInstance;
+import dev.pig.modules.Deployment;
 import dev.pig.modules.etcd.EtcdModule;
 
 /**
@@ -52,11 +54,11 @@ final class PatroniDcs {
         this.n = n;
         this.yml = yml;
         String dir = Paths.PG_LINK + "/cert";
-        // whether any member answers https with this instance's certificate
+        // whether any member answers https, through the gateway Patroni speaks, with this instance's client certificate
         this.probeHttps = "for ep in "
                 + Shell.join(n.ctx().model().etcd().map(e -> e.members().stream().map(m -> m.ip() + ":" + m.port()).toList()).orElse(List.of()))
-                + "; do curl -sf -m 3 --cacert " + dir + "/ca.crt --cert " + dir + "/server.crt --key " + dir + "/server.key"
-                + " \"https://$ep/health\" | grep -q '\"health\":\"true\"' && exit 0; done; false";
+                + "; do curl -s -m 3 --cacert " + dir + "/ca.crt --cert " + DcsUser.CERT + " --key " + DcsUser.KEY
+                + " -X POST -d '{}' \"https://$ep/v3/maintenance/status\" | grep -q '\"version\"' && exit 0; done; false";
         // at once when Patroni already speaks https: no probe in a converged cluster's plan
         this.answersHttps = "grep -qs '^  protocol: https' " + Paths.PATRONI_CONF + " || { " + probeHttps + "; }";
     }
@@ -123,6 +125,21 @@ final class PatroniDcs {
                 ? "Patroni moves to etcd over https" : "Patroni's etcd settings change");
     }
 
+    /**
+     * Whether this member speaks for its cluster: the first instance, by {@code pg_seq}, that the
+     * run reaches with its Patroni running. The pause and the resume go through it alone: Patroni
+     * refuses a config change that races another one (409).
+     */
+    private boolean speaker(PlanContext pctx) {
+        for (PgInstance i : n.cluster().instances().stream().sorted(java.util.Comparator.comparingInt(PgInstance::seq)).toList()) {
+            HostFacts f = n.ctx().model().node(i.ip()).map(x -> pctx.fleet().get(Deployment.target(x).host())).orElse(null);
+            if (f != null && f.request().units().contains("patroni.service") && f.unit("patroni.service").active()) {
+                return i.name().equals(n.me().name());
+            }
+        }
+        return false;
+    }
+
     private boolean pausedBefore(HostFacts facts) {
         return Boolean.TRUE.equals(facts.extra(n.facts().live()).config().get("pause"));
     }
@@ -137,6 +154,9 @@ final class PatroniDcs {
             }
             if (pausedBefore(facts)) {
                 return new Skip(name, TAG, n.cluster().name() + " is paused already");
+            }
+            if (!speaker(pctx)) {
+                return new Skip(name, TAG, "the cluster's first running member pauses it");
             }
             Patroni p = n.patroni();
             return new Call(name, "pause " + n.cluster().name() + " (maintenance mode) while " + cause.get() + ": no failover, no demotion"
@@ -157,7 +177,7 @@ final class PatroniDcs {
             }
             String tryNew = https(facts, pctx)
                     ? "( " + probeHttps + " ) || fail "
-                    + Shell.quote("etcd does not answer over https with " + dir + "/server.crt: Patroni is not restarted; " + n.cluster().name()
+                    + Shell.quote("etcd does not answer over https with " + DcsUser.CERT + ": Patroni is not restarted; " + n.cluster().name()
                     + " stays paused until 'pig pgsql resume " + n.cluster().name() + "'") + "\n"
                     : "";
             String script = p.prelude() + tryNew
@@ -177,6 +197,9 @@ final class PatroniDcs {
         return new Deferred("command " + name, TAG, this::require, (facts, pctx) -> {
             if (cause(facts, pctx).isEmpty() || pausedBefore(facts)) {
                 return new Skip(name, TAG, "the run did not pause " + n.cluster().name());
+            }
+            if (!speaker(pctx)) {
+                return new Skip(name, TAG, "the cluster's first running member resumes it");
             }
             Patroni p = n.patroni();
             return new Call(name, "resume " + n.cluster().name() + ": every member's Patroni runs with its new etcd settings", p,

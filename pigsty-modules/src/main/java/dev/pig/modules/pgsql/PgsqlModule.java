@@ -182,6 +182,9 @@ public final class PgsqlModule implements Registered {
         // the CA beside it, Pigsty's ssl_ca_file: what client certificates (HBA's cert) are checked against
         out.add(Stage.of(3, "dirs", new FileTask(dir + "/cert/ca.crt", n.ctx().ca(v).pem(), "0644", dbsu, dbsu, "pg_cert", false)));
         out.add(Stage.of(3, "dirs", ServerCert.task(n, dir + "/cert")));
+        if (v.bool("etcd_tls") && n.ctx().model().etcd().isPresent()) {
+            out.add(Stage.of(3, "dirs", DcsUser.certificate(n)));
+        }
 
         // ---------------------------------------------------------------- pg_etcd
         // the cluster's own etcd user, made once through etcd's root

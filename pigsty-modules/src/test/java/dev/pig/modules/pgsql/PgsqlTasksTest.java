@@ -30,11 +30,11 @@ class PgsqlTasksTest {
         Step.Exec e = (Step.Exec) act(plan("10.10.10.11"), "command etcd user pg-test").steps().get(0);
         String cmd = e.command();
         // over https (etcd_tls), the instance's own certificate as etcdctl's
-        assertTrue(cmd.contains("--endpoints=https://10.10.10.10:2379 --cacert=/pg/cert/ca.crt --cert=/pg/cert/server.crt"
-                + " --key=/pg/cert/server.key"), cmd);
+        assertTrue(cmd.contains("--endpoints=https://10.10.10.10:2379 --cacert=/pg/cert/ca.crt --cert=/pg/cert/etcd.crt"
+                + " --key=/pg/cert/etcd.key"), cmd);
         // both passwords reach etcdctl on the step's stdin: root's through ETCDCTL_USER, the new one on etcdctl's stdin
         assertTrue(cmd.contains("ETCDCTL_USER=\"$pig_root\" ") && cmd.contains("| ETCDCTL_USER=\"$pig_root\" ETCDCTL_API=3 etcdctl"
-                + " --endpoints=https://10.10.10.10:2379 --cacert=/pg/cert/ca.crt --cert=/pg/cert/server.crt --key=/pg/cert/server.key"
+                + " --endpoints=https://10.10.10.10:2379 --cacert=/pg/cert/ca.crt --cert=/pg/cert/etcd.crt --key=/pg/cert/etcd.key"
                 + " --command-timeout=5s user add pg-test --interactive=false"), cmd);
         assertFalse(cmd.contains("Etcd.Root") || cmd.contains("--new-user-password"), cmd);
         assertEquals("root:Etcd.Root\npg-test\n", e.input());
