@@ -73,6 +73,19 @@ public final class CertificateTask extends BaseTask {
         return requestFor(runAs, key, "/CN=" + cn);
     }
 
+    /**
+     * What runs a command's words as {@code user} (its own group), from {@code /}: the
+     * {@code runAs} of {@link #request} for a service's own user, so root never writes into its
+     * directory.
+     */
+    public static java.util.function.Function<String[], String> asUser(String user) {
+        return argv -> {
+            List<String> words = new ArrayList<>(List.of("setpriv", "--reuid=" + user, "--regid=" + user, "--init-groups", "--"));
+            words.addAll(List.of(argv));
+            return "(cd / && exec " + dev.pig.core.ssh.Shell.join(words) + ")";
+        };
+    }
+
     /** {@link #request} with a whole subject ({@code /O=pig/OU=pg-test-1}): one without a common name. */
     public static String requestFor(java.util.function.Function<String[], String> runAs, String key, String subject) {
         return "command -v openssl >/dev/null || { echo 'openssl is missing: apt-get install openssl' >&2; exit 1; }\n"

@@ -307,11 +307,7 @@ public final class EtcdModule implements Registered {
         names.add("IP:127.0.0.1");
         names.add("DNS:localhost");
         ctx.model().node(me.ip()).map(Node::nodename).filter(dev.pig.core.model.Net::isHostname).ifPresent(h -> names.add("DNS:" + h));
-        String request = CertificateTask.request(argv -> {
-            List<String> words = new ArrayList<>(List.of("setpriv", "--reuid=etcd", "--regid=etcd", "--init-groups", "--"));
-            words.addAll(List.of(argv));
-            return "(cd / && exec " + Shell.join(words) + ")";
-        }, tls.key(), me.name());
+        String request = CertificateTask.request(CertificateTask.asUser("etcd"), tls.key(), me.name());
         return new CertificateTask(tls.cert(), tls.key(), request, List.copyOf(names),
                 dev.pig.core.pki.CertificateAuthority.days(v.raw("cert_validity")), ctx.ca(v).certificate(), "0644", "etcd", List.of(),
                 "etcd_config");

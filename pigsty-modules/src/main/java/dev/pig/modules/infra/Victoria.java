@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 
 import dev.pig.core.pki.CertificateAuthority;
-import dev.pig.core.ssh.Shell;
 import dev.pig.core.task.CertificateTask;
 import dev.pig.core.task.DirectoryTask;
 import dev.pig.core.task.FileTask;
@@ -76,11 +75,7 @@ final class Victoria {
         List<Task> out = new ArrayList<>();
         String pki = infra.data() + "/vmetrics-pki";
         out.add(new DirectoryTask(pki, "0700", VMETRICS_USER, VMETRICS_USER, "vmetrics"));
-        String request = CertificateTask.request(argv -> {
-            List<String> words = new ArrayList<>(List.of("setpriv", "--reuid=" + VMETRICS_USER, "--regid=" + VMETRICS_USER, "--init-groups", "--"));
-            words.addAll(List.of(argv));
-            return "(cd / && exec " + Shell.join(words) + ")";
-        }, pki + "/client.key", "victoria-metrics-" + infra.name());
+        String request = CertificateTask.request(CertificateTask.asUser(VMETRICS_USER), pki + "/client.key", "victoria-metrics-" + infra.name());
         // VictoriaMetrics reads both files again for each new connection: nothing to reload
         out.add(new CertificateTask(pki + "/client.crt", pki + "/client.key", request, List.of("DNS:victoria-metrics-" + infra.name()),
                 CertificateAuthority.days(v.raw("cert_validity")), infra.ctx().ca(v).certificate(), "0644", VMETRICS_USER, List.of(), "vmetrics"));

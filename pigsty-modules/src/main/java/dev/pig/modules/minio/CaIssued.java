@@ -7,7 +7,6 @@ import java.util.Set;
 
 import dev.pig.core.model.Net;
 import dev.pig.core.pki.CertificateAuthority;
-import dev.pig.core.ssh.Shell;
 import dev.pig.core.task.CertificateTask;
 import dev.pig.core.task.CommandTask;
 import dev.pig.core.task.Deferred;
@@ -66,9 +65,7 @@ final class CaIssued implements ServerCertificate {
 
     /** A command run as the member's OS user, from {@code /}: root never writes into its directory. */
     private String asUser(String... argv) {
-        List<String> words = new ArrayList<>(List.of("setpriv", "--reuid=" + n.user(), "--regid=" + n.user(), "--init-groups", "--"));
-        words.addAll(List.of(argv));
-        return "(cd / && exec " + Shell.join(words) + ")";
+        return CertificateTask.asUser(n.user()).apply(argv);
     }
 
     @Override

@@ -15,12 +15,19 @@ import dev.pig.core.task.PlanContext;
  * are {@link Patroni} scripts run in order, each fed Patroni's credentials on stdin.
  */
 final class PatroniCall extends BaseTask {
+    private final Action action;
     private final String summary;
     private final Patroni patroni;
     private final List<String> scripts;
 
     PatroniCall(String name, String summary, Patroni patroni, List<String> scripts) {
-        super(name, ClusterControl.TAG);
+        this(name, ClusterControl.TAG, Action.RUN, summary, patroni, scripts);
+    }
+
+    /** A call made by a deploy ({@link PatroniDcs}): under {@code tag}, shown as {@code action}. */
+    PatroniCall(String name, String tag, Action action, String summary, Patroni patroni, List<String> scripts) {
+        super(name, tag);
+        this.action = action;
         this.summary = summary;
         this.patroni = patroni;
         this.scripts = List.copyOf(scripts);
@@ -33,6 +40,6 @@ final class PatroniCall extends BaseTask {
 
     @Override
     public Change plan(HostFacts facts, PlanContext ctx) {
-        return act(Action.RUN, summary, scripts.stream().<dev.pig.core.plan.Step>map(s -> patroni.step(s, ctx.masker())).toList(), "");
+        return act(action, summary, scripts.stream().<dev.pig.core.plan.Step>map(s -> patroni.step(s, ctx.masker())).toList(), "");
     }
 }

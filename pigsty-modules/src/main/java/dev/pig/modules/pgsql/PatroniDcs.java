@@ -7,8 +7,6 @@ import java.util.Optional;
 import dev.pig.core.fact.FactRequest;
 import dev.pig.core.fact.HostFacts;
 import dev.pig.core.plan.Action;
-import dev.pig.core.plan.Change;
-import dev.pig.core.plan.Step;
 import dev.pig.core.ssh.Shell;
 import dev.pig.core.task.Deferred;
 import dev.pig.core.task.FileTask;
@@ -159,7 +157,8 @@ final class PatroniDcs {
                 return new Skip(name, TAG, "the cluster's first running member pauses it");
             }
             Patroni p = n.patroni();
-            return new Call(name, "pause " + n.cluster().name() + " (maintenance mode) while " + cause.get() + ": no failover, no demotion"
+            return new PatroniCall("command " + name, TAG, Action.UPDATE,
+                    "pause " + n.cluster().name() + " (maintenance mode) while " + cause.get() + ": no failover, no demotion"
                     + " while etcd or Patroni restart", p, List.of(p.pause(true)));
         }));
     }
@@ -186,7 +185,8 @@ final class PatroniDcs {
                     + "listed() { get 127.0.0.1 cluster | grep -q " + Shell.quote("\"name\": \"" + me + "\"") + "; }\n"
                     + "upto 90 running || fail " + Shell.quote(me + "'s Patroni does not report PostgreSQL running 90 s after its restart") + "\n"
                     + "upto 60 listed || fail " + Shell.quote("the DCS does not list " + me + " 60 s after its Patroni restarted") + "\n";
-            return new Call(name, "restart patroni on " + me + " (" + cause.get() + "; the cluster is paused: PostgreSQL keeps running),"
+            return new PatroniCall("command " + name, TAG, Action.UPDATE,
+                    "restart patroni on " + me + " (" + cause.get() + "; the cluster is paused: PostgreSQL keeps running),"
                     + " then wait until it answers and the DCS lists it", p, List.of(script));
         });
     }
@@ -202,31 +202,9 @@ final class PatroniDcs {
                 return new Skip(name, TAG, "the cluster's first running member resumes it");
             }
             Patroni p = n.patroni();
-            return new Call(name, "resume " + n.cluster().name() + ": every member's Patroni runs with its new etcd settings", p,
+            return new PatroniCall("command " + name, TAG, Action.UPDATE,
+                    "resume " + n.cluster().name() + ": every member's Patroni runs with its new etcd settings", p,
                     List.of(p.pause(false)));
         });
-    }
-
-    /** Scripts through Patroni's REST API, fed its credentials, under {@link #TAG}. */
-    private static final class Call extends dev.pig.core.task.BaseTask {
-        private final String summary;
-        private final Patroni patroni;
-        private final List<String> scripts;
-
-        Call(String name, String summary, Patroni patroni, List<String> scripts) {
-            super("command " + name, TAG);
-            this.summary = summary;
-            this.patroni = patroni;
-            this.scripts = List.copyOf(scripts);
-        }
-
-        @Override
-        public void require(FactRequest.Builder b) {
-        }
-
-        @Override
-        public Change plan(HostFacts facts, PlanContext ctx) {
-            return act(Action.UPDATE, summary, scripts.stream().<Step>map(s -> patroni.step(s, ctx.masker())).toList(), "");
-        }
     }
 }
