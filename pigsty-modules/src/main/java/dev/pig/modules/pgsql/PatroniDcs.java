@@ -180,6 +180,9 @@ final class PatroniDcs {
                     + " stays paused until 'pig pgsql resume " + n.cluster().name() + "'") + "\n"
                     : "";
             String script = p.prelude() + tryNew
+                    // never unpaused: a Patroni that stops then stops PostgreSQL, and a leader's gives up its key
+                    + "upto 30 paused 127.0.0.1 true || fail " + Shell.quote(n.cluster().name() + " is not paused: " + me
+                    + "'s Patroni is not restarted; pause it (pig pgsql pause " + n.cluster().name() + ") and deploy again") + "\n"
                     + "systemctl restart patroni.service\n"
                     + "running() { get 127.0.0.1 patroni | grep -q '\"state\": \"running\"'; }\n"
                     + "listed() { get 127.0.0.1 cluster | grep -q " + Shell.quote("\"name\": \"" + me + "\"") + "; }\n"
