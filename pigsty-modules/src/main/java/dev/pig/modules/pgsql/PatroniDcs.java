@@ -180,8 +180,10 @@ final class PatroniDcs {
                     + " stays paused until 'pig pgsql resume " + n.cluster().name() + "'") + "\n"
                     : "";
             String script = p.prelude() + tryNew
-                    // never unpaused: a Patroni that stops then stops PostgreSQL, and a leader's gives up its key
-                    + "upto 30 paused 127.0.0.1 true || fail " + Shell.quote(n.cluster().name() + " is not paused: " + me
+                    // never unpaused: a Patroni that stops then stops PostgreSQL, and a leader's gives up its key. Asked
+                    // of this Patroni's own view: once etcd speaks https, it cannot read the DCS until it restarts
+                    + "upto 30 sh -c " + Shell.quote(p.curl() + " -sf -m 5 " + p.url("127.0.0.1", "patroni") + " | grep -q '\"pause\": true'")
+                    + " || fail " + Shell.quote(n.cluster().name() + " is not paused: " + me
                     + "'s Patroni is not restarted; pause it (pig pgsql pause " + n.cluster().name() + ") and deploy again") + "\n"
                     + "systemctl restart patroni.service\n"
                     + "running() { get 127.0.0.1 patroni | grep -q '\"state\": \"running\"'; }\n"
