@@ -59,7 +59,8 @@ final class Removal {
             return CommandTask.unless("stop patroni on " + me.name(), stopped, stop, "pg_launch");
         })));
         if (n.ctx().model().etcd().isPresent() && me.role() == PgRole.PRIMARY) {
-            out.add(Stage.of(3, "clean", clearKeys(n, n.ctx().model().etcd().get())));
+            // once Patroni is stopped (2), before the clean stage removes the instance's certificate etcdctl shows
+            out.add(Stage.of(2, "stop leader, then the etcd keys", clearKeys(n, n.ctx().model().etcd().get())));
         }
         List<String> paths = new ArrayList<>(List.of(Paths.PATRONI_CONF, Paths.PATRONI_UNIT));
         if (n.v().bool("pg_rm_data")) {
