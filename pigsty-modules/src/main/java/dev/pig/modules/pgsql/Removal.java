@@ -78,11 +78,18 @@ final class Removal {
     private static Task clearKeys(PgNode n, EtcdCluster etcd) {
         PgCluster cluster = n.cluster();
         String prefix = DcsUser.prefix(n.v(), cluster);
-        Etcdctl ctl = Etcdctl.of(etcd, DcsUser.tls(n.v()));
+        Etcdctl.Tls tls = DcsUser.tls(n.v());
+        Etcdctl ctl = Etcdctl.of(etcd, tls);
         String user = DcsUser.name(cluster);
         // a failed read is not "no keys": the command then runs and says what is wrong
-        String cleared = "command -v etcdctl >/dev/null && keys=$(" + ctl.withUser(user, DcsUser.password(n.v(), cluster), "get", prefix,
+        String read = "command -v etcdctl >/dev/null && keys=$(" + ctl.withUser(user, DcsUser.password(n.v(), cluster), "get", prefix,
                 "--prefix", "--keys-only") + ") && [ -z \"$keys\" ]";
+        // Over https the read needs the instance's certificate, which the clean stage removes with the
+        // data (pg_rm_data), and only on a host whose keys this task cleared first: a failed clear stops
+        // the host before its clean stage. Neither that certificate nor patroni.yml left means a past run
+        // cleared the keys, and a re-run plans nothing instead of failing on the missing certificate.
+        String cleared = tls == null ? read
+                : "{ [ ! -e " + Shell.quote(tls.cert()) + " ] && [ ! -e " + Shell.quote(Paths.PATRONI_CONF) + " ]; } || { " + read + "; }";
         String clear = "command -v etcdctl >/dev/null || { echo " + Shell.quote("etcdctl is missing on " + n.me().name()
                 + ": install etcd-client, or delete " + prefix + " from etcd by hand") + " >&2; exit 1; }\n"
                 + "IFS= read -r pig_user || exit 1\n"
