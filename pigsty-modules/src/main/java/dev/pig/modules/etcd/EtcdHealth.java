@@ -62,9 +62,7 @@ public final class EtcdHealth implements FactSection<EtcdHealth.View> {
      *                       member still on http is probed over http too, and counts under its inventory URL
      */
     EtcdHealth(List<String> clientUrls, int localPort, Secret rootPassword, Etcdctl.Tls tls) {
-        String certs = tls == null ? "" : " --cacert=" + Shell.quote(tls.ca()) + " --cert=" + Shell.quote(tls.cert())
-                + " --key=" + Shell.quote(tls.key());
-        String probe = "ETCDCTL_API=3 timeout 5 etcdctl --endpoints=\"$pig_url\"" + certs + " --dial-timeout=1s --command-timeout=2s";
+        String probe = "ETCDCTL_API=3 timeout 5 etcdctl --endpoints=\"$pig_url\"" + Etcdctl.Tls.flags(tls) + " --dial-timeout=1s --command-timeout=2s";
         String tryBoth = tls == null ? "for pig_url in \"$1\"; do" : "for pig_url in \"$1\" \"http://${1#*://}\"; do";
         this.script = "command -v etcdctl >/dev/null 2>&1 || exit 0\n"
                 + "pig_eps=" + Shell.quote(String.join("\n", clientUrls)) + "\n"

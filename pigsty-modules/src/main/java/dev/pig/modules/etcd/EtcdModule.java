@@ -166,9 +166,14 @@ public final class EtcdModule implements Registered {
                 return Optional.empty();
             }
             Node n = ctx.model().node(m.ip()).orElseThrow();
-            https &= new Scheme(ctx, tls(ctx) != null, ctx.vars(n).str("etcd_data") + "/member").https(f, pctx);
+            https &= scheme(ctx, ctx.vars(n)).https(f, pctx);
         }
         return Optional.of(https);
+    }
+
+    /** How a member's scheme after the run is judged: from its data directory and {@code etcd_tls}. */
+    private static Scheme scheme(ModuleContext ctx, HostVars v) {
+        return new Scheme(ctx, tls(ctx) != null, v.str("etcd_data") + "/member");
     }
 
     /** The first line of a step's stdin that runs {@link Etcdctl#FUNCTION} as root. */
@@ -195,7 +200,7 @@ public final class EtcdModule implements Registered {
         Etcdctl local = Etcdctl.local(me.port(), tls);
         EtcdMembers section = members(ctx);
         EtcdHealth health = health(ctx);
-        Scheme scheme = new Scheme(ctx, tls != null, data + "/member");
+        Scheme scheme = scheme(ctx, v);
         List<Staged> out = new ArrayList<>();
 
         out.add(ModuleContext.stage(this, 1, "install", new PackagesTask("etcd", PACKAGES, "etcd_install")));

@@ -185,9 +185,7 @@ final class EtcdService {
 
         private String quorumCheck() {
             Etcdctl.Tls tls = local.tls();
-            String certs = tls == null ? "" : " --cacert=" + Shell.quote(tls.ca()) + " --cert=" + Shell.quote(tls.cert())
-                    + " --key=" + Shell.quote(tls.key());
-            String probe = "ETCDCTL_API=3 timeout 5 etcdctl --endpoints=\"$url\"" + certs + " --dial-timeout=1s --command-timeout=2s";
+            String probe = "ETCDCTL_API=3 timeout 5 etcdctl --endpoints=\"$url\"" + Etcdctl.Tls.flags(tls) + " --dial-timeout=1s --command-timeout=2s";
             // each member over https and, while a cluster moves to it, over http too
             String urls = tls == null ? "http://$ep" : "https://$ep http://$ep";
             // root's credentials arrive on stdin and reach etcdctl in its environment

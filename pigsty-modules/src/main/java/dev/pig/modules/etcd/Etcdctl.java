@@ -32,6 +32,10 @@ public record Etcdctl(String endpoints, Tls tls) {
      * servers' certificates, and a certificate of the same CA with its key as the client's.
      */
     public record Tls(String ca, String cert, String key) {
+        /** etcdctl's flags for these files, with a leading space; none for plain http ({@code tls} null). */
+        public static String flags(Tls tls) {
+            return tls == null ? "" : " --cacert=" + Shell.quote(tls.ca()) + " --cert=" + Shell.quote(tls.cert()) + " --key=" + Shell.quote(tls.key());
+        }
     }
 
     /** An etcd member's own files, which root on the member uses as its client certificate too. */
@@ -75,9 +79,7 @@ public record Etcdctl(String endpoints, Tls tls) {
     /** The command without credentials. */
     public String plain(String... args) {
         String eps = String.join(",", java.util.Arrays.stream(endpoints.split(",")).map(e -> scheme(tls) + "://" + e).toList());
-        String certs = tls == null ? "" : " --cacert=" + Shell.quote(tls.ca()) + " --cert=" + Shell.quote(tls.cert())
-                + " --key=" + Shell.quote(tls.key());
-        return "ETCDCTL_API=3 etcdctl --endpoints=" + Shell.quote(eps) + certs + " --command-timeout=5s"
+        return "ETCDCTL_API=3 etcdctl --endpoints=" + Shell.quote(eps) + Tls.flags(tls) + " --command-timeout=5s"
                 + (args.length == 0 ? "" : " " + Shell.join(List.of(args)));
     }
 

@@ -46,6 +46,9 @@ final class PatroniDcs {
     private final String answersHttps;
     private final String probeHttps;
     private final PatroniYml yml;
+    private FileTask rendered;
+    private HostFacts renderedFor;
+    private PlanContext renderedIn;
 
     /** @param yml the instance's patroni.yml before tuning */
     PatroniDcs(PgNode n, PatroniYml yml) {
@@ -62,9 +65,15 @@ final class PatroniDcs {
     }
 
     /** patroni.yml as this run writes it: tuned to the host, on etcd as {@link #https} says. */
-    FileTask file(HostFacts facts, PlanContext pctx) {
-        return n.ctx().file(Paths.PATRONI_CONF, "pgsql/patroni.yml.ftl", yml.tuned(facts, n.v()).withEtcdTls(https(facts, pctx)), "0600",
-                n.dbsu(), n.dbsu(), "pg_conf", false);
+    synchronized FileTask file(HostFacts facts, PlanContext pctx) {
+        // rendered once per plan: the file task and the pause, restart and resume all ask for it
+        if (rendered == null || renderedFor != facts || renderedIn != pctx) {
+            rendered = n.ctx().file(Paths.PATRONI_CONF, "pgsql/patroni.yml.ftl", yml.tuned(facts, n.v()).withEtcdTls(https(facts, pctx)),
+                    "0600", n.dbsu(), n.dbsu(), "pg_conf", false);
+            renderedFor = facts;
+            renderedIn = pctx;
+        }
+        return rendered;
     }
 
     /** Whether Patroni reaches etcd over https once the run is done. */
