@@ -1,18 +1,9 @@
 #==============================================================#
-# keepalived.conf of ${pg_instance} (${pg_cluster}): managed by pig (pg_vip)
+# ${pg_cluster}'s VIP on ${pg_instance}: managed by pig (pg_vip),
+# included by keepalived.conf
 # ${vip_address}/${vip_netmask?c} follows the leader: only the member whose Patroni holds the leader key
 # answers /primary, every other member stays in FAULT and never claims the address
 #==============================================================#
-global_defs {
-    router_id ${pg_instance}
-    script_user root
-    enable_script_security
-    # VRRPv3 takes adverts under a second: with adverts every 0.2 s the new leader claims the
-    # address 0.7 s after its check passes (3.6 s with VRRPv2's 1 s); only the leader's check
-    # passes, so no other member ever claims it, however many adverts a busy master misses
-    vrrp_version 3
-}
-
 vrrp_script ${script} {
 <#if patroni_ssl_enabled>
     script "/usr/bin/curl -sf -o /dev/null -m 1 --cacert /etc/pki/ca.crt https://127.0.0.1:${patroni_port?c}/primary"
@@ -30,9 +21,16 @@ vrrp_instance ${pg_cluster} {
     interface ${pg_vip_interface}
     virtual_router_id ${router_id?c}
     priority 100
+    # VRRPv3 takes adverts under a second: with adverts every 0.2 s the new leader claims the
+    # address 0.7 s after its check passes (3.6 s with VRRPv2's 1 s); only the leader's check
+    # passes, so no other member ever claims it, however many adverts a busy master misses.
+    # VRRPv3 has no password (RFC 5798)
+    version 3
     advert_int 0.2
 <#if peers?has_content>
     unicast_src_ip ${instance_ip}
+    # adverts from any address but the members' are dropped
+    check_unicast_src
     unicast_peer {
 <#list peers as p>
         ${p}

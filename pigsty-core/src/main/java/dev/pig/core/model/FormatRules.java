@@ -18,6 +18,7 @@ import dev.pig.core.inventory.YNode;
  * etcd_root_password: 'Etcd Root'      # etcdctl reads a password up to the first space
  * haproxy_admin_username: 'ad:min'     # HAProxy's 'stats auth user:password'
  * pg_vip_interface: 'eth0; x'          # a word of keepalived.conf
+ * vip_auth_pass: 'a#b'                 # a word of keepalived.conf too
  * pg_parameters: { 'work mem': 64MB }  # a key of patroni.yml's postgresql.parameters
  * pgbackrest_repo: { minio: { 's3 key': x } }   # 'repo1-&lt;key&gt;=' in pgbackrest.conf
  * </pre>
@@ -107,6 +108,8 @@ final class FormatRules {
             case "etcd_root_password", "pg_etcd_password" -> t -> etcdPassword(param, t);
             case "haproxy_admin_username" -> FormatRules::haproxyUser;
             case "pg_vip_interface" -> FormatRules::vipInterface;
+            case "vip_interface" -> FormatRules::nodeVipInterface;
+            case "vip_auth_pass" -> FormatRules::vrrpPassword;
             case "redis_bind_address" -> FormatRules::redisBind;
             case "redis_fs_main" -> FormatRules::redisFsMain;
             default -> t -> Optional.empty();
@@ -144,6 +147,27 @@ final class FormatRules {
         return Optional.of(new Problem("pg_vip_interface '" + iface + "' is not a network interface name",
                 "Write the Linux interface the VIP belongs on, like eth0 (letters, digits, '_', '.', ':', '@' and '-',\n"
                         + "at most 15 characters), or 'auto' for the interface that carries each instance's IP."));
+    }
+
+    private static Optional<Problem> nodeVipInterface(String iface) {
+        if (INTERFACE.matcher(iface).matches()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Problem("vip_interface '" + iface + "' is not a network interface name",
+                "Write the Linux interface the node VIP belongs on, like eth0 (letters, digits, '_', '.', ':', '@' and '-',\n"
+                        + "at most 15 characters)."));
+    }
+
+    /** A word of keepalived.conf, where '#' and '!' start a comment and quotes and braces are syntax. */
+    private static final Pattern VRRP_PASSWORD = Pattern.compile("[^\\s#!\"'{}\\\\]*");
+
+    private static Optional<Problem> vrrpPassword(String pw) {
+        if (VRRP_PASSWORD.matcher(pw).matches()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Problem("vip_auth_pass holds whitespace, a quote, a brace, '\\', '#' or '!'",
+                "keepalived.conf takes the password as one word, and '#' or '!' would start a comment in it. Use letters,\n"
+                        + "digits and punctuation without those; VRRP uses only the first 8 characters."));
     }
 
     private static Optional<Problem> redisBind(String address) {

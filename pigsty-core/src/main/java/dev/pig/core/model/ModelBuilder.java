@@ -79,7 +79,9 @@ public final class ModelBuilder {
 
         Map<String, ClusterModel.HostVars> vars = new LinkedHashMap<>();
         cx.hostVars().forEach((h, v) -> vars.put(h, new ClusterModel.HostVars(h, v, cx.defaults())));
-        return new ClusterModel(inv.file(), List.copyOf(fillNodenames(nodes, pg)), List.copyOf(infra), etcd,
+        List<Node> named = fillNodenames(nodes, pg);
+        NodeVips.check(cx, named, pg);
+        return new ClusterModel(inv.file(), List.copyOf(named), List.copyOf(infra), etcd,
                 List.copyOf(minio), List.copyOf(pg), List.copyOf(redis), vars);
     }
 

@@ -59,7 +59,8 @@ import dev.pig.modules.Registration;
  * {@code node_pkg}, {@code node_tune}, {@code node_ulimit}, {@code node_admin},
  * {@code node_timezone}, {@code node_ntp}, {@code node_crontab}, {@code node_data},
  * {@code node_exporter}, {@code haproxy}, and pig's {@code node_ca} (the CA in every node's
- * trust store). What differs between distributions is in {@link NodeOs}, chosen from each
+ * trust store), then {@code node_vip} (the node cluster's L2 VIP, {@link NodeVip}). What
+ * differs between distributions is in {@link NodeOs}, chosen from each
  * host's facts at plan time.
  */
 public final class NodeModule implements Registered {
@@ -130,7 +131,7 @@ public final class NodeModule implements Registered {
     @Override
     public List<String> tags() {
         return List.of("node_name", "node_hosts", "node_dns", "node_repo", "node_pkg", "node_tune", "node_ulimit", "node_admin",
-                "node_timezone", "node_ntp", "node_crontab", "node_data", "node_exporter", "haproxy", "node_ca", "node_register");
+                "node_timezone", "node_ntp", "node_crontab", "node_data", "node_exporter", "haproxy", "node_ca", "node_vip", "node_register");
     }
 
     @Override
@@ -156,6 +157,7 @@ public final class NodeModule implements Registered {
             out.add(Registration.Target.of("haproxy", node.id(), cls, ins, node.id(), v.integer("haproxy_exporter_port")));
         }
         out.add(new Registration.Probe("ping", node.id(), Registration.labelsOf(cls, ins, node.id()), "icmp", List.of(node.id())));
+        out.addAll(NodeVip.registrations(ctx, node, v));
         return out;
     }
 
@@ -195,6 +197,7 @@ public final class NodeModule implements Registered {
         exporter(ctx, v).forEach(t -> out.add(ModuleContext.stage(this, 10, "node_exporter", t)));
         haproxy(ctx, v).forEach(t -> out.add(ModuleContext.stage(this, 11, "haproxy", t)));
         ca(ctx, v).forEach(t -> out.add(ModuleContext.stage(this, 12, "node_ca", t)));
+        NodeVip.tasks(ctx, node, v).forEach(t -> out.add(ModuleContext.stage(this, 13, NodeVip.TAG, t)));
         return out;
     }
 
@@ -211,6 +214,7 @@ public final class NodeModule implements Registered {
         out.add(ModuleContext.stage(this, 1, "stop", new UnitTask(HAPROXY_UNIT, false, false, List.of(), List.of(), "haproxy")));
         out.add(ModuleContext.stage(this, 2, "remove", new HaproxyConfigs.Removal("haproxy")));
         out.add(ModuleContext.stage(this, 2, "remove", new Absent(CRONTAB, "node_crontab")));
+        NodeVip.removal(ctx, node, ctx.vars(node)).forEach(t -> out.add(ModuleContext.stage(this, 2, "remove", t)));
         return out;
     }
 
@@ -385,6 +389,9 @@ public final class NodeModule implements Registered {
         return perOs("packages node", "node_pkg", os -> {
             Set<String> all = new LinkedHashSet<>(osDefault ? os.defaultPackages() : configured);
             all.addAll(extra);
+            if (v.bool("vip_enabled")) {
+                all.add("keepalived");
+            }
             return new PackagesTask("node", List.copyOf(all), "node_pkg");
         });
     }

@@ -18,6 +18,7 @@ import dev.pig.core.task.Skip;
 import dev.pig.core.task.Staged;
 import dev.pig.core.task.Task;
 import dev.pig.core.task.UnitTask;
+import dev.pig.modules.Keepalived;
 import dev.pig.modules.ModuleContext;
 import dev.pig.modules.etcd.Etcdctl;
 
@@ -113,10 +114,19 @@ final class Removal {
      */
     static List<Task> access(ModuleContext ctx, PgCluster cluster, Node node) {
         List<Task> out = new ArrayList<>();
-        for (String unit : List.of(Vip.UNIT, Monitor.PGB_EXPORTER_UNIT, Monitor.PGBR_EXPORTER_UNIT, Monitor.PG_EXPORTER_UNIT, Pgbouncer.UNIT)) {
+        // the cluster's VIP goes; keepalived stays while it holds the node VIP (NODE's vip_enabled)
+        boolean nodeVip = ctx.vars(node).bool("vip_enabled");
+        if (nodeVip) {
+            out.add(new Absent(Vip.conf(cluster), "pg_launch"));
+            out.add(Keepalived.unit(Vip.conf(cluster), "pg_launch"));
+        } else {
+            out.add(new UnitTask(Vip.UNIT, false, false, List.of(), List.of(), "pg_launch"));
+        }
+        for (String unit : List.of(Monitor.PGB_EXPORTER_UNIT, Monitor.PGBR_EXPORTER_UNIT, Monitor.PG_EXPORTER_UNIT, Pgbouncer.UNIT)) {
             out.add(new UnitTask(unit, false, false, List.of(), List.of(), "pg_launch"));
         }
-        List<String> files = new ArrayList<>(List.of(Vip.CONF, Monitor.PGB_EXPORTER, Monitor.PGB_EXPORTER_UNIT_FILE, Monitor.PGBR_EXPORTER,
+        List<String> files = new ArrayList<>(nodeVip ? List.of() : List.of(Vip.conf(cluster), Keepalived.CONF));
+        files.addAll(List.of(Monitor.PGB_EXPORTER, Monitor.PGB_EXPORTER_UNIT_FILE, Monitor.PGBR_EXPORTER,
                 Monitor.PGBR_EXPORTER_UNIT_FILE,
                 Monitor.PG_EXPORTER_DEFAULTS, Pgbouncer.INI, Pgbouncer.USERLIST, Pgbouncer.USEROPTS, Pgbouncer.DATABASES, Pgbouncer.HBA));
         List<String> services = Services.servedBy(ctx, node).contains(cluster)

@@ -10,10 +10,9 @@ import dev.pig.core.fact.FactSection;
 import dev.pig.core.model.PgCluster;
 import dev.pig.core.model.PgInstance;
 import dev.pig.core.task.Deferred;
-import dev.pig.core.task.DirectoryTask;
 import dev.pig.core.task.Task;
-import dev.pig.core.task.UnitTask;
 import dev.pig.modules.HostVars;
+import dev.pig.modules.Keepalived;
 import dev.pig.modules.ModuleContext;
 
 /**
@@ -33,8 +32,7 @@ import dev.pig.modules.ModuleContext;
  * the other members; the VRRP router id is the last octet of the VIP, unique on its subnet.
  */
 final class Vip {
-    static final String CONF = "/etc/keepalived/keepalived.conf";
-    static final String UNIT = "keepalived.service";
+    static final String UNIT = Keepalived.UNIT;
 
     private Vip() {
     }
@@ -61,15 +59,23 @@ final class Vip {
         String iface = v.str("pg_vip_interface");
         // a word of keepalived.conf: validation allows only what Linux allows in an interface name
         NetInterfaces section = NetInterfaces.SECTION;
-        out.add(new DirectoryTask("/etc/keepalived", "0755", "root", "root", "pg_vip"));
-        out.add(new Deferred("file " + CONF, "pg_vip", b -> b.fileWithContent(CONF).sections(section.name()), (facts, pctx) -> {
+        String conf = conf(cluster);
+        List<Task> base = Keepalived.base(ctx, ctx.model().node(me.ip()).orElseThrow(), "pg_vip");
+        out.addAll(base.subList(0, 2));
+        out.add(new Deferred("file " + conf, "pg_vip", b -> b.fileWithContent(conf).sections(section.name()), (facts, pctx) -> {
             Map<String, Object> data = new LinkedHashMap<>(m);
             data.put("pg_vip_interface", iface.equals("auto") ? NetInterfaces.carrying(facts.extra(section), me.ip(), facts.host()) : iface);
-            return ctx.file(CONF, "pgsql/keepalived.conf.ftl", data, "0644", "root", "root", "pg_vip", false);
+            return ctx.file(conf, "pgsql/keepalived.conf.ftl", data, "0644", "root", "root", "pg_vip", false);
         }));
-        // keepalived rereads its configuration on a reload and keeps the address where it is
-        out.add(new UnitTask(UNIT, true, true, List.of(), List.of(CONF), "pg_vip"));
+        // the main file after the instance's, which it includes
+        out.addAll(base.subList(2, base.size()));
+        out.add(Keepalived.unit(conf, "pg_vip"));
         return out;
+    }
+
+    /** The cluster's VRRP instance, a file of its own that keepalived.conf includes. */
+    static String conf(PgCluster cluster) {
+        return Keepalived.CONF_D + "/pgsql-" + cluster.name() + ".conf";
     }
 
     /** The host's IPv4 addresses by interface, from {@code ip -o -4 addr}. */

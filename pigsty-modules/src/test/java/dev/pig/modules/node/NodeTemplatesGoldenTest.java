@@ -52,11 +52,12 @@ class NodeTemplatesGoldenTest {
                 "etc_security_limits.d_pig.conf", "etc_sudoers.d_dba", "home_dba_.ssh_authorized_keys", "etc_timezone",
                 "etc_chrony_chrony.conf", "etc_cron.d_pig", "etc_default_prometheus-node-exporter", "etc_haproxy_haproxy.cfg",
                 "etc_default_haproxy", "etc_apt_sources.list.d_node.list", "etc_apt_sources.list.d_local.list",
-                "etc_tmpfiles.d_pig-thp.conf", "home_dba_.ssh_id_ed25519.pub", "etc_resolv.conf"}) {
+                "etc_tmpfiles.d_pig-thp.conf", "home_dba_.ssh_id_ed25519.pub", "etc_resolv.conf",
+                "etc_keepalived_keepalived.conf", "etc_keepalived_conf.d_node-vip.conf"}) {
             assertTrue(all.contains("/" + expected), "no rendered " + expected + " in " + all);
         }
         try (Stream<java.nio.file.Path> templates = Files.list(Fixtures.root().resolve("templates/node"))) {
-            assertEquals(16, templates.count(), "a new template needs a golden copy above");
+            assertEquals(18, templates.count(), "a new template needs a golden copy above");
         }
     }
 

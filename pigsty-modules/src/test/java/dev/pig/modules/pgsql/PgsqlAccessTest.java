@@ -66,13 +66,13 @@ class PgsqlAccessTest {
                 }
             });
         }
-        assertEquals(2 * 19, out.size(), "each member renders 19 access files: " + out.stream().map(DynamicTest::getDisplayName).toList());
+        assertEquals(2 * 20, out.size(), "each member renders 20 access files: " + out.stream().map(DynamicTest::getDisplayName).toList());
         return out.stream();
     }
 
     @Test
     void pg_vip_interface_auto_takes_the_interface_carrying_the_instance_ip() {
-        String conf = uploads(fresh(PgsqlFixtures.sandbox("pg_vip_interface=auto")).plan("10.10.10.12")).get("/etc/keepalived/keepalived.conf");
+        String conf = uploads(fresh(PgsqlFixtures.sandbox("pg_vip_interface=auto")).plan("10.10.10.12")).get("/etc/keepalived/conf.d/pgsql-pg-test.conf");
         assertTrue(conf.contains("    interface eth0\n") && conf.contains("10.10.10.3/24 dev eth0"), conf);
         PlanningFixture bare = PgsqlFixtures.sandbox("pg_vip_interface=auto").host("10.10.10.12", RecordedFacts.freshDebian12());
         PigException e = assertThrows(PigException.class, () -> bare.plan("10.10.10.12"));

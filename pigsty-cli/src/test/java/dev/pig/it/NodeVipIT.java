@@ -1,0 +1,163 @@
+package dev.pig.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A node VIP ({@code vip_enabled}) on two members of pg-test, beside pg-test's own VIP in the
+ * same keepalived: deployed onto the converged sandbox with a reload and no restart, handed
+ * over when its master stops, left where it is when the master comes back (no preemption),
+ * and kept to the hosts that know its password (VRRP authentication).
+ */
+@ExtendWith(SandboxExtension.class)
+@SandboxExtension.Converged
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class NodeVipIT {
+    static final String VIP = "10.10.10.9";
+    static final String MASTER = "10.10.10.12";
+    static final String BACKUP = "10.10.10.13";
+    static final String LEADER = "10.10.10.11";
+    /** VRRPv2 with 1 s adverts: a backup claims the address after 3 missed adverts and its skew, under 4 s. */
+    static final double FAILOVER_BUDGET_S = 6.0;
+    static final String GROUP = ""
+            + "    # a node VIP on two members of pg-test, held beside pg-test's VIP by the same keepalived\n"
+            + "    gateway:\n"
+            + "      hosts:\n"
+            + "        10.10.10.12: { vip_role: master }\n"
+            + "        10.10.10.13: {}\n"
+            + "      vars:\n"
+            + "        vip_enabled: true\n"
+            + "        vip_address: " + VIP + "\n"
+            + "        vip_vrid: 9\n"
+            + "        vip_auth_pass: Gw.Vrrp1\n"
+            + "        vip_dns_suffix: -gw\n"
+            + "\n";
+    static Path scratch;
+    static String inv;
+
+    static boolean holds(SandboxExtension.Lab lab, String node, String address) {
+        return lab.sh(node, "ip -o -4 addr show").contains("inet " + address + "/");
+    }
+
+    /** Seconds until {@code node} holds (or no longer holds) the VIP, polling every 100 ms; fails after {@code limit}. */
+    static double await(SandboxExtension.Lab lab, String node, boolean held, double limit) throws InterruptedException {
+        long t0 = System.nanoTime();
+        while ((System.nanoTime() - t0) / 1e9 < limit) {
+            if (holds(lab, node, VIP) == held) {
+                return (System.nanoTime() - t0) / 1e9;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(node + (held ? " does not hold " : " still holds ") + VIP + " after " + limit + " s");
+    }
+
+    static Map<String, String> startTimes(SandboxExtension.Lab lab) {
+        Map<String, String> out = new TreeMap<>();
+        for (String n : List.of(LEADER, MASTER, BACKUP)) {
+            for (String unit : List.of("keepalived", "patroni", "haproxy")) {
+                out.put(n + " " + unit, lab.sh(n, "systemctl show -p MainPID -p ActiveEnterTimestamp " + unit));
+            }
+        }
+        return out;
+    }
+
+    @AfterAll
+    static void cleanUp() throws IOException {
+        if (scratch != null) {
+            Files.deleteIfExists(scratch.resolve("pigsty.yml"));
+            Files.deleteIfExists(scratch.resolve("files"));
+            Files.deleteIfExists(scratch);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void the_node_vip_joins_keepalived_beside_the_clusters_vip_with_a_reload(SandboxExtension.Lab lab) throws Exception {
+        scratch = Files.createTempDirectory("node-vip");
+        Files.createSymbolicLink(scratch.resolve("files"), SandboxExtension.INVENTORY.getParent().resolve("files"));
+        String text = Files.readString(SandboxExtension.INVENTORY);
+        String anchor = "    # pg-meta: a single-instance cluster for the CMDB\n";
+        assertTrue(text.contains(anchor), "the sandbox inventory has no line " + anchor);
+        inv = Files.writeString(scratch.resolve("pigsty.yml"), text.replace(anchor, GROUP + anchor)).toString();
+
+        Map<String, String> before = startTimes(lab);
+        Pig deploy = Pig.run("deploy", "-i", inv, "-y");
+        assertEquals(0, deploy.exit(), deploy.out() + deploy.err());
+        assertTrue(deploy.out().matches("(?s).*file /etc/keepalived/conf.d/node-vip.conf \\(\\d+ bytes, 0600 root:root\\).*"), deploy.out());
+        assertTrue(deploy.out().contains("reload (/etc/keepalived/conf.d/node-vip.conf changed)"), deploy.out());
+        assertFalse(deploy.out().contains(": restart"), "adding a node VIP restarts nothing: " + deploy.out());
+        assertEquals(before, startTimes(lab), "keepalived reloads; nothing restarts");
+
+        await(lab, MASTER, true, 10);
+        assertFalse(holds(lab, BACKUP, VIP), "only the master holds " + VIP);
+        assertTrue(holds(lab, LEADER, "10.10.10.3"), "pg-test's VIP stays on its leader");
+        assertFalse(holds(lab, MASTER, "10.10.10.3") || holds(lab, BACKUP, "10.10.10.3"), "pg-test's VIP is on the leader alone");
+        assertTrue(lab.sh(MASTER, "cat /etc/keepalived/conf.d/node-vip.conf").contains("auth_pass Gw.Vrrp1"));
+        assertEquals("-rw------- root root", lab.sh(MASTER, "stat -c '%A %U %G' /etc/keepalived/conf.d/node-vip.conf"),
+                "the password is root's alone");
+        // the infra node pings it and names it: <node_cluster><vip_dns_suffix>
+        lab.sh("10.10.10.10", "ping -c 1 -W 2 " + VIP);
+        assertEquals(VIP, lab.sh("10.10.10.10", "for i in $(seq 20); do a=$(getent hosts pg-test-gw | cut -d' ' -f1);"
+                + " [ -n \"$a\" ] && { echo $a; exit 0; }; sleep 0.5; done; exit 1"));
+        assertTrue(lab.sh("10.10.10.10", "cat /data/infra/targets/ping/pg-test.vip.yml").contains(VIP));
+
+        Pig again = Pig.run("plan", "-i", inv, "--detailed-exitcode");
+        assertEquals(0, again.exit(), "a second run plans nothing: " + again.out() + again.err());
+    }
+
+    @Test
+    @Order(2)
+    void the_backup_takes_the_vip_when_the_master_stops_and_keeps_it_when_the_master_returns(SandboxExtension.Lab lab) throws Exception {
+        lab.sh(MASTER, "systemctl stop keepalived");
+        double took = await(lab, BACKUP, true, 15);
+        System.out.printf("node vip: %s took %s over in %.1f s after keepalived stopped on %s%n", BACKUP, VIP, took, MASTER);
+        assertTrue(took <= FAILOVER_BUDGET_S, "the backup took the VIP over in " + took + " s, over the " + FAILOVER_BUDGET_S + " s budget");
+        assertFalse(holds(lab, MASTER, "10.10.10.3") || holds(lab, MASTER, VIP));
+        // the master's PostgreSQL VIP instance went with its keepalived; pg-test's VIP never moved
+        assertTrue(holds(lab, LEADER, "10.10.10.3"), "pg-test's VIP stays on its leader");
+
+        lab.sh(MASTER, "systemctl start keepalived");
+        Thread.sleep(6000);
+        assertTrue(holds(lab, BACKUP, VIP) && !holds(lab, MASTER, VIP), "vip_preempt: false leaves the VIP where it is");
+        assertTrue(holds(lab, LEADER, "10.10.10.3"), "pg-test's VIP stays on its leader");
+        Pig plan = Pig.run("plan", "-i", inv, "--detailed-exitcode");
+        assertEquals(0, plan.exit(), "where the VIP is, is no change to plan: " + plan.out() + plan.err());
+    }
+
+    @Test
+    @Order(3)
+    void a_member_with_another_password_is_not_heard_and_a_deploy_restores_it(SandboxExtension.Lab lab) throws Exception {
+        // the holder (BACKUP, since the last test) keeps sending adverts, now with a password the
+        // other member refuses: that one hears no master and claims the address itself
+        assertTrue(holds(lab, BACKUP, VIP));
+        lab.sh(BACKUP, "sed -i 's/auth_pass Gw.Vrrp1/auth_pass Wrong.Pw/' /etc/keepalived/conf.d/node-vip.conf && systemctl reload keepalived");
+        await(lab, MASTER, true, 15);
+        assertTrue(holds(lab, BACKUP, VIP), "both claim " + VIP + ": neither hears the other's adverts");
+
+        Pig plan = Pig.run("plan", "-i", inv);
+        assertTrue(plan.out().contains("file /etc/keepalived/conf.d/node-vip.conf: content"), plan.out());
+        assertFalse(plan.out().contains("Wrong.Pw") || plan.out().contains("Gw.Vrrp1"), "the plan shows no password: " + plan.out());
+        Pig deploy = Pig.run("deploy", "-i", inv, "-y");
+        assertEquals(0, deploy.exit(), deploy.out() + deploy.err());
+        // one password again: the higher priority (the master) keeps it, the other steps back
+        await(lab, BACKUP, false, 15);
+        assertTrue(holds(lab, MASTER, VIP));
+        Pig converged = Pig.run("plan", "-i", inv, "--detailed-exitcode");
+        assertEquals(0, converged.exit(), converged.out() + converged.err());
+    }
+}

@@ -1,0 +1,59 @@
+package dev.pig.modules;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.pig.core.model.Node;
+import dev.pig.core.task.Deferred;
+import dev.pig.core.task.DirectoryTask;
+import dev.pig.core.task.FileTask;
+import dev.pig.core.task.Skip;
+import dev.pig.core.task.Task;
+import dev.pig.core.task.UnitTask;
+
+/**
+ * keepalived on a host holds the VIPs pig manages there: the node cluster's (NODE,
+ * {@code vip_enabled}) and the PostgreSQL cluster's (PGSQL, {@code pg_vip_enabled}), which
+ * Pigsty's own inventories put on the same hosts.
+ *
+ * <pre>
+ * /etc/keepalived/keepalived.conf          global settings, then every file of conf.d
+ * /etc/keepalived/conf.d/node-vip.conf     the node VIP (NODE)
+ * /etc/keepalived/conf.d/pgsql-pg-test.conf  pg-test's VIP (PGSQL)
+ * </pre>
+ *
+ * Both modules write the main file alike, so whichever runs first, the other finds it
+ * unchanged; each owns its own instance's file, so removing one VIP leaves the other held.
+ */
+public final class Keepalived {
+    public static final String UNIT = "keepalived.service";
+    public static final String DIR = "/etc/keepalived";
+    public static final String CONF = DIR + "/keepalived.conf";
+    public static final String CONF_D = DIR + "/conf.d";
+
+    private Keepalived() {
+    }
+
+    /**
+     * The directories and the main file, under {@code tag}; the main file once per run, where
+     * both VIPs are deployed (the second module finds it planned already, with the same bytes).
+     */
+    public static List<Task> base(ModuleContext ctx, Node node, String tag) {
+        FileTask main = ctx.file(CONF, "node/keepalived.conf.ftl", Map.of("router_id", node.nodename().isEmpty() ? node.id() : node.nodename(),
+                "conf_d", CONF_D), "0644", "root", "root", tag, false);
+        return List.of(
+                new DirectoryTask(DIR, "0755", "root", "root", tag),
+                new DirectoryTask(CONF_D, "0755", "root", "root", tag),
+                new Deferred("file " + CONF, tag, main::require, (facts, pctx) -> pctx.firstChanged(List.of(CONF)) != null
+                        ? new Skip("file " + CONF, tag, "written in this run already, for the host's other VIP")
+                        : main));
+    }
+
+    /**
+     * keepalived enabled and running, reloaded when the main file or {@code instance} changes: a
+     * reload rereads every file and keeps each address where it is.
+     */
+    public static Task unit(String instance, String tag) {
+        return new UnitTask(UNIT, true, true, List.of(), List.of(CONF, instance), tag);
+    }
+}
