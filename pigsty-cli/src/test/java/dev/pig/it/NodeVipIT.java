@@ -160,4 +160,43 @@ class NodeVipIT {
         Pig converged = Pig.run("plan", "-i", inv, "--detailed-exitcode");
         assertEquals(0, converged.exit(), converged.out() + converged.err());
     }
+
+    @Test
+    @Order(4)
+    void pg_vip_auth_pass_moves_the_clusters_vip_to_vrrp_v2_with_a_reload_and_it_still_follows_the_leader(SandboxExtension.Lab lab)
+            throws Exception {
+        String anchor = "        pg_vip_address: 10.10.10.3/24\n";
+        String text = Files.readString(Path.of(inv));
+        assertTrue(text.contains(anchor), "the sandbox inventory has no line " + anchor);
+        Files.writeString(Path.of(inv), text.replace(anchor, anchor + "        pg_vip_auth_pass: Pg.Vrrp1\n"));
+        Map<String, String> before = startTimes(lab);
+        Pig deploy = Pig.run("deploy", "-i", inv, "-y");
+        assertEquals(0, deploy.exit(), deploy.out() + deploy.err());
+        assertTrue(deploy.out().contains("reload (/etc/keepalived/conf.d/pgsql-pg-test.conf changed)"), deploy.out());
+        assertFalse(deploy.out().contains("Pg.Vrrp1"), "no password in the output: " + deploy.out());
+        assertEquals(before, startTimes(lab), "keepalived reloads; nothing restarts");
+        for (String n : List.of(LEADER, MASTER, BACKUP)) {
+            String conf = lab.sh(n, "cat /etc/keepalived/conf.d/pgsql-pg-test.conf");
+            assertTrue(conf.contains("    version 2\n") && conf.contains("auth_pass Pg.Vrrp1"), n + ": " + conf);
+        }
+        assertTrue(holds(lab, LEADER, "10.10.10.3"), "pg-test's VIP stays on its leader");
+        assertEquals(0, Pig.run("plan", "-i", inv, "--detailed-exitcode").exit(), "a second run plans nothing");
+
+        // the VIP follows a switchover, now by VRRPv2's one advert a second
+        lab.sh(LEADER, "su -s /bin/sh postgres -c 'patronictl -c /etc/patroni/patroni.yml switchover --candidate pg-test-2 --force'");
+        long t0 = System.nanoTime();
+        while (!holds(lab, MASTER, "10.10.10.3") && (System.nanoTime() - t0) / 1e9 < 30) {
+            Thread.sleep(100);
+        }
+        double took = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("pg vip (VRRPv2, pg_vip_auth_pass): on pg-test-2 %.1f s after the switchover returned%n", took);
+        assertTrue(took <= 10, "pg-test's VIP reached the new leader " + took + " s after the switchover, over the 10 s budget");
+        assertFalse(holds(lab, LEADER, "10.10.10.3") || holds(lab, BACKUP, "10.10.10.3"), "the VIP is on the new leader alone");
+        assertEquals("f", throughVip(lab), "the VIP reaches the new primary");
+    }
+
+    /** Whether what answers on pg-test's VIP, from pg-meta-1, is in recovery: f on the primary. */
+    static String throughVip(SandboxExtension.Lab lab) {
+        return lab.sh("10.10.10.10", "PGCONNECT_TIMEOUT=3 PGPASSWORD=test psql -h 10.10.10.3 -U test -d test -AtXc 'SELECT pg_is_in_recovery()'");
+    }
 }

@@ -109,7 +109,7 @@ final class FormatRules {
             case "haproxy_admin_username" -> FormatRules::haproxyUser;
             case "pg_vip_interface" -> FormatRules::vipInterface;
             case "vip_interface" -> FormatRules::nodeVipInterface;
-            case "vip_auth_pass" -> FormatRules::vrrpPassword;
+            case "vip_auth_pass", "pg_vip_auth_pass" -> t -> vrrpPassword(param, t);
             case "redis_bind_address" -> FormatRules::redisBind;
             case "redis_fs_main" -> FormatRules::redisFsMain;
             default -> t -> Optional.empty();
@@ -161,11 +161,11 @@ final class FormatRules {
     /** A word of keepalived.conf, where '#' and '!' start a comment and quotes and braces are syntax. */
     private static final Pattern VRRP_PASSWORD = Pattern.compile("[^\\s#!\"'{}\\\\]*");
 
-    private static Optional<Problem> vrrpPassword(String pw) {
+    private static Optional<Problem> vrrpPassword(String param, String pw) {
         if (VRRP_PASSWORD.matcher(pw).matches()) {
             return Optional.empty();
         }
-        return Optional.of(new Problem("vip_auth_pass holds whitespace, a quote, a brace, '\\', '#' or '!'",
+        return Optional.of(new Problem(param + " holds whitespace, a quote, a brace, '\\', '#' or '!'",
                 "keepalived.conf takes the password as one word, and '#' or '!' would start a comment in it. Use letters,\n"
                         + "digits and punctuation without those; VRRP uses only the first 8 characters."));
     }

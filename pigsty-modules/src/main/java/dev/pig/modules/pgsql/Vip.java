@@ -56,6 +56,9 @@ final class Vip {
         m.put("patroni_ssl_enabled", v.bool("patroni_ssl_enabled"));
         m.put("instance_ip", me.ip());
         m.put("peers", cluster.instances().stream().map(PgInstance::ip).filter(ip -> !ip.equals(me.ip())).toList());
+        // VRRP carries 8 characters of a password (keepalived would cut it and warn)
+        String pass = v.secret("pg_vip_auth_pass").reveal();
+        m.put("auth_pass", pass.substring(0, Math.min(8, pass.length())));
         String iface = v.str("pg_vip_interface");
         // a word of keepalived.conf: validation allows only what Linux allows in an interface name
         NetInterfaces section = NetInterfaces.SECTION;
@@ -65,7 +68,8 @@ final class Vip {
         out.add(new Deferred("file " + conf, "pg_vip", b -> b.fileWithContent(conf).sections(section.name()), (facts, pctx) -> {
             Map<String, Object> data = new LinkedHashMap<>(m);
             data.put("pg_vip_interface", iface.equals("auto") ? NetInterfaces.carrying(facts.extra(section), me.ip(), facts.host()) : iface);
-            return ctx.file(conf, "pgsql/keepalived.conf.ftl", data, "0644", "root", "root", "pg_vip", false);
+            // root's alone, and no diff shown once it holds a password
+            return ctx.file(conf, "pgsql/keepalived.conf.ftl", data, "0600", "root", "root", "pg_vip", !pass.isEmpty());
         }));
         // the main file after the instance's, which it includes
         out.addAll(base.subList(2, base.size()));

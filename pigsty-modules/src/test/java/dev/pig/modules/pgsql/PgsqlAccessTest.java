@@ -71,6 +71,17 @@ class PgsqlAccessTest {
     }
 
     @Test
+    void pg_vip_auth_pass_trades_vrrp_v3_for_v2_with_the_password() {
+        String plain = uploads(fresh(PgsqlFixtures.sandbox()).plan("10.10.10.12")).get("/etc/keepalived/conf.d/pgsql-pg-test.conf");
+        assertTrue(plain.contains("    version 3\n    advert_int 0.2\n") && !plain.contains("authentication"), plain);
+        var plan = fresh(PgsqlFixtures.sandbox("pg_vip_auth_pass=Vrrp.Pass.Long")).plan("10.10.10.12");
+        String conf = uploads(plan).get("/etc/keepalived/conf.d/pgsql-pg-test.conf");
+        assertTrue(conf.contains("    version 2\n    advert_int 1\n") && conf.contains("        auth_type PASS\n        auth_pass Vrrp.Pas\n"),
+                "VRRPv2 with the password's first 8 characters: " + conf);
+        assertTrue(conf.contains("    check_unicast_src\n"), conf);
+    }
+
+    @Test
     void pg_vip_interface_auto_takes_the_interface_carrying_the_instance_ip() {
         String conf = uploads(fresh(PgsqlFixtures.sandbox("pg_vip_interface=auto")).plan("10.10.10.12")).get("/etc/keepalived/conf.d/pgsql-pg-test.conf");
         assertTrue(conf.contains("    interface eth0\n") && conf.contains("10.10.10.3/24 dev eth0"), conf);
