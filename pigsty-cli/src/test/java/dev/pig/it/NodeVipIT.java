@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -47,7 +45,8 @@ class NodeVipIT {
             + "        vip_auth_pass: Gw.Vrrp1\n"
             + "        vip_dns_suffix: -gw\n"
             + "\n";
-    static Path scratch;
+    static final String GROUP_ANCHOR = "    # pg-meta: a single-instance cluster for the CMDB\n";
+    static final ScratchInventory SCRATCH = new ScratchInventory("node-vip");
     static String inv;
 
     static boolean holds(SandboxExtension.Lab lab, String node, String address) {
@@ -78,22 +77,13 @@ class NodeVipIT {
 
     @AfterAll
     static void cleanUp() throws IOException {
-        if (scratch != null) {
-            Files.deleteIfExists(scratch.resolve("pigsty.yml"));
-            Files.deleteIfExists(scratch.resolve("files"));
-            Files.deleteIfExists(scratch);
-        }
+        SCRATCH.close();
     }
 
     @Test
     @Order(1)
     void the_node_vip_joins_keepalived_beside_the_clusters_vip_with_a_reload(SandboxExtension.Lab lab) throws Exception {
-        scratch = Files.createTempDirectory("node-vip");
-        Files.createSymbolicLink(scratch.resolve("files"), SandboxExtension.INVENTORY.getParent().resolve("files"));
-        String text = Files.readString(SandboxExtension.INVENTORY);
-        String anchor = "    # pg-meta: a single-instance cluster for the CMDB\n";
-        assertTrue(text.contains(anchor), "the sandbox inventory has no line " + anchor);
-        inv = Files.writeString(scratch.resolve("pigsty.yml"), text.replace(anchor, GROUP + anchor)).toString();
+        inv = SCRATCH.write(Map.of(GROUP_ANCHOR, GROUP + GROUP_ANCHOR)).toString();
 
         Map<String, String> before = startTimes(lab);
         Pig deploy = Pig.run("deploy", "-i", inv, "-y");
@@ -166,9 +156,7 @@ class NodeVipIT {
     void pg_vip_auth_pass_moves_the_clusters_vip_to_vrrp_v2_with_a_reload_and_it_still_follows_the_leader(SandboxExtension.Lab lab)
             throws Exception {
         String anchor = "        pg_vip_address: 10.10.10.3/24\n";
-        String text = Files.readString(Path.of(inv));
-        assertTrue(text.contains(anchor), "the sandbox inventory has no line " + anchor);
-        Files.writeString(Path.of(inv), text.replace(anchor, anchor + "        pg_vip_auth_pass: Pg.Vrrp1\n"));
+        SCRATCH.write(Map.of(GROUP_ANCHOR, GROUP + GROUP_ANCHOR, anchor, anchor + "        pg_vip_auth_pass: Pg.Vrrp1\n"));
         Map<String, String> before = startTimes(lab);
         Pig deploy = Pig.run("deploy", "-i", inv, "-y");
         assertEquals(0, deploy.exit(), deploy.out() + deploy.err());

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +32,7 @@ import dev.pig.sandbox.system.Tools;
 class PgsqlProvisionIT {
     static final String INV = SandboxExtension.INVENTORY.toString();
     static final List<String> PG_NODES = List.of("10.10.10.10", "10.10.10.11", "10.10.10.12", "10.10.10.13");
-    static Path scratch;
+    static final ScratchInventory SCRATCH = new ScratchInventory("pgsql-provision");
 
     static Tools.Result run(SandboxExtension.Lab lab, String node, String command) {
         return lab.run(node, "sh", "-c", "cd /tmp && " + command);
@@ -61,27 +60,9 @@ class PgsqlProvisionIT {
         return out;
     }
 
-    /** The sandbox inventory with {@code edits}, in a directory of its own whose files/ is the example's. */
-    static Path scratchInventory(Map<String, String> edits) throws IOException {
-        if (scratch == null) {
-            scratch = Files.createTempDirectory("pgsql-provision");
-            Files.createSymbolicLink(scratch.resolve("files"), SandboxExtension.INVENTORY.getParent().resolve("files"));
-        }
-        String text = Files.readString(SandboxExtension.INVENTORY);
-        for (Map.Entry<String, String> e : edits.entrySet()) {
-            assertTrue(text.contains(e.getKey()), "the sandbox inventory has no line " + e.getKey());
-            text = text.replace(e.getKey(), e.getValue());
-        }
-        return Files.writeString(scratch.resolve("pigsty.yml"), text);
-    }
-
     @AfterAll
     static void cleanUp() throws IOException {
-        if (scratch != null) {
-            Files.deleteIfExists(scratch.resolve("pigsty.yml"));
-            Files.deleteIfExists(scratch.resolve("files"));
-            Files.deleteIfExists(scratch);
-        }
+        SCRATCH.close();
     }
 
     @Test
@@ -127,7 +108,7 @@ class PgsqlProvisionIT {
     void a_database_and_a_user_added_to_the_inventory_are_created_one_at_a_time(SandboxExtension.Lab lab) throws IOException {
         String testUser = "          - { name: test, password: test, pgbouncer: true, roles: [ dbrole_admin ] }\n";
         String testDb = "          - { name: test }\n";
-        Path inv = scratchInventory(Map.of(
+        Path inv = SCRATCH.write(Map.of(
                 testUser, testUser + "          - { name: dbuser_ro, password: Ro.Pass, roles: [ dbrole_readonly ] }\n",
                 testDb, testDb + "          - { name: app, schemas: [ app ], comment: added by a test }\n"));
 
@@ -181,7 +162,7 @@ class PgsqlProvisionIT {
         assertTrue(run(lab, "10.10.10.13", "test -e /data/postgres/pg-test-15 -o -L /pg").exit() != 0, "the data or /pg stayed");
         assertEquals("streaming", psql(lab, "10.10.10.11", "postgres", "SELECT string_agg(state, ',') FROM pg_stat_replication"));
         // from the inventory as test 4 left it, so the new member pools the database 'app' too
-        Pig add = Pig.run("pgsql", "add", "-i", scratch.resolve("pigsty.yml").toString(), "pg-test", "10.10.10.13", "-y");
+        Pig add = Pig.run("pgsql", "add", "-i", SCRATCH.path().toString(), "pg-test", "10.10.10.13", "-y");
         assertEquals(0, add.exit(), add.out() + add.err());
         assertEquals("streaming", psql(lab, "10.10.10.13", "postgres", "SELECT status FROM pg_stat_wal_receiver"));
         assertEquals(system, psql(lab, "10.10.10.13", "postgres", "SELECT system_identifier FROM pg_control_system()"),
@@ -194,7 +175,7 @@ class PgsqlProvisionIT {
     @Order(8)
     void a_second_deploy_plans_nothing_and_restarts_nothing(SandboxExtension.Lab lab) throws IOException {
         // the inventory as the earlier tests left it: it holds the database 'app' they added
-        String inv = scratch.resolve("pigsty.yml").toString();
+        String inv = SCRATCH.path().toString();
         Map<String, String> before = startTimes(lab);
         Pig plan = Pig.run("plan", "-i", inv, "--detailed-exitcode");
         assertEquals(0, plan.exit(), plan.out() + plan.err());
