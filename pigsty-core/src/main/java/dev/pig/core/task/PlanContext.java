@@ -17,6 +17,7 @@ public final class PlanContext {
     private final Masker masker;
     private final Map<String, HostFacts> fleet;
     private final Set<String> changedPaths = new LinkedHashSet<>();
+    private final Set<String> startedUnits = new LinkedHashSet<>();
 
     public PlanContext(Masker masker) {
         this(masker, Map.of());
@@ -106,6 +107,20 @@ public final class PlanContext {
     public boolean changedUnder(String dir) {
         String prefix = dir.endsWith("/") ? dir : dir + "/";
         return changedPaths.stream().anyMatch(p -> p.startsWith(prefix));
+    }
+
+    /**
+     * Records that this plan enables and starts {@code unit}: a later task of the same unit (two
+     * modules that both configure keepalived) finds it running by then, and reloads it for its
+     * own files instead of starting it again, which would leave them unread.
+     */
+    public void starts(String unit) {
+        startedUnits.add(unit);
+    }
+
+    /** Whether an earlier task of this plan starts {@code unit}. */
+    public boolean started(String unit) {
+        return startedUnits.contains(unit);
     }
 
     /** The first of {@code paths} that this plan changes, or null. */

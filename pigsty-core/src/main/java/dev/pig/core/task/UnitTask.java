@@ -52,7 +52,9 @@ public final class UnitTask extends BaseTask {
         if (unitFileChanged != null || !s.exists()) {
             steps.add(Step.Exec.of("systemctl daemon-reload", ctx.masker()));
         }
-        if (enabled && !s.enabled()) {
+        // started by an earlier task of this plan: enabled and running by the time this one applies
+        boolean startedHere = ctx.started(unit);
+        if (enabled && !s.enabled() && !startedHere) {
             what.add("enable");
             steps.add(Step.Exec.of("systemctl enable " + u, ctx.masker()));
         }
@@ -62,7 +64,8 @@ public final class UnitTask extends BaseTask {
         }
         String restartCause = ctx.firstChanged(restartOn);
         String reloadCause = ctx.firstChanged(reloadOn);
-        if (running && !s.active()) {
+        if (running && !s.active() && !startedHere) {
+            ctx.starts(unit);
             // a unit that failed often is held back by its start limit until reset
             what.add(s.activeState().equals("failed") ? "start (it had failed)" : "start");
             steps.add(Step.Exec.of((s.activeState().equals("failed") ? "systemctl reset-failed " + u + "; " : "")
@@ -73,9 +76,12 @@ public final class UnitTask extends BaseTask {
         } else if (running && reloadCause != null) {
             what.add("reload (" + reloadCause + " changed)");
             steps.add(Step.Exec.of("systemctl reload " + u, ctx.masker()));
-        } else if (!running && s.active()) {
+        } else if (!running && (s.active() || startedHere)) {
             what.add("stop");
             steps.add(Step.Exec.of("systemctl stop " + u, ctx.masker()));
+        }
+        if (what.isEmpty() && startedHere) {
+            return noop("unit " + unit + " is started earlier in this run; none of its files changed after that");
         }
         if (what.isEmpty()) {
             return noop("unit " + unit + " is " + s.activeState() + " and " + (s.unitFileState().isEmpty() ? "has no unit file" : s.unitFileState())

@@ -149,6 +149,22 @@ class TaskPlanningTest {
     }
 
     @Test
+    void a_unit_a_second_task_configures_after_the_first_started_it_is_reloaded_not_started_again() {
+        // two modules' files for one unit (NODE's node VIP and PGSQL's VIP in one keepalived):
+        // the second file lands after the first task started the unit, which must read it
+        String second = "/etc/haproxy/second.cfg";
+        HostPlan p = plan(new UnitTask("haproxy.service", true, true, List.of(), List.of(), "haproxy"),
+                new FileTask(second, "x\n".getBytes(StandardCharsets.UTF_8), "0644", "root", "root", "haproxy", false),
+                new UnitTask("haproxy.service", true, true, List.of(), List.of(second), "haproxy"));
+        assertEquals("unit haproxy.service: enable, start (it had failed)", ((Change.Act) p.changes().get(0)).summary());
+        assertEquals("unit haproxy.service: reload (" + second + " changed)", ((Change.Act) p.changes().get(2)).summary());
+        // nothing of its own changed: nothing to do once the first task started it
+        HostPlan q = plan(new UnitTask("haproxy.service", true, true, List.of(), List.of(), "haproxy"),
+                new UnitTask("haproxy.service", true, true, List.of(), List.of(), "haproxy"));
+        assertInstanceOf(Change.NoOp.class, q.changes().get(1));
+    }
+
+    @Test
     void is_noop_when_directory_has_mode_and_owner() {
         assertInstanceOf(Change.NoOp.class, one(new DirectoryTask("/pg/data", "0700", "postgres", "postgres", "pg_dir")));
         Change.Act a = assertInstanceOf(Change.Act.class, one(new DirectoryTask("/pg/data", "0750", "postgres", "postgres", "pg_dir")));
