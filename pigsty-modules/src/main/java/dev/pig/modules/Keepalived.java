@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.pig.core.model.Node;
+import dev.pig.core.task.Absent;
 import dev.pig.core.task.Deferred;
 import dev.pig.core.task.DirectoryTask;
 import dev.pig.core.task.FileTask;
@@ -47,6 +48,24 @@ public final class Keepalived {
                 new Deferred("file " + CONF, tag, main::require, (facts, pctx) -> pctx.firstChanged(List.of(CONF)) != null
                         ? new Skip("file " + CONF, tag, "written in this run already, for the host's other VIP")
                         : main));
+    }
+
+    /**
+     * A VIP the inventory no longer has on this host ({@code vip_enabled} or
+     * {@code pg_vip_enabled} turned off): its file removed, and keepalived reloaded when it still
+     * holds {@code otherVip}, else stopped, disabled and its main file removed. Nothing is
+     * planned where the file is not: a keepalived pig did not configure is left alone.
+     */
+    public static List<Task> retire(String instance, boolean otherVip, String tag) {
+        String name = "unit " + UNIT;
+        return List.of(
+                new Absent(instance, tag),
+                new Deferred(name, tag, b -> b.files(instance).units(UNIT), (facts, pctx) -> !facts.file(instance).exists()
+                        ? new Skip(name, tag, "no " + instance + " here")
+                        : otherVip ? unit(instance, tag) : new UnitTask(UNIT, false, false, List.of(), List.of(), tag)),
+                new Deferred("file " + CONF, tag, b -> b.files(instance, CONF), (facts, pctx) -> facts.file(instance).exists() && !otherVip
+                        ? new Absent(CONF, tag)
+                        : new Skip("file " + CONF, tag, otherVip ? "keepalived holds another VIP here" : "no " + instance + " here")));
     }
 
     /**

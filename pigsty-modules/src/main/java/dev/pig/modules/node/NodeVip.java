@@ -46,7 +46,8 @@ final class NodeVip {
 
     static List<Task> tasks(ModuleContext ctx, Node node, HostVars v) {
         if (!v.bool("vip_enabled")) {
-            return List.of();
+            // turned off: what an earlier run wrote goes, keepalived stays for a PostgreSQL VIP
+            return Keepalived.retire(CONF, pgVip(ctx, node), TAG);
         }
         List<Node> group = members(ctx, node, v);
         List<String> members = group.stream().map(NodeVip::address).toList();
@@ -107,13 +108,17 @@ final class NodeVip {
         if (!v.bool("vip_enabled")) {
             return List.of();
         }
-        boolean pgVip = ctx.model().pgClusters().stream()
-                .anyMatch(c -> c.vipAddress().isPresent() && c.instances().stream().anyMatch(i -> i.ip().equals(node.id())));
-        if (pgVip) {
+        if (pgVip(ctx, node)) {
             return List.of(new Absent(CONF, TAG), Keepalived.unit(CONF, TAG));
         }
         return List.of(new UnitTask(Keepalived.UNIT, false, false, List.of(), List.of(), TAG), new Absent(CONF, TAG),
                 new Absent(Keepalived.CONF, TAG));
+    }
+
+    /** Whether a PostgreSQL cluster of the inventory has its VIP on this host. */
+    static boolean pgVip(ModuleContext ctx, Node node) {
+        return ctx.model().pgClusters().stream()
+                .anyMatch(c -> c.vipAddress().isPresent() && c.instances().stream().anyMatch(i -> i.ip().equals(node.id())));
     }
 
     /**

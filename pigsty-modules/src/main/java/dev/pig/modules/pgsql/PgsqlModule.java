@@ -28,6 +28,7 @@ import dev.pig.core.task.UnitTask;
 import dev.pig.core.task.UserTask;
 import dev.pig.core.task.ValidatedFile;
 import dev.pig.modules.HostVars;
+import dev.pig.modules.Keepalived;
 import dev.pig.modules.ModuleContext;
 import dev.pig.modules.Registered;
 import dev.pig.modules.Registration;
@@ -243,6 +244,9 @@ public final class PgsqlModule implements Registered {
         // ---------------------------------------------------------------- pg_vip
         if (n.cluster().vipAddress().isPresent()) {
             Vip.tasks(n).forEach(t -> out.add(Stage.of(12, "vip", t)));
+        } else {
+            // turned off: what an earlier run wrote goes, keepalived stays for a node VIP
+            Keepalived.retire(Vip.conf(n.cluster()), n.v().bool("vip_enabled"), "pg_vip").forEach(t -> out.add(Stage.of(12, "vip", t)));
         }
 
         // ---------------------------------------------------------------- pg_exporter, pgbouncer_exporter
