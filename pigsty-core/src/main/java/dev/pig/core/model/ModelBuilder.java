@@ -71,6 +71,7 @@ public final class ModelBuilder {
                     "Add an 'etcd' group with 'etcd_cluster: etcd' in its vars and 'etcd_seq: N' on each host,\n"
                             + "for example: etcd: { hosts: { 10.10.10.10: { etcd_seq: 1 } }, vars: { etcd_cluster: etcd } }");
         }
+        PgClusters.checkNames(cx, pg);
         RedisCluster.checkAll(cx, redis);
         PortClashes.check(cx, pg, redis, etcd, minio);
         for (String h : cx.hostVars().keySet()) {

@@ -270,4 +270,24 @@ final class PgClusters {
             }
         }
     }
+
+    /**
+     * Names one PostgreSQL cluster and an instance of another cannot share: each is a name the
+     * infra nodes resolve, the common name of a certificate pig issues, and a cluster's name is
+     * also its etcd user, which etcd would take from a certificate of that name.
+     */
+    static void checkNames(BuildContext cx, List<PgCluster> clusters) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        clusters.forEach(c -> names.add(c.name()));
+        for (PgCluster c : clusters) {
+            for (PgInstance i : c.instances()) {
+                if (names.contains(i.name()) && !i.name().equals(c.name())) {
+                    cx.diags.error("instance " + i.name() + " of PostgreSQL cluster '" + c.name() + "' has the name of cluster '" + i.name() + "'",
+                            cx.hostSource(cx.inv.groups().get(c.group()), i.ip()),
+                            "A cluster's name and an instance's are both DNS names, certificate names and (the cluster's) an etcd\n"
+                                    + "user: rename the cluster, or give the instance another pg_seq.");
+                }
+            }
+        }
+    }
 }
