@@ -43,7 +43,7 @@ class CompletionCommandTest {
         assertEquals("10.10.10.10\n10.10.10.11\n10.10.10.12\n10.10.10.13\n", PigRunner.run("__complete", "hosts", "-i", inv).out());
         assertEquals("redis-ms\nredis-meta\nredis-test\n", PigRunner.run("__complete", "redis", "-i", inv).out());
         assertTrue(PigRunner.run("__complete", "targets", "-i", inv).out()
-                .startsWith("infra\netcd\nminio\npg-meta\npg-test\nredis-ms\nredis-meta\nredis-test\n10.10.10.10\n"));
+                .startsWith("infra\netcd\nminio\npg-meta\npg-test\ngateway\nredis-ms\nredis-meta\nredis-test\n10.10.10.10\n"));
     }
 
     @Test

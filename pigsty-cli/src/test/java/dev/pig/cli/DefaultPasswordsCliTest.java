@@ -37,8 +37,8 @@ class DefaultPasswordsCliTest {
         PigRunner.Result r = PigRunner.run("inventory", "validate", "-i", SANDBOX);
         assertEquals(ExitCodes.OK, r.code(), r.toString());
         assertTrue(r.err().contains("Warning: pg_users[dbuser_meta].password is Pigsty's default password 'DBUser.Meta'\n"
-                + "  on " + SANDBOX + " line 63, column 44:\n"), r.err());
-        assertTrue(r.err().contains("Warning: pg_users[test].password is the same as its user's name\n  on " + SANDBOX + " line 99"), r.err());
+                + "  on " + SANDBOX + " line 64, column 44:\n"), r.err());
+        assertTrue(r.err().contains("Warning: pg_users[test].password is the same as its user's name\n  on " + SANDBOX + " line 100"), r.err());
         for (String p : List.of("pg_admin_password", "pg_monitor_password", "pg_replication_password", "patroni_password",
                 "etcd_root_password", "haproxy_admin_password", "grafana_admin_password")) {
             assertTrue(r.err().contains("Warning: " + p + " is not set, so it is Pigsty's default password"), p + "\n" + r.err());
@@ -85,7 +85,7 @@ class DefaultPasswordsCliTest {
         PigRunner.Result r = PigRunner.run("inventory", "passwords", "--generate", "-i", f.toString());
         assertEquals(ExitCodes.OK, r.code(), r.toString());
         assertTrue(r.out().startsWith("Replaced 10 guessable password(s) in " + f), r.out());
-        assertTrue(r.out().contains("  line 99: pg_users[test].password is the same as its user's name; now ***\n"), r.out());
+        assertTrue(r.out().contains("  line 100: pg_users[test].password is the same as its user's name; now ***\n"), r.out());
 
         String after = Files.readString(f);
         List<String> a = before.lines().toList();
