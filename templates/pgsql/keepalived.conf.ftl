@@ -23,7 +23,7 @@ vrrp_instance ${pg_cluster} {
     priority 100
 <#if auth_pass?has_content>
     # VRRPv2, whose adverts carry a password (pg_vip_auth_pass), one a second: the new leader
-    # claims the address 3.6 s after its check passes
+    # claims the address up to 3.6 s after its check passes
     version 2
     advert_int 1
     authentication {
