@@ -36,18 +36,30 @@ public final class Keepalived {
     }
 
     /**
-     * The directories and the main file, under {@code tag}; the main file once per run, where
-     * both VIPs are deployed (the second module finds it planned already, with the same bytes).
+     * The directories and the main file, under {@code tag}, each planned once per run where both
+     * VIPs are deployed: the second module finds them planned already, alike.
      */
     public static List<Task> base(ModuleContext ctx, Node node, String tag) {
         FileTask main = ctx.file(CONF, "node/keepalived.conf.ftl", Map.of("router_id", node.nodename().isEmpty() ? node.id() : node.nodename(),
                 "conf_d", CONF_D), "0644", "root", "root", tag, false);
         return List.of(
-                new DirectoryTask(DIR, "0755", "root", "root", tag),
-                new DirectoryTask(CONF_D, "0755", "root", "root", tag),
-                new Deferred("file " + CONF, tag, main::require, (facts, pctx) -> pctx.firstChanged(List.of(CONF)) != null
-                        ? new Skip("file " + CONF, tag, "written in this run already, for the host's other VIP")
-                        : main));
+                once(new DirectoryTask(DIR, "0755", "root", "root", tag), DIR, tag),
+                once(new DirectoryTask(CONF_D, "0755", "root", "root", tag), CONF_D, tag),
+                once(main, CONF, tag));
+    }
+
+    /** {@code task}, unless an earlier task of this plan changes {@code path} already. */
+    private static Task once(Task task, String path, String tag) {
+        return new Deferred(task.name(), tag, task::require, (facts, pctx) -> {
+            if (pctx.firstChanged(List.of(path)) != null) {
+                return new Skip(task.name(), tag, "planned in this run already, for the host's other VIP");
+            }
+            if (!facts.file(path).exists()) {
+                // a directory's task does not say it changes its path; the next module's must know
+                pctx.changed(path);
+            }
+            return task;
+        });
     }
 
     /**
@@ -73,6 +85,7 @@ public final class Keepalived {
      * reload rereads every file and keeps each address where it is.
      */
     public static Task unit(String instance, String tag) {
-        return new UnitTask(UNIT, true, true, List.of(), List.of(CONF, instance), tag);
+        // the instance first: its change is the one a plan names as the cause
+        return new UnitTask(UNIT, true, true, List.of(), List.of(instance, CONF), tag);
     }
 }
