@@ -43,16 +43,21 @@ class NodeVipIT {
         return lab.sh(node, "ip -o -4 addr show").contains("inet " + address + "/");
     }
 
-    /** Seconds until {@code node} holds (or no longer holds) the VIP, polling every 100 ms; fails after {@code limit}. */
+    /** Seconds until {@code node} holds (or no longer holds) the node VIP, polling every 100 ms; fails after {@code limit}. */
     static double await(SandboxExtension.Lab lab, String node, boolean held, double limit) throws InterruptedException {
+        return await(lab, node, VIP, held, limit);
+    }
+
+    /** Seconds until {@code node} holds (or no longer holds) {@code address}, polling every 100 ms; fails after {@code limit}. */
+    static double await(SandboxExtension.Lab lab, String node, String address, boolean held, double limit) throws InterruptedException {
         long t0 = System.nanoTime();
         while ((System.nanoTime() - t0) / 1e9 < limit) {
-            if (holds(lab, node, VIP) == held) {
+            if (holds(lab, node, address) == held) {
                 return (System.nanoTime() - t0) / 1e9;
             }
             Thread.sleep(100);
         }
-        throw new AssertionError(node + (held ? " does not hold " : " still holds ") + VIP + " after " + limit + " s");
+        throw new AssertionError(node + (held ? " does not hold " : " still holds ") + address + " after " + limit + " s");
     }
 
     static Map<String, String> startTimes(SandboxExtension.Lab lab) {
@@ -202,11 +207,7 @@ class NodeVipIT {
 
         // the VIP follows a switchover, now by VRRPv2's one advert a second
         lab.sh(LEADER, "su -s /bin/sh postgres -c 'patronictl -c /etc/patroni/patroni.yml switchover --candidate pg-test-2 --force'");
-        long t0 = System.nanoTime();
-        while (!holds(lab, MASTER, "10.10.10.3") && (System.nanoTime() - t0) / 1e9 < 30) {
-            Thread.sleep(100);
-        }
-        double took = (System.nanoTime() - t0) / 1e9;
+        double took = await(lab, MASTER, "10.10.10.3", true, 30);
         System.out.printf("pg vip (VRRPv2, pg_vip_auth_pass): on pg-test-2 %.1f s after the switchover returned%n", took);
         assertTrue(took <= 10, "pg-test's VIP reached the new leader " + took + " s after the switchover, over the 10 s budget");
         assertFalse(holds(lab, LEADER, "10.10.10.3") || holds(lab, BACKUP, "10.10.10.3"), "the VIP is on the new leader alone");

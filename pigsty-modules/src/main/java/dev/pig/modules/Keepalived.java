@@ -36,16 +36,20 @@ public final class Keepalived {
     }
 
     /**
-     * The directories and the main file, under {@code tag}, each planned once per run where both
-     * VIPs are deployed: the second module finds them planned already, alike.
+     * What one VIP takes, under {@code tag}: the directories, its own file {@code instance} written
+     * by {@code file}, the main file that includes it, and keepalived running and reloaded for
+     * them. The directories and the main file are planned once per run where both VIPs are
+     * deployed: the second module finds them planned already, alike.
      */
-    public static List<Task> base(ModuleContext ctx, Node node, String tag) {
+    public static List<Task> tasks(ModuleContext ctx, Node node, String instance, Task file, String tag) {
         FileTask main = ctx.file(CONF, "node/keepalived.conf.ftl", Map.of("router_id", node.nodename().isEmpty() ? node.id() : node.nodename(),
                 "conf_d", CONF_D), "0644", "root", "root", tag, false);
         return List.of(
                 once(new DirectoryTask(DIR, "0755", "root", "root", tag), DIR, tag),
                 once(new DirectoryTask(CONF_D, "0755", "root", "root", tag), CONF_D, tag),
-                once(main, CONF, tag));
+                file,
+                once(main, CONF, tag),
+                unit(instance, tag));
     }
 
     /** {@code task}, unless an earlier task of this plan changes {@code path} already. */

@@ -68,14 +68,8 @@ final class NodeVip {
         m.put("auth_pass", password(group.get(0), v));
         m.put("instance_ip", unicast ? me : "");
         m.put("peers", unicast ? members.stream().filter(ip -> !ip.equals(me)).toList() : List.of());
-        List<Task> out = new ArrayList<>();
-        List<Task> base = Keepalived.base(ctx, node, TAG);
-        out.addAll(base.subList(0, 2));
         // the password is in it: root's alone, and no diff shown
-        out.add(ctx.file(CONF, "node/keepalived-vip.conf.ftl", m, "0600", "root", "root", TAG, true));
-        out.addAll(base.subList(2, base.size()));
-        out.add(Keepalived.unit(CONF, TAG));
-        return out;
+        return Keepalived.tasks(ctx, node, CONF, ctx.file(CONF, "node/keepalived-vip.conf.ftl", m, "0600", "root", "root", TAG, true), TAG);
     }
 
     /**

@@ -63,17 +63,13 @@ final class Vip {
         // a word of keepalived.conf: validation allows only what Linux allows in an interface name
         NetInterfaces section = NetInterfaces.SECTION;
         String conf = conf(cluster);
-        List<Task> base = Keepalived.base(ctx, ctx.model().node(me.ip()).orElseThrow(), "pg_vip");
-        out.addAll(base.subList(0, 2));
-        out.add(new Deferred("file " + conf, "pg_vip", b -> b.fileWithContent(conf).sections(section.name()), (facts, pctx) -> {
+        Task file = new Deferred("file " + conf, "pg_vip", b -> b.fileWithContent(conf).sections(section.name()), (facts, pctx) -> {
             Map<String, Object> data = new LinkedHashMap<>(m);
             data.put("pg_vip_interface", iface.equals("auto") ? NetInterfaces.carrying(facts.extra(section), me.ip(), facts.host()) : iface);
             // root's alone, and no diff shown once it holds a password
             return ctx.file(conf, "pgsql/keepalived.conf.ftl", data, "0600", "root", "root", "pg_vip", !pass.isEmpty());
-        }));
-        // the main file after the instance's, which it includes
-        out.addAll(base.subList(2, base.size()));
-        out.add(Keepalived.unit(conf, "pg_vip"));
+        });
+        out.addAll(Keepalived.tasks(ctx, ctx.model().node(me.ip()).orElseThrow(), conf, file, "pg_vip"));
         return out;
     }
 
