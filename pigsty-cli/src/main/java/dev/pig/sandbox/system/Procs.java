@@ -71,9 +71,27 @@ public final class Procs {
                 return Optional.empty();
             }
             long pid = Long.parseLong(Files.readString(pidFile).strip());
-            return cmdline(pid).filter(c -> c.contains(marker)).map(c -> pid);
+            Optional<String> c = cmdline(pid);
+            // a process in the middle of an exec (setsid, then sh, then the program) shows an
+            // empty command line for a moment: read again rather than take it for gone
+            for (int i = 0; c.isEmpty() && i < 50 && execing(pid); i++) {
+                Tools.sleep(10);
+                c = cmdline(pid);
+            }
+            return c.filter(s -> s.contains(marker)).map(s -> pid);
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
+        }
+    }
+
+    /** Alive, not a zombie, yet with no command line: between the two halves of an exec. */
+    private static boolean execing(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String state = stat.substring(stat.lastIndexOf(')') + 1).strip();
+            return !state.startsWith("Z") && !state.startsWith("X");
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 
