@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 
 import dev.pig.core.diag.ControlChars;
 import dev.pig.core.diag.PigException;
@@ -14,34 +16,37 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** The top-level {@code pig} command: its subcommands are the verbs. */
+/** The top-level {@code pig} command: its subcommands are the verbs ({@link #VERBS}, added by {@link #run}). */
 @Command(name = "pig",
         mixinStandardHelpOptions = true,
         versionProvider = PigCommand.Version.class,
-        description = "Production PostgreSQL on your own machines, from one Pigsty-style YAML file.",
-        subcommands = {
-                InventoryCommand.class,
-                ParamsCommand.class,
-                FactsCommand.class,
-                StatusCommand.class,
-                PlanCommand.class,
-                ApplyCommand.class,
-                DeployCommand.class,
-                NodeCommand.class,
-                InfraCommand.class,
-                EtcdCommand.class,
-                MinioCommand.class,
-                PgsqlCommand.class,
-                RedisCommand.class,
-                SandboxCommand.class,
-                ExtCommand.class,
-                CertCommand.class,
-                ConfigureCommand.class,
-                CompletionCommand.class,
-                CompleteCommand.class,
-                CommandLine.HelpCommand.class,
-        })
+        description = "Production PostgreSQL on your own machines, from one Pigsty-style YAML file.")
 public final class PigCommand implements Runnable {
+    /** pig's verbs, in the order its help lists them. */
+    static final List<Class<?>> VERBS = List.of(
+            InventoryCommand.class,
+            ParamsCommand.class,
+            FactsCommand.class,
+            StatusCommand.class,
+            PlanCommand.class,
+            ApplyCommand.class,
+            DeployCommand.class,
+            NodeCommand.class,
+            InfraCommand.class,
+            EtcdCommand.class,
+            MinioCommand.class,
+            PgsqlCommand.class,
+            RedisCommand.class,
+            SandboxCommand.class,
+            ExtCommand.class,
+            CertCommand.class,
+            ConfigureCommand.class,
+            CompletionCommand.class,
+            CompleteCommand.class,
+            CommandLine.HelpCommand.class);
+
+    /** Verbs that read the whole command tree: help and the completion scripts. */
+    private static final Set<Class<?>> WHOLE_TREE = Set.of(CommandLine.HelpCommand.class, CompletionCommand.class, CompleteCommand.class);
 
     @Spec
     CommandSpec spec;
@@ -72,7 +77,15 @@ public final class PigCommand implements Runnable {
         PrintWriter errWriter = new PrintWriter(err, true);
         boolean debug = java.util.Arrays.asList(args).contains("--debug");
         Logging.configure(debug || "debug".equalsIgnoreCase(System.getProperty("pig.log")));
-        CommandLine cli = new CommandLine(new PigCommand(), new Factory(opener));
+        Factory factory = new Factory(opener);
+        CommandLine cli = new CommandLine(new PigCommand(), factory);
+        // picocli reads a verb's annotations when the verb is added, a quarter of a plan's start
+        // for all of them: a run adds the verb it names alone, and the whole tree only when it
+        // names none, or one that is not a verb (its error suggests the near ones), help or a
+        // completion script
+        for (Class<?> verb : verbsFor(args)) {
+            cli.addSubcommand(new CommandLine(verb, factory));
+        }
         // '-e @vars.yml' is Ansible's extra-vars file, not a picocli argument file
         cli.setExpandAtFiles(false);
         cli.setOut(outWriter);
@@ -108,6 +121,25 @@ public final class PigCommand implements Runnable {
         outWriter.flush();
         errWriter.flush();
         return code;
+    }
+
+    /**
+     * The verbs a run needs: the one its first word names, or all of them. pig's own options
+     * ({@code --debug}, {@code -h}, {@code -V}) take no value, so the first word not starting with
+     * {@code -} is the verb.
+     */
+    static List<Class<?>> verbsFor(String[] args) {
+        String word = java.util.Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse(null);
+        if (word == null) {
+            return VERBS;
+        }
+        for (Class<?> verb : VERBS) {
+            Command c = verb.getAnnotation(Command.class);
+            if (c.name().equals(word) || java.util.Arrays.asList(c.aliases()).contains(word)) {
+                return WHOLE_TREE.contains(verb) ? VERBS : List.of(verb);
+            }
+        }
+        return VERBS;
     }
 
     /** Every command and subcommand answers {@code -h/--help}. */

@@ -45,6 +45,46 @@ class PigCliTest {
     }
 
     @Test
+    void a_run_reads_the_verb_it_names_alone_and_help_or_a_wrong_word_reads_them_all() {
+        assertEquals(java.util.List.of(PlanCommand.class), PigCommand.verbsFor(new String[] {"plan", "-i", "pigsty.yml", "-l", "pg-test"}));
+        assertEquals(java.util.List.of(PgsqlCommand.class), PigCommand.verbsFor(new String[] {"--debug", "pgsql", "add", "pg-test"}));
+        assertEquals(PigCommand.VERBS, PigCommand.verbsFor(new String[] {}));
+        assertEquals(PigCommand.VERBS, PigCommand.verbsFor(new String[] {"--version"}));
+        assertEquals(PigCommand.VERBS, PigCommand.verbsFor(new String[] {"help", "plan"}));
+        assertEquals(PigCommand.VERBS, PigCommand.verbsFor(new String[] {"completion", "bash"}));
+        assertEquals(PigCommand.VERBS, PigCommand.verbsFor(new String[] {"__complete", "clusters"}));
+        assertEquals(PigCommand.VERBS, PigCommand.verbsFor(new String[] {"plna"}));
+
+        PigRunner.Result help = PigRunner.run("--help");
+        int at = -1;
+        for (Class<?> verb : PigCommand.VERBS) {
+            picocli.CommandLine.Command c = verb.getAnnotation(picocli.CommandLine.Command.class);
+            if (c.hidden()) {
+                continue;
+            }
+            int next = help.out().indexOf("\n  " + c.name() + " ");
+            assertTrue(next > at, c.name() + " is listed, after the verb before it:\n" + help.out());
+            at = next;
+        }
+        PigRunner.Result typo = PigRunner.run("plna");
+        assertEquals(ExitCodes.USAGE, typo.code());
+        assertTrue(typo.err().contains("Did you mean: pig plan"), typo.toString());
+        PigRunner.Result inherited = PigRunner.run("--debug", "params", "pg_port");
+        assertEquals(0, inherited.code(), inherited.toString());
+        assertEquals(0, PigRunner.run("params", "pg_port", "--debug").code());
+    }
+
+    @Test
+    void logging_is_configured_in_code_to_stderr() {
+        ch.qos.logback.classic.LoggerContext ctx = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+        ch.qos.logback.core.Appender<ch.qos.logback.classic.spi.ILoggingEvent> a = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
+                .getAppender("STDERR");
+        assertTrue(a instanceof ch.qos.logback.core.ConsoleAppender<?> c && "System.err".equals(c.getTarget()), String.valueOf(a));
+        assertEquals(LogSetup.PATTERN, ((ch.qos.logback.classic.encoder.PatternLayoutEncoder)
+                ((ch.qos.logback.core.ConsoleAppender<?>) a).getEncoder()).getPattern());
+    }
+
+    @Test
     void an_unknown_option_is_a_usage_error_with_exit_64() {
         PigRunner.Result r = PigRunner.run("inventory", "validate", "--no-such-flag");
         assertEquals(ExitCodes.USAGE, r.code());
