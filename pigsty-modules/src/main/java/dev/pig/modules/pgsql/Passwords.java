@@ -129,7 +129,23 @@ public final class Passwords {
         }
     }
 
+    /** One SCRAM computation's inputs: a plan asks the same for each host of a cluster. */
+    private record ScramInput(String password, String salt, int iterations) {
+    }
+
+    /**
+     * The verifiers computed by this process: 4,096 rounds of PBKDF2 each, asked of every user for
+     * the role on the leader and for each member's PgBouncer userlist, with the same stored salt.
+     * Kept in memory only, for the run (never written anywhere).
+     */
+    private static final java.util.Map<ScramInput, String> SCRAM = new java.util.concurrent.ConcurrentHashMap<>();
+
     static String scram(String password, byte[] salt, int iterations) {
+        return SCRAM.computeIfAbsent(new ScramInput(password, Base64.getEncoder().encodeToString(salt), iterations),
+                k -> computeScram(password, salt, iterations));
+    }
+
+    private static String computeScram(String password, byte[] salt, int iterations) {
         try {
             SecretKeyFactory f = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256");
             byte[] salted = f.generateSecret(new PBEKeySpec(password.toCharArray(), salt, iterations, 256)).getEncoded();
