@@ -26,4 +26,22 @@ class FactsViewTest {
         assertTrue(json.contains("\"replicaOf\" : null"), json);
         assertTrue(!json.contains("Redis.Secret.1") && json.contains("\"password\" : \"***\""), json);
     }
+
+    @Test
+    void timings_add_up_the_scripts_own_sections_and_mark_the_background_jobs() {
+        String out = "@@pig:section timing\n"
+                + "start 1000000000 0m0.000s 0m0.000s 0m0.000s 0m0.000s\n"
+                + "os 1100000000 0m0.010s 0m0.000s 0m0.000s 0m0.000s\n"
+                + "wait 1400000000 0m0.010s 0m0.000s 0m0.050s 0m0.000s\n"
+                + "@job ext:slow 1000000000 1300000000 0m0.000s 0m0.000s 0m0.040s 0m0.000s\n"
+                + "@@pig:end\n";
+        dev.pig.core.fact.HostFacts f = new dev.pig.core.fact.FactGatherer().parse("h", dev.pig.core.fact.FactRequest.empty(), out);
+        java.io.StringWriter text = new java.io.StringWriter();
+        new FactsView(new java.io.PrintWriter(text), new java.io.PrintWriter(new java.io.StringWriter()))
+                .timings(List.of("h"), new dev.pig.core.fact.Gathered(java.util.Map.of("h", f), java.util.Map.of()));
+        String shown = text.toString();
+        assertTrue(shown.contains("  * ext:slow                                  300.0 ms     40.0 ms\n"), shown);
+        assertTrue(shown.contains("  wait                                        300.0 ms     50.0 ms\n"), shown);
+        assertTrue(shown.contains("  total                                       400.0 ms     60.0 ms\n"), shown);
+    }
 }

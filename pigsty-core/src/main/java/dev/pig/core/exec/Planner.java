@@ -12,6 +12,7 @@ import dev.pig.core.plan.Masker;
 import dev.pig.core.plan.Plan;
 import dev.pig.core.ssh.Connections;
 import dev.pig.core.ssh.SshTarget;
+import dev.pig.core.ssh.Transport;
 import dev.pig.core.task.PlanContext;
 import dev.pig.core.task.Staged;
 import dev.pig.core.task.Task;
@@ -131,14 +132,19 @@ public final class Planner {
         List<SshTarget> targets = new ArrayList<>(requests.keySet());
         List<Object> got = Parallel.map(targets, forks, t -> {
             try {
-                String out = gatherer.run(pool.get(t), requests.get(t), timeout, timing);
+                long t0 = System.nanoTime();
+                Transport conn = pool.get(t);
+                long t1 = System.nanoTime();
+                String out = gatherer.run(conn, requests.get(t), timeout, timing);
+                LOG.debug("{}: connected in {} ms, facts answered in {} ms ({} KB)", t.host(), (t1 - t0) / 1_000_000,
+                        (System.nanoTime() - t1) / 1_000_000, out.length() / 1024);
                 if (raw != null) {
                     raw.put(t.host(), new FactsFile.Entry(requests.get(t), out));
                 }
                 HostFacts f = gatherer.parse(t.host(), requests.get(t), out);
                 if (timing && LOG.isDebugEnabled()) {
-                    LOG.debug("{}: facts {}", t.host(), f.timings().stream().map(x -> String.format("%s %.0f ms (%.0f ms CPU)",
-                            x.section(), x.wallMillis(), x.cpuMillis())).collect(java.util.stream.Collectors.joining(", ")));
+                    LOG.debug("{}: facts {}", t.host(), f.timings().stream().map(x -> String.format("%s%s %.0f ms (%.0f ms CPU)",
+                            x.background() ? "* " : "", x.section(), x.wallMillis(), x.cpuMillis())).collect(java.util.stream.Collectors.joining(", ")));
                 }
                 return f;
             } catch (PigException e) {

@@ -52,6 +52,7 @@ public final class FactGatherer {
     /**
      * The script, and with {@code timing} the time each section took on the host (wall and CPU),
      * reported in a section of its own ({@link HostFacts#timings()}); timing costs a fork per section.
+     * The checks and the modules' sections run as background jobs, each timed on its own.
      */
     public String script(FactRequest r, boolean timing) {
         StringBuilder sb = new StringBuilder();
@@ -69,19 +70,21 @@ public final class FactGatherer {
         sb.append("PIG_GROUPS=").append(Shell.quote(String.join("\n", r.groups()))).append('\n');
         sb.append("PIG_SYSCTLS=").append(Shell.quote(String.join("\n", r.sysctls()))).append('\n');
         sb.append("PIG_CHECKS=").append(Shell.quote(String.join("\n", r.checks()))).append('\n');
-        sb.append(BASE_SCRIPT);
+        // each module snippet in a function whose body is a subshell, so it cannot exit the script
+        // or change variables for the others; the base script runs them (stdin from /dev/null, as
+        // the script itself arrives on stdin and a tool reading it would swallow the rest)
+        StringBuilder calls = new StringBuilder();
+        int i = 0;
         for (String name : r.sections()) {
-            FactSection<?> s = section(name);
-            sb.append("\nsection ").append(Shell.quote(EXTRA + name)).append('\n');
-            // a subshell, so a module snippet cannot exit or change variables for the others;
-            // stdin from /dev/null, since the script itself arrives on stdin and a tool that reads
-            // it would swallow the sections after its own; and the output ends with a newline, or
-            // what a tool prints without one (curl, pgbackrest's JSON) would hide the next marker
-            sb.append("pig_section=$( (\n").append(s.script()).append("\n) </dev/null 2>/dev/null )\n")
-                    .append("[ -z \"$pig_section\" ] || printf '%s\\n' \"$pig_section\"\n");
+            i++;
+            sb.append("pig_section_").append(i).append("() (\n").append(section(name).script()).append("\n)\n");
+            calls.append("  \"$1\" ").append(i).append(' ').append(Shell.quote(EXTRA + name)).append(" pig_section_").append(i).append('\n');
         }
+        sb.append("pig_modules() {\n").append(calls).append("  :\n}\n");
+        sb.append(BASE_SCRIPT);
         if (timing) {
-            sb.append("\npig_mark end\nsection timing\nprintf '%s' \"$pig_times\"\n");
+            sb.append("\npig_mark end\nsection timing\nprintf '%s' \"$pig_times\"\n")
+                    .append("[ -z \"$pig_jobs\" ] || cat -- \"$pig_jobs\"/*.t 2>/dev/null\n");
         }
         sb.append("\nprintf '%s\\n' '").append(FactParsers.END).append("'\n");
         return sb.toString();
@@ -139,7 +142,23 @@ public final class FactGatherer {
                 FactParsers.checks(r.checks(), s.getOrDefault("checks", "")),
                 extras,
                 fingerprint(s),
-                FactParsers.timings(s.getOrDefault("timing", "")));
+                named(FactParsers.timings(s.getOrDefault("timing", "")), r.checks()));
+    }
+
+    /** The timings with each check's job ({@code check#N}) named by its command, cut short. */
+    private static List<HostFacts.SectionTiming> named(List<HostFacts.SectionTiming> timings, List<String> checks) {
+        return timings.stream().map(t -> {
+            if (!t.section().startsWith("check#")) {
+                return t;
+            }
+            try {
+                String c = checks.get(Integer.parseInt(t.section().substring(6)) - 1).strip().replaceAll("\\s+", " ");
+                return new HostFacts.SectionTiming("check " + (c.length() > 48 ? c.substring(0, 47) + "\u2026" : c), t.wallMillis(), t.cpuMillis(),
+                        t.background());
+            } catch (NumberFormatException | IndexOutOfBoundsException e) {
+                return t;
+            }
+        }).toList();
     }
 
     /** sha256 over every section but the volatile ones, in output order. */

@@ -288,15 +288,31 @@ public final class FactParsers {
     /**
      * The section times of {@code pig facts --timing}: lines {@code NAME NANOS U S CU CS} where the
      * last four are what {@code times} prints (shell and children, user and system, as
-     * {@code 0m0.010000s}); each section's cost is the difference to the next line.
+     * {@code 0m0.010000s}); each section's cost is the difference to the next line. Lines
+     * {@code @job LABEL START END U S CU CS} are the background jobs (checks and module sections),
+     * each with its own wall clock and CPU, overlapping the others.
      */
     static List<HostFacts.SectionTiming> timings(String section) {
         List<HostFacts.SectionTiming> out = new java.util.ArrayList<>();
         String prevName = null;
         long prevNanos = 0;
         double prevCpu = 0;
+        List<HostFacts.SectionTiming> jobs = new java.util.ArrayList<>();
         for (String line : section.split("\n")) {
             String[] f = line.trim().split("\\s+");
+            if (f[0].equals("@job") && f.length >= 8) {
+                // a background job: its label, start, end and its own times
+                try {
+                    double cpu = 0;
+                    for (int k = 4; k < 8; k++) {
+                        cpu += seconds(f[k]);
+                    }
+                    jobs.add(new HostFacts.SectionTiming(f[1], (Long.parseLong(f[3]) - Long.parseLong(f[2])) / 1e6, cpu * 1000, true));
+                } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+                    // a line cut short
+                }
+                continue;
+            }
             if (f.length < 6) {
                 continue;
             }
@@ -311,12 +327,13 @@ public final class FactParsers {
                 continue;
             }
             if (prevName != null) {
-                out.add(new HostFacts.SectionTiming(f[0], (nanos - prevNanos) / 1e6, (cpu - prevCpu) * 1000));
+                out.add(new HostFacts.SectionTiming(f[0], (nanos - prevNanos) / 1e6, (cpu - prevCpu) * 1000, false));
             }
             prevName = f[0];
             prevNanos = nanos;
             prevCpu = cpu;
         }
+        out.addAll(jobs);
         return out;
     }
 

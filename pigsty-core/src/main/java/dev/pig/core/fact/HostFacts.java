@@ -23,10 +23,13 @@ public record HostFacts(String host, FactRequest request, OsInfo os, String host
     /**
      * What one section of the facts script cost on the host ({@code pig facts --timing}).
      *
-     * @param wallMillis the wall clock from the section's start to the next one's
-     * @param cpuMillis  the CPU of the script and of the commands it ran in that time
+     * @param wallMillis the wall clock from the section's start to the next one's, or a background
+     *                   job's own
+     * @param cpuMillis  the CPU of the script and of the commands it ran in that time, or the job's
+     * @param background a background job (a guard check or a module's section), which overlaps the
+     *                   others: the script's wall clock is the sum of the other sections'
      */
-    public record SectionTiming(String section, double wallMillis, double cpuMillis) {
+    public record SectionTiming(String section, double wallMillis, double cpuMillis, boolean background) {
     }
 
     public HostFacts {

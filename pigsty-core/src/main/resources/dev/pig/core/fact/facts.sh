@@ -1,8 +1,9 @@
 # pig facts: everything a plan needs from one host, in one round trip.
 # pig prepends PIG_PACKAGES, PIG_UNITS, PIG_FILES, PIG_USERS, PIG_GROUPS, PIG_SYSCTLS and PIG_CHECKS, each a
 # newline-separated list (a PIG_FILES line is "c PATH" when the content is wanted, "- PATH"
-# otherwise), and appends the module sections. Every section starts with "@@pig:section NAME";
-# the output ends with "@@pig:end" so a truncated answer is detected.
+# otherwise), and the modules' sections: a function each, and pig_modules, which calls "$1" with
+# the number, name and function of each. Every section starts with "@@pig:section NAME"; pig
+# appends "@@pig:end", so a truncated answer is detected.
 export LC_ALL=C
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 
@@ -11,15 +12,17 @@ PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 pig_times=""
 pig_current=start
 pig_mark() {
+  [ "$pig_current" != end ] || return 0
   # 'times' runs in this shell (a subshell would report its own, empty, times) and writes to a
-  # file of the script's; 'read' takes it back without a fork
-  [ -n "${pig_tf:-}" ] || pig_tf=$(mktemp)
-  times > "$pig_tf"
-  { read -r pig_u pig_s; read -r pig_cu pig_cs; } < "$pig_tf"
+  # file of the script's; 'read' takes it back without a fork. Without a file, no CPU figures
+  # (a failed redirection of the 'times' builtin itself would end the script)
+  [ -n "${pig_tf:-}" ] || pig_tf=$(mktemp 2>/dev/null) || pig_tf=none
+  pig_u=0m0s pig_s=0m0s pig_cu=0m0s pig_cs=0m0s
+  [ "$pig_tf" = none ] || { { times; } > "$pig_tf" && { read -r pig_u pig_s; read -r pig_cu pig_cs; } < "$pig_tf"; } 2>/dev/null
   pig_times="$pig_times$pig_current $(date +%s%N) $pig_u $pig_s $pig_cu $pig_cs
 "
   pig_current=$1
-  [ "$1" != end ] || rm -f "$pig_tf"
+  [ "$1" != end ] || [ "$pig_tf" = none ] || rm -f "$pig_tf"
 }
 section() { [ -z "${PIG_TIMING:-}" ] || pig_mark "$1"; printf '@@pig:section %s\n' "$1"; }
 
@@ -30,6 +33,55 @@ each() {
   done
   return 0
 }
+
+# The guard checks and the modules' sections are the slow part: each may start psql, etcdctl or
+# curl and wait for its answer. They start here as background jobs, each answering into a file
+# of its own, while the sections below run, and are printed in request order once all are done.
+# Without a private directory for those files they run one after another where they are printed.
+check_q() { ( eval "$1" ) </dev/null >/dev/null 2>&1; echo "$?"; }
+# what a module's section function printed, with a final newline (curl or pgbackrest's JSON print
+# none, which would hide the next marker), or nothing
+pig_section_out() {
+  pig_section=$("$1" </dev/null 2>/dev/null)
+  [ -z "$pig_section" ] || printf '%s\n' "$pig_section"
+}
+pig_module() { printf '@@pig:section %s\n' "$1"; pig_section_out "$2"; }
+# FILE LABEL COMMAND...: runs COMMAND in the background, its output into FILE of $pig_jobs; with
+# PIG_TIMING also the job's own wall clock and CPU ('times' of the job's subshell) into FILE.t
+pig_job() {
+  pig_f=$1 pig_l=$2
+  shift 2
+  (
+    [ -z "${PIG_TIMING:-}" ] || pig_t0=$(date +%s%N)
+    "$@" > "$pig_jobs/$pig_f"
+    if [ -n "${PIG_TIMING:-}" ]; then
+      { times; } > "$pig_jobs/$pig_f.times"
+      { read -r pig_u pig_s; read -r pig_cu pig_cs; } < "$pig_jobs/$pig_f.times"
+      printf '@job %s %s %s %s %s %s %s\n' "$pig_l" "$pig_t0" "$(date +%s%N)" "$pig_u" "$pig_s" "$pig_cu" "$pig_cs" > "$pig_jobs/$pig_f.t"
+    fi
+  ) </dev/null 2>/dev/null &
+  pig_outs="$pig_outs $pig_jobs/$pig_f"
+}
+pig_start_module() { pig_job "s$1" "$2" pig_module "$2" "$3"; }
+pig_run_module() { section "$2"; pig_section_out "$3"; }
+pig_outs=""
+pig_nchecks=0
+if pig_jobs=$(mktemp -d /tmp/pig-facts.XXXXXX 2>/dev/null); then
+  trap 'rm -rf -- "$pig_jobs"' EXIT
+  pig_ifs=$IFS
+  IFS='
+'
+  set -f
+  for pig_c in $PIG_CHECKS; do
+    pig_nchecks=$((pig_nchecks + 1))
+    pig_job "c$pig_nchecks" "check#$pig_nchecks" check_q "$pig_c"
+  done
+  set +f
+  IFS=$pig_ifs
+  pig_modules pig_start_module
+else
+  pig_jobs=""
+fi
 
 section os
 cat /etc/os-release 2>/dev/null
@@ -156,7 +208,14 @@ printf '%s\n' "$PIG_SYSCTLS" | awk '
     close(f)
     if (n || r == 0) printf "%s\tok\t%s\n", $0, v; else printf "%s\tmissing\n", $0 }'
 
-# the exit code of each guard command, in request order, one per line
-check_q() { ( eval "$1" ) </dev/null >/dev/null 2>&1; echo "$?"; }
+# the exit code of each guard command, in request order, one per line, then the modules' sections:
+# the jobs' files in the order they were started, printed by one cat once all are done
 section checks
-each "$PIG_CHECKS" check_q
+if [ -n "$pig_jobs" ]; then
+  [ -z "${PIG_TIMING:-}" ] || pig_mark wait
+  wait
+  [ -z "$pig_outs" ] || cat -- $pig_outs
+else
+  each "$PIG_CHECKS" check_q
+  pig_modules pig_run_module
+fi

@@ -94,7 +94,8 @@ class FactGathererTest {
         String script = gatherer.script(EL9);
         assertTrue(script.startsWith("PIG_PACKAGES='patroni\npgbouncer\npostgresql16-server'\n"), script);
         assertTrue(script.contains("PIG_FILES='c /etc/patroni/patroni.yml\n- /etc/pgbouncer/pgbouncer.ini\n- /pg\n- /pg/data\n'"));
-        assertTrue(script.contains("section ext:pgsql.roles\npig_section=$( (\nprintf"), script);
+        assertTrue(script.contains("pig_section_1() (\nprintf 'dbuser_meta\\tlogin\\n'\n)\n"), script);
+        assertTrue(script.contains("pig_modules() {\n  \"$1\" 1 ext:pgsql.roles pig_section_1\n  :\n}\n"), script);
         assertTrue(script.endsWith("printf '%s\\n' '@@pig:end'\n"));
     }
 
@@ -234,6 +235,113 @@ class FactGathererTest {
         assertTrue(sections.containsAll(List.of("os", "hostname", "packages", "units", "files", "users", "groups", "sysctl", "checks")),
                 sections.toString());
         assertTrue(timed.timings().stream().allMatch(t -> t.wallMillis() >= 0 && t.cpuMillis() >= 0), timed.timings().toString());
+    }
+
+    /**
+     * The checks and the module sections run at once: an earlier section waits (up to 10 s) for a
+     * file that a later section and a later check create, which run one after another could never
+     * see; and every answer still lands in its own section and order, more than nine of each (a
+     * tenth file sorts before the second).
+     */
+    @Test
+    void checks_and_module_sections_run_at_once_and_answer_in_request_order(@TempDir Path dir) {
+        String wait = "i=0; while [ ! -e %s ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done; [ -e %s ] && echo saw-%s";
+        String b = Shell.quote(dir.resolve("b").toString());
+        String c = Shell.quote(dir.resolve("c").toString());
+        List<FactSection<String>> sections = new java.util.ArrayList<>();
+        sections.add(raw("a.waits", String.format(wait, b, b, "b")));
+        for (int i = 1; i <= 10; i++) {
+            sections.add(raw("n" + i, "printf 'section " + i + "'"));
+        }
+        sections.add(raw("z.makes", "touch " + b));
+        List<String> checks = new java.util.ArrayList<>();
+        checks.add(String.format(wait, c, c, "c"));
+        for (int i = 1; i <= 11; i++) {
+            checks.add(i % 2 == 0 ? "true " + i : "false " + i);
+        }
+        checks.add("touch " + c);
+        FactGatherer g = new FactGatherer(sections);
+        FactRequest r = FactRequest.builder().sections(sections.stream().map(FactSection::name).toArray(String[]::new))
+                .checks(checks.toArray(new String[0])).build();
+        HostFacts f = g.gather(new LocalTransport(SshTarget.local("local")), r, Duration.ofSeconds(30));
+        assertEquals("saw-b\n", f.extra(sections.get(0)), "the first section saw what the last one made meanwhile");
+        assertTrue(f.check(checks.get(0)), "the first check saw what the last one made meanwhile");
+        for (int i = 1; i <= 10; i++) {
+            assertEquals("section " + i + "\n", f.extra(sections.get(i)));
+        }
+        for (int i = 1; i <= 11; i++) {
+            assertEquals(i % 2 == 0, f.check(checks.get(i)), checks.get(i));
+        }
+    }
+
+    /** Where no private directory can be made for the jobs' answers, the same facts come one after another. */
+    @Test
+    void without_a_directory_for_the_jobs_the_checks_and_sections_run_in_turn(@TempDir Path dir) {
+        FactSection<String> first = raw("a.first", "echo one");
+        FactSection<String> json = raw("b.json", "printf '{\"a\": 1}'");
+        FactSection<String> reader = raw("c.reader", "cat >/dev/null; echo read");
+        FactGatherer g = new FactGatherer(List.of(first, json, reader));
+        FactRequest r = FactRequest.builder().sections("a.first", "b.json", "c.reader").checks("true", "false", "test -d /").build();
+        LocalTransport local = new LocalTransport(SshTarget.local("local"));
+        Transport noTemp = new Transport() {
+            @Override
+            public SshTarget target() {
+                return local.target();
+            }
+
+            @Override
+            public CommandResult run(String command, byte[] stdin, Duration timeout) {
+                // mktemp fails, as on a host whose /tmp is full or read-only
+                byte[] head = "mktemp() { return 1; }\n".getBytes(StandardCharsets.UTF_8);
+                byte[] all = Arrays.copyOf(head, head.length + stdin.length);
+                System.arraycopy(stdin, 0, all, head.length, stdin.length);
+                return local.run(command, all, timeout);
+            }
+
+            @Override
+            public void upload(byte[] content, String path, String mode, String owner, String group, Duration timeout) {
+                throw new UnsupportedOperationException(path);
+            }
+
+            @Override
+            public int commandCount() {
+                return local.commandCount();
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        for (boolean timing : List.of(false, true)) {
+            HostFacts f = g.gather(noTemp, r, Duration.ofSeconds(30), timing);
+            assertEquals("one\n", f.extra(first));
+            assertEquals("{\"a\": 1}\n", f.extra(json));
+            assertEquals("read\n", f.extra(reader));
+            assertTrue(f.check("true") && !f.check("false") && f.check("test -d /"));
+            assertTrue(f.timings().stream().noneMatch(HostFacts.SectionTiming::background), f.timings().toString());
+        }
+    }
+
+    @Test
+    void timing_names_each_background_job_and_the_total_is_the_scripts_own() throws Exception {
+        FactSection<String> slow = raw("slow", "sleep 0.3; echo slow");
+        FactGatherer g = new FactGatherer(List.of(slow));
+        FactRequest r = FactRequest.builder().sections("slow").checks("sleep 0.3", "true").build();
+        long before = leftovers();
+        HostFacts f = g.gather(new LocalTransport(SshTarget.local("local")), r, Duration.ofSeconds(30), true);
+        Map<String, HostFacts.SectionTiming> by = new java.util.LinkedHashMap<>();
+        f.timings().forEach(t -> by.put(t.section(), t));
+        assertTrue(by.get("ext:slow").background() && by.get("check sleep 0.3").background() && by.get("check true").background(), by.toString());
+        assertTrue(by.get("ext:slow").wallMillis() >= 300 && by.get("check sleep 0.3").wallMillis() >= 300, by.toString());
+        assertTrue(!by.get("wait").background() && !by.get("os").background(), by.toString());
+        assertEquals("slow\n", f.extra(slow));
+        assertEquals(before, leftovers(), "the jobs' directory is removed when the script ends");
+    }
+
+    private static long leftovers() throws java.io.IOException {
+        try (var s = Files.list(Path.of("/tmp"))) {
+            return s.filter(p -> p.getFileName().toString().startsWith("pig-facts.")).count();
+        }
     }
 
     @Test
