@@ -27,6 +27,19 @@ import org.junit.jupiter.api.io.TempDir;
 class SshKeysTest {
     private final SshKeys.Pair pair = SshKeys.ed25519("dba@pg-test-1", NodeFixtures.random("test"));
 
+    /** The public key is the one the JDK's own Ed25519 derives from the same 32 random bytes. */
+    @org.junit.jupiter.api.Test
+    void the_public_key_is_the_one_the_jdk_derives_from_the_same_seed() throws Exception {
+        for (String seed : java.util.List.of("a", "b", "c")) {
+            SshKeys.Pair ours = SshKeys.ed25519("x", NodeFixtures.random(seed));
+            java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("Ed25519");
+            g.initialize(java.security.spec.NamedParameterSpec.ED25519, NodeFixtures.random(seed));
+            byte[] x509 = g.generateKeyPair().getPublic().getEncoded();
+            byte[] jdk = java.util.Arrays.copyOfRange(x509, x509.length - 32, x509.length);
+            assertEquals("ssh-ed25519 " + Base64.getEncoder().encodeToString(SshKeys.publicBlob(jdk)) + " x", ours.publicLine());
+        }
+    }
+
     /** SSH's wire reading: a uint32 length, then the bytes. */
     private static byte[] str(ByteBuffer b) {
         byte[] out = new byte[b.getInt()];
