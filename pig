@@ -27,12 +27,16 @@ if stale; then
   rm -f "$log"
   rm -f "$jsa"
 fi
-# a class-data archive of pig's own classes, written by the first run after a build that does some
-# work, makes the JVM start faster; a stale or unwritable one is simply not used. --version, help or
-# a completion script write none: they load a tenth of the classes, and every later run, a plan of
-# 1,000 hosts included, would start with only those (0.3 s more)
-light=$([ $# -eq 0 ] && echo 1 || echo 0)
-for a in "$@"; do case "$a" in -h|--help|-V|--version|help|completion) light=1 ;; esac; done
+# a class-data archive of pig's own classes, written by the first run after a build that plans,
+# makes the JVM start faster; a stale or unwritable one is simply not used. Other runs (--version,
+# help, facts, sandbox, ...) write none: they load a part of the classes, and every later run, a
+# plan of 1,000 hosts included, would start with only those (0.3 s more)
+light=1
+for a in "$@"; do
+  case "$a" in -*) continue ;; plan|apply|deploy|node|infra|etcd|minio|pgsql|redis) light=0 ;; esac
+  break
+done
+for a in "$@"; do case "$a" in -h|--help|-V|--version) light=1 ;; esac; done
 if [ "$jsa" -nt "$jar" ]; then cds="-XX:SharedArchiveFile=$jsa"
 elif [ "$light" = 1 ]; then rm -f "$jsa"; cds="-Xshare:auto"
 else rm -f "$jsa"; cds="-XX:ArchiveClassesAtExit=$jsa"; fi
