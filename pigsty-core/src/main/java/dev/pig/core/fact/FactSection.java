@@ -15,7 +15,8 @@ public interface FactSection<T> {
 
     /**
      * A POSIX sh snippet printing the raw fact on stdout, usually read from a resource next to the
-     * module. It runs in a subshell as root; what it prints to stderr is ignored.
+     * module. It runs in a subshell as root, as a background job at the same time as the other
+     * sections and the guard checks, so it only reads; what it prints to stderr is ignored.
      */
     String script();
 
