@@ -59,7 +59,7 @@ public final class FactsCommand extends HostsCommand {
             } else {
                 view.human(names, g, r.deployment().factSections());
                 if (timing) {
-                    view.timings(names, g);
+                    view.timings(names, g, r.deployment().masker());
                 }
             }
             return exit(hosts.size(), g.facts().size(), g.failures().size());

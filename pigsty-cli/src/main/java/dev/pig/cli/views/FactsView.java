@@ -61,8 +61,11 @@ public final class FactsView extends View {
         out.flush();
     }
 
-    /** What each section of the facts script cost on each host, most expensive first, then the total. */
-    public void timings(List<String> hosts, Gathered g) {
+    /**
+     * What each section of the facts script cost on each host, most expensive first, then the
+     * total. A check is named by its command, which may hold a secret: masked.
+     */
+    public void timings(List<String> hosts, Gathered g, Masker masker) {
         for (String host : hosts) {
             HostFacts f = g.facts().get(host);
             if (f == null || f.timings().isEmpty()) {
@@ -81,7 +84,7 @@ public final class FactsView extends View {
             }
             sorted.sort(java.util.Comparator.comparingDouble(HostFacts.SectionTiming::wallMillis).reversed());
             for (HostFacts.SectionTiming t : sorted) {
-                out.printf("  %-40s %8.1f ms %8.1f ms%n", (t.background() ? "* " : "") + t.section(), t.wallMillis(), t.cpuMillis());
+                out.printf("  %-40s %8.1f ms %8.1f ms%n", (t.background() ? "* " : "") + masker.mask(t.section()), t.wallMillis(), t.cpuMillis());
             }
             out.printf("  %-40s %8.1f ms %8.1f ms%n", "total", wall, cpu);
         }

@@ -38,10 +38,29 @@ class FactsViewTest {
         dev.pig.core.fact.HostFacts f = new dev.pig.core.fact.FactGatherer().parse("h", dev.pig.core.fact.FactRequest.empty(), out);
         java.io.StringWriter text = new java.io.StringWriter();
         new FactsView(new java.io.PrintWriter(text), new java.io.PrintWriter(new java.io.StringWriter()))
-                .timings(List.of("h"), new dev.pig.core.fact.Gathered(java.util.Map.of("h", f), java.util.Map.of()));
+                .timings(List.of("h"), new dev.pig.core.fact.Gathered(java.util.Map.of("h", f), java.util.Map.of()), new Masker(List.of()));
         String shown = text.toString();
         assertTrue(shown.contains("  * ext:slow                                  300.0 ms     40.0 ms\n"), shown);
         assertTrue(shown.contains("  wait                                        300.0 ms     50.0 ms\n"), shown);
         assertTrue(shown.contains("  total                                       400.0 ms     60.0 ms\n"), shown);
+    }
+
+    @Test
+    void a_check_named_in_the_timings_has_its_secrets_masked() {
+        String check = "ETCDCTL_USER=pg-meta:S3cret.Pw etcdctl get /pg";
+        String out = "@@pig:section checks\n0\n@@pig:section timing\n"
+                + "start 1000000000 0m0.000s 0m0.000s 0m0.000s 0m0.000s\n"
+                + "wait 1100000000 0m0.010s 0m0.000s 0m0.000s 0m0.000s\n"
+                + "@job check#1 1000000000 1050000000 0m0.000s 0m0.000s 0m0.010s 0m0.000s\n"
+                + "@@pig:end\n";
+        dev.pig.core.fact.HostFacts f = new dev.pig.core.fact.FactGatherer().parse("h",
+                dev.pig.core.fact.FactRequest.builder().checks(check).build(), out);
+        java.io.StringWriter text = new java.io.StringWriter();
+        new FactsView(new java.io.PrintWriter(text), new java.io.PrintWriter(new java.io.StringWriter()))
+                .timings(List.of("h"), new dev.pig.core.fact.Gathered(java.util.Map.of("h", f), java.util.Map.of()),
+                        new Masker(List.of("S3cret.Pw")));
+        String shown = text.toString();
+        assertTrue(shown.contains("* check ETCDCTL_USER=pg-meta:*** etcdctl get /pg"), shown);
+        assertTrue(!shown.contains("S3cret.Pw"), shown);
     }
 }

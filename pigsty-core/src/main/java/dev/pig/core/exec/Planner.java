@@ -143,8 +143,9 @@ public final class Planner {
                 }
                 HostFacts f = gatherer.parse(t.host(), requests.get(t), out);
                 if (timing && LOG.isDebugEnabled()) {
-                    LOG.debug("{}: facts {}", t.host(), f.timings().stream().map(x -> String.format("%s%s %.0f ms (%.0f ms CPU)",
-                            x.background() ? "* " : "", x.section(), x.wallMillis(), x.cpuMillis())).collect(java.util.stream.Collectors.joining(", ")));
+                    // a check is named by its command, which may hold a secret
+                    LOG.debug("{}: facts {}", t.host(), masker.mask(f.timings().stream().map(x -> String.format("%s%s %.0f ms (%.0f ms CPU)",
+                            x.background() ? "* " : "", x.section(), x.wallMillis(), x.cpuMillis())).collect(java.util.stream.Collectors.joining(", "))));
                 }
                 return f;
             } catch (PigException e) {
