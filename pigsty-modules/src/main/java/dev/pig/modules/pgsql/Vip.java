@@ -1,6 +1,5 @@
 package dev.pig.modules.pgsql;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +41,6 @@ final class Vip {
         PgCluster cluster = n.cluster();
         PgInstance me = n.me();
         HostVars v = n.v();
-        List<Task> out = new ArrayList<>();
         String vip = cluster.vipAddress().orElseThrow();
         String address = vip.substring(0, vip.indexOf('/'));
         Map<String, Object> m = new LinkedHashMap<>();
@@ -59,8 +57,8 @@ final class Vip {
         // VRRP carries 8 characters of a password (keepalived would cut it and warn)
         String pass = v.secret("pg_vip_auth_pass").reveal();
         m.put("auth_pass", pass.substring(0, Math.min(8, pass.length())));
-        String iface = v.str("pg_vip_interface");
         // a word of keepalived.conf: validation allows only what Linux allows in an interface name
+        String iface = v.str("pg_vip_interface");
         NetInterfaces section = NetInterfaces.SECTION;
         String conf = conf(cluster);
         Task file = new Deferred("file " + conf, "pg_vip", b -> b.fileWithContent(conf).sections(section.name()), (facts, pctx) -> {
@@ -69,8 +67,7 @@ final class Vip {
             // root's alone, and no diff shown once it holds a password
             return ctx.file(conf, "pgsql/keepalived.conf.ftl", data, "0600", "root", "root", "pg_vip", !pass.isEmpty());
         });
-        out.addAll(Keepalived.tasks(ctx, ctx.model().node(me.ip()).orElseThrow(), conf, file, "pg_vip"));
-        return out;
+        return Keepalived.tasks(ctx, ctx.model().node(me.ip()).orElseThrow(), conf, file, "pg_vip");
     }
 
     /** The cluster's VRRP instance, a file of its own that keepalived.conf includes. */
