@@ -112,6 +112,21 @@ pkg_rpm() {
     printf '%s\tabsent\t\n' "$1"
   fi
 }
+# apt-cache with a binary cache of the package lists: apt's own, or pig's in /var/cache/pig/apt
+# where the host's apt configuration turns apt's off (container images often do). Without one,
+# apt-cache parses every package list on each run: about 0.4 s of CPU against 0.02 s. apt itself
+# checks the cache against the lists and dpkg's status, rebuilds it when they change and replaces
+# the file by a rename, so concurrent runs are safe.
+pig_apt_cache() {
+  pig_pc="" pig_spc=""
+  eval "$(apt-config shell pig_pc Dir::Cache::pkgcache pig_spc Dir::Cache::srcpkgcache 2>/dev/null)"
+  if { [ -z "$pig_pc" ] || [ -z "$pig_spc" ]; } && mkdir -p /var/cache/pig/apt 2>/dev/null &&
+    [ -d /var/cache/pig/apt ] && [ ! -L /var/cache/pig/apt ] && [ -O /var/cache/pig/apt ]; then
+    [ -n "$pig_pc" ] || set -- -o Dir::Cache::pkgcache=/var/cache/pig/apt/pkgcache.bin "$@"
+    [ -n "$pig_spc" ] || set -- -o Dir::Cache::srcpkgcache=/var/cache/pig/apt/srcpkgcache.bin "$@"
+  fi
+  apt-cache "$@"
+}
 # one dpkg-query (or rpm) run for every package: forks, not packages, are what cost time here
 # A package not installed gets a fourth field, what apt would install: its candidate version,
 # "none" when no package source has it, empty when the package lists were never fetched (one
@@ -124,7 +139,8 @@ pkgs_dpkg() {
   pig_missing=$(printf '%s\n' "$pig_rows" | awk -F'\t' '$1 != "" && substr($2, 2, 1) != "i" { print $1 }')
   pig_policy=""
   if [ -n "$pig_missing" ] && command -v apt-cache >/dev/null 2>&1 && ls /var/lib/apt/lists/ 2>/dev/null | grep -q '_Packages'; then
-    pig_policy=$(printf '%s\n' "$pig_missing" | xargs apt-cache policy -- 2>/dev/null | awk '
+    pig_policy=$(set -f; IFS='
+'; pig_apt_cache policy -- $pig_missing 2>/dev/null | awk '
       /^[^ ]/ { sub(/:$/, ""); name = $0 } /^  Candidate:/ { print name "\t" $2 }')
     pig_policy="@lists
 $pig_policy"

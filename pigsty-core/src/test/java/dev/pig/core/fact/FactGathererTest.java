@@ -363,6 +363,48 @@ class FactGathererTest {
     }
 
     @Test
+    void where_apt_keeps_no_cache_of_its_lists_apt_cache_is_given_one_of_pigs(@TempDir Path dir) throws Exception {
+        boolean lists;
+        try (var files = Files.list(Path.of("/var/lib/apt/lists"))) {
+            lists = files.anyMatch(p -> p.getFileName().toString().contains("_Packages"));
+        } catch (java.io.IOException e) {
+            lists = false;
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(lists && "root".equals(System.getProperty("user.name")),
+                "needs apt's package lists and root, as on a node");
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path args = dir.resolve("args");
+        // apt-config shell NAME KEY NAME KEY: the keys' values as the test sets them
+        Files.writeString(bin.resolve("apt-config"), "#!/bin/sh\nprintf \"%s='%s'\\n\" \"$2\" \"$FAKE_PC\" \"$4\" \"$FAKE_SPC\"\n");
+        Files.writeString(bin.resolve("apt-cache"), "#!/bin/sh\nprintf '%s\\n' \"$*\" > " + Shell.quote(args.toString())
+                + "\nprintf 'pig-fake-package:\\n  Installed: (none)\\n  Candidate: 1.0-1\\n'\n");
+        bin.resolve("apt-config").toFile().setExecutable(true);
+        bin.resolve("apt-cache").toFile().setExecutable(true);
+        FactGatherer g = new FactGatherer();
+        FactRequest r = FactRequest.builder().packages("pig-fake-package").build();
+        String pig = "-o Dir::Cache::srcpkgcache=/var/cache/pig/apt/srcpkgcache.bin -o Dir::Cache::pkgcache=/var/cache/pig/apt/pkgcache.bin";
+        for (String[] c : new String[][] {
+                {"pkgcache.bin", "srcpkgcache.bin", "policy -- pig-fake-package"},
+                {"", "", pig + " policy -- pig-fake-package"},
+                {"pkgcache.bin", "", "-o Dir::Cache::srcpkgcache=/var/cache/pig/apt/srcpkgcache.bin policy -- pig-fake-package"}}) {
+            ProcessBuilder pb = new ProcessBuilder("sh", "-s").redirectErrorStream(true);
+            pb.environment().put("FAKE_PC", c[0]);
+            pb.environment().put("FAKE_SPC", c[1]);
+            Process proc = pb.start();
+            try (var in = proc.getOutputStream()) {
+                // the script puts the system's directories first on its PATH: the fakes go before them
+                String script = g.script(r).replace("\nPATH=/usr/local/sbin:", "\nPATH=" + bin + ":/usr/local/sbin:");
+                assertNotEquals(g.script(r), script);
+                in.write(script.getBytes(StandardCharsets.UTF_8));
+            }
+            String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, proc.waitFor(), out);
+            assertEquals(c[2], Files.readString(args).strip(), "apt-config said pkgcache '" + c[0] + "', srcpkgcache '" + c[1] + "'");
+            assertEquals("1.0-1", g.parse("local", r, out).pkg("pig-fake-package").candidate());
+        }
+    }
+
+    @Test
     void the_candidate_of_a_package_not_installed_is_read_and_an_old_recording_without_it_is_unknown() {
         Map<String, PackageState> p = FactParsers.packages("a\tii\t1.0\nb\tun\t\t2.1-1\nc\tabsent\t\tnone\nd\tabsent\t\n");
         assertEquals(java.util.Optional.of(true), p.get("a").available());
