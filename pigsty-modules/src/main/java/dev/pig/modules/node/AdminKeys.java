@@ -81,22 +81,36 @@ final class AdminKeys {
     }
 
     private java.nio.file.Path storeFile(String host, String comment) {
-        return store.resolve((host + "_" + comment).replaceAll("[^A-Za-z0-9._@-]", "_"));
+        return store.resolve((host + "_" + comment).replaceAll("[^A-Za-z0-9._@-]", "_") + ".pair");
     }
+
+    /**
+     * A kept pair is one file: its public key line, then the private key file as uploaded. One
+     * file made per host, not three operations (a temporary file, a {@code .pub}, a rename): a
+     * plan of a thousand new hosts makes a thousand files, and making a file is what costs there.
+     */
+    private static final String END = "-----END OPENSSH PRIVATE KEY-----\n";
 
     private Optional<SshKeys.Pair> stored(String host, String comment) {
         if (store == null) {
             return Optional.empty();
         }
-        java.nio.file.Path f = storeFile(host, comment);
         try {
-            if (java.nio.file.Files.isRegularFile(f) && java.nio.file.Files.isRegularFile(pubOf(f))) {
-                return Optional.of(new SshKeys.Pair(java.nio.file.Files.readString(pubOf(f)).strip(), java.nio.file.Files.readAllBytes(f)));
-            }
+            return parse(java.nio.file.Files.readAllBytes(storeFile(host, comment)));
         } catch (java.io.IOException e) {
-            // unreadable: a new pair is made, and kept if it can be
+            // none, or unreadable: a new pair is made, and kept if it can be
+            return Optional.empty();
         }
-        return Optional.empty();
+    }
+
+    /** A kept pair, or empty when the file is not a whole one (a run stopped while writing it). */
+    private static Optional<SshKeys.Pair> parse(byte[] kept) {
+        String text = new String(kept, StandardCharsets.UTF_8);
+        int nl = text.indexOf('\n');
+        if (nl < 0 || !text.startsWith("ssh-") || !text.endsWith(END)) {
+            return Optional.empty();
+        }
+        return Optional.of(new SshKeys.Pair(text.substring(0, nl), text.substring(nl + 1).getBytes(StandardCharsets.UTF_8)));
     }
 
     private SshKeys.Pair keep(String host, String comment, SshKeys.Pair pair) {
@@ -104,24 +118,31 @@ final class AdminKeys {
             return pair;
         }
         java.nio.file.Path f = storeFile(host, comment);
+        byte[] content = (pair.publicLine() + "\n" + new String(pair.privateFile(), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
         try {
             if (!storeMade) {
                 java.nio.file.Files.createDirectories(store, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
                         java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
                 storeMade = true;
             }
-            // a name of its own, made new: not createTempFile, whose names come from one shared
-            // SecureRandom that the threads making a fleet's pairs would queue on
-            java.nio.file.Path tmp = store.resolve(".key" + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong()) + ".tmp");
-            try (java.nio.channels.SeekableByteChannel c = java.nio.file.Files.newByteChannel(tmp, java.util.EnumSet.of(
-                    java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE), PRIVATE)) {
-                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(pair.privateFile());
-                while (b.hasRemaining()) {
-                    c.write(b);
+            for (int attempt = 0; attempt < 2; attempt++) {
+                try (java.nio.channels.SeekableByteChannel c = java.nio.file.Files.newByteChannel(f, java.util.EnumSet.of(
+                        java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE), PRIVATE)) {
+                    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(content);
+                    while (b.hasRemaining()) {
+                        c.write(b);
+                    }
+                    return pair;
+                } catch (java.nio.file.FileAlreadyExistsException e) {
+                    // another pig run kept a pair for this host meanwhile: plan that one, as it will;
+                    // a broken file (a run stopped while writing it) is replaced
+                    Optional<SshKeys.Pair> theirs = parse(java.nio.file.Files.readAllBytes(f));
+                    if (theirs.isPresent()) {
+                        return theirs.get();
+                    }
+                    java.nio.file.Files.deleteIfExists(f);
                 }
             }
-            java.nio.file.Files.writeString(pubOf(f), pair.publicLine() + "\n");
-            java.nio.file.Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (java.io.IOException | UnsupportedOperationException e) {
             // not kept: this run still plans it consistently, a later plan makes another
         }
@@ -134,15 +155,15 @@ final class AdminKeys {
             return;
         }
         try {
-            java.nio.file.Files.deleteIfExists(storeFile(host, comment));
-            java.nio.file.Files.deleteIfExists(pubOf(storeFile(host, comment)));
+            java.nio.file.Path f = storeFile(host, comment);
+            java.nio.file.Files.deleteIfExists(f);
+            // and a pair kept as two files (the private key and its .pub) by an earlier version
+            String legacy = f.getFileName().toString().replaceFirst("\\.pair$", "");
+            java.nio.file.Files.deleteIfExists(f.resolveSibling(legacy));
+            java.nio.file.Files.deleteIfExists(f.resolveSibling(legacy + ".pub"));
         } catch (java.io.IOException e) {
             // left for the next plan to try again
         }
-    }
-
-    private static java.nio.file.Path pubOf(java.nio.file.Path f) {
-        return f.resolveSibling(f.getFileName() + ".pub");
     }
 
     /**

@@ -6,6 +6,7 @@ import static dev.pig.modules.PlanningFixture.reason;
 import static dev.pig.modules.PlanningFixture.summaries;
 import static dev.pig.modules.PlanningFixture.uploaded;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -144,14 +145,45 @@ class AdminKeyExchangeTest {
         Map<String, HostPlan> b = two.planAll();
         assertEquals(publicKey(a.get("10.10.10.11")), publicKey(b.get("10.10.10.11")), "two plans, two runs of pig: the same new key");
         assertEquals(uploaded(act(a.get("10.10.10.12"), "file " + AUTHORIZED)), uploaded(act(b.get("10.10.10.12"), "file " + AUTHORIZED)));
+        // one private file per host a pair was made for: the fixture's two
         try (var kept = java.nio.file.Files.list(store)) {
-            assertTrue(kept.allMatch(f -> !f.getFileName().toString().endsWith(".pub") || true));
+            List<java.nio.file.Path> files = kept.toList();
+            assertEquals(2, files.size(), files.toString());
+            for (java.nio.file.Path f : files) {
+                assertTrue(f.getFileName().toString().endsWith(".pair"), f.toString());
+                assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(f)));
+            }
         }
         assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(store)));
         // applied: the hosts have their keys, and pig forgets the ones it kept
         converged(one, a).planAll();
         try (var left = java.nio.file.Files.list(store)) {
             assertEquals(List.of(), left.filter(f -> !f.getFileName().toString().startsWith(".")).toList());
+        }
+    }
+
+    @Test
+    void a_kept_pair_cut_short_is_made_again_and_an_earlier_versions_pair_is_forgotten(@org.junit.jupiter.api.io.TempDir java.nio.file.Path store)
+            throws java.io.IOException {
+        java.util.function.Function<String, java.security.SecureRandom> fresh = c -> new java.security.SecureRandom();
+        SshKeys.Pair first = new AdminKeys(fresh, store).made("10.10.10.11", "dba@pg-test-1");
+        java.nio.file.Path kept = store.resolve("10.10.10.11_dba@pg-test-1.pair");
+        byte[] whole = java.nio.file.Files.readAllBytes(kept);
+        assertEquals(first.publicLine() + "\n" + new String(first.privateFile(), java.nio.charset.StandardCharsets.UTF_8),
+                new String(whole, java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(first.publicLine(), new AdminKeys(fresh, store).made("10.10.10.11", "dba@pg-test-1").publicLine(), "read back");
+        // a run stopped while writing it: the next makes a new pair and keeps it whole
+        java.nio.file.Files.write(kept, java.util.Arrays.copyOf(whole, whole.length / 2));
+        SshKeys.Pair again = new AdminKeys(fresh, store).made("10.10.10.11", "dba@pg-test-1");
+        assertNotEquals(first.publicLine(), again.publicLine());
+        assertEquals(again.publicLine(), new AdminKeys(fresh, store).made("10.10.10.11", "dba@pg-test-1").publicLine());
+        // a pair an earlier version kept as two files goes when the host has its own key
+        java.nio.file.Files.writeString(store.resolve("10.10.10.12_dba@app-1"), "private");
+        java.nio.file.Files.writeString(store.resolve("10.10.10.12_dba@app-1.pub"), "public");
+        PlanningFixture f = fresh(NodeFixtures.fixture().module(new NodeModule(n -> List.of(NodeFixtures.PIG_KEY), fresh, store)));
+        converged(f, f.planAll()).planAll();
+        try (var left = java.nio.file.Files.list(store)) {
+            assertEquals(List.of(), left.toList());
         }
     }
 
