@@ -220,10 +220,56 @@ public final class Planner {
         List<String> stages = new ArrayList<>();
         for (int i = 0; i < tasks.size(); i++) {
             Task t = tasks.get(i);
+            ctx.planning(i);
             changes.add(t.plan(facts, ctx));
             stages.add(t instanceof Staged s ? s.stage() : String.format("%05d", i));
         }
+        batchInstalls(changes, ctx);
         return new HostPlan(facts.host(), facts.fingerprint(), facts.request(), changes, stages, null);
+    }
+
+    /**
+     * The package installs of one batch (a module's several package tasks, as NODE's packages,
+     * node_exporter and haproxy) made one transaction, in the first of them: each apt run costs
+     * its start, dependency resolution and dpkg's triggers again, and on a fresh host that is
+     * seconds per run. The later tasks of the batch plan nothing and say where their packages
+     * went; a run that selects only some of the tasks (by tag) batches only those.
+     */
+    private static void batchInstalls(List<Change> changes, PlanContext ctx) {
+        for (List<PlanContext.Install> planned : ctx.installs().values()) {
+            // an install a wrapper planned otherwise (a guard that skipped it) stays as it is
+            List<PlanContext.Install> batch = planned.stream().filter(in -> installStep(changes.get(in.task()), in) >= 0).toList();
+            if (batch.size() < 2) {
+                continue;
+            }
+            PlanContext.Install first = batch.get(0);
+            List<String> all = new ArrayList<>();
+            for (PlanContext.Install in : batch) {
+                in.packages().stream().filter(p -> !all.contains(p)).forEach(all::add);
+            }
+            Change.Act act = (Change.Act) changes.get(first.task());
+            List<dev.pig.core.plan.Step> steps = new ArrayList<>(act.steps());
+            steps.set(installStep(act, first), dev.pig.core.plan.Step.Exec.of(first.command().apply(all), ctx.masker()));
+            changes.set(first.task(), new Change.Act(act.task(), act.tag(), act.action(), "install " + String.join(" ", all), steps, act.diff()));
+            for (PlanContext.Install in : batch.subList(1, batch.size())) {
+                Change c = changes.get(in.task());
+                changes.set(in.task(), new Change.NoOp(c.task(), c.tag(), "installed by '" + first.taskName() + "' in this run: "
+                        + String.join(" ", in.packages())));
+            }
+        }
+    }
+
+    /** Where in {@code c} the install {@code in} recorded is, or -1 when {@code c} does not hold it. */
+    private static int installStep(Change c, PlanContext.Install in) {
+        if (c instanceof Change.Act a) {
+            String command = in.command().apply(in.packages());
+            for (int i = 0; i < a.steps().size(); i++) {
+                if (a.steps().get(i) instanceof dev.pig.core.plan.Step.Exec e && e.command().equals(command)) {
+                    return i;
+                }
+            }
+        }
+        return -1;
     }
 
     static String stripHost(String host, String message) {

@@ -26,10 +26,21 @@ import dev.pig.core.plan.Step;
  */
 public final class PackagesTask extends BaseTask {
     private final List<String> packages;
+    private final String batch;
 
     public PackagesTask(String name, List<String> packages, String tag) {
+        this(name, packages, tag, null);
+    }
+
+    /**
+     * @param batch the package tasks of one host with the same batch install in one transaction,
+     *              in the first of them that has something to install (the planner merges them);
+     *              null for a task installing on its own
+     */
+    public PackagesTask(String name, List<String> packages, String tag, String batch) {
         super("packages " + name, tag);
         this.packages = List.copyOf(packages);
+        this.batch = batch;
     }
 
     public List<String> packages() {
@@ -53,6 +64,9 @@ public final class PackagesTask extends BaseTask {
         if (missing.isEmpty()) {
             return noop(packages.size() == 1 ? "package " + packages.get(0) + " is installed (" + facts.pkg(packages.get(0)).version() + ")"
                     : "all " + packages.size() + " packages are installed");
+        }
+        if (batch != null) {
+            ctx.installs(batch, name(), missing, list -> installCommand(facts.os(), facts.host(), list));
         }
         return act(Action.CREATE, "install " + String.join(" ", missing),
                 List.of(Step.Exec.of(installCommand(facts.os(), facts.host(), missing), ctx.masker())), "");

@@ -5,6 +5,7 @@ import dev.pig.core.plan.Masker;
 import dev.pig.core.fact.HostFacts;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -121,6 +122,34 @@ public final class PlanContext {
     /** Whether an earlier task of this plan starts {@code unit}. */
     public boolean started(String unit) {
         return startedUnits.contains(unit);
+    }
+
+    private int task = -1;
+    private final Map<String, List<Install>> installs = new java.util.LinkedHashMap<>();
+
+    /**
+     * One planned package install of a batch: the position of its task in the host's plan, the
+     * packages it installs and the command installing any given list of them on this host.
+     */
+    public record Install(int task, String taskName, List<String> packages, java.util.function.Function<List<String>, String> command) {
+    }
+
+    /** The planner says which of the host's tasks it is planning: its position in the plan. */
+    public void planning(int position) {
+        this.task = position;
+    }
+
+    /**
+     * Records that the task being planned installs {@code packages}, as one of {@code batch}: the
+     * planner makes the installs of one batch a single transaction, in the first of them.
+     */
+    public void installs(String batch, String taskName, List<String> packages, java.util.function.Function<List<String>, String> command) {
+        installs.computeIfAbsent(batch, k -> new java.util.ArrayList<>()).add(new Install(task, taskName, List.copyOf(packages), command));
+    }
+
+    /** The package installs planned on this host, by batch, in plan order. */
+    public Map<String, List<Install>> installs() {
+        return installs;
     }
 
     /** The first of {@code paths} that this plan changes, or null. */
