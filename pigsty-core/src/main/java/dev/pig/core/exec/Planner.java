@@ -10,6 +10,7 @@ import dev.pig.core.plan.Change;
 import dev.pig.core.plan.HostPlan;
 import dev.pig.core.plan.Masker;
 import dev.pig.core.plan.Plan;
+import dev.pig.core.plan.Step;
 import dev.pig.core.ssh.Connections;
 import dev.pig.core.ssh.SshTarget;
 import dev.pig.core.ssh.Transport;
@@ -248,8 +249,8 @@ public final class Planner {
                 in.packages().stream().filter(p -> !all.contains(p)).forEach(all::add);
             }
             Change.Act act = (Change.Act) changes.get(first.task());
-            List<dev.pig.core.plan.Step> steps = new ArrayList<>(act.steps());
-            steps.set(installStep(act, first), dev.pig.core.plan.Step.Exec.of(first.command().apply(all), ctx.masker()));
+            List<Step> steps = new ArrayList<>(act.steps());
+            steps.set(installStep(act, first), Step.Exec.of(first.command().apply(all), ctx.masker()));
             changes.set(first.task(), new Change.Act(act.task(), act.tag(), act.action(), "install " + String.join(" ", all), steps, act.diff()));
             for (PlanContext.Install in : batch.subList(1, batch.size())) {
                 Change c = changes.get(in.task());
@@ -264,7 +265,7 @@ public final class Planner {
         if (c instanceof Change.Act a) {
             String command = in.command().apply(in.packages());
             for (int i = 0; i < a.steps().size(); i++) {
-                if (a.steps().get(i) instanceof dev.pig.core.plan.Step.Exec e && e.command().equals(command)) {
+                if (a.steps().get(i) instanceof Step.Exec e && e.command().equals(command)) {
                     return i;
                 }
             }

@@ -19,6 +19,9 @@ public final class PlanContext {
     private final Map<String, HostFacts> fleet;
     private final Set<String> changedPaths = new LinkedHashSet<>();
     private final Set<String> startedUnits = new LinkedHashSet<>();
+    /** The position in the host's plan of the task being planned, and the batched installs planned so far. */
+    private int task = -1;
+    private final Map<String, List<Install>> installs = new java.util.LinkedHashMap<>();
 
     public PlanContext(Masker masker) {
         this(masker, Map.of());
@@ -123,9 +126,6 @@ public final class PlanContext {
     public boolean started(String unit) {
         return startedUnits.contains(unit);
     }
-
-    private int task = -1;
-    private final Map<String, List<Install>> installs = new java.util.LinkedHashMap<>();
 
     /**
      * One planned package install of a batch: the position of its task in the host's plan, the

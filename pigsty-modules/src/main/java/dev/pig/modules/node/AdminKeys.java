@@ -80,15 +80,16 @@ final class AdminKeys {
                 SshKeys.ed25519(comment, random.apply(comment)))));
     }
 
-    private java.nio.file.Path storeFile(String host, String comment) {
-        return store.resolve((host + "_" + comment).replaceAll("[^A-Za-z0-9._@-]", "_") + ".pair");
-    }
-
     /**
      * A kept pair is one file: its public key line, then the private key file as uploaded. One
      * file made per host, not three operations (a temporary file, a {@code .pub}, a rename): a
      * plan of a thousand new hosts makes a thousand files, and making a file is what costs there.
      */
+    private java.nio.file.Path storeFile(String host, String comment) {
+        return store.resolve((host + "_" + comment).replaceAll("[^A-Za-z0-9._@-]", "_") + ".pair");
+    }
+
+    /** The last line of a whole private key file. */
     private static final String END = "-----END OPENSSH PRIVATE KEY-----\n";
 
     private Optional<SshKeys.Pair> stored(String host, String comment) {
