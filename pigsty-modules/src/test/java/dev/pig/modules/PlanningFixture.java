@@ -80,9 +80,10 @@ public final class PlanningFixture {
     public static PlanningFixture inline(PigModule module, String inventoryYaml, String... extraVars) {
         try {
             Path dir = Files.createTempDirectory("pig-inventory");
+            // deleted at exit in the reverse order: the file, then its directory
+            dir.toFile().deleteOnExit();
             Path file = Files.writeString(dir.resolve("pigsty.yml"), inventoryYaml, StandardCharsets.UTF_8);
             file.toFile().deleteOnExit();
-            dir.toFile().deleteOnExit();
             return of(module, file, List.of(extraVars));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -133,8 +133,8 @@ class ExecutorTest {
     }
 
     @Test
-    void a_certificate_is_the_host_s_request_signed_by_the_ca_with_pig_s_names_and_written_back() throws Exception {
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("pig-sign-test");
+    void a_certificate_is_the_host_s_request_signed_by_the_ca_with_pig_s_names_and_written_back(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
         java.nio.file.Path key = dir.resolve("server.key");
         assertEquals(0, new ProcessBuilder("openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out",
                 key.toString()).inheritIO().start().waitFor());
