@@ -140,8 +140,8 @@ class PgsqlTlsIT {
 
     @Test
     @Order(5)
-    void a_client_certificate_of_the_ca_logs_in_where_an_hba_rule_says_cert(SandboxExtension.Lab lab) throws Exception {
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("pig-tls-client");
+    void a_client_certificate_of_the_ca_logs_in_where_an_hba_rule_says_cert(SandboxExtension.Lab lab,
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         Pig issue = Pig.run("cert", "issue", "-i", INV, "test", "--days", "1", "-o", dir.toString());
         assertEquals(0, issue.exit(), issue.out() + issue.err());
         String crt = java.nio.file.Files.readString(dir.resolve("test.crt"));
