@@ -239,7 +239,7 @@ public final class Planner {
     private static void batchInstalls(List<Change> changes, PlanContext ctx) {
         for (List<PlanContext.Install> planned : ctx.installs().values()) {
             // an install a wrapper planned otherwise (a guard that skipped it) stays as it is
-            List<PlanContext.Install> batch = planned.stream().filter(in -> installStep(changes.get(in.task()), in) >= 0).toList();
+            List<PlanContext.Install> batch = planned.stream().filter(in -> installStep(changes.get(in.task()), in.planned()) >= 0).toList();
             if (batch.size() < 2) {
                 continue;
             }
@@ -250,7 +250,7 @@ public final class Planner {
             }
             Change.Act act = (Change.Act) changes.get(first.task());
             List<Step> steps = new ArrayList<>(act.steps());
-            steps.set(installStep(act, first), Step.Exec.of(first.command().apply(all), ctx.masker()));
+            steps.set(installStep(act, first.planned()), Step.Exec.of(first.command().apply(all), ctx.masker()));
             changes.set(first.task(), new Change.Act(act.task(), act.tag(), act.action(), "install " + String.join(" ", all), steps, act.diff()));
             for (PlanContext.Install in : batch.subList(1, batch.size())) {
                 Change c = changes.get(in.task());
@@ -260,10 +260,9 @@ public final class Planner {
         }
     }
 
-    /** Where in {@code c} the install {@code in} recorded is, or -1 when {@code c} does not hold it. */
-    private static int installStep(Change c, PlanContext.Install in) {
+    /** Where in {@code c} the planned install {@code command} is, or -1 when {@code c} does not hold it. */
+    private static int installStep(Change c, String command) {
         if (c instanceof Change.Act a) {
-            String command = in.command().apply(in.packages());
             for (int i = 0; i < a.steps().size(); i++) {
                 if (a.steps().get(i) instanceof Step.Exec e && e.command().equals(command)) {
                     return i;

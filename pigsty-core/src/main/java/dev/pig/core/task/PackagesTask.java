@@ -65,11 +65,11 @@ public final class PackagesTask extends BaseTask {
             return noop(packages.size() == 1 ? "package " + packages.get(0) + " is installed (" + facts.pkg(packages.get(0)).version() + ")"
                     : "all " + packages.size() + " packages are installed");
         }
+        String command = installCommand(facts.os(), facts.host(), missing);
         if (batch != null) {
-            ctx.installs(batch, name(), missing, list -> installCommand(facts.os(), facts.host(), list));
+            ctx.installs(batch, name(), missing, command, list -> installCommand(facts.os(), facts.host(), list));
         }
-        return act(Action.CREATE, "install " + String.join(" ", missing),
-                List.of(Step.Exec.of(installCommand(facts.os(), facts.host(), missing), ctx.masker())), "");
+        return act(Action.CREATE, "install " + String.join(" ", missing), List.of(Step.Exec.of(command, ctx.masker())), "");
     }
 
     /**

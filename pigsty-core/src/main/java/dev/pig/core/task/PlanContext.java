@@ -129,9 +129,11 @@ public final class PlanContext {
 
     /**
      * One planned package install of a batch: the position of its task in the host's plan, the
-     * packages it installs and the command installing any given list of them on this host.
+     * packages it installs, the command it planned for them, and the command installing any given
+     * list of packages on this host.
      */
-    public record Install(int task, String taskName, List<String> packages, java.util.function.Function<List<String>, String> command) {
+    public record Install(int task, String taskName, List<String> packages, String planned,
+                          java.util.function.Function<List<String>, String> command) {
     }
 
     /** The planner says which of the host's tasks it is planning: its position in the plan. */
@@ -143,8 +145,9 @@ public final class PlanContext {
      * Records that the task being planned installs {@code packages}, as one of {@code batch}: the
      * planner makes the installs of one batch a single transaction, in the first of them.
      */
-    public void installs(String batch, String taskName, List<String> packages, java.util.function.Function<List<String>, String> command) {
-        installs.computeIfAbsent(batch, k -> new java.util.ArrayList<>()).add(new Install(task, taskName, List.copyOf(packages), command));
+    public void installs(String batch, String taskName, List<String> packages, String planned,
+                         java.util.function.Function<List<String>, String> command) {
+        installs.computeIfAbsent(batch, k -> new java.util.ArrayList<>()).add(new Install(task, taskName, List.copyOf(packages), planned, command));
     }
 
     /** The package installs planned on this host, by batch, in plan order. */
