@@ -294,7 +294,8 @@ public final class PgsqlModule implements Registered {
         UnitTask unit = new UnitTask("patroni.service", true, true, List.of(), List.of(), "pg_launch");
         // /leader answers for a primary and for a standby cluster's leader alike
         String leads = patroni.answers("127.0.0.1", "leader") + " && " + pg.ready();
-        String streams = patroni.answers("127.0.0.1", "health") + " && " + pg.ready() + " && " + pg.streams();
+        // the query of the WAL receiver answers only when the server does: no "SELECT 1" before it
+        String streams = patroni.answers("127.0.0.1", "health") + " && " + pg.streams();
         List<Staged> out = new ArrayList<>();
         n.cluster().primary().flatMap(PgInstance::upstream).ifPresent(upstream -> {
             // a standby cluster's leader clones its upstream when it first starts: in a run that also
