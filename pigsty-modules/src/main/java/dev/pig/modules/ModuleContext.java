@@ -15,6 +15,15 @@ import dev.pig.core.template.Templates;
 
 /** What a module needs to describe a host: the model, the templates, typed vars. */
 public final class ModuleContext {
+    /**
+     * The package tasks of every module that need nothing of the run before them (NODE's,
+     * INFRA's, ETCD's, MINIO's runtime and REDIS's) install on a host in one apt transaction, in
+     * the first of them the run plans there: one transaction instead of one per module. PGSQL's
+     * server packages stay apart: they go in after the dbsu is made with its {@code pg_dbsu_uid},
+     * or the packages would make it with another uid.
+     */
+    public static final String PACKAGE_BATCH = "host";
+
     private final ClusterModel model;
     private final Templates templates;
     private final Set<String> removing;

@@ -203,7 +203,7 @@ public final class EtcdModule implements Registered {
         Scheme scheme = scheme(ctx, v);
         List<Staged> out = new ArrayList<>();
 
-        out.add(ModuleContext.stage(this, 1, "install", new PackagesTask("etcd", PACKAGES, "etcd_install")));
+        out.add(ModuleContext.stage(this, 1, "install", new PackagesTask("etcd", PACKAGES, "etcd_install", ModuleContext.PACKAGE_BATCH)));
         out.add(ModuleContext.stage(this, 2, "dirs", new DirectoryTask(data, "0700", "etcd", "etcd", "etcd_dir")));
         out.add(ModuleContext.stage(this, 2, "dirs", new DirectoryTask("/etc/etcd", "0755", "root", "root", "etcd_dir")));
         if (tls != null) {

@@ -111,7 +111,7 @@ public final class InfraModule implements Registrar, Registered {
         List<Staged> out = new ArrayList<>();
 
         // ---------------------------------------------------------------- infra_pkg
-        out.add(Stage.of(1, "packages", new PackagesTask("infra", packages(v), "infra_pkg")));
+        out.add(Stage.of(1, "packages", new PackagesTask("infra", packages(v), "infra_pkg", ModuleContext.PACKAGE_BATCH)));
 
         // ---------------------------------------------------------------- infra_dir
         // root's, but for the data of the services that write there

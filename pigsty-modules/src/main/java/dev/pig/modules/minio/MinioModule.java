@@ -93,7 +93,7 @@ public final class MinioModule implements PigModule {
 
         // ---------------------------------------------------------------- minio_install
         if (s3proxy) {
-            out.add(stage(1, "install", new PackagesTask("s3proxy runtime", S3PROXY_PACKAGES, "minio_install")));
+            out.add(stage(1, "install", new PackagesTask("s3proxy runtime", S3PROXY_PACKAGES, "minio_install", ModuleContext.PACKAGE_BATCH)));
         } else {
             out.add(stage(1, "install", minioPackages()));
         }

@@ -382,11 +382,8 @@ public final class NodeModule implements Registered {
 
     // ---------------------------------------------------------------- node_pkg
 
-    /**
-     * NODE's package tasks (node_pkg, node_exporter, haproxy) install in one apt transaction, in
-     * the first of them the run plans: their packages need nothing NODE does in between.
-     */
-    static final String PACKAGE_BATCH = "node";
+    /** NODE's package tasks (node_pkg, node_exporter, haproxy) install with the run's other modules' ({@link ModuleContext#PACKAGE_BATCH}). */
+    static final String PACKAGE_BATCH = ModuleContext.PACKAGE_BATCH;
 
     private Task packages(HostVars v) {
         boolean osDefault = v.raw("node_default_packages") == null;
