@@ -2,9 +2,11 @@ package dev.pig.sandbox.system;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -45,25 +47,36 @@ public final class Tools {
         return run(command, 600);
     }
 
-    /** Runs a tool to completion within a timeout in seconds, capturing its output. */
+    /**
+     * Runs a tool to completion within a timeout in seconds, capturing its output. The output
+     * goes to files, not pipes: a tool that starts a daemon (a node's nspawn, the proxy) leaves it
+     * holding them, and a pipe would not end before the daemon does. The files lose their names
+     * as soon as the tool holds them and are read through descriptors of pig's own, so a pig
+     * stopped meanwhile leaves none behind.
+     */
     public static Result run(List<String> command, long timeoutSeconds) {
         try {
             Path out = Files.createTempFile("pig-sandbox-", ".out");
             Path err = Files.createTempFile("pig-sandbox-", ".err");
-            try {
-                Process p = new ProcessBuilder(command)
-                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                        .redirectOutput(out.toFile())
-                        .redirectError(err.toFile())
-                        .start();
+            try (FileChannel outRead = FileChannel.open(out, StandardOpenOption.READ);
+                 FileChannel errRead = FileChannel.open(err, StandardOpenOption.READ)) {
+                Process p;
+                try {
+                    p = new ProcessBuilder(command)
+                            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                            .redirectOutput(out.toFile())
+                            .redirectError(err.toFile())
+                            .start();
+                } finally {
+                    Files.deleteIfExists(out);
+                    Files.deleteIfExists(err);
+                }
                 if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
                     p.waitFor(5, TimeUnit.SECONDS);
-                    return new Result(124, Files.readString(out, StandardCharsets.UTF_8),
-                            "timed out after " + timeoutSeconds + " s\n" + Files.readString(err, StandardCharsets.UTF_8));
+                    return new Result(124, read(outRead), "timed out after " + timeoutSeconds + " s\n" + read(errRead));
                 }
-                return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                        Files.readString(err, StandardCharsets.UTF_8));
+                return new Result(p.exitValue(), read(outRead), read(errRead));
             } finally {
                 Files.deleteIfExists(out);
                 Files.deleteIfExists(err);
@@ -74,6 +87,12 @@ public final class Tools {
             Thread.currentThread().interrupt();
             throw new PigException(PigException.Kind.FAILED, "interrupted while running " + String.join(" ", command));
         }
+    }
+
+    /** What a tool wrote to an output file, from its start. */
+    private static String read(FileChannel c) throws IOException {
+        c.position(0);
+        return new String(java.nio.channels.Channels.newInputStream(c).readAllBytes(), StandardCharsets.UTF_8);
     }
 
     /** Runs a tool and fails with its stderr unless it succeeds. */
