@@ -233,6 +233,7 @@ class SandboxIT {
     void down_cleans_up_after_an_up_that_was_killed_mid_boot(SandboxExtension.Lab lab) throws Exception {
         Path jar = ROOT.resolve("pigsty-cli/target/pig.jar");
         assertTrue(Files.isRegularFile(jar), jar + " is built in the package phase, before the ITs");
+        java.nio.file.attribute.FileTime started = java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(1));
         Process up = new ProcessBuilder(java(), "-jar", jar.toString(), "sandbox", "up", "-i", INV)
                 .redirectErrorStream(true)
                 .redirectOutput(new File("target/killed-up.log"))
@@ -249,6 +250,17 @@ class SandboxIT {
         Pig r = Pig.run("sandbox", "down", "-i", INV);
         assertEquals(0, r.exit(), r.err());
         assertNothingLeft(SandboxLayout.defaults());
+        // it was killed just after it started a tool (the node's nspawn): that tool's output files have no names left
+        try (java.util.stream.Stream<Path> tmp = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            List<Path> left = tmp.filter(f -> f.getFileName().toString().startsWith("pig-sandbox-")).filter(f -> {
+                try {
+                    return Files.getLastModifiedTime(f).compareTo(started) >= 0;
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            }).toList();
+            assertTrue(left.isEmpty(), "the killed up left " + left);
+        }
     }
 
     @Test

@@ -50,9 +50,10 @@ public final class Tools {
     /**
      * Runs a tool to completion within a timeout in seconds, capturing its output. The output
      * goes to files, not pipes: a tool that starts a daemon (a node's nspawn, the proxy) leaves it
-     * holding them, and a pipe would not end before the daemon does. The files lose their names
-     * as soon as the tool holds them and are read through descriptors of pig's own, so a pig
-     * stopped meanwhile leaves none behind.
+     * holding them, and a pipe would not end before the daemon does. The files are read through
+     * descriptors of pig's own, and the tool gets them through those descriptors too
+     * ({@code /proc/self/fd/N}, opened by pig as it starts the tool), so their names go before
+     * the tool starts: a pig killed at any moment of the run leaves none behind.
      */
     public static Result run(List<String> command, long timeoutSeconds) {
         try {
@@ -60,12 +61,19 @@ public final class Tools {
             Path err = Files.createTempFile("pig-sandbox-", ".err");
             try (FileChannel outRead = FileChannel.open(out, StandardOpenOption.READ);
                  FileChannel errRead = FileChannel.open(err, StandardOpenOption.READ)) {
+                Map<Path, File> held = held(List.of(out, err));
+                File outFile = held.getOrDefault(out, out.toFile());
+                File errFile = held.getOrDefault(err, err.toFile());
+                if (held.size() == 2) {
+                    Files.delete(out);
+                    Files.delete(err);
+                }
                 Process p;
                 try {
                     p = new ProcessBuilder(command)
                             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                            .redirectOutput(out.toFile())
-                            .redirectError(err.toFile())
+                            .redirectOutput(outFile)
+                            .redirectError(errFile)
                             .start();
                 } finally {
                     Files.deleteIfExists(out);
@@ -87,6 +95,35 @@ public final class Tools {
             Thread.currentThread().interrupt();
             throw new PigException(PigException.Kind.FAILED, "interrupted while running " + String.join(" ", command));
         }
+    }
+
+    /**
+     * The {@code /proc/self/fd/N} of each file this process holds open, by its path; empty
+     * where there is no such directory (then the tool opens the files by name).
+     */
+    static Map<Path, File> held(List<Path> files) throws IOException {
+        Map<Path, Path> wanted = new java.util.HashMap<>();
+        for (Path f : files) {
+            wanted.put(f.toRealPath(), f);
+        }
+        Map<Path, File> out = new java.util.HashMap<>();
+        Path fds = Path.of("/proc/self/fd");
+        if (!Files.isDirectory(fds)) {
+            return out;
+        }
+        try (java.util.stream.Stream<Path> list = Files.list(fds)) {
+            for (Path fd : (Iterable<Path>) list::iterator) {
+                try {
+                    Path f = wanted.get(Files.readSymbolicLink(fd));
+                    if (f != null) {
+                        out.put(f, fd.toFile());
+                    }
+                } catch (IOException e) {
+                    // a descriptor closed meanwhile (the listing's own): not one of these
+                }
+            }
+        }
+        return out;
     }
 
     /** What a tool wrote to an output file, from its start. */
