@@ -53,7 +53,8 @@ public final class Tools {
      * holding them, and a pipe would not end before the daemon does. The files are read through
      * descriptors of pig's own, and the tool gets them through those descriptors too
      * ({@code /proc/self/fd/N}, opened by pig as it starts the tool), so their names go before
-     * the tool starts: a pig killed at any moment of the run leaves none behind.
+     * the tool starts: a pig killed while the tool runs, or as it starts it, leaves none behind
+     * (only the moment between making the files and opening them is left, not the tool's run).
      */
     public static Result run(List<String> command, long timeoutSeconds) {
         try {
