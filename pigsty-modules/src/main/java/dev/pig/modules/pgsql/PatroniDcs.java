@@ -168,8 +168,25 @@ final class PatroniDcs {
             Patroni p = n.patroni();
             return new PatroniCall("command " + name, TAG, Action.UPDATE,
                     "pause " + n.cluster().name() + " (maintenance mode) while " + cause.get() + ": no failover, no demotion"
-                    + " while etcd or Patroni restart", p, List.of(p.pause(true)));
+                    + " while etcd or Patroni restart", p, List.of(p.pause(true), membersPaused(p)));
         }));
+    }
+
+    /**
+     * Waits until every member whose Patroni answers says it is paused itself: a member learns
+     * of the pause from the DCS in its next loop, and once etcd speaks https it cannot read the
+     * DCS until its Patroni restarts, so a member that had not seen the pause by then would
+     * never be restarted ({@link #restart}).
+     */
+    private String membersPaused(Patroni p) {
+        StringBuilder b = new StringBuilder(p.prelude());
+        for (dev.pig.core.model.PgInstance i : n.cluster().instances()) {
+            String get = p.curl() + " -sf -m 5 " + Shell.quote(p.url(i.ip(), "patroni"));
+            b.append("upto 60 sh -c ").append(Shell.quote(get + " | grep -q '\"pause\": true' || ! " + get + " >/dev/null"))
+                    .append(" || fail ").append(Shell.quote(i.name() + "'s Patroni does not say it is paused 60 s after the DCS did"))
+                    .append('\n');
+        }
+        return b.toString();
     }
 
     /** After patroni.yml is written: the new settings tried, Patroni restarted and waited for. */
