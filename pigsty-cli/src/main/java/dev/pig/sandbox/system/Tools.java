@@ -69,17 +69,13 @@ public final class Tools {
                     Files.delete(out);
                     Files.delete(err);
                 }
-                Process p;
-                try {
-                    p = new ProcessBuilder(command)
-                            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                            .redirectOutput(outFile)
-                            .redirectError(errFile)
-                            .start();
-                } finally {
-                    Files.deleteIfExists(out);
-                    Files.deleteIfExists(err);
-                }
+                Process p = new ProcessBuilder(command)
+                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                        .redirectOutput(outFile)
+                        .redirectError(errFile)
+                        .start();
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(err);
                 if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
                     p.waitFor(5, TimeUnit.SECONDS);

@@ -382,9 +382,6 @@ public final class NodeModule implements Registered {
 
     // ---------------------------------------------------------------- node_pkg
 
-    /** NODE's package tasks (node_pkg, node_exporter, haproxy) install with the run's other modules' ({@link ModuleContext#PACKAGE_BATCH}). */
-    static final String PACKAGE_BATCH = ModuleContext.PACKAGE_BATCH;
-
     private Task packages(HostVars v) {
         boolean osDefault = v.raw("node_default_packages") == null;
         List<String> configured = osDefault ? List.of() : splitPackages(v.strings("node_default_packages"));
@@ -395,7 +392,7 @@ public final class NodeModule implements Registered {
             if (v.bool("vip_enabled")) {
                 all.add("keepalived");
             }
-            return new PackagesTask("node", List.copyOf(all), "node_pkg", PACKAGE_BATCH);
+            return new PackagesTask("node", List.copyOf(all), "node_pkg", ModuleContext.PACKAGE_BATCH);
         });
     }
 
@@ -649,7 +646,7 @@ public final class NodeModule implements Registered {
         }
         Map<String, Object> m = Map.of("node_exporter_port", v.integer("node_exporter_port"), "node_exporter_options", v.str("node_exporter_options").strip());
         return List.of(
-                perOs("packages node_exporter", "node_exporter", os -> new PackagesTask("node_exporter", List.of(os.exporterPackage()), "node_exporter", PACKAGE_BATCH)),
+                perOs("packages node_exporter", "node_exporter", os -> new PackagesTask("node_exporter", List.of(os.exporterPackage()), "node_exporter", ModuleContext.PACKAGE_BATCH)),
                 perOs("file node_exporter defaults", "node_exporter", os -> ctx.file(os.exporterDefaults(), "node/node-exporter.default.ftl", m,
                         "0644", "root", "root", "node_exporter", false)),
                 perOs("unit node_exporter", "node_exporter", os -> new UnitTask(os.exporterUnit(), true, true,
@@ -672,7 +669,7 @@ public final class NodeModule implements Registered {
         cfg.put("haproxy_admin_password", v.secret("haproxy_admin_password").reveal());
         List<String> reloadOn = v.bool("haproxy_reload") ? List.of(HAPROXY_CFG) : List.of();
         return List.of(
-                new PackagesTask("haproxy", List.of("haproxy"), "haproxy", PACKAGE_BATCH),
+                new PackagesTask("haproxy", List.of("haproxy"), "haproxy", ModuleContext.PACKAGE_BATCH),
                 new DirectoryTask(HAPROXY_DIR, "0755", "root", "root", "haproxy"),
                 // the admin password is in it: no diff, no content fetched, readable by haproxy's group only
                 ctx.file(HAPROXY_CFG, "node/haproxy.cfg.ftl", cfg, "0640", "root", "haproxy", "haproxy", auth),

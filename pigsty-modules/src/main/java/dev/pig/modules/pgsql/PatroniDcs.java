@@ -179,10 +179,11 @@ final class PatroniDcs {
      * never be restarted ({@link #restart}).
      */
     private String membersPaused(Patroni p) {
-        StringBuilder b = new StringBuilder(p.prelude());
+        // paused, or not answering at all: a member whose Patroni does not run is not restarted
+        StringBuilder b = new StringBuilder(p.prelude())
+                .append("self_paused() { r=$(get \"$1\" patroni) || return 0; printf '%s' \"$r\" | grep -q '\"pause\": true'; }\n");
         for (dev.pig.core.model.PgInstance i : n.cluster().instances()) {
-            String get = p.curl() + " -sf -m 5 " + Shell.quote(p.url(i.ip(), "patroni"));
-            b.append("upto 60 sh -c ").append(Shell.quote(get + " | grep -q '\"pause\": true' || ! " + get + " >/dev/null"))
+            b.append("upto 60 self_paused ").append(Shell.quote(i.ip()))
                     .append(" || fail ").append(Shell.quote(i.name() + "'s Patroni does not say it is paused 60 s after the DCS did"))
                     .append('\n');
         }
