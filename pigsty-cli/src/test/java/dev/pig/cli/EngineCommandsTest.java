@@ -126,7 +126,7 @@ class EngineCommandsTest {
         assertTrue(r.out().contains("Apply complete: 14 change(s) on 2 host(s)"), r.out());
         assertTrue(hosts.host("10.10.10.21").applied().stream().anyMatch(c -> c.contains("apt-get install") && c.contains("prometheus-node-exporter")
                 && c.contains("haproxy")), hosts.host("10.10.10.21").applied().toString());
-        assertTrue(hosts.host("10.10.10.22").applied().contains("systemctl enable prometheus-node-exporter.service"),
+        assertTrue(hosts.host("10.10.10.22").applied().contains("systemctl enable --no-reload prometheus-node-exporter.service && systemctl daemon-reload"),
                 hosts.host("10.10.10.22").applied().toString());
         assertTrue(hosts.host("10.10.10.21").uploads.contains("/etc/default/prometheus-node-exporter"), hosts.host("10.10.10.21").uploads.toString());
     }
@@ -152,7 +152,7 @@ class EngineCommandsTest {
         assertTrue(r.err().contains("E: Unable to locate package prometheus-node-exporter"), r.err());
         assertTrue(r.err().contains("Apply failed on 1 host(s); 3 change(s) were made elsewhere"), r.err());
         assertTrue(r.err().contains("  10.10.10.22 was left without 3 change(s): packages node_exporter, file"), r.err());
-        assertTrue(hosts.host("10.10.10.21").applied().contains("systemctl enable prometheus-node-exporter.service"));
+        assertTrue(hosts.host("10.10.10.21").applied().contains("systemctl enable --no-reload prometheus-node-exporter.service && systemctl daemon-reload"));
         assertFalse(bad.applied().stream().anyMatch(c -> c.contains("systemctl")), "the failed host stops at its step");
     }
 
@@ -209,7 +209,7 @@ class EngineCommandsTest {
         hosts.host("10.10.10.22").osRelease = ALPINE;
         PigRunner.Result r = pig("deploy", with(EXPORTER, "-y", "--keep-going"));
         assertEquals(ExitCodes.FAILURE, r.code(), r.toString());
-        assertTrue(hosts.host("10.10.10.21").applied().contains("systemctl enable prometheus-node-exporter.service"),
+        assertTrue(hosts.host("10.10.10.21").applied().contains("systemctl enable --no-reload prometheus-node-exporter.service && systemctl daemon-reload"),
                 hosts.host("10.10.10.21").applied().toString());
         assertTrue(r.err().contains("Apply failed on 1 host(s); 3 change(s) were made elsewhere"), r.err());
         assertTrue(r.err().contains("10.10.10.22: plan: the NODE module supports Debian and Ubuntu so far, not Alpine Linux v3.19"), r.err());

@@ -49,14 +49,18 @@ public final class UnitTask extends BaseTask {
         List<String> what = new ArrayList<>();
         String u = q(unit);
         String unitFileChanged = ctx.firstChanged(restartOn.stream().filter(p -> p.contains("/systemd/")).toList());
-        if (unitFileChanged != null || !s.exists()) {
-            steps.add(Step.Exec.of("systemctl daemon-reload", ctx.masker()));
-        }
+        boolean reload = unitFileChanged != null || !s.exists();
         // started by an earlier task of this plan: enabled and running by the time this one applies
         boolean startedHere = ctx.started(unit);
-        if (enabled && !s.enabled() && !startedHere) {
+        boolean enable = enabled && !s.enabled() && !startedHere;
+        if (enable) {
             what.add("enable");
-            steps.add(Step.Exec.of("systemctl enable " + u, ctx.masker()));
+            // enable reloads systemd itself: after a unit file changed, the links go first and one
+            // reload follows (two reloads before, each a few hundred ms on a busy host)
+            steps.add(Step.Exec.of(reload ? "systemctl enable --no-reload " + u + " && systemctl daemon-reload" : "systemctl enable " + u,
+                    ctx.masker()));
+        } else if (reload) {
+            steps.add(Step.Exec.of("systemctl daemon-reload", ctx.masker()));
         }
         if (!enabled && s.enabled() && !s.unitFileState().equals("static")) {
             what.add("disable");

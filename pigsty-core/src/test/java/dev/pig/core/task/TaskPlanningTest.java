@@ -149,6 +149,21 @@ class TaskPlanningTest {
     }
 
     @Test
+    void enabling_a_unit_whose_file_changed_reloads_systemd_once() {
+        // enable reloads systemd by itself: with a new unit file, its links go first, then the one reload
+        String dropIn = "/etc/systemd/system/haproxy.service.d/pig.conf";
+        HostPlan p = plan(new FileTask(dropIn, "[Service]\n".getBytes(StandardCharsets.UTF_8), "0644", "root", "root", "haproxy", false),
+                new UnitTask("haproxy.service", true, true, List.of(dropIn), List.of(), "haproxy"));
+        List<String> steps = ((Change.Act) p.changes().get(1)).steps().stream().map(Step::shown).toList();
+        assertEquals("systemctl enable --no-reload haproxy.service && systemctl daemon-reload", steps.get(0));
+        assertEquals(2, steps.size(), steps.toString());
+        assertTrue(steps.stream().noneMatch(c -> c.equals("systemctl daemon-reload")), steps.toString());
+        // no file of its own changed: enable alone, which reloads
+        assertEquals("systemctl enable haproxy.service",
+                ((Change.Act) one(new UnitTask("haproxy.service", true, true, List.of(), List.of(), "haproxy"))).steps().get(0).shown());
+    }
+
+    @Test
     void a_unit_a_second_task_configures_after_the_first_started_it_is_reloaded_not_started_again() {
         // two modules' files for one unit (NODE's node VIP and PGSQL's VIP in one keepalived):
         // the second file lands after the first task started the unit, which must read it
