@@ -70,6 +70,8 @@ final class FakeHosts implements Connections.Opener {
         volatile String journal = "";
         final List<String> commands = Collections.synchronizedList(new ArrayList<>());
         final List<String> uploads = Collections.synchronizedList(new ArrayList<>());
+        /** Commands and uploads ({@code upload /path}) in the order they came. */
+        final List<String> log = Collections.synchronizedList(new ArrayList<>());
         final AtomicInteger factRuns = new AtomicInteger();
         /** What module sections print on it, by section name ({@code pgsql.patroni.pg-test}); an unlisted one prints nothing. */
         final Map<String, String> sections = new ConcurrentHashMap<>();
@@ -141,6 +143,7 @@ final class FakeHosts implements Connections.Opener {
                     return ok(h.journal);
                 }
                 h.commands.add(command);
+                h.log.add(command);
                 int now = running.incrementAndGet();
                 mostAtOnce.accumulateAndGet(now, Math::max);
                 try {
@@ -161,6 +164,7 @@ final class FakeHosts implements Connections.Opener {
             public void upload(byte[] content, String path, String mode, String owner, String group, Duration timeout) {
                 count.incrementAndGet();
                 h.uploads.add(path);
+                h.log.add("upload " + path);
             }
 
             @Override

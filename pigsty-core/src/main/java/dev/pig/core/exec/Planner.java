@@ -234,7 +234,8 @@ public final class Planner {
      * node_exporter and haproxy) made one transaction, in the first of them: each apt run costs
      * its start, dependency resolution and dpkg's triggers again, and on a fresh host that is
      * seconds per run. The later tasks of the batch plan nothing and say where their packages
-     * went; a run that selects only some of the tasks (by tag) batches only those.
+     * went; a run that selects only some of the tasks (by tag) batches only those. The tasks a
+     * later install needs done first (REDIS's masks) move before the batch's install.
      */
     private static void batchInstalls(List<Change> changes, PlanContext ctx) {
         for (List<PlanContext.Install> planned : ctx.installs().values()) {
@@ -250,7 +251,9 @@ public final class Planner {
             }
             Change.Act act = (Change.Act) changes.get(first.task());
             List<Step> steps = new ArrayList<>(act.steps());
-            steps.set(installStep(act, first.planned()), Step.Exec.of(first.command().apply(all), ctx.masker()));
+            int install = installStep(act, first.planned());
+            steps.set(install, Step.Exec.of(first.command().apply(all), ctx.masker()));
+            steps.addAll(install, hoist(changes, batch, first));
             changes.set(first.task(), new Change.Act(act.task(), act.tag(), act.action(), "install " + String.join(" ", all), steps, act.diff()));
             for (PlanContext.Install in : batch.subList(1, batch.size())) {
                 Change c = changes.get(in.task());
@@ -258,6 +261,30 @@ public final class Planner {
                         + String.join(" ", in.packages())));
             }
         }
+    }
+
+    /**
+     * The steps of the tasks that the later installs of a batch need done first (PackagesTask's
+     * {@code first}), taken from where they were planned, between the batch's install and theirs,
+     * and left there as done: they run just before the batch's install instead.
+     */
+    private static List<Step> hoist(List<Change> changes, List<PlanContext.Install> batch, PlanContext.Install first) {
+        List<Step> out = new ArrayList<>();
+        for (PlanContext.Install in : batch.subList(1, batch.size())) {
+            for (String name : in.first()) {
+                for (int i = in.task() - 1; i > first.task(); i--) {
+                    if (changes.get(i).task().equals(name)) {
+                        if (changes.get(i) instanceof Change.Act a) {
+                            out.addAll(a.steps());
+                            changes.set(i, new Change.NoOp(a.task(), a.tag(), "done in '" + first.taskName()
+                                    + "' in this run, before its install: " + a.summary()));
+                        }
+                        break;
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     /** Where in {@code c} the planned install {@code command} is, or -1 when {@code c} does not hold it. */

@@ -27,6 +27,7 @@ import dev.pig.core.plan.Step;
 public final class PackagesTask extends BaseTask {
     private final List<String> packages;
     private final String batch;
+    private final List<String> first;
 
     public PackagesTask(String name, List<String> packages, String tag) {
         this(name, packages, tag, null);
@@ -38,9 +39,20 @@ public final class PackagesTask extends BaseTask {
      *              null for a task installing on its own
      */
     public PackagesTask(String name, List<String> packages, String tag, String batch) {
+        this(name, packages, tag, batch, List.of());
+    }
+
+    /**
+     * @param first the names of tasks planned before this one on the host that must run before
+     *              its packages install: when the install joins an earlier one of its batch, the
+     *              planner moves their steps there, just before it. REDIS masks the units its
+     *              packages bring there, so that they can never start at a boot.
+     */
+    public PackagesTask(String name, List<String> packages, String tag, String batch, List<String> first) {
         super("packages " + name, tag);
         this.packages = List.copyOf(packages);
         this.batch = batch;
+        this.first = List.copyOf(first);
     }
 
     public List<String> packages() {
@@ -67,7 +79,7 @@ public final class PackagesTask extends BaseTask {
         }
         String command = installCommand(facts.os(), facts.host(), missing);
         if (batch != null) {
-            ctx.installs(batch, name(), missing, command, list -> installCommand(facts.os(), facts.host(), list));
+            ctx.installs(batch, name(), missing, command, list -> installCommand(facts.os(), facts.host(), list), first);
         }
         return act(Action.CREATE, "install " + String.join(" ", missing), List.of(Step.Exec.of(command, ctx.masker())), "");
     }

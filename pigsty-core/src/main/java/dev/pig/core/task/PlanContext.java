@@ -129,11 +129,11 @@ public final class PlanContext {
 
     /**
      * One planned package install of a batch: the position of its task in the host's plan, the
-     * packages it installs, the command it planned for them, and the command installing any given
-     * list of packages on this host.
+     * packages it installs, the command it planned for them, the command installing any given
+     * list of packages on this host, and the names of the earlier tasks that must run before it.
      */
     public record Install(int task, String taskName, List<String> packages, String planned,
-                          java.util.function.Function<List<String>, String> command) {
+                          java.util.function.Function<List<String>, String> command, List<String> first) {
     }
 
     /** The planner says which of the host's tasks it is planning: its position in the plan. */
@@ -146,8 +146,9 @@ public final class PlanContext {
      * planner makes the installs of one batch a single transaction, in the first of them.
      */
     public void installs(String batch, String taskName, List<String> packages, String planned,
-                         java.util.function.Function<List<String>, String> command) {
-        installs.computeIfAbsent(batch, k -> new java.util.ArrayList<>()).add(new Install(task, taskName, List.copyOf(packages), planned, command));
+                         java.util.function.Function<List<String>, String> command, List<String> first) {
+        installs.computeIfAbsent(batch, k -> new java.util.ArrayList<>())
+                .add(new Install(task, taskName, List.copyOf(packages), planned, command, List.copyOf(first)));
     }
 
     /** The package installs planned on this host, by batch, in plan order. */

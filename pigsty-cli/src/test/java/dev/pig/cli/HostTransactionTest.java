@@ -1,0 +1,58 @@
+package dev.pig.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * A first deploy installs the modules' packages of a host in one apt transaction (NODE's), but
+ * PGSQL's server, and what must come before some of them moves there, just before it: REDIS's
+ * masks of Debian's redis units. Each runs once, where the plan said.
+ */
+class HostTransactionTest {
+    static final String INV = PigRunner.path("inventory-examples/sandbox.yml");
+
+    @Test
+    void one_install_per_host_with_the_masks_made_just_before_it() {
+        FakeHosts hosts = new FakeHosts();
+        PigRunner.Result r = PigRunner.runWith(hosts, "deploy", "-i", INV, "-l", "10.10.10.10", "-y");
+        assertEquals(ExitCodes.OK, r.code(), r.toString());
+        List<String> log = List.copyOf(hosts.host("10.10.10.10").log);
+
+        List<Integer> installs = matching(log, c -> c.contains("apt-get install -y"));
+        assertEquals(2, installs.size(), "the host's transaction and PGSQL's: " + installs.stream().map(log::get).toList());
+        int install = installs.get(0);
+        for (String pkg : List.of(" chrony", " etcd-server", " default-jre-headless", " redis-server")) {
+            assertTrue(log.get(install).contains(pkg), pkg + " in " + log.get(install));
+        }
+        int server = installs.get(1);
+        assertTrue(log.get(server).contains(" postgresql-15") && !log.get(server).contains(" chrony"), log.get(server));
+        for (Predicate<String> before : List.<Predicate<String>>of(c -> c.startsWith("systemctl mask redis-server.service"),
+                c -> c.startsWith("systemctl mask redis-sentinel.service"))) {
+            List<Integer> at = matching(log, before);
+            assertEquals(1, at.size(), "once: " + at.stream().map(log::get).toList());
+            assertTrue(at.get(0) < install, log.get(at.get(0)) + " before the install, not after");
+        }
+        // the dbsu exists with its uid before PGSQL's packages
+        List<Integer> dbsu = matching(log, c -> c.startsWith("useradd") && c.endsWith(" postgres"));
+        assertTrue(dbsu.size() == 1 && install < dbsu.get(0) && dbsu.get(0) < server, "useradd between the two: " + log);
+        // the plan says where they went
+        PigRunner.Result plan = PigRunner.runWith(new FakeHosts(), "plan", "-i", INV, "-l", "10.10.10.10", "--json");
+        for (String task : List.of("command mask redis-server.service", "command mask redis-sentinel.service")) {
+            assertTrue(plan.out().matches("(?s).*\"task\" *: *\"" + task + "\"[^}]*done in 'packages node' in this run, before its install.*"),
+                    task + ": " + plan.out());
+        }
+    }
+
+    private static List<Integer> matching(List<String> log, Predicate<String> p) {
+        List<Integer> out = new ArrayList<>();
+        IntStream.range(0, log.size()).filter(i -> p.test(log.get(i))).forEach(out::add);
+        return out;
+    }
+}
