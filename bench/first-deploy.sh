@@ -33,7 +33,7 @@ plan = json.load(open(sys.argv[1]))
 for h in plan["hosts"]:
     pkgs = []
     for c in h.get("changes", []):
-        m = re.match(r"install (.*?)( \(pg_extensions\))?$", c.get("summary", ""))
+        m = re.match(r"install (.*?)(; first: .*)?( \(pg_extensions\))?$", c.get("summary", ""))
         if m and c.get("action") in ("+", "CREATE", "create"):
             pkgs += [p for p in m.group(1).split() if p not in pkgs]
     open("%s/pkgs-%s" % (sys.argv[2], h["host"]), "w").write(" ".join(pkgs))

@@ -42,7 +42,9 @@ class HostTransactionTest {
         // the dbsu exists with its uid before PGSQL's packages
         List<Integer> dbsu = matching(log, c -> c.startsWith("useradd") && c.endsWith(" postgres"));
         assertTrue(dbsu.size() == 1 && install < dbsu.get(0) && dbsu.get(0) < server, "useradd between the two: " + log);
-        // the plan says where they went
+        // the plan says where they went, and what the host's install does first
+        assertTrue(r.out().lines().anyMatch(l -> l.strip().startsWith("+ install chrony ") && l.contains(" redis-server ")
+                && l.endsWith("; first: command mask redis-server.service, command mask redis-sentinel.service")), r.out());
         PigRunner.Result plan = PigRunner.runWith(new FakeHosts(), "plan", "-i", INV, "-l", "10.10.10.10", "--json");
         for (String task : List.of("command mask redis-server.service", "command mask redis-sentinel.service")) {
             assertTrue(plan.out().matches("(?s).*\"task\" *: *\"" + task + "\"[^}]*done in 'packages node' in this run, before its install.*"),

@@ -253,8 +253,11 @@ public final class Planner {
             List<Step> steps = new ArrayList<>(act.steps());
             int install = installStep(act, first.planned());
             steps.set(install, Step.Exec.of(first.command().apply(all), ctx.masker()));
-            steps.addAll(install, hoist(changes, batch, first));
-            changes.set(first.task(), new Change.Act(act.task(), act.tag(), act.action(), "install " + String.join(" ", all), steps, act.diff()));
+            List<String> moved = new ArrayList<>();
+            steps.addAll(install, hoist(changes, batch, first, moved));
+            // the plan shows what moved here: those tasks plan nothing where they were
+            String summary = "install " + String.join(" ", all) + (moved.isEmpty() ? "" : "; first: " + String.join(", ", moved));
+            changes.set(first.task(), new Change.Act(act.task(), act.tag(), act.action(), summary, steps, act.diff()));
             for (PlanContext.Install in : batch.subList(1, batch.size())) {
                 Change c = changes.get(in.task());
                 changes.set(in.task(), new Change.NoOp(c.task(), c.tag(), "installed by '" + first.taskName() + "' in this run: "
@@ -266,9 +269,10 @@ public final class Planner {
     /**
      * The steps of the tasks that the later installs of a batch need done first (PackagesTask's
      * {@code first}), taken from where they were planned, between the batch's install and theirs,
-     * and left there as done: they run just before the batch's install instead.
+     * and left there as done: they run just before the batch's install instead; their names
+     * go to {@code moved}.
      */
-    private static List<Step> hoist(List<Change> changes, List<PlanContext.Install> batch, PlanContext.Install first) {
+    private static List<Step> hoist(List<Change> changes, List<PlanContext.Install> batch, PlanContext.Install first, List<String> moved) {
         List<Step> out = new ArrayList<>();
         for (PlanContext.Install in : batch.subList(1, batch.size())) {
             for (String name : in.first()) {
@@ -276,6 +280,7 @@ public final class Planner {
                     if (changes.get(i).task().equals(name)) {
                         if (changes.get(i) instanceof Change.Act a) {
                             out.addAll(a.steps());
+                            moved.add(a.task());
                             changes.set(i, new Change.NoOp(a.task(), a.tag(), "done in '" + first.taskName()
                                     + "' in this run, before its install: " + a.summary()));
                         }
