@@ -24,7 +24,7 @@ class MinioCommandTest {
         String infra = section(r.out(), "10.10.10.10");
         // s3proxy's runtime goes in with the host's other packages, in one apt transaction
         assertTrue(infra.lines().anyMatch(l -> l.strip().startsWith("+ install chrony ") && l.contains(" default-jre-headless")), infra);
-        // and Redis's too, in the same transaction (RedisCommandTest: after Debian's redis units are masked)
+        // and Redis's too, in the same transaction (HostTransactionTest: after Debian's redis units are masked)
         assertTrue(infra.lines().anyMatch(l -> l.strip().startsWith("+ install chrony ") && l.contains(" redis-server")), infra);
         assertTrue(infra.lines().noneMatch(l -> l.strip().startsWith("+ install ") && l.contains("redis-server")
                 && !l.contains(" chrony")), infra);

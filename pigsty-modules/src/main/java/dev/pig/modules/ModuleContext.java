@@ -17,11 +17,12 @@ import dev.pig.core.template.Templates;
 public final class ModuleContext {
     /**
      * The package tasks of every module that need nothing of the run before them (NODE's,
-     * INFRA's, ETCD's and MINIO's runtime) install on a host in one apt transaction, in the first
-     * of them the run plans there: one transaction instead of one per module. PGSQL's server
-     * packages stay apart: they go in after the dbsu is made with its {@code pg_dbsu_uid}, or the
-     * packages would make it with another uid; so do REDIS's, after its packaged units are
-     * masked, or a boot in between would start them on 6379 and 26379.
+     * INFRA's, ETCD's, MINIO's runtime and REDIS's) install on a host in one apt transaction, in
+     * the first of them the run plans there: one transaction instead of one per module. REDIS's
+     * masks of its packaged units move just before it (PackagesTask's {@code first}), or a boot
+     * in between would start them on 6379 and 26379. PGSQL's server packages stay apart, after
+     * the dbsu is made with its {@code pg_dbsu_uid}: in the host's transaction the sandbox's first
+     * deploy was slower (docs/node.md).
      */
     public static final String PACKAGE_BATCH = "host";
 

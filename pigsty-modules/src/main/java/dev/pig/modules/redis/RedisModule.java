@@ -135,11 +135,12 @@ public final class RedisModule implements PigModule {
         // ---------------------------------------------------------------- redis_install
         // Debian's packages, with their own single-instance units kept from ever starting
         // masked before the packages install them: Debian enables them, and at the next boot they would take 6379 and 26379
-        PACKAGED_UNITS.forEach(u -> out.add(Stage.of(1, "install", CommandTask.unless("mask " + u, masked(u),
-                "systemctl mask " + u + " && { systemctl stop " + u + " 2>/dev/null || true; }", "redis_install"))));
+        List<CommandTask> masks = PACKAGED_UNITS.stream().map(u -> CommandTask.unless("mask " + u, masked(u),
+                "systemctl mask " + u + " && { systemctl stop " + u + " 2>/dev/null || true; }", "redis_install")).toList();
+        masks.forEach(m -> out.add(Stage.of(1, "install", m)));
         // in the host's one apt transaction (NODE's), the masks going before it there
         out.add(Stage.of(1, "install", new PackagesTask("redis", packages(h), "redis_install", ModuleContext.PACKAGE_BATCH,
-                PACKAGED_UNITS.stream().map(u -> "command mask " + u).toList())));
+                masks.stream().map(CommandTask::name).toList())));
 
         // ---------------------------------------------------------------- redis_dir
         String fsMain = h.v().str("redis_fs_main");
