@@ -94,9 +94,39 @@ class SandboxIT {
 
     @Test
     @Order(3)
-    void ssh_returns_the_remote_commands_exit_code(SandboxExtension.Lab lab) {
-        assertEquals(3, Pig.run("sandbox", "ssh", "-i", INV, "pg-test-2", "--", "sh", "-c", "exit 3").exit());
-        assertEquals(0, Pig.run("sandbox", "ssh", "-i", INV, "10.10.10.12", "--", "true").exit());
+    void ssh_returns_the_remote_commands_exit_code_and_hands_it_pigs_stdin(SandboxExtension.Lab lab) throws Exception {
+        assertEquals(3, sandboxSsh("", "pg-test-2", "sh", "-c", "exit 3").exit());
+        assertEquals(0, sandboxSsh("", "10.10.10.12", "true").exit());
+        Pig cat = sandboxSsh("a line for the node\n", "pg-test-2", "cat");
+        assertEquals(0, cat.exit(), cat.err());
+        assertEquals("a line for the node\n", cat.out());
+    }
+
+    /**
+     * {@code pig sandbox ssh} in a pig of its own, with this text as its stdin. ssh reads the stdin
+     * it is attached to, and this JVM's stdin is the test runner's channel: a run in-process would
+     * hand that to the node.
+     */
+    private static Pig sandboxSsh(String stdin, String node, String... command) throws Exception {
+        Path in = Files.createTempFile("sandbox-ssh", ".in");
+        Path out = Files.createTempFile("sandbox-ssh", ".out");
+        Path err = Files.createTempFile("sandbox-ssh", ".err");
+        try {
+            Files.writeString(in, stdin);
+            List<String> args = new ArrayList<>(List.of(java(), "-cp", System.getProperty("java.class.path"), "-Dpig.root=" + ROOT,
+                    dev.pig.cli.Main.class.getName(), "sandbox", "ssh", "-i", INV, node, "--"));
+            args.addAll(List.of(command));
+            Process p = new ProcessBuilder(args).redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "pig sandbox ssh did not end in 120 s");
+            Pig r = new Pig(p.exitValue(), Files.readString(out), Files.readString(err));
+            System.out.print(r.out());
+            System.out.print(r.err());
+            return r;
+        } finally {
+            for (Path f : List.of(in, out, err)) {
+                Files.deleteIfExists(f);
+            }
+        }
     }
 
     @Test
