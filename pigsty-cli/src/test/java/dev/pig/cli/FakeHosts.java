@@ -66,6 +66,8 @@ final class FakeHosts implements Connections.Opener {
         /** The os-release it reports: Debian 12 unless a test makes it something pig cannot plan for. */
         volatile String osRelease = "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nVERSION_ID=\"12\"\nVERSION_CODENAME=bookworm\nID=debian\n";
         volatile Predicate<String> fails = c -> false;
+        /** Called with each command (not the facts) before it runs, on the thread that runs it. */
+        volatile java.util.function.Consumer<String> onCommand = c -> { };
         volatile String failure = "";
         volatile String journal = "";
         final List<String> commands = Collections.synchronizedList(new ArrayList<>());
@@ -142,6 +144,7 @@ final class FakeHosts implements Connections.Opener {
                 if (command.startsWith("journalctl ")) {
                     return ok(h.journal);
                 }
+                h.onCommand.accept(command);
                 h.commands.add(command);
                 h.log.add(command);
                 int now = running.incrementAndGet();

@@ -23,9 +23,10 @@ import dev.pig.core.plan.Plan;
  */
 public final class ApplyTracker implements ProgressListener {
     private final ProgressListener delegate;
-    private volatile int started;
-    private volatile int done;
-    private volatile String label = "";
+    /** the steps started and not reported done, by index, with their labels */
+    private final java.util.SortedMap<Integer, String> running = new java.util.TreeMap<>();
+    private String last = "";
+    private final java.util.Map<String, Set<Integer>> doneBy = new ConcurrentHashMap<>();
     private final Set<String> failed = ConcurrentHashMap.newKeySet();
 
     public ApplyTracker(ProgressListener delegate) {
@@ -33,16 +34,22 @@ public final class ApplyTracker implements ProgressListener {
     }
 
     @Override
-    public void stepStarted(int index, int total, String task, int hosts) {
-        started = index;
-        label = "[" + index + "/" + total + "] " + task;
+    public synchronized void stepStarted(int index, int total, String task, int hosts) {
+        running.put(index, "[" + index + "/" + total + "] " + task);
         delegate.stepStarted(index, total, task, hosts);
     }
 
     @Override
-    public void stepDone(StepReport report) {
-        done = report.index();
+    public synchronized void stepDone(StepReport report) {
+        String l = running.remove(report.index());
+        last = l != null ? l : "[" + report.index() + "/" + report.total() + "] " + report.task();
         delegate.stepDone(report);
+    }
+
+    @Override
+    public void hostDone(int index, String host) {
+        doneBy.computeIfAbsent(host, h -> ConcurrentHashMap.newKeySet()).add(index);
+        delegate.hostDone(index, host);
     }
 
     @Override
@@ -53,30 +60,27 @@ public final class ApplyTracker implements ProgressListener {
 
     /**
      * What {@code plan} still had when the apply stopped: the first line names the step that was
-     * running, then one line per host with the tasks of that step and of every later one; empty
-     * when nothing was left (or the apply had not started a step).
+     * running (the earliest, when hosts were in different steps), then one line per host with the
+     * tasks of the steps it had not finished; empty when nothing was left (or the apply had not
+     * started a step).
      */
-    public List<String> notApplied(Plan plan) {
-        if (started == 0) {
+    public synchronized List<String> notApplied(Plan plan) {
+        if (running.isEmpty() && last.isEmpty()) {
             return List.of();
         }
-        // the stages in the order the executor runs them: those of every host with changes
+        // the stages in the order the executor numbers them: those of every host with changes
         TreeSet<String> all = new TreeSet<>();
         plan.hosts().stream().filter(h -> h.error() == null && !h.actions().isEmpty()).forEach(h -> all.addAll(h.stages()));
         List<String> order = new ArrayList<>(all);
-        int from = done >= started ? started : started - 1;
-        if (from >= order.size()) {
-            return List.of();
-        }
-        String first = order.get(from);
         List<String> lines = new ArrayList<>();
         for (HostPlan h : plan.hosts()) {
             if (h.error() != null || failed.contains(h.host())) {
                 continue;
             }
+            Set<Integer> done = doneBy.getOrDefault(h.host(), Set.of());
             List<String> left = new ArrayList<>();
             for (int i = 0; i < h.changes().size(); i++) {
-                if (h.stages().get(i).compareTo(first) >= 0 && h.changes().get(i) instanceof Change.Act a) {
+                if (h.changes().get(i) instanceof Change.Act a && !done.contains(order.indexOf(h.stages().get(i)) + 1)) {
                     left.add(a.task());
                 }
             }
@@ -87,8 +91,9 @@ public final class ApplyTracker implements ProgressListener {
         if (lines.isEmpty()) {
             return List.of();
         }
-        lines.add(0, (done >= started ? "pig was stopped after step " : "pig was stopped during step ") + label
-                + "; not applied" + (done >= started ? "" : ", or cut short") + ":");
+        boolean during = !running.isEmpty();
+        lines.add(0, (during ? "pig was stopped during step " + running.get(running.firstKey()) : "pig was stopped after step " + last)
+                + "; not applied" + (during ? ", or cut short" : "") + ":");
         return lines;
     }
 }

@@ -18,13 +18,26 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * Applies a {@link Plan}: step i of every host runs in parallel (at most {@code forks} at once),
- * then step i+1. A host that fails stops there; the others finish. Only what the plan shows runs.
+ * then step i+1; a host runs a local step ({@link dev.pig.core.task.Staged#local}) as soon as its
+ * own earlier steps are done. A host that fails stops there; the others finish. Only what the
+ * plan shows runs.
  *
  * <pre>{@code
  * ApplyResult r = new Executor(pool, new FactGatherer(), 20, Duration.ofMinutes(10), masker, listener)
@@ -97,58 +110,229 @@ public final class Executor {
         Map<String, Integer> changed = new LinkedHashMap<>();
         Map<String, List<String>> pending = new LinkedHashMap<>();
         live.forEach(h -> changed.put(h.host(), 0));
-        java.util.TreeSet<String> stages = new java.util.TreeSet<>();
-        live.forEach(h -> stages.addAll(h.stages()));
-        int total = stages.size();
-        int index = 0;
-        for (String stage : stages) {
-            index++;
-            List<HostPlan> now = live.stream().filter(h -> h.stages().contains(stage)).toList();
-            if (now.isEmpty()) {
-                continue;
+        new Run(live, targets, failures, changed, pending).go();
+        return new ApplyResult(changed, failures, pending);
+    }
+
+    /**
+     * One apply's schedule. Each host runs its stages in order, at most {@code forks} hosts at a
+     * time. A stage starts on a host once every host (but those that failed) has finished every
+     * earlier stage, so it runs on all its hosts together; a stage that is local on every host that
+     * has it ({@link HostPlan#localStages}) waits only for the host's own earlier stages. The events
+     * of the listener come from the applying thread: each step's start when its first host starts
+     * it, its report when its last host is done.
+     */
+    private final class Run {
+        private final List<HostPlan> hosts;
+        private final Map<String, SshTarget> targets;
+        private final List<HostFailure> failures;
+        private final Map<String, Integer> changed;
+        private final Map<String, List<String>> pending;
+        private final List<String> order;
+        private final boolean[] local;
+        /** per host, the indexes of its stages in order, and how many of them it has finished */
+        private final Map<String, List<Integer>> seq = new LinkedHashMap<>();
+        private final Map<String, Integer> next = new LinkedHashMap<>();
+        private final Map<String, HostPlan> byHost = new LinkedHashMap<>();
+        private final Set<String> running = new HashSet<>();
+        private final Set<String> failed = new HashSet<>();
+        /** per stage: the hosts it waits for, who finished it, and its counts so far */
+        private final List<Set<String>> expected = new ArrayList<>();
+        private final List<Set<String>> finished = new ArrayList<>();
+        private final int[] did;
+        private final int[] ok;
+        private final int[] bad;
+        private final boolean[] started;
+        private final boolean[] reported;
+        private final String[] label;
+        private final BlockingQueue<Done> done = new LinkedBlockingQueue<>();
+
+        private record Done(String host, int stage, HostFailure failure, RuntimeException error) {
+        }
+
+        Run(List<HostPlan> hosts, Map<String, SshTarget> targets, List<HostFailure> failures, Map<String, Integer> changed,
+            Map<String, List<String>> pending) {
+            this.hosts = List.copyOf(hosts);
+            this.targets = targets;
+            this.failures = failures;
+            this.changed = changed;
+            this.pending = pending;
+            TreeSet<String> all = new TreeSet<>();
+            hosts.forEach(h -> all.addAll(h.stages()));
+            order = new ArrayList<>(all);
+            int n = order.size();
+            local = new boolean[n];
+            Arrays.fill(local, true);
+            did = new int[n];
+            ok = new int[n];
+            bad = new int[n];
+            started = new boolean[n];
+            reported = new boolean[n];
+            label = new String[n];
+            for (int k = 0; k < n; k++) {
+                expected.add(new LinkedHashSet<>());
+                finished.add(new HashSet<>());
             }
+            for (HostPlan h : hosts) {
+                List<Integer> mine = new ArrayList<>();
+                for (String st : new TreeSet<>(h.stages())) {
+                    int k = Collections.binarySearch(order, st);
+                    mine.add(k);
+                    expected.get(k).add(h.host());
+                    local[k] &= h.localStages().contains(st);
+                }
+                seq.put(h.host(), mine);
+                byHost.put(h.host(), h);
+                next.put(h.host(), 0);
+            }
+        }
+
+        void go() {
+            if (hosts.isEmpty()) {
+                return;
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(
+                    Math.max(1, Math.min(forks, hosts.size())), r -> {
+                        Thread t = new Thread(r, "pig-fork");
+                        t.setDaemon(true);
+                        return t;
+                    });
+            try {
+                while (true) {
+                    startReady(pool);
+                    if (running.isEmpty()) {
+                        return;
+                    }
+                    Done d = done.take();
+                    if (d.error() != null) {
+                        throw d.error();
+                    }
+                    finish(d);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+
+        /** The index of the stage a host runs next, or -1 when it has none left. */
+        private int nextStage(String host) {
+            List<Integer> mine = seq.get(host);
+            int i = next.get(host);
+            return i < mine.size() ? mine.get(i) : -1;
+        }
+
+        /**
+         * The earliest stage a host that has not failed has yet to finish (running counts as not
+         * finished), or the number of stages when none has any left: a shared stage starts on a
+         * host when this is that stage.
+         */
+        private int earliest() {
+            int min = order.size();
+            for (HostPlan h : hosts) {
+                int at = failed.contains(h.host()) ? -1 : nextStage(h.host());
+                if (at >= 0) {
+                    min = Math.min(min, at);
+                }
+            }
+            return min;
+        }
+
+        private void startReady(ExecutorService pool) {
+            int earliest = earliest();
+            // stage by stage, so the steps' start lines come in the plan's order
+            TreeMap<Integer, List<HostPlan>> ready = new TreeMap<>();
+            for (HostPlan h : hosts) {
+                int k = failed.contains(h.host()) || running.contains(h.host()) ? -1 : nextStage(h.host());
+                if (k >= 0 && (local[k] || k <= earliest)) {
+                    ready.computeIfAbsent(k, x -> new ArrayList<>()).add(h);
+                }
+            }
+            for (Map.Entry<Integer, List<HostPlan>> e : ready.entrySet()) {
+                int k = e.getKey();
+                if (!started[k]) {
+                    started[k] = true;
+                    announce(k);
+                }
+                for (HostPlan h : e.getValue()) {
+                    running.add(h.host());
+                    List<Change> work = changesIn(h, order.get(k));
+                    pool.submit(() -> {
+                        try {
+                            done.add(new Done(h.host(), k, runAll(h.host(), work), null));
+                        } catch (RuntimeException ex) {
+                            done.add(new Done(h.host(), k, null, ex));
+                        }
+                    });
+                }
+            }
+        }
+
+        private HostFailure runAll(String host, List<Change> work) {
             // a host may have several changes in one stage: they run in its own order
-            List<List<Change>> work = now.stream().map(h -> changesIn(h, stage)).toList();
-            String label = work.stream().flatMap(List::stream).filter(c -> c instanceof Change.Act)
+            for (Change c : work) {
+                HostFailure f = runChange(host, targets.get(host), c);
+                if (f != null) {
+                    return f;
+                }
+            }
+            return null;
+        }
+
+        /** The step's line, when one of its hosts has work in it. */
+        private void announce(int k) {
+            String stage = order.get(k);
+            List<List<Change>> work = hosts.stream().filter(h -> expected.get(k).contains(h.host()))
+                    .map(h -> changesIn(h, stage)).toList();
+            label[k] = work.stream().flatMap(List::stream).filter(c -> c instanceof Change.Act)
                     .map(Change::task).findFirst().orElse(work.get(0).get(0).task());
             int busy = (int) work.stream().filter(cs -> cs.stream().anyMatch(c -> c instanceof Change.Act)).count();
             if (busy > 0) {
-                listener.stepStarted(index, total, label, busy);
-            }
-            List<Integer> positions = java.util.stream.IntStream.range(0, now.size()).boxed().toList();
-            List<HostFailure> results = Parallel.map(positions, forks, k -> {
-                for (Change c : work.get(k)) {
-                    HostFailure f = runChange(now.get(k).host(), targets.get(now.get(k).host()), c);
-                    if (f != null) {
-                        return f;
-                    }
-                }
-                return null;
-            });
-            int ok = 0;
-            int did = 0;
-            int bad = 0;
-            for (int k = 0; k < now.size(); k++) {
-                HostPlan h = now.get(k);
-                HostFailure f = results.get(k);
-                long acts = work.get(k).stream().filter(c -> c instanceof Change.Act).count();
-                if (f != null) {
-                    bad++;
-                    fail(failures, f);
-                    pending.put(h.host(), notApplied(h, stage, work.get(k), f));
-                    live.remove(h);
-                } else if (acts > 0) {
-                    did++;
-                    changed.merge(h.host(), (int) acts, Integer::sum);
-                } else {
-                    ok++;
-                }
-            }
-            if (did > 0 || bad > 0) {
-                listener.stepDone(new StepReport(index, total, label, did, ok, bad));
+                listener.stepStarted(k + 1, order.size(), label[k], busy);
             }
         }
-        return new ApplyResult(changed, failures, pending);
+
+        private void finish(Done d) {
+            String host = d.host();
+            int k = d.stage();
+            running.remove(host);
+            HostPlan h = byHost.get(host);
+            List<Change> work = changesIn(h, order.get(k));
+            long acts = work.stream().filter(c -> c instanceof Change.Act).count();
+            if (d.failure() != null) {
+                bad[k]++;
+                fail(failures, d.failure());
+                pending.put(host, notApplied(h, order.get(k), work, d.failure()));
+                failed.add(host);
+                // the host's later stages wait for it no more
+                for (int m : seq.get(host)) {
+                    if (m > k) {
+                        expected.get(m).remove(host);
+                        reportIfDone(m);
+                    }
+                }
+            } else {
+                if (acts > 0) {
+                    did[k]++;
+                    changed.merge(host, (int) acts, Integer::sum);
+                } else {
+                    ok[k]++;
+                }
+                next.merge(host, 1, Integer::sum);
+                listener.hostDone(k + 1, host);
+            }
+            finished.get(k).add(host);
+            reportIfDone(k);
+        }
+
+        private void reportIfDone(int k) {
+            if (started[k] && !reported[k] && finished.get(k).containsAll(expected.get(k)) && (did[k] > 0 || bad[k] > 0)) {
+                reported[k] = true;
+                listener.stepDone(new StepReport(k + 1, order.size(), label[k], did[k], ok[k], bad[k]));
+            }
+        }
     }
 
     /**

@@ -23,6 +23,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Makes a {@link Plan}: per host, one facts round trip for everything its tasks need, then each
@@ -219,14 +221,20 @@ public final class Planner {
     private static HostPlan planFromFacts(HostFacts facts, List<Task> tasks, PlanContext ctx) {
         List<Change> changes = new ArrayList<>();
         List<String> stages = new ArrayList<>();
+        // a stage is local when every task of the host in it is
+        Set<String> local = new TreeSet<>();
+        Set<String> shared = new TreeSet<>();
         for (int i = 0; i < tasks.size(); i++) {
             Task t = tasks.get(i);
             ctx.planning(i);
             changes.add(t.plan(facts, ctx));
-            stages.add(t instanceof Staged s ? s.stage() : String.format("%05d", i));
+            String stage = t instanceof Staged s ? s.stage() : String.format("%05d", i);
+            stages.add(stage);
+            (t instanceof Staged s && s.local() ? local : shared).add(stage);
         }
+        local.removeAll(shared);
         batchInstalls(changes, ctx);
-        return new HostPlan(facts.host(), facts.fingerprint(), facts.request(), changes, stages, null);
+        return new HostPlan(facts.host(), facts.fingerprint(), facts.request(), changes, stages, List.copyOf(local), null);
     }
 
     /**

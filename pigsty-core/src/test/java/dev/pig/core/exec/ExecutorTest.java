@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +48,13 @@ class ExecutorTest {
         final Map<String, byte[]> uploaded = new java.util.concurrent.ConcurrentHashMap<>();
         /** What a command named "request" prints: a certificate request. */
         volatile byte[] request = new byte[0];
+        /** A command named "wait" waits ({@link #waitMillis} at most) until this opens; it fails unless it opened. */
+        volatile java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(0);
+        volatile long waitMillis = 10_000;
+        /** Opened by a command named "open". */
+        volatile java.util.concurrent.CountDownLatch opens = new java.util.concurrent.CountDownLatch(1);
+        /** Every host's commands as they start and end, in the order they did, in one list. */
+        volatile List<String> log = Collections.synchronizedList(new ArrayList<>());
 
         Scripted(String host) {
             this.target = SshTarget.of(host);
@@ -64,6 +72,28 @@ class ExecutorTest {
                 return new CommandResult(0, out.getBytes(StandardCharsets.UTF_8), new byte[0]);
             }
             ran.add(command);
+            log.add(target.host() + ": " + command);
+            try {
+                return answer(command);
+            } finally {
+                log.add(target.host() + ": " + command + " done");
+            }
+        }
+
+        private CommandResult answer(String command) {
+            if (command.equals("wait")) {
+                try {
+                    boolean opened = gate.await(waitMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    return new CommandResult(opened ? 0 : 1, new byte[0], (opened ? "" : "the gate stayed shut").getBytes(StandardCharsets.UTF_8));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return new CommandResult(1, new byte[0], new byte[0]);
+                }
+            }
+            if (command.equals("open")) {
+                opens.countDown();
+                return new CommandResult(0, new byte[0], new byte[0]);
+            }
             if (command.startsWith("journalctl ")) {
                 StringBuilder j = new StringBuilder();
                 for (int i = 1; i <= 25; i++) {
@@ -225,16 +255,88 @@ class ExecutorTest {
     }
 
     @Test
+    void a_local_step_runs_on_a_host_while_another_is_in_an_earlier_step_and_the_next_shared_step_waits_for_both() {
+        // .11 waits in step 1 until .12 has run its local step 2: with a barrier after each step it never would
+        Scripted h11 = hosts.computeIfAbsent("10.10.10.11", Scripted::new);
+        Scripted h12 = hosts.computeIfAbsent("10.10.10.12", Scripted::new);
+        h11.gate = h12.opens;
+        h12.log = h11.log;
+        FactGatherer g = new FactGatherer();
+        String fp = g.parse("x", FactRequest.empty(), FactParsers.SECTION + "hostname\nnode\n" + FactParsers.END + "\n").fingerprint();
+        Plan p = Plan.of(List.of(
+                new HostPlan("10.10.10.11", fp, FactRequest.empty(), List.of(exec("command etcd", "wait"), exec("command launch", "true")),
+                        List.of("30 etcd", "50.04 launch"), List.of(), null),
+                new HostPlan("10.10.10.12", fp, FactRequest.empty(), List.of(exec("packages postgresql", "open"), exec("command launch", "true")),
+                        List.of("50.02 install", "50.04 launch"), List.of("50.02 install"), null)));
+        ApplyResult r = apply(p, false);
+        assertTrue(r.ok(), r.failures().toString());
+        List<String> log = List.copyOf(h11.log);
+        assertTrue(log.indexOf("10.10.10.12: open") < log.indexOf("10.10.10.11: wait done"), "the local step ran ahead: " + log);
+        assertTrue(log.indexOf("10.10.10.11: wait done") < log.indexOf("10.10.10.12: true"), "the shared step waited for both: " + log);
+        assertTrue(log.indexOf("10.10.10.12: open done") < log.indexOf("10.10.10.11: true"), "the shared step waited for both: " + log);
+        // both steps start at once; which ends first is up to the threads
+        assertEquals(List.of(
+                "[1/3] command etcd: running on 1 host(s)...",
+                "[2/3] packages postgresql: running on 1 host(s)..."), events.subList(0, 2));
+        assertEquals(Set.of(
+                "[2/3] packages postgresql: 1 changed, 0 ok, 0 failed",
+                "[1/3] command etcd: 1 changed, 0 ok, 0 failed"), Set.copyOf(events.subList(2, 4)));
+        assertEquals(List.of(
+                "[3/3] command launch: running on 2 host(s)...",
+                "[3/3] command launch: 2 changed, 0 ok, 0 failed"), events.subList(4, events.size()));
+    }
+
+    @Test
+    void a_step_local_on_one_host_only_waits_for_every_host() {
+        // .11 waits half a second in step 1 for .12's step 2, which is not local on .11: it must not come
+        Scripted h11 = hosts.computeIfAbsent("10.10.10.11", Scripted::new);
+        Scripted h12 = hosts.computeIfAbsent("10.10.10.12", Scripted::new);
+        h11.gate = h12.opens;
+        h11.waitMillis = 500;
+        h12.log = h11.log;
+        FactGatherer g = new FactGatherer();
+        String fp = g.parse("x", FactRequest.empty(), FactParsers.SECTION + "hostname\nnode\n" + FactParsers.END + "\n").fingerprint();
+        Plan p = Plan.of(List.of(
+                new HostPlan("10.10.10.11", fp, FactRequest.empty(), List.of(exec("command a", "wait"), exec("command b", "true")),
+                        List.of("1 a", "2 b"), List.of(), null),
+                new HostPlan("10.10.10.12", fp, FactRequest.empty(), List.of(exec("command b", "open")),
+                        List.of("2 b"), List.of("2 b"), null)));
+        ApplyResult r = apply(p, false);
+        assertEquals(List.of("10.10.10.11"), r.failures().stream().map(HostFailure::host).toList());
+        assertTrue(r.failures().get(0).detail().contains("the gate stayed shut"), r.failures().toString());
+        List<String> log = List.copyOf(h11.log);
+        assertTrue(log.indexOf("10.10.10.11: wait done") < log.indexOf("10.10.10.12: open"), log.toString());
+        assertEquals(Map.of("10.10.10.11", List.of("command a", "command b")), r.pending());
+    }
+
+    @Test
+    void a_tracked_apply_cut_short_while_hosts_are_in_different_steps_names_the_earliest_and_what_each_host_had_left() {
+        Plan p = planOf(null, List.of(exec("command a", "true"), exec("command b", "true"), exec("command c", "true")),
+                List.of(exec("command a", "true"), new Change.NoOp("command b", "tag", "done"), exec("command c", "true")));
+        ApplyTracker t = new ApplyTracker(listener);
+        t.stepStarted(1, 3, "command a", 2);
+        t.hostDone(1, "10.10.10.12");
+        t.hostDone(2, "10.10.10.12");
+        t.stepStarted(3, 3, "command c", 1);
+        t.hostDone(3, "10.10.10.12");
+        assertEquals(List.of("pig was stopped during step [1/3] command a; not applied, or cut short:",
+                "  10.10.10.11: command a, command b, command c"), t.notApplied(p), "10.10.10.12 had nothing left");
+    }
+
+    @Test
     void a_tracked_apply_cut_short_names_per_host_what_was_left_from_the_running_step_on() {
         Plan p = planOf(null, List.of(exec("command a", "true"), exec("command b", "true"), exec("command c", "true")),
                 List.of(exec("command a", "true"), new Change.NoOp("command b", "tag", "done"), exec("command c", "true")));
         ApplyTracker t = new ApplyTracker(listener);
         assertEquals(List.of(), t.notApplied(p), "nothing started, nothing to say");
         t.stepStarted(1, 3, "command a", 2);
+        t.hostDone(1, "10.10.10.11");
+        t.hostDone(1, "10.10.10.12");
         t.stepDone(new StepReport(1, 3, "command a", 2, 0, 0));
         t.stepStarted(2, 3, "command b", 1);
         assertEquals(List.of("pig was stopped during step [2/3] command b; not applied, or cut short:",
                 "  10.10.10.11: command b, command c", "  10.10.10.12: command c"), t.notApplied(p));
+        t.hostDone(2, "10.10.10.11");
         t.stepDone(new StepReport(2, 3, "command b", 1, 1, 0));
         t.hostFailed(new HostFailure("10.10.10.12", "command b", "gone"));
         assertEquals(List.of("pig was stopped after step [2/3] command b; not applied:", "  10.10.10.11: command c"), t.notApplied(p),

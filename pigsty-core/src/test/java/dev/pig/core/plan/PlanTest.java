@@ -69,6 +69,19 @@ class PlanTest {
     }
 
     @Test
+    void a_saved_plan_keeps_which_stages_run_ahead_and_an_older_file_without_them_has_none() {
+        Change.Act act = new Change.Act("packages postgresql", "pg_install", Action.CREATE, "install postgresql-15", List.of(), "");
+        Plan p = Plan.of(List.of(new HostPlan("10.10.10.11", "cd34", FactRequest.empty(), List.of(act, act),
+                List.of("50.02 pgsql install", "50.04 pgsql etcd"), List.of("50.02 pgsql install"), null)));
+        Plan back = PlanJson.read(PlanJson.write(p));
+        assertEquals(p, back);
+        assertEquals(List.of("50.02 pgsql install"), back.hosts().get(0).localStages());
+        String older = PlanJson.write(p).replaceAll("\"localStages\" : \\[[^\\]]*\\],?", "");
+        assertTrue(!older.contains("localStages"), older);
+        assertEquals(List.of(), PlanJson.read(older).hosts().get(0).localStages());
+    }
+
+    @Test
     void a_certificate_to_sign_at_apply_time_survives_a_json_round_trip_and_shows_its_request() {
         Step sign = new Step.Sign("openssl req -new -key /pg/cert/server.key -subj /CN=pg-test-1", List.of("DNS:pg-test", "IP:10.10.10.11"),
                 7300, "/pg/cert/server.crt", "0644", "postgres", "postgres");

@@ -136,19 +136,21 @@ public final class PgsqlModule implements Registered {
         List<Staged> out = new ArrayList<>();
 
         // ---------------------------------------------------------------- pg_dbsu
+        // the dbsu, the packages, the directories and the certificates need nothing from other
+        // hosts: local stages, which a node runs while the infra node still starts etcd and MinIO
         // before the packages: Debian's postgresql-common keeps an existing postgres user
         int uid = v.integer("pg_dbsu_uid");
-        out.add(Stage.of(1, "dbsu", new Deferred("group " + dbsu, "pg_dbsu", b -> b.groups(dbsu),
+        out.add(Stage.local(1, "dbsu", new Deferred("group " + dbsu, "pg_dbsu", b -> b.groups(dbsu),
                 (f, c) -> new GroupTask(dbsu, dbsuUid(f, uid), "pg_dbsu"))));
-        out.add(Stage.of(1, "dbsu", new Deferred("user " + dbsu, "pg_dbsu", b -> b.users(dbsu),
+        out.add(Stage.local(1, "dbsu", new Deferred("user " + dbsu, "pg_dbsu", b -> b.users(dbsu),
                 (f, c) -> new UserTask(dbsu, dbsuUid(f, uid), dbsu, v.str("pg_dbsu_home"), "/bin/bash", "pg_dbsu"))));
-        out.add(Stage.of(1, "dbsu", new DirectoryTask(v.str("pg_dbsu_home"), "0750", dbsu, dbsu, "pg_dbsu")));
+        out.add(Stage.local(1, "dbsu", new DirectoryTask(v.str("pg_dbsu_home"), "0750", dbsu, dbsu, "pg_dbsu")));
         String sudoers = "/etc/sudoers.d/" + dbsu;
         if (v.str("pg_dbsu_sudo").equals("none")) {
-            out.add(Stage.of(1, "dbsu", new Skip("file " + sudoers, "pg_dbsu", "pg_dbsu_sudo is none")));
+            out.add(Stage.local(1, "dbsu", new Skip("file " + sudoers, "pg_dbsu", "pg_dbsu_sudo is none")));
         } else {
             // checked by visudo before it takes its place: a broken sudoers file locks sudo out
-            out.add(Stage.of(1, "dbsu", new ValidatedFile(n.ctx().file(sudoers, "pgsql/dbsu-sudoers.ftl", Map.of("pg_dbsu", dbsu,
+            out.add(Stage.local(1, "dbsu", new ValidatedFile(n.ctx().file(sudoers, "pgsql/dbsu-sudoers.ftl", Map.of("pg_dbsu", dbsu,
                     "pg_dbsu_sudo", v.str("pg_dbsu_sudo"), "limited_commands", LIMITED_SUDO), "0440", "root", "root", "pg_dbsu", false),
                     "visudo -cqf")));
         }
@@ -156,35 +158,35 @@ public final class PgsqlModule implements Registered {
         // ---------------------------------------------------------------- pg_install
         // Debian's own cluster is never made, and one made before pig is dropped unused
         int version = v.integer("pg_version");
-        out.add(Stage.of(1, "dbsu", new DirectoryTask("/etc/postgresql-common", "0755", "root", "root", "pg_install")));
-        out.add(Stage.of(1, "dbsu", n.ctx().file(Paths.CREATECLUSTER, "pgsql/createcluster.conf.ftl", Map.of(), "0644",
+        out.add(Stage.local(1, "dbsu", new DirectoryTask("/etc/postgresql-common", "0755", "root", "root", "pg_install")));
+        out.add(Stage.local(1, "dbsu", n.ctx().file(Paths.CREATECLUSTER, "pgsql/createcluster.conf.ftl", Map.of(), "0644",
                 "root", "root", "pg_install", false)));
-        out.add(Stage.of(2, "install", new ServerPackages(version, packages(n))));
-        out.add(Stage.of(2, "install", new Extensions(v.strings("pg_extensions"), version)));
+        out.add(Stage.local(2, "install", new ServerPackages(version, packages(n))));
+        out.add(Stage.local(2, "install", new Extensions(v.strings("pg_extensions"), version)));
         String mainConf = "/etc/postgresql/" + version + "/main";
-        out.add(Stage.of(2, "install", CommandTask.unless("drop the packaged cluster " + version + "/main", "! test -d " + mainConf,
+        out.add(Stage.local(2, "install", CommandTask.unless("drop the packaged cluster " + version + "/main", "! test -d " + mainConf,
                 "pg_dropcluster --stop " + version + " main", "pg_install")));
 
         // ---------------------------------------------------------------- pg_dir
         // Pigsty's layout: /data/postgres/<cluster>-<ver>/{data,...}, /pg -> it
         String dir = n.clusterDir();
-        out.add(Stage.of(3, "dirs", new DirectoryTask(v.str("pg_fs_main"), "0755", "root", "root", "pg_dir")));
-        out.add(Stage.of(3, "dirs", new DirectoryTask(dir, "0700", dbsu, dbsu, "pg_dir")));
+        out.add(Stage.local(3, "dirs", new DirectoryTask(v.str("pg_fs_main"), "0755", "root", "root", "pg_dir")));
+        out.add(Stage.local(3, "dirs", new DirectoryTask(dir, "0700", dbsu, dbsu, "pg_dir")));
         for (String sub : List.of("data", "conf", "log", "tmp", "cert", "spool", "bin")) {
-            out.add(Stage.of(3, "dirs", new DirectoryTask(dir + "/" + sub, "0700", dbsu, dbsu, "pg_dir")));
+            out.add(Stage.local(3, "dirs", new DirectoryTask(dir + "/" + sub, "0700", dbsu, dbsu, "pg_dir")));
         }
-        out.add(Stage.of(3, "dirs", new SymlinkTask(Paths.PG_LINK, dir, "pg_dir")));
+        out.add(Stage.local(3, "dirs", new SymlinkTask(Paths.PG_LINK, dir, "pg_dir")));
         for (String log : List.of(v.str("pg_log_dir"), v.str("patroni_log_dir"))) {
-            out.add(Stage.of(3, "dirs", new DirectoryTask(log, "0750", dbsu, dbsu, "pg_dir")));
+            out.add(Stage.local(3, "dirs", new DirectoryTask(log, "0750", dbsu, dbsu, "pg_dir")));
         }
-        out.add(Stage.of(3, "dirs", new DirectoryTask(Paths.PATRONI_DIR, "0750", dbsu, dbsu, "pg_conf")));
+        out.add(Stage.local(3, "dirs", new DirectoryTask(Paths.PATRONI_DIR, "0750", dbsu, dbsu, "pg_conf")));
 
         // ---------------------------------------------------------------- pg_cert
         // the CA beside it, Pigsty's ssl_ca_file: what client certificates (HBA's cert) are checked against
-        out.add(Stage.of(3, "dirs", new FileTask(dir + "/cert/ca.crt", n.ctx().ca(v).pem(), "0644", dbsu, dbsu, "pg_cert", false)));
-        out.add(Stage.of(3, "dirs", ServerCert.task(n, dir + "/cert")));
+        out.add(Stage.local(3, "dirs", new FileTask(dir + "/cert/ca.crt", n.ctx().ca(v).pem(), "0644", dbsu, dbsu, "pg_cert", false)));
+        out.add(Stage.local(3, "dirs", ServerCert.task(n, dir + "/cert")));
         if (v.bool("etcd_tls") && n.ctx().model().etcd().isPresent()) {
-            out.add(Stage.of(3, "dirs", DcsUser.certificate(n)));
+            out.add(Stage.local(3, "dirs", DcsUser.certificate(n)));
         }
 
         // ---------------------------------------------------------------- pg_etcd

@@ -24,10 +24,22 @@ final class Stage {
     }
 
     static Staged of(int n, String name, Task task) {
+        return Staged.of(name(n, name), task);
+    }
+
+    /**
+     * A task of a stage that needs nothing from other hosts ({@link Staged#local}): a node installs
+     * PostgreSQL while the infra node still starts etcd.
+     */
+    static Staged local(int n, String name, Task task) {
+        return Staged.local(name(n, name), task);
+    }
+
+    private static String name(int n, String name) {
         if (n < 0 || n > 99) {
             // stages sort as text: 100 would come before 99
             throw new IllegalArgumentException("a PGSQL stage is 0 to 99, got " + n);
         }
-        return Staged.of(String.format("%02d.%02d %s %s", ORDER, n, MODULE, name), task);
+        return String.format("%02d.%02d %s %s", ORDER, n, MODULE, name);
     }
 }
