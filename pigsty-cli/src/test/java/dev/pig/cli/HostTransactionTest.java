@@ -53,10 +53,10 @@ class HostTransactionTest {
     }
 
     @Test
-    void the_postgres_nodes_install_postgresql_while_the_infra_node_still_starts_etcd() throws Exception {
-        // pg-meta-1's etcd start waits (10 s at most) for pg-test-1's PostgreSQL install: with every
-        // host waiting for the others after each step it would never come, as pg-test-1's install
-        // follows ETCD's steps in the plan
+    void the_postgres_nodes_install_postgresql_while_the_infra_node_still_runs_infra() throws Exception {
+        // pg-meta-1's VictoriaMetrics start waits (10 s at most) for pg-test-1's PostgreSQL install:
+        // with every host waiting for the others after each step it would never come, as pg-test-1's
+        // install follows INFRA's, ETCD's and MINIO's steps in the plan
         FakeHosts hosts = new FakeHosts();
         java.util.concurrent.CountDownLatch installed = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.atomic.AtomicReference<String> waited = new java.util.concurrent.atomic.AtomicReference<>();
@@ -66,7 +66,7 @@ class HostTransactionTest {
             }
         };
         hosts.host("10.10.10.10").onCommand = c -> {
-            if (waited.get() == null && c.contains("etcd.service") && c.matches("(?s).*systemctl (re)?start.*")) {
+            if (waited.get() == null && c.contains("victoria-metrics.service") && c.matches("(?s).*systemctl (re)?start.*")) {
                 try {
                     waited.set(installed.await(10, java.util.concurrent.TimeUnit.SECONDS) ? "installed" : "not installed in 10 s");
                 } catch (InterruptedException e) {
@@ -76,7 +76,7 @@ class HostTransactionTest {
         };
         PigRunner.Result r = PigRunner.runWith(hosts, "deploy", "-i", INV, "-y");
         assertEquals(ExitCodes.OK, r.code(), r.toString());
-        assertEquals("installed", waited.get(), "pg-meta-1's etcd start: " + r.out());
+        assertEquals("installed", waited.get(), "pg-meta-1's VictoriaMetrics start: " + r.out());
         // and PGSQL's next stage, the cluster's etcd user, waited for etcd on every host
         List<String> meta = List.copyOf(hosts.host("10.10.10.10").log);
         int etcd = matching(meta, c -> c.contains("etcd.service") && c.matches("(?s).*systemctl (re)?start.*")).get(0);

@@ -118,7 +118,9 @@ public final class Executor {
      * One apply's schedule. Each host runs its stages in order, at most {@code forks} hosts at a
      * time. A stage starts on a host once every host (but those that failed) has finished every
      * earlier stage, so it runs on all its hosts together; a stage that is local on every host that
-     * has it ({@link HostPlan#localStages}) waits only for the host's own earlier stages. The events
+     * has it ({@link HostPlan#localStages}) waits only for the host's own earlier stages, and a stage
+     * where the host has nothing to do holds it not at all (a local stage after it needs only what
+     * the host did, and a shared one waits for everyone anyway). The events
      * of the listener come from the applying thread: each step's start when its first host starts
      * it, its report when its last host is done.
      */
@@ -134,6 +136,8 @@ public final class Executor {
         private final Map<String, List<Integer>> seq = new LinkedHashMap<>();
         private final Map<String, Integer> next = new LinkedHashMap<>();
         private final Map<String, HostPlan> byHost = new LinkedHashMap<>();
+        /** per host, the stages in which it has something to do */
+        private final Map<String, Set<Integer>> busyIn = new LinkedHashMap<>();
         private final Set<String> running = new HashSet<>();
         private final Set<String> failed = new HashSet<>();
         /** per stage: the hosts it waits for, who finished it, and its counts so far */
@@ -183,6 +187,13 @@ public final class Executor {
                 }
                 seq.put(h.host(), mine);
                 byHost.put(h.host(), h);
+                Set<Integer> busy = new HashSet<>();
+                for (int i = 0; i < h.changes().size(); i++) {
+                    if (h.changes().get(i) instanceof Change.Act) {
+                        busy.add(Collections.binarySearch(order, h.stages().get(i)));
+                    }
+                }
+                busyIn.put(h.host(), busy);
                 next.put(h.host(), 0);
             }
         }
@@ -241,6 +252,18 @@ public final class Executor {
         }
 
         private void startReady(ExecutorService pool) {
+            // a stage where a host has nothing to do does not hold it: the plan runs nothing there
+            for (HostPlan h : hosts) {
+                int k = failed.contains(h.host()) || running.contains(h.host()) ? -1 : nextStage(h.host());
+                while (k >= 0 && !busyIn.get(h.host()).contains(k)) {
+                    ok[k]++;
+                    next.merge(h.host(), 1, Integer::sum);
+                    finished.get(k).add(h.host());
+                    listener.hostDone(k + 1, h.host());
+                    reportIfDone(k);
+                    k = nextStage(h.host());
+                }
+            }
             int earliest = earliest();
             // stage by stage, so the steps' start lines come in the plan's order
             TreeMap<Integer, List<HostPlan>> ready = new TreeMap<>();

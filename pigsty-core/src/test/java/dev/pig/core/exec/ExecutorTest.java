@@ -265,9 +265,11 @@ class ExecutorTest {
         String fp = g.parse("x", FactRequest.empty(), FactParsers.SECTION + "hostname\nnode\n" + FactParsers.END + "\n").fingerprint();
         Plan p = Plan.of(List.of(
                 new HostPlan("10.10.10.11", fp, FactRequest.empty(), List.of(exec("command etcd", "wait"), exec("command launch", "true")),
-                        List.of("30 etcd", "50.04 launch"), List.of(), null),
-                new HostPlan("10.10.10.12", fp, FactRequest.empty(), List.of(exec("packages postgresql", "open"), exec("command launch", "true")),
-                        List.of("50.02 install", "50.04 launch"), List.of("50.02 install"), null)));
+                        List.of("25.04 infra", "50.04 launch"), List.of(), null),
+                // a shared stage where .12 has nothing to do holds it not (PGSQL's pause for etcd, a no-op but when etcd moves to https)
+                new HostPlan("10.10.10.12", fp, FactRequest.empty(), List.of(new Change.NoOp("command pause", "tag", "nothing to pause"),
+                        exec("packages postgresql", "open"), exec("command launch", "true")),
+                        List.of("29.90 pause", "50.02 install", "50.04 launch"), List.of("50.02 install"), null)));
         ApplyResult r = apply(p, false);
         assertTrue(r.ok(), r.failures().toString());
         List<String> log = List.copyOf(h11.log);
@@ -276,14 +278,14 @@ class ExecutorTest {
         assertTrue(log.indexOf("10.10.10.12: open done") < log.indexOf("10.10.10.11: true"), "the shared step waited for both: " + log);
         // both steps start at once; which ends first is up to the threads
         assertEquals(List.of(
-                "[1/3] command etcd: running on 1 host(s)...",
-                "[2/3] packages postgresql: running on 1 host(s)..."), events.subList(0, 2));
+                "[1/4] command etcd: running on 1 host(s)...",
+                "[3/4] packages postgresql: running on 1 host(s)..."), events.subList(0, 2));
         assertEquals(Set.of(
-                "[2/3] packages postgresql: 1 changed, 0 ok, 0 failed",
-                "[1/3] command etcd: 1 changed, 0 ok, 0 failed"), Set.copyOf(events.subList(2, 4)));
+                "[3/4] packages postgresql: 1 changed, 0 ok, 0 failed",
+                "[1/4] command etcd: 1 changed, 0 ok, 0 failed"), Set.copyOf(events.subList(2, 4)));
         assertEquals(List.of(
-                "[3/3] command launch: running on 2 host(s)...",
-                "[3/3] command launch: 2 changed, 0 ok, 0 failed"), events.subList(4, events.size()));
+                "[4/4] command launch: running on 2 host(s)...",
+                "[4/4] command launch: 2 changed, 0 ok, 0 failed"), events.subList(4, events.size()));
     }
 
     @Test
