@@ -54,7 +54,7 @@ for f in "$work"/pkgs-*; do
     t1=$(date +%s%N)
     boot=0
     if ssh_node "$host" "test -x /usr/lib/postgresql/15/bin/initdb"; then
-      ssh_node "$host" "install -d -o postgres -g postgres /tmp/floor && su -s /bin/sh postgres -c '/usr/lib/postgresql/15/bin/initdb -D /tmp/floor/data -A trust >/dev/null && /usr/lib/postgresql/15/bin/pg_ctl -D /tmp/floor/data -o \"-p 5499 -k /tmp/floor\" -w start >/dev/null'" || true
+      ssh_node "$host" "install -d -o postgres -g postgres /tmp/floor && cd /tmp && su -s /bin/sh postgres -c '/usr/lib/postgresql/15/bin/initdb -D /tmp/floor/data -A trust >/dev/null && /usr/lib/postgresql/15/bin/pg_ctl -D /tmp/floor/data -o \"-p 5499 -k /tmp/floor\" -w start >/dev/null'" || true
     fi
     t2=$(date +%s%N)
     echo "$host $(( (t1 - t0) / 1000000 )) $(( (t2 - t1) / 1000000 ))" > "$work/floor-$host"
