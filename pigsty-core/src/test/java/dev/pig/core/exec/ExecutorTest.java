@@ -149,9 +149,23 @@ class ExecutorTest {
         return new Change.Act(task, "tag", Action.RUN, task, List.of(Step.Exec.of(command, MASKER)), "");
     }
 
+    /** The fingerprint of the facts the scripted hosts answer. */
+    private static String nodeFingerprint() {
+        return new FactGatherer().parse("x", FactRequest.empty(), FactParsers.SECTION + "hostname\nnode\n" + FactParsers.END + "\n")
+                .fingerprint();
+    }
+
+    /** .11 and .12, whose "wait" on .11 waits for an "open" on .12, logging into one list; returns .11. */
+    private Scripted gatedPair() {
+        Scripted h11 = hosts.computeIfAbsent("10.10.10.11", Scripted::new);
+        Scripted h12 = hosts.computeIfAbsent("10.10.10.12", Scripted::new);
+        h11.gate = h12.opens;
+        h12.log = h11.log;
+        return h11;
+    }
+
     private Plan planOf(String fingerprintOf11, List<Change> changes11, List<Change> changes12) {
-        FactGatherer g = new FactGatherer();
-        String fp = g.parse("x", FactRequest.empty(), FactParsers.SECTION + "hostname\nnode\n" + FactParsers.END + "\n").fingerprint();
+        String fp = nodeFingerprint();
         return Plan.of(List.of(
                 new HostPlan("10.10.10.11", fingerprintOf11 == null ? fp : fingerprintOf11, FactRequest.empty(), changes11, null),
                 new HostPlan("10.10.10.12", fp, FactRequest.empty(), changes12, null)));
@@ -257,16 +271,12 @@ class ExecutorTest {
     @Test
     void a_local_step_runs_on_a_host_while_another_is_in_an_earlier_step_and_the_next_shared_step_waits_for_both() {
         // .11 waits in step 1 until .12 has run its local step 2: with a barrier after each step it never would
-        Scripted h11 = hosts.computeIfAbsent("10.10.10.11", Scripted::new);
-        Scripted h12 = hosts.computeIfAbsent("10.10.10.12", Scripted::new);
-        h11.gate = h12.opens;
-        h12.log = h11.log;
-        FactGatherer g = new FactGatherer();
-        String fp = g.parse("x", FactRequest.empty(), FactParsers.SECTION + "hostname\nnode\n" + FactParsers.END + "\n").fingerprint();
+        Scripted h11 = gatedPair();
+        String fp = nodeFingerprint();
         Plan p = Plan.of(List.of(
-                new HostPlan("10.10.10.11", fp, FactRequest.empty(), List.of(exec("command etcd", "wait"), exec("command launch", "true")),
+                new HostPlan("10.10.10.11", fp, FactRequest.empty(), List.of(exec("command infra", "wait"), exec("command launch", "true")),
                         List.of("25.04 infra", "50.04 launch"), List.of(), null),
-                // a shared stage where .12 has nothing to do holds it not (PGSQL's pause for etcd, a no-op but when etcd moves to https)
+                // a shared stage where .12 has nothing to do does not hold it (as PGSQL's pause for etcd, a no-op unless etcd moves to https)
                 new HostPlan("10.10.10.12", fp, FactRequest.empty(), List.of(new Change.NoOp("command pause", "tag", "nothing to pause"),
                         exec("packages postgresql", "open"), exec("command launch", "true")),
                         List.of("29.90 pause", "50.02 install", "50.04 launch"), List.of("50.02 install"), null)));
@@ -278,11 +288,11 @@ class ExecutorTest {
         assertTrue(log.indexOf("10.10.10.12: open done") < log.indexOf("10.10.10.11: true"), "the shared step waited for both: " + log);
         // both steps start at once; which ends first is up to the threads
         assertEquals(List.of(
-                "[1/4] command etcd: running on 1 host(s)...",
+                "[1/4] command infra: running on 1 host(s)...",
                 "[3/4] packages postgresql: running on 1 host(s)..."), events.subList(0, 2));
         assertEquals(Set.of(
                 "[3/4] packages postgresql: 1 changed, 0 ok, 0 failed",
-                "[1/4] command etcd: 1 changed, 0 ok, 0 failed"), Set.copyOf(events.subList(2, 4)));
+                "[1/4] command infra: 1 changed, 0 ok, 0 failed"), Set.copyOf(events.subList(2, 4)));
         assertEquals(List.of(
                 "[4/4] command launch: running on 2 host(s)...",
                 "[4/4] command launch: 2 changed, 0 ok, 0 failed"), events.subList(4, events.size()));
@@ -291,13 +301,9 @@ class ExecutorTest {
     @Test
     void a_step_local_on_one_host_only_waits_for_every_host() {
         // .11 waits half a second in step 1 for .12's step 2, which is not local on .11: it must not come
-        Scripted h11 = hosts.computeIfAbsent("10.10.10.11", Scripted::new);
-        Scripted h12 = hosts.computeIfAbsent("10.10.10.12", Scripted::new);
-        h11.gate = h12.opens;
+        Scripted h11 = gatedPair();
         h11.waitMillis = 500;
-        h12.log = h11.log;
-        FactGatherer g = new FactGatherer();
-        String fp = g.parse("x", FactRequest.empty(), FactParsers.SECTION + "hostname\nnode\n" + FactParsers.END + "\n").fingerprint();
+        String fp = nodeFingerprint();
         Plan p = Plan.of(List.of(
                 new HostPlan("10.10.10.11", fp, FactRequest.empty(), List.of(exec("command a", "wait"), exec("command b", "true")),
                         List.of("1 a", "2 b"), List.of(), null),
