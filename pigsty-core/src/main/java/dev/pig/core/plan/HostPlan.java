@@ -11,7 +11,8 @@ import java.util.List;
  *                         when a fresh gathering gives a different one
  * @param request          the fact request, so apply can repeat the exact query
  * @param stages           for each change, the stage it runs in: apply runs a stage on every host
- *                         that has it, in parallel, before the next stage (stages sort as strings)
+ *                         that has it, in parallel, once every host has finished the earlier
+ *                         stages (stages sort as strings), but for local stages
  * @param localStages      the stages among {@code stages} that need nothing from other hosts: this
  *                         host may run them before the other hosts finish earlier stages
  *                         ({@link dev.pig.core.task.Staged#local})
