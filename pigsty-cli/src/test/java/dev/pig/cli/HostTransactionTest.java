@@ -60,12 +60,16 @@ class HostTransactionTest {
         FakeHosts hosts = new FakeHosts();
         java.util.concurrent.CountDownLatch installed = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.atomic.AtomicReference<String> waited = new java.util.concurrent.atomic.AtomicReference<>();
+        // the commands of both hosts, in the order they came
+        List<String> both = java.util.Collections.synchronizedList(new ArrayList<>());
         hosts.host("10.10.10.11").onCommand = c -> {
+            both.add("10.10.10.11: " + c);
             if (c.contains("apt-get install -y") && c.contains(" postgresql-15")) {
                 installed.countDown();
             }
         };
         hosts.host("10.10.10.10").onCommand = c -> {
+            both.add("10.10.10.10: " + c);
             if (waited.get() == null && c.contains("victoria-metrics.service") && c.matches("(?s).*systemctl (re)?start.*")) {
                 try {
                     waited.set(installed.await(10, java.util.concurrent.TimeUnit.SECONDS) ? "installed" : "not installed in 10 s");
@@ -77,11 +81,14 @@ class HostTransactionTest {
         PigRunner.Result r = PigRunner.runWith(hosts, "deploy", "-i", INV, "-y");
         assertEquals(ExitCodes.OK, r.code(), r.toString());
         assertEquals("installed", waited.get(), "pg-meta-1's VictoriaMetrics start: " + r.out());
-        // and PGSQL's next stage, the cluster's etcd user, waited for etcd on every host
-        List<String> meta = List.copyOf(hosts.host("10.10.10.10").log);
-        int etcd = matching(meta, c -> c.contains("etcd.service") && c.matches("(?s).*systemctl (re)?start.*")).get(0);
-        int user = matching(meta, c -> c.contains("user add pg-meta") || c.contains("etcdctl") && c.contains("grant-role")).get(0);
-        assertTrue(etcd < user, "etcd before the cluster's etcd user");
+        // and the shared stages after the install still waited for the infra node: pg-test-1's
+        // Patroni starts after etcd has started on pg-meta-1
+        List<String> order = List.copyOf(both);
+        List<Integer> etcd = matching(order, c -> c.startsWith("10.10.10.10: ") && c.contains("etcd.service")
+                && c.matches("(?s).*systemctl (re)?start.*"));
+        List<Integer> patroni = matching(order, c -> c.startsWith("10.10.10.11: ") && c.contains("patroni.service") && c.contains("start"));
+        assertTrue(!etcd.isEmpty() && !patroni.isEmpty(), "etcd's and Patroni's starts: " + order);
+        assertTrue(etcd.get(0) < patroni.get(0), order.get(etcd.get(0)) + " before " + order.get(patroni.get(0)));
     }
 
     private static List<Integer> matching(List<String> log, Predicate<String> p) {

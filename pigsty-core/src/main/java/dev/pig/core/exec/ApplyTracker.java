@@ -2,7 +2,10 @@ package dev.pig.core.exec;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -24,9 +27,9 @@ import dev.pig.core.plan.Plan;
 public final class ApplyTracker implements ProgressListener {
     private final ProgressListener delegate;
     /** the steps started and not reported done, by index, with their labels */
-    private final java.util.SortedMap<Integer, String> running = new java.util.TreeMap<>();
+    private final SortedMap<Integer, String> running = new TreeMap<>();
     private String last = "";
-    private final java.util.Map<String, Set<Integer>> doneBy = new ConcurrentHashMap<>();
+    private final Map<String, Set<Integer>> doneBy = new ConcurrentHashMap<>();
     private final Set<String> failed = ConcurrentHashMap.newKeySet();
 
     public ApplyTracker(ProgressListener delegate) {

@@ -18,7 +18,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -30,7 +29,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
@@ -119,82 +117,90 @@ public final class Executor {
      * time. A stage starts on a host once every host (but those that failed) has finished every
      * earlier stage, so it runs on all its hosts together; a stage that is local on every host that
      * has it ({@link HostPlan#localStages}) waits only for the host's own earlier stages, and a stage
-     * where the host has nothing to do holds it not at all (a local stage after it needs only what
-     * the host did, and a shared one waits for everyone anyway). The events
-     * of the listener come from the applying thread: each step's start when its first host starts
-     * it, its report when its last host is done.
+     * where the host has nothing to do does not hold it at all (a local stage after it needs only
+     * what the host did, and a shared one waits for everyone anyway). The events of the listener
+     * come from the applying thread: each step's start when its first host starts it, its report
+     * when its last host is done.
      */
     private final class Run {
-        private final List<HostPlan> hosts;
+        /** One stage of the run: its hosts, and how it went so far. */
+        private static final class StepState {
+            final String stage;
+            boolean local = true;
+            final Set<String> expected = new LinkedHashSet<>();
+            final Set<String> finished = new HashSet<>();
+            int did;
+            int ok;
+            int bad;
+            boolean started;
+            boolean reported;
+            String label;
+
+            StepState(String stage) {
+                this.stage = stage;
+            }
+        }
+
+        /** One host of the run: its stages by index, in order, and how far it is. */
+        private static final class HostRun {
+            final HostPlan plan;
+            final List<Integer> stages = new ArrayList<>();
+            /** the stages in which it has something to do */
+            final Set<Integer> busy = new HashSet<>();
+            int next;
+            boolean running;
+            boolean failed;
+
+            HostRun(HostPlan plan) {
+                this.plan = plan;
+            }
+
+            String host() {
+                return plan.host();
+            }
+
+            /** The index of the stage it runs next, or -1 when it is done or failed. */
+            int nextStage() {
+                return failed || next >= stages.size() ? -1 : stages.get(next);
+            }
+        }
+
+        private record Done(HostRun host, int stage, List<Change> work, HostFailure failure, RuntimeException error) {
+        }
+
         private final Map<String, SshTarget> targets;
         private final List<HostFailure> failures;
         private final Map<String, Integer> changed;
         private final Map<String, List<String>> pending;
-        private final List<String> order;
-        private final boolean[] local;
-        /** per host, the indexes of its stages in order, and how many of them it has finished */
-        private final Map<String, List<Integer>> seq = new LinkedHashMap<>();
-        private final Map<String, Integer> next = new LinkedHashMap<>();
-        private final Map<String, HostPlan> byHost = new LinkedHashMap<>();
-        /** per host, the stages in which it has something to do */
-        private final Map<String, Set<Integer>> busyIn = new LinkedHashMap<>();
-        private final Set<String> running = new HashSet<>();
-        private final Set<String> failed = new HashSet<>();
-        /** per stage: the hosts it waits for, who finished it, and its counts so far */
-        private final List<Set<String>> expected = new ArrayList<>();
-        private final List<Set<String>> finished = new ArrayList<>();
-        private final int[] did;
-        private final int[] ok;
-        private final int[] bad;
-        private final boolean[] started;
-        private final boolean[] reported;
-        private final String[] label;
+        private final List<StepState> steps = new ArrayList<>();
+        private final List<HostRun> hosts = new ArrayList<>();
         private final BlockingQueue<Done> done = new LinkedBlockingQueue<>();
+        private int running;
 
-        private record Done(String host, int stage, HostFailure failure, RuntimeException error) {
-        }
-
-        Run(List<HostPlan> hosts, Map<String, SshTarget> targets, List<HostFailure> failures, Map<String, Integer> changed,
+        Run(List<HostPlan> plans, Map<String, SshTarget> targets, List<HostFailure> failures, Map<String, Integer> changed,
             Map<String, List<String>> pending) {
-            this.hosts = List.copyOf(hosts);
             this.targets = targets;
             this.failures = failures;
             this.changed = changed;
             this.pending = pending;
             TreeSet<String> all = new TreeSet<>();
-            hosts.forEach(h -> all.addAll(h.stages()));
-            order = new ArrayList<>(all);
-            int n = order.size();
-            local = new boolean[n];
-            Arrays.fill(local, true);
-            did = new int[n];
-            ok = new int[n];
-            bad = new int[n];
-            started = new boolean[n];
-            reported = new boolean[n];
-            label = new String[n];
-            for (int k = 0; k < n; k++) {
-                expected.add(new LinkedHashSet<>());
-                finished.add(new HashSet<>());
-            }
-            for (HostPlan h : hosts) {
-                List<Integer> mine = new ArrayList<>();
-                for (String st : new TreeSet<>(h.stages())) {
+            plans.forEach(h -> all.addAll(h.stages()));
+            all.forEach(st -> steps.add(new StepState(st)));
+            List<String> order = new ArrayList<>(all);
+            for (HostPlan p : plans) {
+                HostRun h = new HostRun(p);
+                for (String st : new TreeSet<>(p.stages())) {
                     int k = Collections.binarySearch(order, st);
-                    mine.add(k);
-                    expected.get(k).add(h.host());
-                    local[k] &= h.localStages().contains(st);
+                    h.stages.add(k);
+                    steps.get(k).expected.add(p.host());
+                    steps.get(k).local &= p.localStages().contains(st);
                 }
-                seq.put(h.host(), mine);
-                byHost.put(h.host(), h);
-                Set<Integer> busy = new HashSet<>();
-                for (int i = 0; i < h.changes().size(); i++) {
-                    if (h.changes().get(i) instanceof Change.Act) {
-                        busy.add(Collections.binarySearch(order, h.stages().get(i)));
+                for (int i = 0; i < p.changes().size(); i++) {
+                    if (p.changes().get(i) instanceof Change.Act) {
+                        h.busy.add(Collections.binarySearch(order, p.stages().get(i)));
                     }
                 }
-                busyIn.put(h.host(), busy);
-                next.put(h.host(), 0);
+                hosts.add(h);
             }
         }
 
@@ -202,19 +208,15 @@ public final class Executor {
             if (hosts.isEmpty()) {
                 return;
             }
-            ExecutorService pool = Executors.newFixedThreadPool(
-                    Math.max(1, Math.min(forks, hosts.size())), r -> {
-                        Thread t = new Thread(r, "pig-fork");
-                        t.setDaemon(true);
-                        return t;
-                    });
+            ExecutorService pool = Parallel.pool(Math.min(forks, hosts.size()));
             try {
                 while (true) {
                     startReady(pool);
-                    if (running.isEmpty()) {
+                    if (running == 0) {
                         return;
                     }
                     Done d = done.take();
+                    running--;
                     if (d.error() != null) {
                         throw d.error();
                     }
@@ -228,22 +230,15 @@ public final class Executor {
             }
         }
 
-        /** The index of the stage a host runs next, or -1 when it has none left. */
-        private int nextStage(String host) {
-            List<Integer> mine = seq.get(host);
-            int i = next.get(host);
-            return i < mine.size() ? mine.get(i) : -1;
-        }
-
         /**
          * The earliest stage a host that has not failed has yet to finish (running counts as not
          * finished), or the number of stages when none has any left: a shared stage starts on a
          * host when this is that stage.
          */
         private int earliest() {
-            int min = order.size();
-            for (HostPlan h : hosts) {
-                int at = failed.contains(h.host()) ? -1 : nextStage(h.host());
+            int min = steps.size();
+            for (HostRun h : hosts) {
+                int at = h.nextStage();
                 if (at >= 0) {
                     min = Math.min(min, at);
                 }
@@ -253,40 +248,38 @@ public final class Executor {
 
         private void startReady(ExecutorService pool) {
             // a stage where a host has nothing to do does not hold it: the plan runs nothing there
-            for (HostPlan h : hosts) {
-                int k = failed.contains(h.host()) || running.contains(h.host()) ? -1 : nextStage(h.host());
-                while (k >= 0 && !busyIn.get(h.host()).contains(k)) {
-                    ok[k]++;
-                    next.merge(h.host(), 1, Integer::sum);
-                    finished.get(k).add(h.host());
-                    listener.hostDone(k + 1, h.host());
-                    reportIfDone(k);
-                    k = nextStage(h.host());
+            for (HostRun h : hosts) {
+                int k = h.running ? -1 : h.nextStage();
+                while (k >= 0 && !h.busy.contains(k)) {
+                    succeeded(h, k, 0);
+                    k = h.nextStage();
                 }
             }
             int earliest = earliest();
             // stage by stage, so the steps' start lines come in the plan's order
-            TreeMap<Integer, List<HostPlan>> ready = new TreeMap<>();
-            for (HostPlan h : hosts) {
-                int k = failed.contains(h.host()) || running.contains(h.host()) ? -1 : nextStage(h.host());
-                if (k >= 0 && (local[k] || k <= earliest)) {
+            TreeMap<Integer, List<HostRun>> ready = new TreeMap<>();
+            for (HostRun h : hosts) {
+                int k = h.running ? -1 : h.nextStage();
+                if (k >= 0 && (steps.get(k).local || k <= earliest)) {
                     ready.computeIfAbsent(k, x -> new ArrayList<>()).add(h);
                 }
             }
-            for (Map.Entry<Integer, List<HostPlan>> e : ready.entrySet()) {
+            for (Map.Entry<Integer, List<HostRun>> e : ready.entrySet()) {
                 int k = e.getKey();
-                if (!started[k]) {
-                    started[k] = true;
+                StepState step = steps.get(k);
+                if (!step.started) {
+                    step.started = true;
                     announce(k);
                 }
-                for (HostPlan h : e.getValue()) {
-                    running.add(h.host());
-                    List<Change> work = changesIn(h, order.get(k));
+                for (HostRun h : e.getValue()) {
+                    h.running = true;
+                    running++;
+                    List<Change> work = changesIn(h.plan, step.stage);
                     pool.submit(() -> {
                         try {
-                            done.add(new Done(h.host(), k, runAll(h.host(), work), null));
+                            done.add(new Done(h, k, work, runAll(h.host(), work), null));
                         } catch (RuntimeException ex) {
-                            done.add(new Done(h.host(), k, null, ex));
+                            done.add(new Done(h, k, work, null, ex));
                         }
                     });
                 }
@@ -306,54 +299,61 @@ public final class Executor {
 
         /** The step's line, when one of its hosts has work in it. */
         private void announce(int k) {
-            String stage = order.get(k);
-            List<List<Change>> work = hosts.stream().filter(h -> expected.get(k).contains(h.host()))
-                    .map(h -> changesIn(h, stage)).toList();
-            label[k] = work.stream().flatMap(List::stream).filter(c -> c instanceof Change.Act)
+            StepState step = steps.get(k);
+            List<List<Change>> work = hosts.stream().filter(h -> step.expected.contains(h.host()))
+                    .map(h -> changesIn(h.plan, step.stage)).toList();
+            step.label = work.stream().flatMap(List::stream).filter(c -> c instanceof Change.Act)
                     .map(Change::task).findFirst().orElse(work.get(0).get(0).task());
             int busy = (int) work.stream().filter(cs -> cs.stream().anyMatch(c -> c instanceof Change.Act)).count();
             if (busy > 0) {
-                listener.stepStarted(k + 1, order.size(), label[k], busy);
+                listener.stepStarted(k + 1, steps.size(), step.label, busy);
             }
         }
 
         private void finish(Done d) {
-            String host = d.host();
+            HostRun h = d.host();
             int k = d.stage();
-            running.remove(host);
-            HostPlan h = byHost.get(host);
-            List<Change> work = changesIn(h, order.get(k));
-            long acts = work.stream().filter(c -> c instanceof Change.Act).count();
-            if (d.failure() != null) {
-                bad[k]++;
-                fail(failures, d.failure());
-                pending.put(host, notApplied(h, order.get(k), work, d.failure()));
-                failed.add(host);
-                // the host's later stages wait for it no more
-                for (int m : seq.get(host)) {
-                    if (m > k) {
-                        expected.get(m).remove(host);
-                        reportIfDone(m);
-                    }
-                }
-            } else {
-                if (acts > 0) {
-                    did[k]++;
-                    changed.merge(host, (int) acts, Integer::sum);
-                } else {
-                    ok[k]++;
-                }
-                next.merge(host, 1, Integer::sum);
-                listener.hostDone(k + 1, host);
+            h.running = false;
+            if (d.failure() == null) {
+                succeeded(h, k, (int) d.work().stream().filter(c -> c instanceof Change.Act).count());
+                return;
             }
-            finished.get(k).add(host);
+            StepState step = steps.get(k);
+            step.bad++;
+            fail(failures, d.failure());
+            pending.put(h.host(), notApplied(h.plan, step.stage, d.work(), d.failure()));
+            h.failed = true;
+            // the host's later stages wait for it no more
+            for (int m : h.stages) {
+                if (m > k) {
+                    steps.get(m).expected.remove(h.host());
+                    reportIfDone(m);
+                }
+            }
+            step.finished.add(h.host());
+            reportIfDone(k);
+        }
+
+        /** A host finished stage {@code k}, where it made {@code acts} changes. */
+        private void succeeded(HostRun h, int k, int acts) {
+            StepState step = steps.get(k);
+            if (acts > 0) {
+                step.did++;
+                changed.merge(h.host(), acts, Integer::sum);
+            } else {
+                step.ok++;
+            }
+            h.next++;
+            step.finished.add(h.host());
+            listener.hostDone(k + 1, h.host());
             reportIfDone(k);
         }
 
         private void reportIfDone(int k) {
-            if (started[k] && !reported[k] && finished.get(k).containsAll(expected.get(k)) && (did[k] > 0 || bad[k] > 0)) {
-                reported[k] = true;
-                listener.stepDone(new StepReport(k + 1, order.size(), label[k], did[k], ok[k], bad[k]));
+            StepState s = steps.get(k);
+            if (s.started && !s.reported && s.finished.containsAll(s.expected) && (s.did > 0 || s.bad > 0)) {
+                s.reported = true;
+                listener.stepDone(new StepReport(k + 1, steps.size(), s.label, s.did, s.ok, s.bad));
             }
         }
     }

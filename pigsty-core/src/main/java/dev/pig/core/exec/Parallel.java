@@ -19,15 +19,23 @@ public final class Parallel {
     private Parallel() {
     }
 
-    public static <T, R> List<R> map(List<T> items, int forks, Function<T, R> f) {
-        if (items.isEmpty()) {
-            return List.of();
-        }
-        ExecutorService ex = Executors.newFixedThreadPool(Math.max(1, Math.min(forks, items.size())), r -> {
+    /**
+     * A pool of {@code threads} daemon threads (at least one) named {@code pig-fork}: a run stopped
+     * by a signal does not wait for them. The caller shuts it down.
+     */
+    static ExecutorService pool(int threads) {
+        return Executors.newFixedThreadPool(Math.max(1, threads), r -> {
             Thread t = new Thread(r, "pig-fork");
             t.setDaemon(true);
             return t;
         });
+    }
+
+    public static <T, R> List<R> map(List<T> items, int forks, Function<T, R> f) {
+        if (items.isEmpty()) {
+            return List.of();
+        }
+        ExecutorService ex = pool(Math.min(forks, items.size()));
         try {
             List<Future<R>> fs = new ArrayList<>();
             for (T item : items) {
